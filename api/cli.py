@@ -1,0 +1,133 @@
+"""The ``khuyenhoc`` command: serve, migrate, load units and demo data, export the OpenAPI document."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.core.config import PROJECT_ROOT, get_settings
+from api.db.engine import Database, make_engine
+
+T = TypeVar("T")
+
+app = typer.Typer(help="Nền tảng dữ liệu Hội Khuyến học — công cụ dòng lệnh.", no_args_is_help=True)
+units_app = typer.Typer(help="Đơn vị hành chính (administrative units).", no_args_is_help=True)
+demo_app = typer.Typer(help="Dữ liệu mẫu (demo data).", no_args_is_help=True)
+app.add_typer(units_app, name="units")
+app.add_typer(demo_app, name="demo")
+
+
+def _with_session(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run ``work`` in one transaction on the configured database; commit when it returns."""
+
+    async def runner() -> T:
+        db = Database(make_engine(get_settings().database_url))
+        try:
+            async with db.sessionmaker() as session, session.begin():
+                return await work(session)
+        finally:
+            await db.dispose()
+
+    return asyncio.run(runner())
+
+
+def _ensure_sqlite_dir() -> None:
+    url = get_settings().database_url
+    if url.startswith("sqlite") and ":///" in url:
+        Path(url.split(":///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(envvar="HOST", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(envvar="PORT", help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(envvar="KH_WORKERS", help="Worker processes (use >1 on PostgreSQL).")] = 1,
+    reload: Annotated[bool, typer.Option(help="Restart on code changes (development).")] = False,
+) -> None:
+    """Serve the API (and the built dashboard) with uvicorn."""
+    import uvicorn
+
+    typer.echo(f"Khuyến học: http://{host}:{port}/  (API /api/v1, tài liệu /docs)", err=True)
+    uvicorn.run("api.main:app", host=host, port=port, workers=workers, reload=reload, access_log=False,
+                proxy_headers=True)
+
+
+@app.command()
+def migrate(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
+    """Bring the database schema up to date (Alembic)."""
+    from api.db.migrate import upgrade
+
+    _ensure_sqlite_dir()
+    upgrade(get_settings().database_url, revision)
+    typer.echo(f"Đã nâng cấp cơ sở dữ liệu lên {revision}.", err=True)
+
+
+@units_app.command("load")
+def units_load() -> None:
+    """Load the official unit lists (before and after 2025-07-01) and province successions."""
+    from api.units.loader import load_all
+
+    result = _with_session(load_all)
+    typer.echo(
+        f"Đơn vị hành chính: thêm {result.inserted}, cập nhật {result.updated}, giữ nguyên {result.unchanged}; "
+        f"liên kết kế thừa mới {result.successions_added}.",
+        err=True,
+    )
+
+
+@units_app.command("load-successions")
+def units_load_successions(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV with columns old_code,new_code.")],
+) -> None:
+    """Load an old→new commune mapping (all rows or none)."""
+    from api.units.loader import load_commune_successions
+
+    text = file.read_text(encoding="utf-8")
+    result, errors = _with_session(lambda s: load_commune_successions(s, text))
+    if errors:
+        for e in errors:
+            typer.echo(f"dòng {e.row}, cột {e.column}: {e.msg}", err=True)
+        typer.echo(f"Không nạp gì: {len(errors)} lỗi.", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"Đã thêm {result.successions_added} liên kết xã cũ → xã mới.", err=True)
+
+
+@demo_app.command("load")
+def demo_load() -> None:
+    """Load units and the demo data set (idempotent)."""
+    units_load()
+
+
+@app.command()
+def openapi(
+    out: Annotated[Path, typer.Option(help="Where to write it.")] = PROJECT_ROOT / "openapi.yaml",
+    check: Annotated[bool, typer.Option(help="Only check that the file is up to date.")] = False,
+) -> None:
+    """Write (or --check) openapi.yaml from the app."""
+    from api.core.openapi import openapi_yaml
+    from api.main import app as fastapi_app
+
+    text = openapi_yaml(fastapi_app)
+    if check:
+        if not out.exists() or out.read_text(encoding="utf-8") != text:
+            typer.echo(f"{out} is out of date: run `khuyenhoc openapi`.", err=True)
+            raise typer.Exit(1)
+        return
+    out.write_text(text, encoding="utf-8")
+    typer.echo(f"wrote {out}", err=True)
+
+
+def main() -> None:
+    os.environ.setdefault("PYTHONUTF8", "1")
+    app(prog_name="khuyenhoc")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

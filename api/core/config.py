@@ -1,0 +1,56 @@
+"""Settings, read from the environment (prefix ``KH_``) and an optional ``.env`` file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the URLs people write (``postgresql://``, ``sqlite:///``) and pick the async drivers."""
+    for plain, driver in (
+        ("postgresql://", "postgresql+asyncpg://"),
+        ("postgres://", "postgresql+asyncpg://"),
+        ("postgresql+psycopg://", "postgresql+asyncpg://"),
+        ("sqlite://", "sqlite+aiosqlite://"),
+    ):
+        if url.startswith(plain):
+            return driver + url[len(plain) :]
+    return url
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KH_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default=f"sqlite:///{PROJECT_ROOT / 'var' / 'khuyenhoc.db'}",
+        description="SQLAlchemy URL of the database: sqlite:///path or postgresql://user@host/db.",
+    )
+    database_pool_size: int = Field(default=10, ge=1, description="Connections kept per worker (PostgreSQL).")
+    environment: str = Field(default="development", description="development, test or production.")
+    log_level: str = Field(default="INFO")
+    log_json: bool = Field(default=True, description="One JSON object per log line (false: readable console lines).")
+    cors_origins: list[str] = Field(default_factory=list, description="Origins allowed to call the API from a browser.")
+    frontend_dist: Path = Field(
+        default=PROJECT_ROOT / "frontend" / "dist", description="Built dashboard served at / when it exists."
+    )
+    max_page_size: int = Field(default=1000, ge=1, description="Largest ?limit= a list accepts.")
+
+    @field_validator("database_url")
+    @classmethod
+    def _driver(cls, v: str) -> str:
+        return normalise_database_url(v)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

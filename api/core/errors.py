@@ -1,0 +1,227 @@
+"""Typed errors rendered as RFC 9457 ``application/problem+json``.
+
+Services raise ``AppError`` subclasses, never ``HTTPException``; the handlers here turn every
+error (ours, FastAPI's validation errors, Starlette's 404/405, database outages, bugs) into
+one problem document. A 500 never carries internals; its ``request_id`` leads to the log line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.core.requestid import current_request_id
+
+PROBLEM_JSON = "application/problem+json"
+log = structlog.get_logger(__name__)
+
+
+def problem_type(slug: str) -> str:
+    return f"urn:khuyenhoc:problem:{slug}"
+
+
+class ErrorItem(BaseModel):
+    loc: list[str | int] = Field(description="Where the error is: e.g. ['query', 'as_of'] or ['body', 'members'].")
+    msg: str = Field(description="What is wrong, in Vietnamese.")
+    type: str = Field(description="A stable machine-readable error code.")
+
+
+class Problem(BaseModel):
+    """An error, as RFC 9457 problem details."""
+
+    type: str = Field(description="A URI naming the kind of problem.")
+    title: str = Field(description="Short summary of the kind of problem.")
+    status: int = Field(description="The HTTP status code.")
+    detail: str = Field(description="What went wrong in this request.")
+    request_id: str | None = Field(default=None, description="The X-Request-ID of the request, for support.")
+    errors: list[ErrorItem] | None = Field(default=None, description="Each invalid field (validation errors).")
+
+
+class AppError(Exception):
+    status: ClassVar[int] = 500
+    slug: ClassVar[str] = "internal"
+    title: ClassVar[str] = "Lỗi hệ thống"
+
+    def __init__(self, detail: str, *, errors: Sequence[ErrorItem] | None = None, **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = list(errors) if errors else None
+        self.extra = extra
+        self.headers: dict[str, str] = {}
+
+
+class BadRequest(AppError):
+    status, slug, title = 400, "bad-request", "Yêu cầu không hợp lệ"
+
+
+class Unauthorized(AppError):
+    status, slug, title = 401, "unauthorized", "Chưa đăng nhập"
+
+
+class Forbidden(AppError):
+    status, slug, title = 403, "forbidden", "Không có quyền"
+
+
+class NotFound(AppError):
+    status, slug, title = 404, "not-found", "Không tìm thấy"
+
+
+class Conflict(AppError):
+    status, slug, title = 409, "conflict", "Xung đột dữ liệu"
+
+
+class PreconditionFailed(AppError):
+    status, slug, title = 412, "precondition-failed", "Dữ liệu đã bị người khác thay đổi"
+
+
+class PreconditionRequired(AppError):
+    status, slug, title = 428, "precondition-required", "Cần gửi kèm If-Match"
+
+
+class ValidationFailed(AppError):
+    status, slug, title = 422, "validation", "Dữ liệu không hợp lệ"
+
+
+class ServiceUnavailable(AppError):
+    status, slug, title = 503, "unavailable", "Dịch vụ tạm thời không sẵn sàng"
+
+
+# Vietnamese messages for the pydantic error types people meet most; others keep pydantic's text.
+_PYDANTIC_MSG_VI = {
+    "missing": "Thiếu trường bắt buộc",
+    "int_parsing": "Phải là một số nguyên",
+    "int_type": "Phải là một số nguyên",
+    "int_from_float": "Phải là một số nguyên (không có phần thập phân)",
+    "float_parsing": "Phải là một số",
+    "bool_parsing": "Phải là true hoặc false",
+    "date_from_datetime_parsing": "Ngày không hợp lệ, cần dạng YYYY-MM-DD",
+    "date_parsing": "Ngày không hợp lệ, cần dạng YYYY-MM-DD",
+    "datetime_from_date_parsing": "Thời điểm không hợp lệ, cần dạng RFC 3339",
+    "datetime_parsing": "Thời điểm không hợp lệ, cần dạng RFC 3339",
+    "enum": "Giá trị không nằm trong danh sách cho phép",
+    "literal_error": "Giá trị không nằm trong danh sách cho phép",
+    "greater_than_equal": "Giá trị quá nhỏ",
+    "less_than_equal": "Giá trị quá lớn",
+    "string_too_long": "Chuỗi quá dài",
+    "string_too_short": "Chuỗi quá ngắn",
+    "string_pattern_mismatch": "Sai định dạng",
+    "json_invalid": "JSON không hợp lệ",
+    "model_attributes_type": "Phải là một đối tượng JSON",
+    "extra_forbidden": "Trường không được phép",
+}
+
+
+def _vi_message(err: dict[str, Any]) -> str:
+    base = _PYDANTIC_MSG_VI.get(err["type"])
+    ctx = err.get("ctx") or {}
+    if base is None:
+        return str(err["msg"])
+    if err["type"] in {"enum", "literal_error"} and "expected" in ctx:
+        return f"{base}: {str(ctx['expected']).replace(' or ', ' hoặc ')}"
+    if err["type"] in {"greater_than_equal", "less_than_equal"}:
+        bound = ctx.get("ge", ctx.get("le"))
+        return f"{base} (giới hạn {bound})"
+    return base
+
+
+def problem_response(
+    status: int,
+    slug: str,
+    title: str,
+    detail: str,
+    *,
+    errors: Sequence[ErrorItem] | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": problem_type(slug),
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "request_id": current_request_id(),
+        **extra,
+    }
+    if errors:
+        body["errors"] = [e.model_dump() for e in errors]
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def validation_items(raw: Sequence[Any]) -> list[ErrorItem]:
+    return [ErrorItem(loc=list(e["loc"]), msg=_vi_message(e), type=e["type"]) for e in raw]
+
+
+async def _app_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AppError)
+    return problem_response(
+        exc.status, exc.slug, exc.title, exc.detail, errors=exc.errors, headers=exc.headers, **exc.extra
+    )
+
+
+async def _request_validation(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    items = validation_items(exc.errors())
+    fields = ", ".join(".".join(str(p) for p in i.loc) for i in items)
+    return problem_response(
+        422, ValidationFailed.slug, ValidationFailed.title, f"Dữ liệu không hợp lệ ở: {fields}", errors=items
+    )
+
+
+_HTTP_TITLES = {
+    404: ("not-found", "Không tìm thấy", "Không có địa chỉ này trong API."),
+    405: ("method-not-allowed", "Phương thức không được hỗ trợ", "Địa chỉ này không nhận phương thức đã gửi."),
+}
+
+
+async def _http_exception(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    slug, title, detail = _HTTP_TITLES.get(exc.status_code, ("http-error", "Lỗi yêu cầu", str(exc.detail)))
+    if exc.status_code not in _HTTP_TITLES and isinstance(exc.detail, str):
+        detail = exc.detail
+    return problem_response(exc.status_code, slug, title, detail, headers=dict(exc.headers or {}))
+
+
+async def _integrity(_: Request, exc: Exception) -> JSONResponse:
+    log.warning("integrity_error", error=str(getattr(exc, "orig", exc))[:500])
+    return problem_response(409, Conflict.slug, Conflict.title, "Bản ghi trùng hoặc vi phạm ràng buộc dữ liệu.")
+
+
+async def _database_down(_: Request, exc: Exception) -> JSONResponse:
+    if isinstance(exc, DBAPIError) and not (exc.connection_invalidated or isinstance(exc, OperationalError)):
+        return await _unhandled(_, exc)
+    log.error("database_unavailable", error=str(exc)[:500])
+    return problem_response(
+        503,
+        ServiceUnavailable.slug,
+        ServiceUnavailable.title,
+        "Không kết nối được cơ sở dữ liệu; vui lòng thử lại sau ít phút.",
+        headers={"Retry-After": "5"},
+    )
+
+
+async def _unhandled(_: Request, exc: Exception) -> JSONResponse:
+    log.error("unhandled_error", exc_info=exc)
+    return problem_response(500, AppError.slug, AppError.title, "Đã có lỗi không mong muốn; lỗi đã được ghi lại.")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(RequestValidationError, _request_validation)
+    app.add_exception_handler(StarletteHTTPException, _http_exception)
+    app.add_exception_handler(IntegrityError, _integrity)
+    app.add_exception_handler(DBAPIError, _database_down)
+    app.add_exception_handler(ConnectionError, _database_down)
+    app.add_exception_handler(Exception, _unhandled)
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses=`` entries for the problem statuses an endpoint can answer."""
+    return {s: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": "Problem details"} for s in statuses}

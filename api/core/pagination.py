@@ -1,0 +1,89 @@
+"""Cursor (keyset) pagination: ``{"items": [...], "next_cursor": ...}`` with ``?limit=`` and ``?cursor=``."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import Depends, Query
+from pydantic import BaseModel, Field
+from sqlalchemy import Select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
+
+from api.core.config import get_settings
+from api.core.errors import ErrorItem, ValidationFailed
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T] = Field(description="This page's records.")
+    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null on the last page.")
+
+
+@dataclass(frozen=True)
+class PageParams:
+    limit: int
+    after: tuple[Any, ...] | None
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(list(values), separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[Any, ...]:
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        values = None
+    if not isinstance(values, list) or not values:
+        raise ValidationFailed(
+            "Con trỏ phân trang không hợp lệ.",
+            errors=[ErrorItem(loc=["query", "cursor"], msg="Con trỏ không hợp lệ", type="cursor_invalid")],
+        )
+    return tuple(values)
+
+
+def page_params(
+    limit: Annotated[int, Query(ge=1, description="Page size (default 50, at most KH_MAX_PAGE_SIZE, 1000).")] = 50,
+    cursor: Annotated[str | None, Query(description="The next_cursor of the previous page.")] = None,
+) -> PageParams:
+    maximum = get_settings().max_page_size
+    if limit > maximum:
+        raise ValidationFailed(
+            f"limit tối đa là {maximum}.",
+            errors=[ErrorItem(loc=["query", "limit"], msg=f"Giá trị quá lớn (giới hạn {maximum})", type="less_than_equal")],
+        )
+    return PageParams(limit=limit, after=_decode_cursor(cursor) if cursor else None)
+
+
+PageDep = Annotated[PageParams, Depends(page_params)]
+
+
+async def paginate_rows(
+    session: AsyncSession, stmt: Select[Any], *, order: Sequence[ColumnElement[Any]], page: PageParams
+) -> tuple[list[Any], str | None]:
+    """Rows of ``stmt`` after the cursor, ordered by the (unique, ascending) ``order`` columns."""
+    if page.after is not None:
+        if len(page.after) != len(order):
+            raise ValidationFailed(
+                "Con trỏ phân trang không khớp với danh sách này.",
+                errors=[ErrorItem(loc=["query", "cursor"], msg="Con trỏ không hợp lệ", type="cursor_invalid")],
+            )
+        stmt = stmt.where(tuple_(*order) > tuple_(*page.after))
+    rows = list((await session.execute(stmt.order_by(*order).limit(page.limit + 1))).all())
+    next_cursor = None
+    if len(rows) > page.limit:
+        rows = rows[: page.limit]
+        last = rows[-1]._mapping
+        next_cursor = encode_cursor([_jsonable(last[c]) for c in order])
+    return rows, next_cursor
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value

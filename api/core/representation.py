@@ -1,0 +1,157 @@
+"""Responses with ETags, conditional requests and CSV negotiation, shared by every endpoint.
+
+- ``GET`` answers carry an ``ETag``; ``If-None-Match`` with a matching tag answers ``304``.
+- Writes check ``If-Match`` against the current tag and answer ``412`` when it is stale.
+- ``Accept: text/csv`` or ``?format=csv`` turns a list (or a statistics table) into CSV:
+  UTF-8 with a BOM so Excel reads Vietnamese correctly, a header row, the JSON fields as
+  columns (nested objects flattened as ``a.b``, lists joined with ``|``).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from enum import StrEnum
+from typing import Annotated, Any
+
+from fastapi import Depends, Query, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from api.core.errors import PreconditionFailed
+
+CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+
+
+class OutputFormat(StrEnum):
+    json = "json"
+    csv = "csv"
+
+
+def output_format(
+    request: Request,
+    format: Annotated[  # noqa: A002 - the public query parameter is called format
+        OutputFormat | None, Query(description="json (default) or csv; Accept: text/csv works too.")
+    ] = None,
+) -> OutputFormat:
+    if format is not None:
+        return format
+    accept = request.headers.get("accept", "")
+    if "text/csv" in accept and "application/json" not in accept:
+        return OutputFormat.csv
+    return OutputFormat.json
+
+
+FormatDep = Annotated[OutputFormat, Depends(output_format)]
+
+
+def make_etag(*parts: object, weak: bool = False) -> str:
+    digest = hashlib.blake2b("|".join(map(str, parts)).encode(), digest_size=12).hexdigest()
+    return f'W/"{digest}"' if weak else f'"{digest}"'
+
+
+def _tags(header: str) -> set[str]:
+    return {t.strip().removeprefix("W/") for t in header.split(",") if t.strip()}
+
+
+def not_modified(request: Request, etag: str) -> bool:
+    header = request.headers.get("if-none-match")
+    return header is not None and (header.strip() == "*" or etag.removeprefix("W/") in _tags(header))
+
+
+def check_if_match(request: Request, current_etag: str) -> None:
+    """Raise 412 when the caller's ``If-Match`` names another version than the current one."""
+    header = request.headers.get("if-match")
+    if header is None or header.strip() == "*":
+        return
+    if current_etag.removeprefix("W/") not in _tags(header):
+        raise PreconditionFailed(
+            "Bản ghi đã được thay đổi từ lúc bạn tải về; hãy tải lại và sửa trên bản mới nhất.",
+            current_etag=current_etag,
+        )
+
+
+def flatten(obj: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in obj.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            out.update(flatten(value, f"{name}."))
+        elif isinstance(value, list | tuple):
+            out[name] = "|".join("" if v is None else str(v) for v in value)
+        else:
+            out[name] = value
+    return out
+
+
+def csv_bytes(rows: Iterable[Mapping[str, Any]], columns: Sequence[str] | None = None) -> bytes:
+    flat = [flatten(r) for r in rows]
+    if columns is None:
+        columns = list(flat[0]) if flat else []
+    buf = io.StringIO()
+    buf.write("\ufeff")
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in flat:
+        writer.writerow(["" if row.get(c) is None else _csv_value(row.get(c)) for c in columns])
+    return buf.getvalue().encode("utf-8")
+
+
+def _csv_value(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def csv_columns(model: type[BaseModel]) -> list[str]:
+    """Column names for a model, nested models flattened, so an empty list still has its header."""
+    cols: list[str] = []
+    for name, field in model.model_fields.items():
+        ann = field.annotation
+        sub = next((a for a in getattr(ann, "__args__", (ann,)) if isinstance(a, type) and issubclass(a, BaseModel)), None)
+        if sub is not None and not getattr(ann, "__origin__", None) is list:
+            cols.extend(f"{name}.{c}" for c in csv_columns(sub))
+        else:
+            cols.append(name)
+    return cols
+
+
+def represent(
+    request: Request,
+    payload: BaseModel,
+    *,
+    fmt: OutputFormat = OutputFormat.json,
+    etag: str | None = None,
+    csv_rows: tuple[type[BaseModel], Sequence[BaseModel]] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    """Render ``payload`` as JSON, or as CSV (``csv_rows``: the row model and the rows; default the
+    payload itself), with an ETag; answer 304 when the caller already has this version.
+
+    ``etag`` is a version key the caller knows cheaply (e.g. id and version); without it the tag
+    is a hash of the body.
+    """
+    extra = dict(headers or {})
+    if fmt is OutputFormat.csv:
+        model, rows = csv_rows if csv_rows is not None else (type(payload), [payload])
+        body = csv_bytes((r.model_dump(mode="json") for r in rows), csv_columns(model))
+        media_type = CSV_MEDIA_TYPE
+        next_cursor = getattr(payload, "next_cursor", None)
+        if next_cursor:
+            extra["X-Next-Cursor"] = next_cursor
+    else:
+        body = payload.__pydantic_serializer__.to_json(payload)
+        media_type = "application/json"
+    tag = make_etag(etag, fmt.value) if etag is not None else make_etag(hashlib.blake2b(body).hexdigest(), weak=True)
+    extra["ETag"] = tag
+    extra.setdefault("Cache-Control", "private, no-cache")
+    extra["Vary"] = "Accept, Authorization"
+    if not_modified(request, tag):
+        return Response(status_code=304, headers=extra)
+    return Response(body, media_type=media_type, headers=extra)
+
+
+def json_response(payload: BaseModel, status_code: int = 200, headers: Mapping[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(payload.model_dump(mode="json"), status_code=status_code, headers=dict(headers or {}))

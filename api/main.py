@@ -1,0 +1,101 @@
+"""The application: routers under /api/v1, error handlers, middleware, the built dashboard at /."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.core.config import Settings, get_settings
+from api.core.errors import install_error_handlers
+from api.core.requestid import RequestContextMiddleware, configure_logging
+from api.db.engine import Database, make_engine
+from api.health.router import router as health_router
+from api.units.router import router as units_router
+
+API_PREFIX = "/api/v1"
+
+DESCRIPTION = """\
+API dữ liệu của Hội Khuyến học Việt Nam: đơn vị hành chính, báo cáo thống kê năm,
+chỉ tiêu Quyết định 387/QĐ-TTg và 677/QĐ-TTg, quỹ khuyến học, khen thưởng.
+
+Data API of Vietnam's Study Promotion Associations. Errors are RFC 9457 problem+json;
+lists are cursor-paginated and answer CSV with `Accept: text/csv` or `?format=csv`.
+"""
+
+
+def api_router() -> APIRouter:
+    router = APIRouter(prefix=API_PREFIX)
+    router.include_router(health_router)
+    router.include_router(units_router)
+    return router
+
+
+def create_app(settings: Settings | None = None, *, db: Database | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(level=settings.log_level, json=settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = db is None
+        app.state.db = db or Database(make_engine(settings.database_url, pool_size=settings.database_pool_size))
+        yield
+        if owned:
+            await app.state.db.dispose()
+
+    app = FastAPI(
+        title="Khuyến học API",
+        version="1.0.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+    )
+    if db is not None:  # set eagerly too, for test clients that do not run the lifespan
+        app.state.db = db
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.include_router(api_router())
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key"],
+            expose_headers=["ETag", "X-Request-ID", "X-Next-Cursor", "Location"],
+        )
+    app.add_middleware(RequestContextMiddleware)
+    _mount_dashboard(app, settings.frontend_dist)
+    return app
+
+
+def _mount_dashboard(app: FastAPI, dist: Path) -> None:
+    index = dist / "index.html"
+    if not index.is_file():
+
+        @app.get("/", include_in_schema=False)
+        async def no_dashboard() -> Response:
+            return RedirectResponse("/docs")
+
+        return
+    app.mount("/assets", StaticFiles(directory=dist / "assets", check_dir=False), name="assets")
+
+    @app.api_route("/{path:path}", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
+    async def dashboard(request: Request, path: str) -> Response:
+        # Unknown API paths stay API 404s; client-side routes all answer index.html.
+        if path == "api" or path.startswith("api/"):
+            raise StarletteHTTPException(404)
+        if request.method not in {"GET", "HEAD"}:
+            raise StarletteHTTPException(405)
+        candidate = (dist / path).resolve()
+        if path and candidate.is_file() and candidate.is_relative_to(dist.resolve()):
+            return FileResponse(candidate)
+        return FileResponse(index, headers={"Cache-Control": "no-cache"})
+
+
+app = create_app()

@@ -1,0 +1,38 @@
+"""Shapes of administrative units in the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import Path
+from pydantic import BaseModel, Field
+
+from api.models import UnitLevel
+
+UNIT_CODE_PATTERN = r"^\d{2,5}(-[0-9A-Za-z]{1,12})?$"
+UnitCodePath = Annotated[
+    str,
+    Path(
+        pattern=UNIT_CODE_PATTERN,
+        description='Official code, zero-padded ("34", "336", "12460"); villages "12460-01".',
+        examples=["34"],
+    ),
+]
+
+
+class UnitOut(BaseModel):
+    """An administrative unit (đơn vị hành chính) as valid on a date."""
+
+    code: str = Field(description="Official code, zero-padded; villages get the commune code plus a suffix.")
+    name: str = Field(description='Full Vietnamese name, e.g. "Tỉnh Thái Bình".')
+    level: UnitLevel = Field(description="province, district (until 2025-06-30), commune or village.")
+    division_type: str = Field(description='Vietnamese kind of unit ("tỉnh", "huyện", "phường", "xã", …).')
+    parent_code: str | None = Field(description="Code of the unit above, null for provinces.")
+    valid_from: dt.date | None = Field(description="First day the unit exists (null: before records began).")
+    valid_to: dt.date | None = Field(description="Last day the unit exists (null: still exists).")
+    successor_codes: list[str] = Field(
+        description="Units that took it over in a reorganisation (for districts and communes the province's, "
+        "until a commune mapping is loaded)."
+    )
+    predecessor_codes: list[str] = Field(description="Units it was formed from in a reorganisation.")

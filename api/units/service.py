@@ -1,0 +1,102 @@
+"""Rules of administrative units: which unit a code names on a date, and its successors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Row
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.core.errors import ErrorItem, NotFound, ValidationFailed
+from api.core.pagination import Page, PageParams
+from api.models import UnitLevel
+from api.units import repository
+from api.units.schemas import UnitOut
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """``"src:34/336/12460/"`` → the path itself, then ``"src:34/336/"``, then ``"src:34/"``."""
+    parts = path.rstrip("/").split("/")
+    return ["/".join(parts[:i]) + "/" for i in range(len(parts), 0, -1)]
+
+
+async def to_out(session: AsyncSession, rows: Sequence[Row[Any]]) -> list[UnitOut]:
+    """Shape rows as ``UnitOut``, resolving successors (own, else the nearest ancestor's) in two queries."""
+    chains = {r.id: ancestor_paths(r.path) for r in rows}
+    path_ids = await repository.ids_by_path(session, {p for chain in chains.values() for p in chain})
+    successors = await repository.successor_codes(session, path_ids.values())
+    predecessors = await repository.predecessor_codes(session, chains.keys())
+    out = []
+    for r in rows:
+        succ = next((successors[path_ids[p]] for p in chains[r.id] if successors.get(path_ids.get(p, -1))), [])
+        out.append(
+            UnitOut(
+                code=r.code,
+                name=r.name,
+                level=UnitLevel(r.level),
+                division_type=r.division_type,
+                parent_code=r.parent_code,
+                valid_from=r.valid_from,
+                valid_to=r.valid_to,
+                successor_codes=succ,
+                predecessor_codes=predecessors.get(r.id, []),
+            )
+        )
+    return out
+
+
+async def resolve(session: AsyncSession, code: str, day: dt.date) -> Row[Any]:
+    """The unit a code names on ``day``; 404 that says when the code was valid, if ever."""
+    row = await repository.get_by_code(session, code, day)
+    if row is not None:
+        return row
+    versions = await repository.versions_of_code(session, code)
+    if not versions:
+        raise NotFound(f"Không có đơn vị hành chính mã {code}.", code=code)
+    spans = "; ".join(f"{v.name} ({_span(v.valid_from, v.valid_to)})" for v in versions)
+    raise NotFound(
+        f"Mã {code} không thuộc đơn vị nào vào ngày {day.isoformat()}. Mã này từng dùng cho: {spans}. "
+        "Hãy chọn ngày bằng ?as_of=.",
+        code=code,
+        as_of=day.isoformat(),
+    )
+
+
+def _span(start: dt.date | None, end: dt.date | None) -> str:
+    return f"{start.isoformat() if start else '…'} – {end.isoformat() if end else 'nay'}"
+
+
+async def get_unit(session: AsyncSession, code: str, *, as_of: dt.date) -> UnitOut:
+    return (await to_out(session, [await resolve(session, code, as_of)]))[0]
+
+
+async def list_units(
+    session: AsyncSession,
+    *,
+    as_of: dt.date,
+    page: PageParams,
+    level: UnitLevel | None = None,
+    parent: str | None = None,
+    q: str | None = None,
+) -> Page[UnitOut]:
+    parent_id = None
+    if parent is not None:
+        row = await repository.get_by_code(session, parent, as_of)
+        if row is None:
+            raise ValidationFailed(
+                f"Không có đơn vị mã {parent} vào ngày {as_of.isoformat()}.",
+                errors=[ErrorItem(loc=["query", "parent"], msg="Không có đơn vị này vào ngày đã chọn", type="unknown_unit")],
+            )
+        parent_id = row.id
+    rows, cursor = await repository.list_units(
+        session, day=as_of, page=page, level=level.value if level else None, parent_id=parent_id, q=q
+    )
+    return Page[UnitOut](items=await to_out(session, rows), next_cursor=cursor)
+
+
+async def children(session: AsyncSession, code: str, *, as_of: dt.date, page: PageParams) -> Page[UnitOut]:
+    unit = await resolve(session, code, as_of)
+    rows, cursor = await repository.list_units(session, day=as_of, page=page, parent_id=unit.id)
+    return Page[UnitOut](items=await to_out(session, rows), next_cursor=cursor)
