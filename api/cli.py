@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, TypeVar
@@ -55,8 +54,9 @@ def serve(
     import uvicorn
 
     typer.echo(f"Khuyến học: http://{host}:{port}/  (API /api/v1, tài liệu /docs)", err=True)
-    uvicorn.run("api.main:app", host=host, port=port, workers=workers, reload=reload, access_log=False,
-                proxy_headers=True)
+    uvicorn.run(
+        "api.main:app", host=host, port=port, workers=workers, reload=reload, access_log=False, proxy_headers=True
+    )
 
 
 @app.command()
@@ -130,4 +130,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

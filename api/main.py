@@ -14,7 +14,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.core.config import Settings, get_settings
 from api.core.errors import install_error_handlers
-from api.core.requestid import RequestContextMiddleware, configure_logging
+from api.core.middleware import RequestContextMiddleware
+from api.core.openapi import install as install_openapi
+from api.core.requestid import configure_logging
 from api.db.engine import Database, make_engine
 from api.health.router import router as health_router
 from api.units.router import router as units_router
@@ -60,6 +62,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         app.state.db = db
     app.state.settings = settings
     install_error_handlers(app)
+    install_openapi(app)
     app.include_router(api_router())
     if settings.cors_origins:
         app.add_middleware(
@@ -83,6 +86,7 @@ def _mount_dashboard(app: FastAPI, dist: Path) -> None:
             return RedirectResponse("/docs")
 
         return
+    root = dist.resolve()
     app.mount("/assets", StaticFiles(directory=dist / "assets", check_dir=False), name="assets")
 
     @app.api_route("/{path:path}", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
@@ -92,8 +96,9 @@ def _mount_dashboard(app: FastAPI, dist: Path) -> None:
             raise StarletteHTTPException(404)
         if request.method not in {"GET", "HEAD"}:
             raise StarletteHTTPException(405)
-        candidate = (dist / path).resolve()
-        if path and candidate.is_file() and candidate.is_relative_to(dist.resolve()):
+        candidate = (root / path).resolve()
+        inside = candidate.is_relative_to(root)
+        if path and inside and candidate.is_file():
             return FileResponse(candidate)
         return FileResponse(index, headers={"Cache-Control": "no-cache"})
 

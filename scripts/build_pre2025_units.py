@@ -38,13 +38,35 @@ def rows_from_wheel(wheel: Path) -> list[dict[str, str]]:
     rows: list[dict[str, str]] = []
     for p in provinces:
         pcode = f"{p['code']:02d}"
-        rows.append({"code": pcode, "name": p["name"], "level": "province", "division_type": p["division_type"], "parent_code": ""})
+        rows.append(
+            {
+                "code": pcode,
+                "name": p["name"],
+                "level": "province",
+                "division_type": p["division_type"],
+                "parent_code": "",
+            }
+        )
         for d in p["districts"]:
             dcode = f"{d['code']:03d}"
-            rows.append({"code": dcode, "name": d["name"], "level": "district", "division_type": d["division_type"], "parent_code": pcode})
+            rows.append(
+                {
+                    "code": dcode,
+                    "name": d["name"],
+                    "level": "district",
+                    "division_type": d["division_type"],
+                    "parent_code": pcode,
+                }
+            )
             for w in d["wards"]:
                 rows.append(
-                    {"code": f"{w['code']:05d}", "name": w["name"], "level": "commune", "division_type": w["division_type"], "parent_code": dcode}
+                    {
+                        "code": f"{w['code']:05d}",
+                        "name": w["name"],
+                        "level": "commune",
+                        "division_type": w["division_type"],
+                        "parent_code": dcode,
+                    }
                 )
     return rows
 
@@ -58,7 +80,9 @@ def main() -> None:
         wheel = args.wheel or download_wheel(Path(tmp))
         rows = rows_from_wheel(wheel)
     with args.out.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=["code", "name", "level", "division_type", "parent_code"], lineterminator="\n")
+        writer = csv.DictWriter(
+            f, fieldnames=["code", "name", "level", "division_type", "parent_code"], lineterminator="\n"
+        )
         writer.writeheader()
         writer.writerows(rows)
     counts = {lvl: sum(r["level"] == lvl for r in rows) for lvl in ("province", "district", "commune")}

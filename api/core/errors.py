@@ -207,9 +207,13 @@ async def _database_down(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def internal_error_response() -> JSONResponse:
+    return problem_response(500, AppError.slug, AppError.title, "Đã có lỗi không mong muốn; lỗi đã được ghi lại.")
+
+
 async def _unhandled(_: Request, exc: Exception) -> JSONResponse:
     log.error("unhandled_error", exc_info=exc)
-    return problem_response(500, AppError.slug, AppError.title, "Đã có lỗi không mong muốn; lỗi đã được ghi lại.")
+    return internal_error_response()
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -219,9 +223,8 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(IntegrityError, _integrity)
     app.add_exception_handler(DBAPIError, _database_down)
     app.add_exception_handler(ConnectionError, _database_down)
-    app.add_exception_handler(Exception, _unhandled)
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses=`` entries for the problem statuses an endpoint can answer."""
-    return {s: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": "Problem details"} for s in statuses}
+    return {s: {"model": Problem, "description": "Problem details (RFC 9457)"} for s in statuses}

@@ -1,4 +1,4 @@
-"""The committed ``openapi.yaml`` is generated from the app with sorted keys."""
+"""The OpenAPI document: problem+json error bodies, CSV alternatives, committed as sorted YAML."""
 
 from __future__ import annotations
 
@@ -6,6 +6,41 @@ from typing import Any
 
 import yaml
 from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from api.core.errors import PROBLEM_JSON
+from api.core.representation import CSV_MEDIA_TYPE
+
+
+def _polish(spec: dict[str, Any]) -> dict[str, Any]:
+    for ops in spec.get("paths", {}).values():
+        for op in ops.values():
+            responses = op.get("responses", {})
+            for status, response in responses.items():
+                content = response.get("content", {})
+                # Error bodies are problem documents, served as application/problem+json.
+                if str(status)[0] in "45" and "application/json" in content:
+                    content[PROBLEM_JSON] = content.pop("application/json")
+            if any(p.get("name") == "format" and p.get("in") == "query" for p in op.get("parameters", [])):
+                ok = responses.get("200", {}).setdefault("content", {})
+                ok[CSV_MEDIA_TYPE.split(";")[0]] = {"schema": {"type": "string", "description": "UTF-8 CSV with BOM"}}
+    return spec
+
+
+def install(app: FastAPI) -> None:
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            spec = get_openapi(
+                title=app.title,
+                version=app.version,
+                description=app.description,
+                routes=app.routes,
+                tags=app.openapi_tags,
+            )
+            app.openapi_schema = _polish(spec)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def openapi_yaml(app: FastAPI) -> str:

@@ -11,12 +11,14 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel, Field
-from sqlalchemy import Select, tuple_
+from sqlalchemy import tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
 from api.core.config import get_settings
 from api.core.errors import ErrorItem, ValidationFailed
+from api.db.base import AnySelect
 
 T = TypeVar("T")
 
@@ -57,7 +59,9 @@ def page_params(
     if limit > maximum:
         raise ValidationFailed(
             f"limit tối đa là {maximum}.",
-            errors=[ErrorItem(loc=["query", "limit"], msg=f"Giá trị quá lớn (giới hạn {maximum})", type="less_than_equal")],
+            errors=[
+                ErrorItem(loc=["query", "limit"], msg=f"Giá trị quá lớn (giới hạn {maximum})", type="less_than_equal")
+            ],
         )
     return PageParams(limit=limit, after=_decode_cursor(cursor) if cursor else None)
 
@@ -66,7 +70,11 @@ PageDep = Annotated[PageParams, Depends(page_params)]
 
 
 async def paginate_rows(
-    session: AsyncSession, stmt: Select[Any], *, order: Sequence[ColumnElement[Any]], page: PageParams
+    session: AsyncSession,
+    stmt: AnySelect,
+    *,
+    order: Sequence[ColumnElement[Any] | InstrumentedAttribute[Any]],
+    page: PageParams,
 ) -> tuple[list[Any], str | None]:
     """Rows of ``stmt`` after the cursor, ordered by the (unique, ascending) ``order`` columns."""
     if page.after is not None:

@@ -32,7 +32,7 @@ class OutputFormat(StrEnum):
 
 def output_format(
     request: Request,
-    format: Annotated[  # noqa: A002 - the public query parameter is called format
+    format: Annotated[
         OutputFormat | None, Query(description="json (default) or csv; Accept: text/csv works too.")
     ] = None,
 ) -> OutputFormat:
@@ -110,8 +110,10 @@ def csv_columns(model: type[BaseModel]) -> list[str]:
     cols: list[str] = []
     for name, field in model.model_fields.items():
         ann = field.annotation
-        sub = next((a for a in getattr(ann, "__args__", (ann,)) if isinstance(a, type) and issubclass(a, BaseModel)), None)
-        if sub is not None and not getattr(ann, "__origin__", None) is list:
+        sub = next(
+            (a for a in getattr(ann, "__args__", (ann,)) if isinstance(a, type) and issubclass(a, BaseModel)), None
+        )
+        if sub is not None and getattr(ann, "__origin__", None) is not list:
             cols.extend(f"{name}.{c}" for c in csv_columns(sub))
         else:
             cols.append(name)

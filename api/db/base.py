@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, TypeAlias
 
-from sqlalchemy import DateTime, Integer, MetaData, func
+from sqlalchemy import DateTime, Integer, MetaData, Row, Select, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -15,6 +16,10 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+# Untyped rows and selects (SQLAlchemy 2.1 types them by their columns).
+AnyRow: TypeAlias = Row[*tuple[Any, ...]]
+AnySelect: TypeAlias = Select[*tuple[Any, ...]]
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):

@@ -38,12 +38,17 @@ async def ready(request: Request) -> Ready | JSONResponse:
             current = await conn.run_sync(current_revisions)
     except Exception as exc:  # any failure to reach the database means "not ready"
         return problem_response(
-            503, "not-ready", "Chưa sẵn sàng", f"Không kết nối được cơ sở dữ liệu ({type(exc).__name__}).",
+            503,
+            "not-ready",
+            "Chưa sẵn sàng",
+            f"Không kết nối được cơ sở dữ liệu ({type(exc).__name__}).",
             headers={"Retry-After": "5"},
         )
     if current != head_revisions():
         return problem_response(
-            503, "not-ready", "Chưa sẵn sàng",
+            503,
+            "not-ready",
+            "Chưa sẵn sàng",
             f"Cơ sở dữ liệu chưa được nâng cấp lên bản mới nhất ({', '.join(sorted(current)) or 'trống'}); "
             "hãy chạy `khuyenhoc migrate`.",
             headers={"Retry-After": "5"},

@@ -149,7 +149,9 @@ async def add_successions(
     ids_old = await _ids(session, UnitSource.pre_2025, level)
     new_level = UnitLevel.province if level is UnitLevel.province else UnitLevel.commune
     ids_new = await _ids(session, UnitSource.from_2025, new_level)
-    have = set((await session.execute(select(UnitSuccession.predecessor_id, UnitSuccession.successor_id))).tuples())
+    have: set[tuple[int, int]] = {
+        (p, s) for p, s in await session.execute(select(UnitSuccession.predecessor_id, UnitSuccession.successor_id))
+    }
     rows = []
     for old, new in pairs:
         key = (ids_old[old], ids_new[new])
@@ -163,12 +165,14 @@ async def add_successions(
 
 async def _ids(session: AsyncSession, source: UnitSource, level: UnitLevel) -> dict[str, int]:
     stmt = select(Unit.code, Unit.id).where(Unit.source == source, Unit.level == level)
-    return dict((await session.execute(stmt)).tuples().all())
+    return dict((await session.execute(stmt)).all())
 
 
 async def load_all(session: AsyncSession) -> LoadResult:
     result = LoadResult()
-    await load_source(session, UnitSource.pre_2025, pre_2025_rows(), valid_from=None, valid_to=PRE_2025_END, result=result)
+    await load_source(
+        session, UnitSource.pre_2025, pre_2025_rows(), valid_from=None, valid_to=PRE_2025_END, result=result
+    )
     await load_source(
         session, UnitSource.from_2025, current_rows(), valid_from=REFORM_DATE, valid_to=None, result=result
     )

@@ -47,7 +47,9 @@ async def list_units(
 
 
 @router.get("/{code}", response_model=UnitOut, responses=problem_responses(404, 422))
-async def get_unit(request: Request, session: SessionDep, code: UnitCodePath, fmt: FormatDep, as_of: AsOf = None) -> Response:
+async def get_unit(
+    request: Request, session: SessionDep, code: UnitCodePath, fmt: FormatDep, as_of: AsOf = None
+) -> Response:
     """One unit, as the code names it on the date."""
     return represent(request, await service.get_unit(session, code, as_of=_day(as_of)), fmt=fmt)
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
 
-from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.core.errors import ErrorItem, NotFound, ValidationFailed
 from api.core.pagination import Page, PageParams
+from api.db.base import AnyRow
 from api.models import UnitLevel
 from api.units import repository
 from api.units.schemas import UnitOut
@@ -22,7 +21,7 @@ def ancestor_paths(path: str) -> list[str]:
     return ["/".join(parts[:i]) + "/" for i in range(len(parts), 0, -1)]
 
 
-async def to_out(session: AsyncSession, rows: Sequence[Row[Any]]) -> list[UnitOut]:
+async def to_out(session: AsyncSession, rows: Sequence[AnyRow]) -> list[UnitOut]:
     """Shape rows as ``UnitOut``, resolving successors (own, else the nearest ancestor's) in two queries."""
     chains = {r.id: ancestor_paths(r.path) for r in rows}
     path_ids = await repository.ids_by_path(session, {p for chain in chains.values() for p in chain})
@@ -47,7 +46,7 @@ async def to_out(session: AsyncSession, rows: Sequence[Row[Any]]) -> list[UnitOu
     return out
 
 
-async def resolve(session: AsyncSession, code: str, day: dt.date) -> Row[Any]:
+async def resolve(session: AsyncSession, code: str, day: dt.date) -> AnyRow:
     """The unit a code names on ``day``; 404 that says when the code was valid, if ever."""
     row = await repository.get_by_code(session, code, day)
     if row is not None:
@@ -87,7 +86,9 @@ async def list_units(
         if row is None:
             raise ValidationFailed(
                 f"Không có đơn vị mã {parent} vào ngày {as_of.isoformat()}.",
-                errors=[ErrorItem(loc=["query", "parent"], msg="Không có đơn vị này vào ngày đã chọn", type="unknown_unit")],
+                errors=[
+                    ErrorItem(loc=["query", "parent"], msg="Không có đơn vị này vào ngày đã chọn", type="unknown_unit")
+                ],
             )
         parent_id = row.id
     rows, cursor = await repository.list_units(

@@ -83,7 +83,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_unit_successions_successor_id"), ["successor_id"], unique=False)
 
 
-
 def downgrade() -> None:
     with op.batch_alter_table("unit_successions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_unit_successions_successor_id"))

@@ -1,0 +1,84 @@
+# Khuyến học data platform. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export KH_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
+
+RUNTIME_STAMP := $(VENV)/.runtime-installed
+DEV_STAMP := $(VENV)/.dev-installed
+
+.PHONY: help run test lint format openapi openapi-check install install-dev frontend test-sqlite test-postgres migrate demo clean lock
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-15s\033[0m %s\n", $$1, $$2}'
+
+$(RUNTIME_STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+$(DEV_STAMP): $(RUNTIME_STAMP) requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
+	touch $@
+
+install: $(RUNTIME_STAMP) ## Create .venv and install the service from the hashed lock
+
+install-dev: $(DEV_STAMP) ## Install the service plus test and lint tools
+
+frontend: ## Build the dashboard (when frontend/ has one)
+	@if [ -f frontend/package.json ]; then cd frontend && npm ci --no-audit --no-fund && npm run build; fi
+
+migrate: install ## Migrate the database (KH_DATABASE_URL, default SQLite var/khuyenhoc.db)
+	$(BIN)/khuyenhoc migrate
+
+demo: migrate ## Load units and the demo data (idempotent)
+	$(BIN)/khuyenhoc demo load
+
+run: install frontend demo ## Set up and serve API + dashboard on http://$(HOST):$(PORT) with demo data
+	$(BIN)/khuyenhoc serve --host $(HOST) --port $(PORT)
+
+lint: install-dev ## ruff (lint + format check) and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: install-dev ## Format and auto-fix with ruff
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+openapi: install ## Regenerate openapi.yaml from the app
+	$(BIN)/khuyenhoc openapi
+
+openapi-check: install ## Fail when openapi.yaml differs from the app
+	$(BIN)/khuyenhoc openapi --check
+
+test-sqlite: install-dev ## Run the test suite on SQLite
+	KH_TEST_BACKEND=sqlite $(BIN)/pytest
+
+test-postgres: install-dev ## Run the test suite on PostgreSQL (KH_TEST_POSTGRES_URL)
+	@if $(BIN)/python -m tests.pg_probe; then \
+		KH_TEST_BACKEND=postgresql $(BIN)/pytest; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "ERROR: PostgreSQL at $$KH_TEST_POSTGRES_URL does not answer, and CI=true requires it." >&2; exit 1; \
+	else \
+		echo; echo "########################################################################"; \
+		echo "#  SKIPPED: the PostgreSQL half of the tests. Nothing answers at"; \
+		echo "#  $$KH_TEST_POSTGRES_URL (set KH_TEST_POSTGRES_URL)."; \
+		echo "########################################################################"; echo; \
+	fi
+
+test: install-dev frontend lint openapi-check test-sqlite test-postgres ## Lint, then every test on SQLite and on PostgreSQL
+
+lock: ## Re-resolve requirements*.lock from requirements*.in (needs uv)
+	uv pip compile --universal --generate-hashes --python-version 3.11 requirements.in -o requirements.lock
+	uv pip compile --universal --generate-hashes --python-version 3.11 requirements-dev.in -o requirements-dev.lock
+
+clean: ## Remove the virtual environment, builds and the local database
+	rm -rf $(VENV) var frontend/dist frontend/node_modules
