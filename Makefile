@@ -12,7 +12,7 @@ export KH_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: help run test lint format openapi openapi-check install install-dev frontend test-sqlite test-postgres migrate demo clean lock
+.PHONY: help run test browser test-frontend test-e2e lint format openapi openapi-check install install-dev frontend test-sqlite test-postgres migrate demo clean lock
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-15s\033[0m %s\n", $$1, $$2}'
@@ -74,7 +74,16 @@ test-postgres: install-dev ## Run the test suite on PostgreSQL (KH_TEST_POSTGRES
 		echo "########################################################################"; echo; \
 	fi
 
-test: install-dev frontend lint openapi-check test-sqlite test-postgres ## Lint, then every test on SQLite and on PostgreSQL
+browser: ## Install Debian's chromium for the browser tests (when missing)
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test-frontend: frontend ## Dashboard unit tests (Vitest) and API types drift check
+	@if [ -f frontend/package.json ]; then cd frontend && npm run --silent check-types && npm test; fi
+
+test-e2e: install frontend browser ## End-to-end tests in Chromium against the real service with demo data
+	@if [ -f frontend/package.json ]; then cd frontend && npm run e2e; fi
+
+test: install-dev frontend lint openapi-check test-sqlite test-postgres test-frontend test-e2e ## Lint, then every test: SQLite, PostgreSQL, dashboard, browser
 
 lock: ## Re-resolve requirements*.lock from requirements*.in (needs uv)
 	uv pip compile --universal --generate-hashes --python-version 3.11 requirements.in -o requirements.lock

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, TypeVar
@@ -16,11 +17,15 @@ from api.db.engine import Database, make_engine
 
 T = TypeVar("T")
 
-app = typer.Typer(help="Nền tảng dữ liệu Hội Khuyến học — công cụ dòng lệnh.", no_args_is_help=True)
+app = typer.Typer(
+    help="Nền tảng dữ liệu Hội Khuyến học — công cụ dòng lệnh.", no_args_is_help=True, pretty_exceptions_enable=False
+)
 units_app = typer.Typer(help="Đơn vị hành chính (administrative units).", no_args_is_help=True)
+users_app = typer.Typer(help="Người dùng (users).", no_args_is_help=True)
 demo_app = typer.Typer(help="Dữ liệu mẫu (demo data).", no_args_is_help=True)
 app.add_typer(units_app, name="units")
 app.add_typer(demo_app, name="demo")
+app.add_typer(users_app, name="users")
 
 
 def _with_session(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
@@ -99,10 +104,81 @@ def units_load_successions(
     typer.echo(f"Đã thêm {result.successions_added} liên kết xã cũ → xã mới.", err=True)
 
 
+def _password_from_env_or_prompt() -> str:
+    password = os.environ.get("KH_ADMIN_PASSWORD")
+    if password:
+        return password
+    if not sys.stdin.isatty():
+        typer.echo("Đặt mật khẩu qua biến môi trường KH_ADMIN_PASSWORD.", err=True)
+        raise typer.Exit(2)
+    return str(typer.prompt("Mật khẩu", hide_input=True, confirmation_prompt=True))
+
+
+@users_app.command("create-admin")
+def users_create_admin(
+    username: Annotated[str, typer.Option(help="Sign-in name of the new admin.")],
+    unit: Annotated[str | None, typer.Option(help="Unit code of its scope (default: the whole country).")] = None,
+    display_name: Annotated[str | None, typer.Option(help="Name to show.")] = None,
+) -> None:
+    """Create an admin (password from KH_ADMIN_PASSWORD, else asked for)."""
+    from api.auth.principal import SYSTEM
+    from api.auth.scopes import Role
+    from api.core.errors import AppError
+    from api.users.schemas import UserCreate
+    from api.users.service import create_user
+
+    data = UserCreate(
+        username=username,
+        password=_password_from_env_or_prompt(),
+        display_name=display_name or username,
+        role=Role.admin,
+        unit_code=unit,
+    )
+    try:
+        user = _with_session(lambda s: create_user(s, SYSTEM, data))
+    except AppError as exc:
+        typer.echo(f"Không tạo được: {exc.detail}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"Đã tạo quản trị {user.username} (id {user.id}).", err=True)
+
+
+@users_app.command("set-password")
+def users_set_password(username: Annotated[str, typer.Argument(help="Sign-in name.")]) -> None:
+    """Set a user's password (KH_ADMIN_PASSWORD, else asked for); its sessions end."""
+    from api.auth.principal import SYSTEM
+    from api.users.schemas import UserUpdate
+    from api.users.service import find_by_username, update_user
+
+    password = _password_from_env_or_prompt()
+
+    async def work(session: AsyncSession) -> bool:
+        user = await find_by_username(session, username)
+        if user is None:
+            return False
+        await update_user(session, SYSTEM, user, UserUpdate(password=password))
+        return True
+
+    if not _with_session(work):
+        typer.echo(f"Không có người dùng {username}.", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"Đã đổi mật khẩu của {username}.", err=True)
+
+
 @demo_app.command("load")
 def demo_load() -> None:
-    """Load units and the demo data set (idempotent)."""
+    """Load units and the demo data set (idempotent); prints new demo passwords once."""
+    from api.demo.accounts import load_accounts
+
     units_load()
+    created = _with_session(load_accounts)
+    if not created:
+        typer.echo("Tài khoản demo đã có sẵn (đổi mật khẩu: khuyenhoc users set-password TÊN).", err=True)
+        return
+    typer.echo("\nTài khoản demo mới — mật khẩu chỉ hiện MỘT lần, hãy lưu lại:", err=True)
+    for kind, name, secret in created:
+        label = "khoá API" if kind == "api_key" else "người dùng"
+        typer.echo(f"  {label:11} {name:40} {secret}", err=True)
+    typer.echo("", err=True)
 
 
 @app.command()

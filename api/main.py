@@ -6,12 +6,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.convertors import Convertor, register_url_convertor
 
+from api.api_keys.router import router as api_keys_router
+from api.audit.router import router as audit_router
+from api.auth.router import router as auth_router
 from api.core.config import Settings, get_settings
 from api.core.errors import install_error_handlers
 from api.core.middleware import RequestContextMiddleware
@@ -20,6 +23,7 @@ from api.core.requestid import configure_logging
 from api.db.engine import Database, make_engine
 from api.health.router import router as health_router
 from api.units.router import router as units_router
+from api.users.router import router as users_router
 
 API_PREFIX = "/api/v1"
 
@@ -35,7 +39,11 @@ lists are cursor-paginated and answer CSV with `Accept: text/csv` or `?format=cs
 def api_router() -> APIRouter:
     router = APIRouter(prefix=API_PREFIX)
     router.include_router(health_router)
+    router.include_router(auth_router)
     router.include_router(units_router)
+    router.include_router(users_router)
+    router.include_router(api_keys_router)
+    router.include_router(audit_router)
     return router
 
 
@@ -77,6 +85,21 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     return app
 
 
+class DashboardPath(Convertor[str]):
+    """Any path except the API's, so unknown API paths stay problem+json 404s (and 405s)."""
+
+    regex = r"(?!api(?:/|$)).*"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("dashboard", DashboardPath())
+
+
 def _mount_dashboard(app: FastAPI, dist: Path) -> None:
     index = dist / "index.html"
     if not index.is_file():
@@ -89,13 +112,9 @@ def _mount_dashboard(app: FastAPI, dist: Path) -> None:
     root = dist.resolve()
     app.mount("/assets", StaticFiles(directory=dist / "assets", check_dir=False), name="assets")
 
-    @app.api_route("/{path:path}", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
-    async def dashboard(request: Request, path: str) -> Response:
-        # Unknown API paths stay API 404s; client-side routes all answer index.html.
-        if path == "api" or path.startswith("api/"):
-            raise StarletteHTTPException(404)
-        if request.method not in {"GET", "HEAD"}:
-            raise StarletteHTTPException(405)
+    @app.get("/{path:dashboard}", include_in_schema=False)
+    async def dashboard(path: str) -> Response:
+        # Client-side routes all answer index.html; files that exist (favicon, …) are served as they are.
         candidate = (root / path).resolve()
         inside = candidate.is_relative_to(root)
         if path and inside and candidate.is_file():

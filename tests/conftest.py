@@ -6,22 +6,32 @@ database created on ``KH_TEST_POSTGRES_URL`` and dropped afterwards). ``make tes
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import make_url, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
+from api.auth.principal import SYSTEM
+from api.auth.scopes import Role
+from api.auth.secrets import new_access_token, sha256
 from api.core.config import Settings, normalise_database_url
+from api.db.base import utcnow
 from api.db.engine import Database, make_engine
 from api.db.migrate import upgrade_connection
 from api.main import create_app
+from api.models import AccessToken, User
 from api.units.loader import load_all
+from api.users.schemas import UserCreate
+from api.users.service import create_user
 
 BACKEND = os.environ.get("KH_TEST_BACKEND", "sqlite")
 PG_URL = os.environ.get("KH_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -116,7 +126,14 @@ async def session(db: Database) -> AsyncIterator[AsyncSession]:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, environment="test", log_json=True, log_level="WARNING")
+    # No dashboard here: tests of the built dashboard give their own frontend_dist.
+    return Settings(
+        database_url=database_url,
+        environment="test",
+        log_json=True,
+        log_level="WARNING",
+        frontend_dist=Path("/nonexistent-dashboard"),
+    )
 
 
 @pytest.fixture
@@ -128,8 +145,91 @@ def make_client(settings: Settings) -> Iterator[Callable[..., httpx.AsyncClient]
 
 
 @pytest.fixture
+def app(db: Database, settings: Settings) -> FastAPI:
+    return create_app(settings, db=db)
+
+
+@dataclass
+class Account:
+    user: User
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+MakeAccount = Callable[..., Awaitable[Account]]
+
+
+@pytest.fixture
+def make_account(session: AsyncSession) -> MakeAccount:
+    """Create a user with a sign-in token: ``await make_account("editor", "12433", as_of=OLD)``."""
+
+    async def make(
+        role: str = "admin",
+        unit_code: str | None = None,
+        *,
+        as_of: dt.date | None = None,
+        scopes: list[str] | None = None,
+        password: str = "mật-khẩu-thử-1",
+    ) -> Account:
+        return await _account(session, role, unit_code, as_of, scopes, password)
+
+    return make
+
+
+async def _account(
+    session: AsyncSession,
+    role: str,
+    unit_code: str | None,
+    as_of: dt.date | None,
+    scopes: list[str] | None,
+    password: str,
+) -> Account:
+    user = await create_user(
+        session,
+        SYSTEM,
+        UserCreate(
+            username=f"{role}-{uuid.uuid4().hex[:8]}",
+            password=password,
+            display_name=f"Người dùng thử {role}",
+            role=Role(role),
+            unit_code=unit_code,
+            unit_as_of=as_of,
+            scopes=scopes or [],
+        ),
+    )
+    token = new_access_token()
+    now = utcnow()
+    session.add(
+        AccessToken(user_id=user.id, token_hash=sha256(token), created_at=now, expires_at=now + dt.timedelta(days=1))
+    )
+    await session.flush()
+    return Account(user, token)
+
+
+@pytest.fixture(scope="session")
+async def admin(engine: AsyncEngine) -> Account:
+    """A national admin, committed once for the whole run (password hashing is slow on purpose)."""
+    async with AsyncSession(engine, expire_on_commit=False) as session:
+        account = await _account(session, "admin", None, None, None, "mật-khẩu-thử-1")
+        await session.commit()
+    return account
+
+
+@pytest.fixture
+async def anon(app: FastAPI, make_client: Callable[..., httpx.AsyncClient]) -> AsyncIterator[httpx.AsyncClient]:
+    """A client that sends no credentials."""
+    async with make_client(app) as c:
+        yield c
+
+
+@pytest.fixture
 async def client(
-    db: Database, settings: Settings, make_client: Callable[..., httpx.AsyncClient]
+    app: FastAPI, admin: Account, make_client: Callable[..., httpx.AsyncClient]
 ) -> AsyncIterator[httpx.AsyncClient]:
-    async with make_client(create_app(settings, db=db)) as c:
+    """A client signed in as a national admin."""
+    async with make_client(app) as c:
+        c.headers.update(admin.headers)
         yield c

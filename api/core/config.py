@@ -40,6 +40,11 @@ class Settings(BaseSettings):
         default=PROJECT_ROOT / "frontend" / "dist", description="Built dashboard served at / when it exists."
     )
     max_page_size: int = Field(default=1000, ge=1, description="Largest ?limit= a list accepts.")
+    access_token_minutes: int = Field(default=60, ge=1, description="Lifetime of a sign-in token.")
+    login_max_failures_account: int = Field(default=5, ge=1, description="Failed sign-ins per account before a lock.")
+    login_max_failures_address: int = Field(default=30, ge=1, description="Failed sign-ins per client address.")
+    login_window_minutes: int = Field(default=15, ge=1, description="Window in which failures are counted.")
+    login_lock_minutes: int = Field(default=5, ge=1, description="How long a throttled account or address waits.")
 
     @field_validator("database_url")
     @classmethod

@@ -18,7 +18,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from api.core.config import get_settings
 from api.core.errors import ErrorItem, ValidationFailed
-from api.db.base import AnySelect
+from api.db.base import AnyRow, AnySelect
 
 T = TypeVar("T")
 
@@ -88,9 +88,16 @@ async def paginate_rows(
     next_cursor = None
     if len(rows) > page.limit:
         rows = rows[: page.limit]
-        last = rows[-1]._mapping
-        next_cursor = encode_cursor([_jsonable(last[c]) for c in order])
+        next_cursor = encode_cursor([_jsonable(_key_value(rows[-1], c)) for c in order])
     return rows, next_cursor
+
+
+def _key_value(row: AnyRow, column: Any) -> Any:
+    """The sort key of a row of columns, or of a row holding one ORM entity."""
+    try:
+        return row._mapping[column]
+    except KeyError:
+        return getattr(row[0], column.key)
 
 
 def _jsonable(value: Any) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
@@ -99,3 +99,11 @@ async def predecessor_codes(session: AsyncSession, ids: Iterable[int]) -> dict[i
 async def ids_by_path(session: AsyncSession, paths: Iterable[str]) -> dict[str, int]:
     stmt = select(Unit.path, Unit.id).where(Unit.path.in_(set(paths)))
     return dict((await session.execute(stmt)).all())
+
+
+async def count_children(session: AsyncSession, parent_id: int) -> int:
+    return int(await session.scalar(select(func.count()).where(Unit.parent_id == parent_id)) or 0)
+
+
+async def code_exists(session: AsyncSession, code: str, source: str) -> bool:
+    return await session.scalar(select(Unit.id).where(Unit.code == code, Unit.source == source)) is not None

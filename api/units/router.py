@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
+from api.auth.dependencies import CurrentPrincipal, UnitsWrite
 from api.core.errors import problem_responses
 from api.core.pagination import Page, PageDep
 from api.core.representation import FormatDep, represent
@@ -14,7 +15,7 @@ from api.core.text import today_vn
 from api.db.engine import SessionDep
 from api.models import UnitLevel
 from api.units import service
-from api.units.schemas import UnitCodePath, UnitOut
+from api.units.schemas import UnitCodePath, UnitOut, VillageCreate
 
 router = APIRouter(prefix="/units", tags=["units"])
 
@@ -28,10 +29,11 @@ def _day(as_of: dt.date | None) -> dt.date:
     return as_of or today_vn()
 
 
-@router.get("", response_model=Page[UnitOut], responses=problem_responses(422))
+@router.get("", response_model=Page[UnitOut], responses=problem_responses(401, 422))
 async def list_units(
     request: Request,
     session: SessionDep,
+    _: CurrentPrincipal,
     page: PageDep,
     fmt: FormatDep,
     as_of: AsOf = None,
@@ -46,18 +48,34 @@ async def list_units(
     return represent(request, result, fmt=fmt, csv_rows=(UnitOut, result.items))
 
 
-@router.get("/{code}", response_model=UnitOut, responses=problem_responses(404, 422))
+@router.get("/{code}", response_model=UnitOut, responses=problem_responses(401, 404, 422))
 async def get_unit(
-    request: Request, session: SessionDep, code: UnitCodePath, fmt: FormatDep, as_of: AsOf = None
+    request: Request, session: SessionDep, _: CurrentPrincipal, code: UnitCodePath, fmt: FormatDep, as_of: AsOf = None
 ) -> Response:
     """One unit, as the code names it on the date."""
     return represent(request, await service.get_unit(session, code, as_of=_day(as_of)), fmt=fmt)
 
 
-@router.get("/{code}/children", response_model=Page[UnitOut], responses=problem_responses(404, 422))
+@router.get("/{code}/children", response_model=Page[UnitOut], responses=problem_responses(401, 404, 422))
 async def list_children(
-    request: Request, session: SessionDep, code: UnitCodePath, page: PageDep, fmt: FormatDep, as_of: AsOf = None
+    request: Request,
+    session: SessionDep,
+    _: CurrentPrincipal,
+    code: UnitCodePath,
+    page: PageDep,
+    fmt: FormatDep,
+    as_of: AsOf = None,
 ) -> Response:
     """The units directly below a unit on the date."""
     result = await service.children(session, code, as_of=_day(as_of), page=page)
     return represent(request, result, fmt=fmt, csv_rows=(UnitOut, result.items))
+
+
+@router.post("", response_model=UnitOut, status_code=201, responses=problem_responses(401, 403, 409, 422))
+async def create_village(request: Request, session: SessionDep, principal: UnitsWrite, body: VillageCreate) -> Response:
+    """Add a village or residential group (thôn, tổ dân phố) below a commune in your scope."""
+    unit = await service.create_village(session, principal, body)
+    response = represent(request, unit)
+    response.status_code = 201
+    response.headers["Location"] = f"/api/v1/units/{unit.code}"
+    return response

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import Path
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.models import UnitLevel
 
@@ -36,3 +36,20 @@ class UnitOut(BaseModel):
         "until a commune mapping is loaded)."
     )
     predecessor_codes: list[str] = Field(description="Units it was formed from in a reorganisation.")
+
+
+class VillageCreate(BaseModel):
+    """A village or residential group (thôn, tổ dân phố) to add below a commune."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    parent_code: str = Field(pattern=r"^\d{5}$", description="Code of the commune (valid today).")
+    name: str = Field(min_length=1, max_length=200, description='Full name, e.g. "Thôn Đông".')
+    division_type: str = Field(
+        default="thôn", min_length=1, max_length=50, description="thôn, tổ dân phố, khu phố, ấp, bản, xóm, …"
+    )
+    code_suffix: str | None = Field(
+        default=None,
+        pattern=r"^[0-9A-Za-z]{1,12}$",
+        description="Suffix of the code (commune code + '-' + suffix); default the next free number.",
+    )

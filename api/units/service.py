@@ -7,12 +7,15 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.core.errors import ErrorItem, NotFound, ValidationFailed
+from api.audit.service import diff, record
+from api.auth.principal import Principal
+from api.core.errors import Conflict, ErrorItem, Forbidden, NotFound, ValidationFailed
 from api.core.pagination import Page, PageParams
+from api.core.text import fold, today_vn
 from api.db.base import AnyRow
-from api.models import UnitLevel
+from api.models import Unit, UnitLevel, UnitSource
 from api.units import repository
-from api.units.schemas import UnitOut
+from api.units.schemas import UnitOut, VillageCreate
 
 
 def ancestor_paths(path: str) -> list[str]:
@@ -101,3 +104,53 @@ async def children(session: AsyncSession, code: str, *, as_of: dt.date, page: Pa
     unit = await resolve(session, code, as_of)
     rows, cursor = await repository.list_units(session, day=as_of, page=page, parent_id=unit.id)
     return Page[UnitOut](items=await to_out(session, rows), next_cursor=cursor)
+
+
+async def create_village(session: AsyncSession, principal: Principal, data: VillageCreate) -> UnitOut:
+    """Add a village below a commune inside the principal's scope; its code is made here."""
+    day = today_vn()
+    commune = await repository.get_by_code(session, data.parent_code, day)
+    if commune is None or commune.level != UnitLevel.commune:
+        raise ValidationFailed(
+            f"Không có xã/phường mã {data.parent_code} hiện nay.",
+            errors=[ErrorItem(loc=["body", "parent_code"], msg="Không có xã/phường này", type="unknown_unit")],
+        )
+    if not principal.covers(commune.path):
+        raise Forbidden(f"Xã/phường {data.parent_code} nằm ngoài phạm vi của bạn.")
+    suffix = data.code_suffix or f"{await repository.count_children(session, commune.id) + 1:02d}"
+    code = f"{commune.code}-{suffix}"
+    if await repository.code_exists(session, code, UnitSource.local):
+        raise Conflict(f"Mã {code} đã được dùng.", field="code_suffix")
+    unit = Unit(
+        code=code,
+        name=data.name,
+        level=UnitLevel.village.value,
+        division_type=data.division_type,
+        parent_id=commune.id,
+        path=f"{commune.path}{code}/",
+        search_name=fold(data.name),
+        valid_from=day,
+        valid_to=None,
+        source=UnitSource.local.value,
+    )
+    session.add(unit)
+    await session.flush()
+    await record(
+        session,
+        principal,
+        action="create",
+        entity="unit",
+        entity_id=code,
+        changes=diff(
+            None,
+            {
+                "code": code,
+                "name": data.name,
+                "division_type": data.division_type,
+                "parent_code": commune.code,
+                "valid_from": day,
+            },
+        ),
+        unit_path=unit.path,
+    )
+    return (await to_out(session, [await resolve(session, code, day)]))[0]

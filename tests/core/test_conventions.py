@@ -41,7 +41,7 @@ async def test_ready_is_503_when_the_database_is_unreachable(
     db = Database(make_engine("postgresql+asyncpg://nobody@127.0.0.1:1/none"))
     async with make_client(create_app(settings, db=db)) as c:
         r = await c.get("/api/v1/ready")
-        units = await c.get("/api/v1/units/34")
+        units = await c.get("/api/v1/units/34", headers={"Authorization": "Bearer kht_any-token"})
     assert r.status_code == 503 and r.headers["retry-after"]
     # A request that needs the database answers 503 problem+json, not a 500 with a trace.
     assert units.status_code == 503

@@ -1,0 +1,45 @@
+"""Shapes of API keys."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from api.auth.scopes import Role
+
+
+class ApiKeyCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200, description='What uses it, e.g. "Hệ thống Hội Khuyến học Hà Nam".')
+    role: Role = Field(default=Role.partner, description="Usually partner (systems) or viewer (scripts).")
+    unit_code: str | None = Field(default=None, pattern=r"^\d{2,5}$", description="Unit subtree; null = whole country.")
+    unit_as_of: dt.date | None = Field(
+        default=None,
+        description="Date on which unit_code is read (default today): scope a user to a unit before the 2025 "
+        "reorganisation with e.g. 2024-12-31.",
+    )
+    scopes: list[str] = Field(default_factory=list, description="Subset of the role's scopes; empty = role defaults.")
+    expires_at: AwareDatetime | None = Field(
+        default=None, description="When it stops working (RFC 3339); null = never."
+    )
+
+
+class ApiKeyOut(BaseModel):
+    """An API key (khoá API); the secret itself is shown only once, at creation."""
+
+    id: int = Field(description="Key id.")
+    name: str = Field(description="What uses it.")
+    prefix: str = Field(description="Visible part of the key, to recognise it (khk_<prefix>_…).")
+    role: Role = Field(description="Role.")
+    scopes: list[str] = Field(description="Scopes as stored (empty = role defaults).")
+    unit_code: str | None = Field(description="Unit code; null = whole country.")
+    expires_at: dt.datetime | None = Field(description="Expiry.")
+    revoked_at: dt.datetime | None = Field(description="When it was revoked; null = active.")
+    last_used_at: dt.datetime | None = Field(description="Last use (to the minute).")
+    created_at: dt.datetime = Field(description="Created at.")
+
+
+class ApiKeyCreated(ApiKeyOut):
+    secret: str = Field(description="The full key. Store it now: it is never shown again.")

@@ -1,0 +1,69 @@
+"""Recording the audit trail: called by every service that writes, inside the same transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.auth.principal import Principal
+from api.core.requestid import current_request_id
+from api.db.base import utcnow
+from api.models import AuditEntry
+
+# Never written to the trail, whatever the entity.
+SECRET_FIELDS = frozenset({"password", "password_hash", "secret", "secret_hash", "token", "token_hash"})
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(v) for v in value]
+    return value
+
+
+def diff(
+    old: Mapping[str, Any] | None, new: Mapping[str, Any] | None, fields: Iterable[str] | None = None
+) -> dict[str, Any]:
+    """``{field: [old, new]}`` for the fields that differ; secrets show as ``"***"`` changed or not at all."""
+    old, new = old or {}, new or {}
+    names = list(fields) if fields is not None else sorted(set(old) | set(new))
+    out: dict[str, Any] = {}
+    for name in names:
+        before, after = _plain(old.get(name)), _plain(new.get(name))
+        if before != after:
+            out[name] = ["***", "***"] if name in SECRET_FIELDS else [before, after]
+    return out
+
+
+async def record(
+    session: AsyncSession,
+    actor: Principal,
+    *,
+    action: str,
+    entity: str,
+    entity_id: object,
+    changes: dict[str, Any] | None = None,
+    unit_path: str | None = None,
+) -> AuditEntry:
+    entry = AuditEntry(
+        at=utcnow(),
+        actor_kind=actor.kind,
+        actor_id=actor.id,
+        actor_name=actor.name,
+        action=action,
+        entity=entity,
+        entity_id=str(entity_id),
+        changes=changes or {},
+        unit_path=unit_path,
+        request_id=current_request_id(),
+    )
+    session.add(entry)
+    await session.flush()
+    return entry

@@ -1,0 +1,60 @@
+"""Who is calling: a user signed in with a token, or a system with an API key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import false, or_, true
+from sqlalchemy.sql.elements import ColumnElement
+
+from api.auth.scopes import Role, Scope
+
+
+@dataclass(frozen=True)
+class Principal:
+    kind: Literal["user", "api_key", "system"]
+    id: int | None
+    name: str
+    display_name: str
+    role: Role
+    scopes: frozenset[Scope]
+    unit_id: int | None  # None: the whole country
+    unit_code: str | None = None
+    unit_name: str | None = None
+    unit_level: str | None = None
+    # Path prefixes of the subtree it may see: its unit's, and those of the units its unit
+    # was formed from in a reorganisation (the new Hưng Yên's staff see old Thái Bình's records).
+    unit_prefixes: tuple[str, ...] = ()
+
+    @property
+    def national(self) -> bool:
+        return self.unit_id is None
+
+    def has(self, scope: Scope) -> bool:
+        return scope in self.scopes
+
+    def covers(self, path: str | None) -> bool:
+        """Whether a record at this unit path is inside the principal's unit scope."""
+        if self.national:
+            return True
+        return path is not None and any(path.startswith(p) for p in self.unit_prefixes)
+
+    def path_filter(self, path_column: Any) -> ColumnElement[bool]:
+        """SQL condition: the row's unit path is inside the principal's unit scope."""
+        if self.national:
+            return true()
+        if not self.unit_prefixes:
+            return false()
+        return or_(*(path_column.like(f"{p}%") for p in self.unit_prefixes))
+
+
+SYSTEM = Principal(
+    kind="system",
+    id=None,
+    name="system",
+    display_name="Hệ thống",
+    role=Role.admin,
+    scopes=frozenset(Scope),
+    unit_id=None,
+)
