@@ -37,6 +37,19 @@ BACKEND = os.environ.get("KH_TEST_BACKEND", "sqlite")
 PG_URL = os.environ.get("KH_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing() -> Iterator[None]:
+    """Argon2id with tiny costs in tests; production keeps the library's recommended parameters."""
+    from argon2 import PasswordHasher
+
+    from api.auth import secrets
+
+    original = secrets._hasher
+    secrets._hasher = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+    yield
+    secrets._hasher = original
+
+
 def pytest_report_header() -> str:
     return f"database backend: {BACKEND}" + (f" ({PG_URL})" if BACKEND == "postgresql" else "")
 

@@ -6,10 +6,10 @@ Unit scope (which records exist for the caller) is applied in the repositories.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends, Request
-from fastapi.security import OAuth2PasswordBearer
+from fastapi import Depends, Request, Security
+from fastapi.security import OAuth2PasswordBearer, SecurityScopes
 
 from api.auth import service
 from api.auth.principal import Principal
@@ -21,6 +21,7 @@ bearer = OAuth2PasswordBearer(
     tokenUrl="/api/v1/auth/token",
     auto_error=False,
     description="A token from /auth/token, or an API key (khk_…), as `Authorization: Bearer …`.",
+    scopes={s.value: f"Scope {s.value}" for s in Scope},
 )
 
 
@@ -42,29 +43,30 @@ def _unauthorized(detail: str) -> Unauthorized:
     return err
 
 
-class Authorize:
-    """A dependency that authenticates and then requires every one of ``scopes``."""
+async def authorize(
+    security_scopes: SecurityScopes, principal: Annotated[Principal, Depends(authenticate)]
+) -> Principal:
+    """Authenticate, then require every scope the endpoint declared (they also appear in openapi.yaml)."""
+    missing = [s for s in security_scopes.scopes if not principal.has(Scope(s))]
+    if missing:
+        raise Forbidden(f"Tài khoản này không có quyền {', '.join(missing)}.", missing_scopes=missing)
+    return principal
 
-    def __init__(self, *scopes: Scope) -> None:
-        self.scopes = scopes
 
-    async def __call__(self, principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
-        missing = [s.value for s in self.scopes if not principal.has(s)]
-        if missing:
-            raise Forbidden(f"Tài khoản này không có quyền {', '.join(missing)}.", missing_scopes=missing)
-        return principal
+def requires(scope: Scope) -> Any:
+    return Security(authorize, scopes=[scope.value])
 
 
 CurrentPrincipal = Annotated[Principal, Depends(authenticate)]
-UnitsWrite = Annotated[Principal, Depends(Authorize(Scope.units_write))]
-UsersAdmin = Annotated[Principal, Depends(Authorize(Scope.users_admin))]
-KeysAdmin = Annotated[Principal, Depends(Authorize(Scope.keys_admin))]
-AuditRead = Annotated[Principal, Depends(Authorize(Scope.audit_read))]
-ReportsRead = Annotated[Principal, Depends(Authorize(Scope.reports_read))]
-ReportsWrite = Annotated[Principal, Depends(Authorize(Scope.reports_write))]
-ReportsApprove = Annotated[Principal, Depends(Authorize(Scope.reports_approve))]
-RegistriesRead = Annotated[Principal, Depends(Authorize(Scope.registries_read))]
-RegistriesWrite = Annotated[Principal, Depends(Authorize(Scope.registries_write))]
-StatsRead = Annotated[Principal, Depends(Authorize(Scope.stats_read))]
-SyncRead = Annotated[Principal, Depends(Authorize(Scope.sync_read))]
-SyncWrite = Annotated[Principal, Depends(Authorize(Scope.sync_write))]
+UnitsWrite = Annotated[Principal, requires(Scope.units_write)]
+UsersAdmin = Annotated[Principal, requires(Scope.users_admin)]
+KeysAdmin = Annotated[Principal, requires(Scope.keys_admin)]
+AuditRead = Annotated[Principal, requires(Scope.audit_read)]
+ReportsRead = Annotated[Principal, requires(Scope.reports_read)]
+ReportsWrite = Annotated[Principal, requires(Scope.reports_write)]
+ReportsApprove = Annotated[Principal, requires(Scope.reports_approve)]
+RegistriesRead = Annotated[Principal, requires(Scope.registries_read)]
+RegistriesWrite = Annotated[Principal, requires(Scope.registries_write)]
+StatsRead = Annotated[Principal, requires(Scope.stats_read)]
+SyncRead = Annotated[Principal, requires(Scope.sync_read)]
+SyncWrite = Annotated[Principal, requires(Scope.sync_write)]

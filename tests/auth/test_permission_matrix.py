@@ -1,0 +1,218 @@
+"""Every route × every role, inside and outside the caller's unit scope.
+
+The route list comes from the app itself: a route that is not in CASES fails the test, so no
+endpoint can ship without its permissions being stated and checked here.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from api.auth.scopes import ROLE_SCOPES, Role, Scope
+from api.auth.secrets import hash_password, new_api_key
+from api.models import ApiKey, Unit, User
+from tests.conftest import MakeAccount
+
+HOME = "33"  # the callers' unit: the new Hưng Yên province
+AWAY = "01"  # another province: Hà Nội
+PUBLIC = {("GET", "/api/v1/health"), ("GET", "/api/v1/ready"), ("POST", "/api/v1/auth/token")}
+_HASH = hash_password("không-dùng-để-đăng-nhập")
+
+
+@dataclass
+class Ctx:
+    """Records the cases point at, one set inside the callers' scope (home) and one outside (away)."""
+
+    session: AsyncSession
+    commune: dict[str, str] = field(default_factory=dict)
+
+    async def user(self, where: str) -> int:
+        unit_id = await self.session.scalar(select(Unit.id).where(Unit.code == where, Unit.valid_to.is_(None)))
+        user = User(
+            username=f"t-{uuid.uuid4().hex[:10]}",
+            display_name="Mục tiêu",
+            password_hash=_HASH,
+            role="viewer",
+            scopes=[],
+            unit_id=unit_id,
+            is_active=True,
+        )
+        self.session.add(user)
+        await self.session.flush()
+        return user.id
+
+    async def key(self, where: str) -> int:
+        unit_id = await self.session.scalar(select(Unit.id).where(Unit.code == where, Unit.valid_to.is_(None)))
+        _, prefix, secret_hash = new_api_key()
+        key = ApiKey(name="Mục tiêu", prefix=prefix, secret_hash=secret_hash, role="viewer", scopes=[], unit_id=unit_id)
+        self.session.add(key)
+        await self.session.flush()
+        return key.id
+
+
+Request = tuple[str, str, dict[str, Any] | None]  # method, url, json body
+Build = Callable[[Ctx, str], Awaitable[Request]]
+
+
+@dataclass(frozen=True)
+class Case:
+    build: Build  # (ctx, "home"|"away") -> request
+    scope: Scope | None  # what the route must require (None: any signed-in principal)
+    ok: int = 200
+    away: int | None = 404  # expected outside the scope; None: no scope (reference data, own identity)
+
+
+def simple(method: str, url: str, body: dict[str, Any] | None = None) -> Build:
+    async def build(ctx: Ctx, where: str) -> Request:
+        return method, url, body
+
+    return build
+
+
+def _units_post() -> Build:
+    async def build(ctx: Ctx, where: str) -> Request:
+        return "POST", "/api/v1/units", {"parent_code": ctx.commune[where], "name": f"Thôn {uuid.uuid4().hex[:6]}"}
+
+    return build
+
+
+def _user_url(method: str, body: dict[str, Any] | None = None) -> Build:
+    async def build(ctx: Ctx, where: str) -> Request:
+        return method, f"/api/v1/users/{await ctx.user(HOME if where == 'home' else AWAY)}", body
+
+    return build
+
+
+def _user_post() -> Build:
+    async def build(ctx: Ctx, where: str) -> Request:
+        return (
+            "POST",
+            "/api/v1/users",
+            {
+                "username": f"moi-{uuid.uuid4().hex[:8]}",
+                "password": "mat-khau-dai-du",
+                "display_name": "Mới",
+                "role": "viewer",
+                "unit_code": ctx.commune[where],
+            },
+        )
+
+    return build
+
+
+def _key_post() -> Build:
+    async def build(ctx: Ctx, where: str) -> Request:
+        return "POST", "/api/v1/api-keys", {"name": "Khoá", "role": "viewer", "unit_code": ctx.commune[where]}
+
+    return build
+
+
+def _key_delete() -> Build:
+    async def build(ctx: Ctx, where: str) -> Request:
+        return "DELETE", f"/api/v1/api-keys/{await ctx.key(HOME if where == 'home' else AWAY)}", None
+
+    return build
+
+
+CASES: dict[tuple[str, str], Case] = {
+    ("GET", "/api/v1/me"): Case(simple("GET", "/api/v1/me"), None, away=None),
+    ("POST", "/api/v1/auth/logout"): Case(simple("POST", "/api/v1/auth/logout"), None, ok=204, away=None),
+    ("GET", "/api/v1/units"): Case(simple("GET", "/api/v1/units?level=province"), None, away=None),
+    ("GET", "/api/v1/units/{code}"): Case(simple("GET", f"/api/v1/units/{AWAY}"), None, away=None),
+    ("GET", "/api/v1/units/{code}/children"): Case(simple("GET", f"/api/v1/units/{AWAY}/children"), None, away=None),
+    ("POST", "/api/v1/units"): Case(_units_post(), Scope.units_write, ok=201, away=403),
+    ("GET", "/api/v1/users"): Case(simple("GET", "/api/v1/users"), Scope.users_admin, away=None),
+    ("POST", "/api/v1/users"): Case(_user_post(), Scope.users_admin, ok=201, away=403),
+    ("GET", "/api/v1/users/{user_id}"): Case(_user_url("GET"), Scope.users_admin),
+    ("PATCH", "/api/v1/users/{user_id}"): Case(_user_url("PATCH", {"display_name": "Đổi tên"}), Scope.users_admin),
+    ("DELETE", "/api/v1/users/{user_id}"): Case(_user_url("DELETE"), Scope.users_admin, ok=204),
+    ("GET", "/api/v1/api-keys"): Case(simple("GET", "/api/v1/api-keys"), Scope.keys_admin, away=None),
+    ("POST", "/api/v1/api-keys"): Case(_key_post(), Scope.keys_admin, ok=201, away=403),
+    ("DELETE", "/api/v1/api-keys/{key_id}"): Case(_key_delete(), Scope.keys_admin, ok=204),
+    ("GET", "/api/v1/audit"): Case(simple("GET", "/api/v1/audit"), Scope.audit_read, away=None),
+}
+
+
+def route_requirements(app: FastAPI) -> dict[tuple[str, str], tuple[bool, frozenset[Scope]]]:
+    """(method, path) → (needs a principal, scopes it needs), read from the OpenAPI document."""
+    out = {}
+    for path, ops in app.openapi()["paths"].items():
+        for method, op in ops.items():
+            security = op.get("security", [])
+            scopes = frozenset(Scope(s) for requirement in security for names in requirement.values() for s in names)
+            out[(method.upper(), path)] = (bool(security), scopes)
+    return out
+
+
+def test_every_route_is_guarded_or_deliberately_public(app: FastAPI) -> None:
+    reqs = route_requirements(app)
+    unguarded = {r for r, (needs, _) in reqs.items() if not needs}
+    assert unguarded == PUBLIC
+    missing = set(reqs) - PUBLIC - set(CASES)
+    assert not missing, f"routes without a permission case in CASES: {sorted(missing)}"
+    assert not set(CASES) - set(reqs), "CASES names routes the app no longer has"
+    declared = {r: reqs[r][1] for r in CASES}
+    stated = {r: frozenset({c.scope}) if c.scope else frozenset() for r, c in CASES.items()}
+    assert declared == stated, "a route requires other scopes than the matrix states"
+
+
+async def _call(client: httpx.AsyncClient, req: Request, headers: dict[str, str]) -> httpx.Response:
+    method, url, body = req
+    return await client.request(method, url, json=body, headers=headers)
+
+
+@pytest.fixture
+async def ctx(session: AsyncSession) -> Ctx:
+    c = Ctx(session)
+    for where, province in (("home", HOME), ("away", AWAY)):
+        parent = aliased(Unit)
+        stmt = (
+            select(Unit.code)
+            .join(parent, Unit.parent_id == parent.id)
+            .where(parent.code == province, Unit.valid_to.is_(None), Unit.level == "commune")
+            .order_by(Unit.code)
+            .limit(1)
+        )
+        c.commune[where] = str(await session.scalar(stmt))
+    return c
+
+
+async def test_unauthenticated_calls_get_401_everywhere_but_the_public_routes(
+    anon: httpx.AsyncClient, ctx: Ctx
+) -> None:
+    for (method, path), case in CASES.items():
+        r = await _call(anon, await case.build(ctx, "home"), {})
+        assert r.status_code == 401, f"{method} {path}: {r.status_code} {r.text}"
+        assert r.headers["content-type"] == "application/problem+json"
+    assert (await anon.get("/api/v1/health")).status_code == 200
+    assert (await anon.get("/api/v1/ready")).status_code == 200
+
+
+@pytest.mark.parametrize("role", list(Role))
+async def test_each_role_in_and_out_of_scope(
+    role: Role, anon: httpx.AsyncClient, ctx: Ctx, make_account: MakeAccount
+) -> None:
+    failures = []
+    for (method, path), case in CASES.items():
+        allowed = case.scope is None or case.scope in ROLE_SCOPES[role]
+        for where in ("home", "away") if case.away is not None else ("home",):
+            caller = await make_account(role.value, HOME)  # fresh: logout ends a token, deletes change state
+            r = await _call(anon, await case.build(ctx, where), caller.headers)
+            expected = (case.ok if where == "home" else case.away) if allowed else 403
+            if r.status_code != expected:
+                failures.append(
+                    f"{role} {method} {path} [{where}]: expected {expected}, got {r.status_code} {r.text[:200]}"
+                )
+            elif r.status_code >= 400:
+                assert r.headers["content-type"] == "application/problem+json"
+    assert not failures, "\n".join(failures)
