@@ -119,6 +119,9 @@ def users_create_admin(
     username: Annotated[str, typer.Option(help="Sign-in name of the new admin.")],
     unit: Annotated[str | None, typer.Option(help="Unit code of its scope (default: the whole country).")] = None,
     display_name: Annotated[str | None, typer.Option(help="Name to show.")] = None,
+    unit_as_of: Annotated[
+        str | None, typer.Option(help="Date the unit code is read on (YYYY-MM-DD), e.g. 2024-12-31 for an old unit.")
+    ] = None,
 ) -> None:
     """Create an admin (password from KH_ADMIN_PASSWORD, else asked for)."""
     from api.auth.principal import SYSTEM
@@ -133,6 +136,7 @@ def users_create_admin(
         display_name=display_name or username,
         role=Role.admin,
         unit_code=unit,
+        unit_as_of=unit_as_of,  # type: ignore[arg-type]  # pydantic parses the date
     )
     try:
         user = _with_session(lambda s: create_user(s, SYSTEM, data))
