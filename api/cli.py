@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.core.config import PROJECT_ROOT, get_settings
@@ -130,14 +131,21 @@ def users_create_admin(
     from api.users.schemas import UserCreate
     from api.users.service import create_user
 
-    data = UserCreate(
-        username=username,
-        password=_password_from_env_or_prompt(),
-        display_name=display_name or username,
-        role=Role.admin,
-        unit_code=unit,
-        unit_as_of=unit_as_of,  # type: ignore[arg-type]  # pydantic parses the date
-    )
+    try:
+        data = UserCreate.model_validate(
+            {
+                "username": username,
+                "password": _password_from_env_or_prompt(),
+                "display_name": display_name or username,
+                "role": Role.admin,
+                "unit_code": unit,
+                "unit_as_of": unit_as_of,
+            }
+        )
+    except ValidationError as exc:
+        for err in exc.errors():
+            typer.echo(f"{'.'.join(map(str, err['loc']))}: {err['msg']}", err=True)
+        raise typer.Exit(2) from exc
     try:
         user = _with_session(lambda s: create_user(s, SYSTEM, data))
     except AppError as exc:
