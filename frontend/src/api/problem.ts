@@ -1,0 +1,54 @@
+/** RFC 9457 problem details from the API, turned into errors the pages can show. */
+import type { components } from './schema';
+
+export type Problem = components['schemas']['Problem'];
+export type ErrorItem = components['schemas']['ErrorItem'];
+
+export function isProblem(v: unknown): v is Problem {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as Problem).title === 'string' &&
+    typeof (v as Problem).status === 'number'
+  );
+}
+
+/** An API call that answered an error status; `problem` is the body when it was problem+json. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly problem: Problem | null;
+
+  constructor(status: number, problem: Problem | null) {
+    super(problem?.detail || problem?.title || `HTTP ${status}`);
+    this.name = 'ApiError';
+    this.status = status;
+    this.problem = problem;
+  }
+
+  /** "detail" plus one line per invalid field, as the API words them (in Vietnamese). */
+  get lines(): string[] {
+    const p = this.problem;
+    if (!p) return [];
+    const out = [p.detail || p.title];
+    for (const e of p.errors ?? []) {
+      const where = e.loc.filter((x) => x !== 'body' && x !== 'query' && x !== 'path').join('.');
+      out.push(where ? `${where}: ${e.msg}` : e.msg);
+    }
+    return out;
+  }
+}
+
+interface FetchResult<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
+
+/** The data of an openapi-fetch result, or an ApiError carrying the problem details. */
+export function unwrap<T>(result: FetchResult<T>): T {
+  if (result.error !== undefined || !result.response.ok) {
+    const body = result.error;
+    throw new ApiError(result.response.status, isProblem(body) ? body : null);
+  }
+  return result.data as T;
+}

@@ -1,0 +1,45 @@
+/** The bearer token, kept in sessionStorage: it lasts for this browser tab and is gone when it closes. */
+
+const KEY = 'kh.session';
+
+interface Stored {
+  token: string;
+  /** Epoch milliseconds after which the token is no longer valid. */
+  expiresAt: number;
+}
+
+function read(): Stored | null {
+  try {
+    const raw = sessionStorage.getItem(KEY);
+    if (!raw) return null;
+    const v = JSON.parse(raw) as Partial<Stored>;
+    if (typeof v.token !== 'string' || typeof v.expiresAt !== 'number') return null;
+    return { token: v.token, expiresAt: v.expiresAt };
+  } catch {
+    return null;
+  }
+}
+
+/** The current token, or null when there is none or it has expired. */
+export function getToken(now: number = Date.now()): string | null {
+  const s = read();
+  if (!s) return null;
+  if (s.expiresAt <= now) {
+    clearToken();
+    return null;
+  }
+  return s.token;
+}
+
+export function saveToken(token: string, expiresInSeconds: number, now: number = Date.now()): void {
+  const stored: Stored = { token, expiresAt: now + expiresInSeconds * 1000 };
+  sessionStorage.setItem(KEY, JSON.stringify(stored));
+}
+
+export function clearToken(): void {
+  try {
+    sessionStorage.removeItem(KEY);
+  } catch {
+    /* nothing stored */
+  }
+}

@@ -1,0 +1,52 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { render } from '@testing-library/react';
+import type { ReactNode } from 'react';
+import { MemoryRouter } from 'react-router';
+import { vi } from 'vitest';
+import { AuthProvider } from '../auth/AuthProvider';
+import '../i18n';
+
+export function renderApp(ui: ReactNode, { route = '/' }: { route?: string } = {}) {
+  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  return render(
+    <QueryClientProvider client={queryClient}>
+      <MemoryRouter initialEntries={[route]}>
+        <AuthProvider>{ui}</AuthProvider>
+      </MemoryRouter>
+    </QueryClientProvider>,
+  );
+}
+
+export function json(body: unknown, status = 200, contentType = 'application/json'): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': contentType } });
+}
+
+export function problem(status: number, title: string, detail: string, extra: Record<string, unknown> = {}): Response {
+  return json({ type: `https://khuyenhoc.vn/problems/${status}`, title, status, detail, ...extra }, status, 'application/problem+json');
+}
+
+type Handler = (req: Request) => Response | Promise<Response>;
+
+/** Stub fetch with handlers by "METHOD /path"; returns the mock to inspect the requests. */
+export function stubApi(routes: Record<string, Handler>) {
+  const mock = vi.fn(async (input: Request) => {
+    const url = new URL(input.url);
+    const handler = routes[`${input.method} ${url.pathname}`];
+    if (!handler) return problem(404, 'Not Found', `no stub for ${input.method} ${url.pathname}`);
+    return handler(input);
+  });
+  vi.stubGlobal('fetch', mock);
+  return mock;
+}
+
+export const ME = {
+  kind: 'user',
+  id: 1,
+  username: 'nguyenvana',
+  display_name: 'Nguyễn Văn A',
+  role: 'admin',
+  scopes: ['units:read'],
+  unit_code: '34',
+  unit_name: 'Tỉnh Thái Bình',
+  unit_level: 'province',
+};
