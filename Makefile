@@ -53,8 +53,9 @@ format: install-dev ## Format and auto-fix with ruff
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-openapi: install ## Regenerate openapi.yaml from the app
+openapi: install ## Regenerate openapi.yaml from the app, and the dashboard's API types from it
 	$(BIN)/khuyenhoc openapi
+	@if [ -d frontend/node_modules ]; then cd frontend && npm run --silent gen-types; fi
 
 openapi-check: install ## Fail when openapi.yaml differs from the app
 	$(BIN)/khuyenhoc openapi --check

@@ -180,8 +180,11 @@ def users_set_password(username: Annotated[str, typer.Argument(help="Sign-in nam
 def demo_load() -> None:
     """Load units and the demo data set (idempotent); prints new demo passwords once."""
     from api.demo.accounts import load_accounts
+    from api.demo.reports import load_reports
 
     units_load()
+    added = _with_session(load_reports)
+    typer.echo(f"Báo cáo năm (demo): thêm {added}.", err=True)
     created = _with_session(load_accounts)
     if not created:
         typer.echo("Tài khoản demo đã có sẵn (đổi mật khẩu: khuyenhoc users set-password TÊN).", err=True)

@@ -22,6 +22,9 @@ from api.core.openapi import install as install_openapi
 from api.core.requestid import configure_logging
 from api.db.engine import Database, make_engine
 from api.health.router import router as health_router
+from api.reports.router import router as reports_router
+from api.stats.router import router as stats_router
+from api.targets.router import router as targets_router
 from api.units.router import router as units_router
 from api.users.router import router as users_router
 
@@ -44,6 +47,9 @@ def api_router() -> APIRouter:
     router.include_router(users_router)
     router.include_router(api_keys_router)
     router.include_router(audit_router)
+    router.include_router(reports_router)
+    router.include_router(stats_router)
+    router.include_router(targets_router)
     return router
 
 

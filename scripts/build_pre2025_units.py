@@ -32,6 +32,14 @@ def download_wheel(dest: Path) -> Path:
     return next(dest.glob("vietnam_provinces-0.6.0-*.whl"))
 
 
+# The release gives only "huyện"/"xã" for every district and commune; the name says which kind it is.
+KINDS = ("Thành phố", "Thị xã", "Quận", "Huyện", "Thị trấn", "Phường", "Xã")
+
+
+def kind_of(name: str, fallback: str) -> str:
+    return next((k.lower() for k in KINDS if name.startswith(k + " ")), fallback)
+
+
 def rows_from_wheel(wheel: Path) -> list[dict[str, str]]:
     with zipfile.ZipFile(wheel) as zf:
         provinces = json.loads(zf.read("vietnam_provinces/data/nested-divisions.json"))
@@ -43,7 +51,7 @@ def rows_from_wheel(wheel: Path) -> list[dict[str, str]]:
                 "code": pcode,
                 "name": p["name"],
                 "level": "province",
-                "division_type": p["division_type"],
+                "division_type": "thành phố trung ương" if p["name"].startswith("Thành phố") else "tỉnh",
                 "parent_code": "",
             }
         )
@@ -54,7 +62,7 @@ def rows_from_wheel(wheel: Path) -> list[dict[str, str]]:
                     "code": dcode,
                     "name": d["name"],
                     "level": "district",
-                    "division_type": d["division_type"],
+                    "division_type": kind_of(d["name"], d["division_type"]),
                     "parent_code": pcode,
                 }
             )
@@ -64,7 +72,7 @@ def rows_from_wheel(wheel: Path) -> list[dict[str, str]]:
                         "code": f"{w['code']:05d}",
                         "name": w["name"],
                         "level": "commune",
-                        "division_type": w["division_type"],
+                        "division_type": kind_of(w["name"], w["division_type"]),
                         "parent_code": dcode,
                     }
                 )

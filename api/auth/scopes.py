@@ -21,6 +21,7 @@ class Scope(enum.StrEnum):
     users_admin = "users:admin"
     keys_admin = "keys:admin"
     audit_read = "audit:read"
+    targets_write = "targets:write"
     reports_read = "reports:read"
     reports_write = "reports:write"
     reports_approve = "reports:approve"

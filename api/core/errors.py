@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.core.requestid import current_request_id
@@ -194,6 +195,12 @@ async def _integrity(_: Request, exc: Exception) -> JSONResponse:
     return problem_response(409, Conflict.slug, Conflict.title, "Bản ghi trùng hoặc vi phạm ràng buộc dữ liệu.")
 
 
+async def _stale(_: Request, exc: Exception) -> JSONResponse:
+    return problem_response(
+        409, Conflict.slug, Conflict.title, "Bản ghi vừa được người khác thay đổi; hãy tải lại rồi thử lại."
+    )
+
+
 async def _database_down(_: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, DBAPIError) and not (exc.connection_invalidated or isinstance(exc, OperationalError)):
         return await _unhandled(_, exc)
@@ -221,6 +228,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _request_validation)
     app.add_exception_handler(StarletteHTTPException, _http_exception)
     app.add_exception_handler(IntegrityError, _integrity)
+    app.add_exception_handler(StaleDataError, _stale)
     app.add_exception_handler(DBAPIError, _database_down)
     app.add_exception_handler(ConnectionError, _database_down)
 

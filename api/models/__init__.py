@@ -3,6 +3,7 @@
 from api.db.base import Base
 from api.models.audit import AuditEntry
 from api.models.auth import AccessToken, ApiKey, LoginThrottle, User
+from api.models.report import Report, ReportStatus, Target
 from api.models.unit import LEVEL_RANK, Unit, UnitLevel, UnitSource, UnitSuccession
 
 __all__ = [
@@ -12,6 +13,9 @@ __all__ = [
     "AuditEntry",
     "Base",
     "LoginThrottle",
+    "Report",
+    "ReportStatus",
+    "Target",
     "Unit",
     "UnitLevel",
     "UnitSource",

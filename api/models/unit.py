@@ -35,6 +35,7 @@ class Unit(TimestampMixin, VersionMixin, Base):
         CheckConstraint("level IN ('province', 'district', 'commune', 'village')", name="level"),
         CheckConstraint("valid_to IS NULL OR valid_from IS NULL OR valid_from <= valid_to", name="validity"),
         Index("ix_units_code_valid", "code", "valid_from"),
+        Index("ix_units_depth_code", "depth", "code"),
         Index("ix_units_path", "path", postgresql_ops={"path": "varchar_pattern_ops"}),
     )
 
@@ -42,6 +43,7 @@ class Unit(TimestampMixin, VersionMixin, Base):
     code: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(200))
     level: Mapped[str] = mapped_column(String(16), index=True)
+    depth: Mapped[int] = mapped_column(Integer)  # 0 province … 3 village: lists show the larger units first
     division_type: Mapped[str] = mapped_column(String(50), default="")
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"), index=True)
     # Ids of the unit and its ancestors, "/12/345/6789/": a subtree is a prefix (scopes and roll-ups).

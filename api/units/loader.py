@@ -23,7 +23,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.core.text import fold
-from api.models import Unit, UnitLevel, UnitSource, UnitSuccession
+from api.models import LEVEL_RANK, Unit, UnitLevel, UnitSource, UnitSuccession
 
 DATA_DIR = Path(__file__).parent / "data"
 PRE_2025_FILE = DATA_DIR / "units-pre-2025-07.csv"
@@ -60,13 +60,22 @@ def pre_2025_rows() -> Iterator[UnitRow]:
             yield UnitRow(r["code"], r["name"], UnitLevel(r["level"]), r["division_type"], r["parent_code"] or None)
 
 
+def province_name(name: str, division_type: str) -> str:
+    """The 2025 list names provinces bare ("Hưng Yên"); give them their kind as the old list does."""
+    if division_type == "tỉnh" and not name.startswith("Tỉnh "):
+        return f"Tỉnh {name}"
+    if division_type.startswith("thành phố") and not name.startswith("Thành phố "):
+        return f"Thành phố {name}"
+    return name
+
+
 def current_rows() -> Iterator[UnitRow]:
     import vietnam_provinces
 
     provinces = json.loads(Path(vietnam_provinces.NESTED_DIVISIONS_JSON_PATH).read_text(encoding="utf-8"))
     for p in provinces:
         pcode = f"{p['code']:02d}"
-        yield UnitRow(pcode, p["name"], UnitLevel.province, p["division_type"], None)
+        yield UnitRow(pcode, province_name(p["name"], p["division_type"]), UnitLevel.province, p["division_type"], None)
         for w in p["wards"]:
             yield UnitRow(f"{w['code']:05d}", w["name"], UnitLevel.commune, w["division_type"], pcode)
 
@@ -108,6 +117,7 @@ async def load_source(
                     "code": row.code,
                     "name": row.name,
                     "level": level.value,
+                    "depth": LEVEL_RANK[level],
                     "division_type": row.division_type,
                     "parent_id": parent[0] if parent else None,
                     "path": (parent[2] if parent else f"{source}:") + f"{row.code}/",

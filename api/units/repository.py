@@ -31,6 +31,7 @@ def _base() -> AnySelect:
         Unit.code,
         Unit.name,
         Unit.level,
+        Unit.depth,
         Unit.division_type,
         Unit.path,
         Unit.valid_from,
@@ -65,7 +66,7 @@ async def list_units(
         stmt = stmt.where(Unit.parent_id == parent_id)
     if q:
         stmt = stmt.where(Unit.search_name.like(f"%{like_escape(fold(q))}%", escape="\\"))
-    return await paginate_rows(session, stmt, order=[Unit.code, Unit.id], page=page)
+    return await paginate_rows(session, stmt, order=[Unit.depth, Unit.code, Unit.id], page=page)
 
 
 async def successor_codes(session: AsyncSession, ids: Iterable[int]) -> dict[int, list[str]]:
@@ -107,3 +108,9 @@ async def count_children(session: AsyncSession, parent_id: int) -> int:
 
 async def code_exists(session: AsyncSession, code: str, source: str) -> bool:
     return await session.scalar(select(Unit.id).where(Unit.code == code, Unit.source == source)) is not None
+
+
+async def latest_by_code(session: AsyncSession, code: str) -> AnyRow | None:
+    """The most recent unit that had this code."""
+    stmt = _base().where(Unit.code == code).order_by(Unit.valid_from.desc().nulls_last()).limit(1)
+    return (await session.execute(stmt)).first()

@@ -13,7 +13,7 @@ from api.core.errors import Conflict, ErrorItem, Forbidden, NotFound, Validation
 from api.core.pagination import Page, PageParams
 from api.core.text import fold, today_vn
 from api.db.base import AnyRow
-from api.models import Unit, UnitLevel, UnitSource
+from api.models import LEVEL_RANK, Unit, UnitLevel, UnitSource
 from api.units import repository
 from api.units.schemas import UnitOut, VillageCreate
 
@@ -125,6 +125,7 @@ async def create_village(session: AsyncSession, principal: Principal, data: Vill
         code=code,
         name=data.name,
         level=UnitLevel.village.value,
+        depth=LEVEL_RANK[UnitLevel.village],
         division_type=data.division_type,
         parent_id=commune.id,
         path=f"{commune.path}{code}/",
@@ -154,3 +155,16 @@ async def create_village(session: AsyncSession, principal: Principal, data: Vill
         unit_path=unit.path,
     )
     return (await to_out(session, [await resolve(session, code, day)]))[0]
+
+
+async def resolve_for_filter(session: AsyncSession, code: str, day: dt.date | None, field: str = "unit") -> AnyRow:
+    """A unit named in a query filter: read on ``day`` (default today, then any date it existed)."""
+    row = await repository.get_by_code(session, code, day or today_vn())
+    if row is None and day is None:
+        row = await repository.latest_by_code(session, code)
+    if row is None:
+        raise ValidationFailed(
+            f"Không có đơn vị mã {code}.",
+            errors=[ErrorItem(loc=["query", field], msg="Không có đơn vị này", type="unknown_unit")],
+        )
+    return row

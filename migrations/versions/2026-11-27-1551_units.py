@@ -25,6 +25,7 @@ def upgrade() -> None:
         sa.Column("code", sa.String(length=20), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("level", sa.String(length=16), nullable=False),
+        sa.Column("depth", sa.Integer(), nullable=False),
         sa.Column("division_type", sa.String(length=50), nullable=False),
         sa.Column("parent_id", sa.Integer(), nullable=True),
         sa.Column("path", sa.String(length=200), nullable=False),
@@ -57,6 +58,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("units", schema=None) as batch_op:
         batch_op.create_index("ix_units_code_valid", ["code", "valid_from"], unique=False)
+        batch_op.create_index("ix_units_depth_code", ["depth", "code"], unique=False)
         batch_op.create_index(batch_op.f("ix_units_level"), ["level"], unique=False)
         batch_op.create_index(batch_op.f("ix_units_parent_id"), ["parent_id"], unique=False)
         batch_op.create_index("ix_units_path", ["path"], unique=False, postgresql_ops={"path": "varchar_pattern_ops"})
@@ -93,6 +95,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_units_path")
         batch_op.drop_index(batch_op.f("ix_units_parent_id"))
         batch_op.drop_index(batch_op.f("ix_units_level"))
+        batch_op.drop_index("ix_units_depth_code")
         batch_op.drop_index("ix_units_code_valid")
 
     op.drop_table("units")

@@ -159,7 +159,7 @@ async def test_unit_list_as_csv_for_excel(client: httpx.AsyncClient) -> None:
     lines = r.content.decode("utf-8-sig").splitlines()
     assert lines[0] == "code,name,level,division_type,parent_code,valid_from,valid_to,successor_codes,predecessor_codes"
     assert len(lines) == 1 + 34
-    assert "33,Hưng Yên,province,tỉnh,,2025-07-01,,,33|34" in lines
+    assert "33,Tỉnh Hưng Yên,province,tỉnh,,2025-07-01,,,33|34" in lines
     same = await client.get(
         "/api/v1/units", params={"level": "province", "as_of": AFTER, "limit": 100, "format": "csv"}
     )

@@ -168,6 +168,214 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Reports
+         * @description Reports inside your unit scope, filtered by year, unit subtree and state.
+         */
+        get: operations["list_reports_api_v1_reports_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{unit_code}/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Report
+         * @description The annual report of a unit for a year (the code is read on 31 December of that year).
+         */
+        get: operations["get_report_api_v1_reports__unit_code___year__get"];
+        /**
+         * Put Report
+         * @description Create or replace the draft report (201 created, 200 replaced). Honours If-Match; every violation is listed.
+         */
+        put: operations["put_report_api_v1_reports__unit_code___year__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{unit_code}/{year}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve Report
+         * @description Approve a submitted report (editors and admins of a unit above). It is then locked until reopened.
+         */
+        post: operations["approve_report_api_v1_reports__unit_code___year__approve_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{unit_code}/{year}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Report History
+         * @description Every change and workflow step of the report, from the audit trail.
+         */
+        get: operations["report_history_api_v1_reports__unit_code___year__history_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{unit_code}/{year}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reopen Report
+         * @description Reopen a submitted or approved report as a draft (approvers and admins).
+         */
+        post: operations["reopen_report_api_v1_reports__unit_code___year__reopen_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{unit_code}/{year}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit Report
+         * @description Submit the draft for approval (every figure required, every rule checked).
+         */
+        post: operations["submit_report_api_v1_reports__unit_code___year__submit_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/highlights": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Highlights
+         * @description The year's headline figures of a unit, each with last year's and the change.
+         */
+        get: operations["get_highlights_api_v1_stats_highlights_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/indicators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Indicators
+         * @description Indicators of a unit (or of each child unit) against their targets, with coverage and change.
+         */
+        get: operations["get_indicators_api_v1_stats_indicators_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/series": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Series
+         * @description One indicator of a unit over years.
+         */
+        get: operations["get_series_api_v1_stats_series_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/targets/{indicator}/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Targets
+         * @description The targets of an indicator for a year: the national one and units' own.
+         */
+        get: operations["get_targets_api_v1_targets__indicator___year__get"];
+        /**
+         * Put Target
+         * @description Set a target: national (national admins) or a unit's own (admins of that unit or above).
+         */
+        put: operations["put_target_api_v1_targets__indicator___year__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/units": {
         parameters: {
             query?: never;
@@ -514,6 +722,27 @@ export interface components {
             /** Username */
             username: string;
         };
+        /**
+         * Coverage
+         * @description How much of the place the figures cover, in communes.
+         */
+        Coverage: {
+            /**
+             * Counted
+             * @description Communes whose figures are included (a province report covers all of its communes).
+             */
+            counted: number;
+            /**
+             * Expected
+             * @description Communes that existed in the place on 31 December of the year.
+             */
+            expected: number;
+            /**
+             * Reports
+             * @description Reports summed.
+             */
+            reports: number;
+        };
         /** ErrorItem */
         ErrorItem: {
             /**
@@ -539,6 +768,179 @@ export interface components {
              * @description "ok"
              */
             status: string;
+        };
+        /** Highlight */
+        Highlight: {
+            /**
+             * Change Vs Previous Year
+             * @description Change (percentage points for rates).
+             */
+            change_vs_previous_year: number | null;
+            /**
+             * Key
+             * @description Indicator name.
+             */
+            key: string;
+            /**
+             * Kind
+             * @description rate, total or per_capita.
+             */
+            kind: string;
+            /**
+             * Label
+             * @description Vietnamese label.
+             */
+            label: string;
+            /**
+             * Meets Target
+             * @description Whether it is met.
+             */
+            meets_target: boolean | null;
+            /**
+             * Previous
+             * @description Last year's value.
+             */
+            previous: components["schemas"]["Rate"] | number | null;
+            /**
+             * Target
+             * @description Target in force, if any.
+             */
+            target: number | null;
+            /**
+             * Value
+             * @description This year's value.
+             */
+            value: components["schemas"]["Rate"] | number | null;
+        };
+        /**
+         * HighlightsOut
+         * @description The year's headline figures (as in the provincial association's annual summary).
+         */
+        HighlightsOut: {
+            /** Computed From */
+            computed_from: string[];
+            coverage: components["schemas"]["Coverage"];
+            /** Items */
+            items: components["schemas"]["Highlight"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+            /** Unit Code */
+            unit_code: string;
+            /** Unit Name */
+            unit_name: string;
+            /** Year */
+            year: number;
+        };
+        /**
+         * IndicatorName
+         * @enum {string}
+         */
+        IndicatorName: "membership_rate" | "learning_citizen_rate" | "learning_family_rate" | "learning_clan_rate" | "learning_community_rate" | "learning_unit_rate" | "commune_learning_community_rate" | "fund_raised_per_capita_vnd" | "members" | "branches" | "boards" | "fund_raised_vnd" | "fund_balance_vnd" | "awards_count" | "awards_vnd" | "emulation_flags" | "medals" | "certificates_of_merit" | "inspections";
+        /** IndicatorRow */
+        IndicatorRow: {
+            /**
+             * Change Vs Previous Year
+             * @description Change against the previous year (percentage points for rates), or null.
+             */
+            change_vs_previous_year: number | null;
+            /**
+             * Computed From
+             * @description Codes of the units the figures were summed from.
+             */
+            computed_from: string[];
+            /** @description Communes covered by the figures. */
+            coverage: components["schemas"]["Coverage"];
+            /**
+             * Gap
+             * @description value − target (percentage points for rates).
+             */
+            gap: number | null;
+            /**
+             * Indicator
+             * @description Indicator name.
+             */
+            indicator: string;
+            /**
+             * Kind
+             * @description rate, total or per_capita.
+             */
+            kind: string;
+            /**
+             * Label
+             * @description Vietnamese label.
+             */
+            label: string;
+            /**
+             * Meets Target
+             * @description value ≥ target; null without a target or a value.
+             */
+            meets_target: boolean | null;
+            /**
+             * Target
+             * @description The target in force (rates as a fraction), or null.
+             */
+            target: number | null;
+            /**
+             * Unit Code
+             * @description Code of the place ("VN" for the whole country).
+             */
+            unit_code: string;
+            /**
+             * Unit Name
+             * @description Name of the place.
+             */
+            unit_name: string;
+            /**
+             * Value
+             * @description A rate object, or an integer (đồng for *_vnd).
+             */
+            value: components["schemas"]["Rate"] | number | null;
+            /**
+             * Year
+             * @description Year.
+             */
+            year: number;
+        };
+        /**
+         * IndicatorsOut
+         * @description Indicators of a place, or of each of its children.
+         */
+        IndicatorsOut: {
+            /**
+             * Computed From
+             * @description Units the place's figures come from: itself, or for a year before it existed, its predecessors.
+             */
+            computed_from: string[];
+            /**
+             * Items
+             * @description One row per unit and indicator.
+             */
+            items: components["schemas"]["IndicatorRow"][];
+            /**
+             * Next Cursor
+             * @description Always null: statistics come whole.
+             */
+            next_cursor?: string | null;
+            /**
+             * Status
+             * @description approved (approved reports only) or all (drafts you may see too).
+             */
+            status: string;
+            /**
+             * Unit Code
+             * @description Code of the place ("VN": the whole country).
+             */
+            unit_code: string;
+            /**
+             * Unit Name
+             * @description Name of the place.
+             */
+            unit_name: string;
+            /**
+             * Year
+             * @description Year.
+             */
+            year: number;
         };
         /**
          * MeOut
@@ -619,6 +1021,19 @@ export interface components {
              */
             next_cursor: string | null;
         };
+        /** Page[ReportOut] */
+        Page_ReportOut_: {
+            /**
+             * Items
+             * @description This page's records.
+             */
+            items: components["schemas"]["ReportOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as ?cursor= for the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
         /** Page[UnitOut] */
         Page_UnitOut_: {
             /**
@@ -681,6 +1096,27 @@ export interface components {
              */
             type: string;
         };
+        /**
+         * Rate
+         * @description A rate: numerator over denominator, summed over places (never an average of percentages).
+         */
+        Rate: {
+            /**
+             * Denominator
+             * @description Sum of the denominators.
+             */
+            denominator: number;
+            /**
+             * Numerator
+             * @description Sum of the numerators.
+             */
+            numerator: number;
+            /**
+             * Value
+             * @description numerator / denominator; null when the denominator is 0.
+             */
+            value: number | null;
+        };
         /** Ready */
         Ready: {
             /**
@@ -699,11 +1135,537 @@ export interface components {
              */
             status: string;
         };
+        /** ReportHistoryEntry */
+        ReportHistoryEntry: {
+            /**
+             * Action
+             * @description create, update, submit, approve, reopen.
+             */
+            action: string;
+            /**
+             * Actor Name
+             * @description Who (username or API key name).
+             */
+            actor_name: string;
+            /**
+             * At
+             * Format: date-time
+             * @description When.
+             */
+            at: string;
+            /**
+             * Changes
+             * @description Changed fields as {field: [old, new]}.
+             */
+            changes: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * ReportIn
+         * @description The figures to store as the draft (fields left out are empty).
+         */
+        ReportIn: {
+            /**
+             * Awards Count
+             * @description Số suất khen thưởng, học bổng
+             */
+            awards_count?: number | null;
+            /**
+             * Awards Vnd
+             * @description Tổng giá trị khen thưởng, học bổng (đồng)
+             */
+            awards_vnd?: number | null;
+            /**
+             * Boards
+             * @description Số ban khuyến học
+             */
+            boards?: number | null;
+            /**
+             * Branches
+             * @description Số chi hội
+             */
+            branches?: number | null;
+            /**
+             * Certificates Of Merit
+             * @description Bằng khen
+             */
+            certificates_of_merit?: number | null;
+            /**
+             * Citizens Assessed
+             * @description Công dân thuộc diện đánh giá
+             */
+            citizens_assessed?: number | null;
+            /**
+             * Citizens Registered
+             * @description Công dân đăng ký
+             */
+            citizens_registered?: number | null;
+            /**
+             * Clans
+             * @description Số dòng họ
+             */
+            clans?: number | null;
+            /**
+             * Clans Registered
+             * @description Dòng họ đăng ký
+             */
+            clans_registered?: number | null;
+            /**
+             * Communes
+             * @description Số xã được đánh giá
+             */
+            communes?: number | null;
+            /**
+             * Communes Rated Learning Community
+             * @description Xã đạt cộng đồng học tập cấp xã
+             */
+            communes_rated_learning_community?: number | null;
+            /**
+             * Communities
+             * @description Số thôn, tổ dân phố
+             */
+            communities?: number | null;
+            /**
+             * Communities Registered
+             * @description Cộng đồng đăng ký
+             */
+            communities_registered?: number | null;
+            /**
+             * Emulation Flags
+             * @description Cờ thi đua
+             */
+            emulation_flags?: number | null;
+            /**
+             * Families Assessed
+             * @description Gia đình thuộc diện đánh giá
+             */
+            families_assessed?: number | null;
+            /**
+             * Families Registered
+             * @description Gia đình đăng ký
+             */
+            families_registered?: number | null;
+            /**
+             * Fund Balance Vnd
+             * @description Số dư quỹ cuối năm (đồng)
+             */
+            fund_balance_vnd?: number | null;
+            /**
+             * Fund Raised Vnd
+             * @description Quỹ khuyến học vận động trong năm (đồng)
+             */
+            fund_raised_vnd?: number | null;
+            /**
+             * Households
+             * @description Số hộ gia đình
+             */
+            households?: number | null;
+            /**
+             * Inspections
+             * @description Số cuộc kiểm tra
+             */
+            inspections?: number | null;
+            /**
+             * Learning Citizens
+             * @description Công dân học tập được công nhận
+             */
+            learning_citizens?: number | null;
+            /**
+             * Learning Clans
+             * @description Dòng họ học tập được công nhận
+             */
+            learning_clans?: number | null;
+            /**
+             * Learning Communities
+             * @description Cộng đồng học tập (thôn, tổ dân phố) được công nhận
+             */
+            learning_communities?: number | null;
+            /**
+             * Learning Families
+             * @description Gia đình học tập được công nhận
+             */
+            learning_families?: number | null;
+            /**
+             * Learning Units
+             * @description Đơn vị học tập được công nhận
+             */
+            learning_units?: number | null;
+            /**
+             * Medals
+             * @description Kỷ niệm chương
+             */
+            medals?: number | null;
+            /**
+             * Members
+             * @description Số hội viên
+             */
+            members?: number | null;
+            /**
+             * Population
+             * @description Dân số
+             */
+            population?: number | null;
+            /**
+             * Units Assessed
+             * @description Đơn vị thuộc diện đánh giá
+             */
+            units_assessed?: number | null;
+            /**
+             * Units Registered
+             * @description Đơn vị đăng ký
+             */
+            units_registered?: number | null;
+        };
+        /**
+         * ReportOut
+         * @description An annual report (báo cáo thống kê năm) with its workflow state.
+         */
+        ReportOut: {
+            /**
+             * Approved At
+             * @description When it was approved.
+             */
+            approved_at: string | null;
+            /**
+             * Approved By
+             * @description Who approved it.
+             */
+            approved_by: string | null;
+            /**
+             * Awards Count
+             * @description Số suất khen thưởng, học bổng
+             */
+            awards_count?: number | null;
+            /**
+             * Awards Vnd
+             * @description Tổng giá trị khen thưởng, học bổng (đồng)
+             */
+            awards_vnd?: number | null;
+            /**
+             * Boards
+             * @description Số ban khuyến học
+             */
+            boards?: number | null;
+            /**
+             * Branches
+             * @description Số chi hội
+             */
+            branches?: number | null;
+            /**
+             * Certificates Of Merit
+             * @description Bằng khen
+             */
+            certificates_of_merit?: number | null;
+            /**
+             * Citizens Assessed
+             * @description Công dân thuộc diện đánh giá
+             */
+            citizens_assessed?: number | null;
+            /**
+             * Citizens Registered
+             * @description Công dân đăng ký
+             */
+            citizens_registered?: number | null;
+            /**
+             * Clans
+             * @description Số dòng họ
+             */
+            clans?: number | null;
+            /**
+             * Clans Registered
+             * @description Dòng họ đăng ký
+             */
+            clans_registered?: number | null;
+            /**
+             * Communes
+             * @description Số xã được đánh giá
+             */
+            communes?: number | null;
+            /**
+             * Communes Rated Learning Community
+             * @description Xã đạt cộng đồng học tập cấp xã
+             */
+            communes_rated_learning_community?: number | null;
+            /**
+             * Communities
+             * @description Số thôn, tổ dân phố
+             */
+            communities?: number | null;
+            /**
+             * Communities Registered
+             * @description Cộng đồng đăng ký
+             */
+            communities_registered?: number | null;
+            /**
+             * Emulation Flags
+             * @description Cờ thi đua
+             */
+            emulation_flags?: number | null;
+            /**
+             * Families Assessed
+             * @description Gia đình thuộc diện đánh giá
+             */
+            families_assessed?: number | null;
+            /**
+             * Families Registered
+             * @description Gia đình đăng ký
+             */
+            families_registered?: number | null;
+            /**
+             * Fund Balance Vnd
+             * @description Số dư quỹ cuối năm (đồng)
+             */
+            fund_balance_vnd?: number | null;
+            /**
+             * Fund Raised Vnd
+             * @description Quỹ khuyến học vận động trong năm (đồng)
+             */
+            fund_raised_vnd?: number | null;
+            /**
+             * Households
+             * @description Số hộ gia đình
+             */
+            households?: number | null;
+            /**
+             * Inspections
+             * @description Số cuộc kiểm tra
+             */
+            inspections?: number | null;
+            /**
+             * Learning Citizens
+             * @description Công dân học tập được công nhận
+             */
+            learning_citizens?: number | null;
+            /**
+             * Learning Clans
+             * @description Dòng họ học tập được công nhận
+             */
+            learning_clans?: number | null;
+            /**
+             * Learning Communities
+             * @description Cộng đồng học tập (thôn, tổ dân phố) được công nhận
+             */
+            learning_communities?: number | null;
+            /**
+             * Learning Families
+             * @description Gia đình học tập được công nhận
+             */
+            learning_families?: number | null;
+            /**
+             * Learning Units
+             * @description Đơn vị học tập được công nhận
+             */
+            learning_units?: number | null;
+            /**
+             * Medals
+             * @description Kỷ niệm chương
+             */
+            medals?: number | null;
+            /**
+             * Members
+             * @description Số hội viên
+             */
+            members?: number | null;
+            /**
+             * Population
+             * @description Dân số
+             */
+            population?: number | null;
+            /** @description draft, submitted or approved. */
+            status: components["schemas"]["ReportStatus"];
+            /**
+             * Submitted At
+             * @description When it was submitted.
+             */
+            submitted_at: string | null;
+            /**
+             * Submitted By
+             * @description Who submitted it.
+             */
+            submitted_by: string | null;
+            /**
+             * Unit Code
+             * @description Code of the unit the report is for.
+             */
+            unit_code: string;
+            /**
+             * Unit Level
+             * @description Level of the unit.
+             */
+            unit_level: string;
+            /**
+             * Unit Name
+             * @description Name of the unit.
+             */
+            unit_name: string;
+            /**
+             * Units Assessed
+             * @description Đơn vị thuộc diện đánh giá
+             */
+            units_assessed?: number | null;
+            /**
+             * Units Registered
+             * @description Đơn vị đăng ký
+             */
+            units_registered?: number | null;
+            /**
+             * Updated At
+             * Format: date-time
+             * @description Last change.
+             */
+            updated_at: string;
+            /**
+             * Version
+             * @description Changes with every change; the ETag is built from it.
+             */
+            version: number;
+            /**
+             * Year
+             * @description Year of the figures.
+             */
+            year: number;
+        };
+        /**
+         * ReportStatus
+         * @enum {string}
+         */
+        ReportStatus: "draft" | "submitted" | "approved";
         /**
          * Role
          * @enum {string}
          */
         Role: "admin" | "editor" | "viewer" | "partner";
+        /**
+         * SeriesOut
+         * @description One indicator of one place over years.
+         */
+        SeriesOut: {
+            /** Indicator */
+            indicator: string;
+            /** Items */
+            items: components["schemas"]["SeriesPoint"][];
+            /** Kind */
+            kind: string;
+            /** Label */
+            label: string;
+            /** Next Cursor */
+            next_cursor?: string | null;
+            /** Unit Code */
+            unit_code: string;
+            /** Unit Name */
+            unit_name: string;
+        };
+        /** SeriesPoint */
+        SeriesPoint: {
+            /**
+             * Computed From
+             * @description Units summed.
+             */
+            computed_from: string[];
+            /** @description Communes covered. */
+            coverage: components["schemas"]["Coverage"];
+            /**
+             * Value
+             * @description The indicator's value that year.
+             */
+            value: components["schemas"]["Rate"] | number | null;
+            /**
+             * Year
+             * @description Year.
+             */
+            year: number;
+        };
+        /** TargetIn */
+        TargetIn: {
+            /**
+             * Source
+             * @description Where it comes from (decision, plan).
+             * @default
+             */
+            source: string;
+            /**
+             * Unit As Of
+             * @description Date unit_code is read on (default today).
+             */
+            unit_as_of?: string | null;
+            /**
+             * Unit Code
+             * @description A unit's own target; null = national.
+             */
+            unit_code?: string | null;
+            /**
+             * Value
+             * @description Rates as a fraction (0.70 = 70 %); totals in their unit (đồng for *_vnd).
+             */
+            value: number;
+            /**
+             * Variant
+             * @description "" for the general target; e.g. "disadvantaged", "staff".
+             * @default
+             */
+            variant: string;
+        };
+        /**
+         * TargetOut
+         * @description A target (chỉ tiêu phấn đấu) for an indicator in a year.
+         */
+        TargetOut: {
+            /**
+             * Indicator
+             * @description Indicator name.
+             */
+            indicator: string;
+            /**
+             * Source
+             * @description Where it comes from.
+             */
+            source: string;
+            /**
+             * Unit Code
+             * @description Unit whose own target it is; null = national.
+             */
+            unit_code: string | null;
+            /**
+             * Unit Name
+             * @description Name of that unit.
+             */
+            unit_name: string | null;
+            /**
+             * Value
+             * @description Target value.
+             */
+            value: number;
+            /**
+             * Variant
+             * @description "" general, or the variant name.
+             */
+            variant: string;
+            /**
+             * Version
+             * @description Changes with every update.
+             */
+            version: number;
+            /**
+             * Year
+             * @description Target year.
+             */
+            year: number;
+        };
+        /**
+         * TargetsOut
+         * @description The targets of an indicator for a year: national and units' own.
+         */
+        TargetsOut: {
+            /** Indicator */
+            indicator: string;
+            /** Items */
+            items: components["schemas"]["TargetOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+            /** Year */
+            year: number;
+        };
         /** TokenOut */
         TokenOut: {
             /**
@@ -1313,6 +2275,849 @@ export interface operations {
             };
             /** @description Problem details (RFC 9457) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_reports_api_v1_reports_get: {
+        parameters: {
+            query?: {
+                /** @description Only this year. */
+                year?: number | null;
+                /** @description Only this unit's subtree. */
+                unit?: string | null;
+                /** @description Only reports in this state. */
+                status?: components["schemas"]["ReportStatus"] | null;
+                /** @description Page size (default 50, at most KH_MAX_PAGE_SIZE, 1000). */
+                limit?: number;
+                /** @description The next_cursor of the previous page. */
+                cursor?: string | null;
+                /** @description json (default) or csv; Accept: text/csv works too. */
+                format?: components["schemas"]["OutputFormat"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ReportOut_"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_report_api_v1_reports__unit_code___year__get: {
+        parameters: {
+            query?: {
+                /** @description json (default) or csv; Accept: text/csv works too. */
+                format?: components["schemas"]["OutputFormat"] | null;
+            };
+            header?: never;
+            path: {
+                /** @description Official code, zero-padded ("34", "336", "12460"); villages "12460-01". */
+                unit_code: string;
+                /** @description Year of the figures. */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportOut"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_report_api_v1_reports__unit_code___year__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Official code, zero-padded ("34", "336", "12460"); villages "12460-01". */
+                unit_code: string;
+                /** @description Year of the figures. */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportOut"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approve_report_api_v1_reports__unit_code___year__approve_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Official code, zero-padded ("34", "336", "12460"); villages "12460-01". */
+                unit_code: string;
+                /** @description Year of the figures. */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report_history_api_v1_reports__unit_code___year__history_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Official code, zero-padded ("34", "336", "12460"); villages "12460-01". */
+                unit_code: string;
+                /** @description Year of the figures. */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportHistoryEntry"][];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reopen_report_api_v1_reports__unit_code___year__reopen_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Official code, zero-padded ("34", "336", "12460"); villages "12460-01". */
+                unit_code: string;
+                /** @description Year of the figures. */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    submit_report_api_v1_reports__unit_code___year__submit_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Official code, zero-padded ("34", "336", "12460"); villages "12460-01". */
+                unit_code: string;
+                /** @description Year of the figures. */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_highlights_api_v1_stats_highlights_get: {
+        parameters: {
+            query: {
+                /** @description Year of the figures. */
+                year: number;
+                /** @description Unit code; omit for the whole country. Read on as_of (default today; if the code names no unit today, on 31 December of the year). */
+                unit?: string | null;
+                /** @description Date on which the unit code (and the map) is read. */
+                as_of?: string | null;
+                /** @description json (default) or csv; Accept: text/csv works too. */
+                format?: components["schemas"]["OutputFormat"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HighlightsOut"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_indicators_api_v1_stats_indicators_get: {
+        parameters: {
+            query: {
+                /** @description Year of the figures. */
+                year: number;
+                /** @description Unit code; omit for the whole country. Read on as_of (default today; if the code names no unit today, on 31 December of the year). */
+                unit?: string | null;
+                /** @description Date on which the unit code (and the map) is read. */
+                as_of?: string | null;
+                /** @description children: one row per child unit. */
+                breakdown?: "children" | null;
+                /** @description approved (default), or all: your drafts and submissions too. */
+                status?: "approved" | "all";
+                /** @description Only these indicators (repeatable). */
+                indicator?: components["schemas"]["IndicatorName"][] | null;
+                /** @description json (default) or csv; Accept: text/csv works too. */
+                format?: components["schemas"]["OutputFormat"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IndicatorsOut"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_series_api_v1_stats_series_get: {
+        parameters: {
+            query: {
+                /** @description The indicator. */
+                indicator: components["schemas"]["IndicatorName"];
+                /** @description Unit code; omit for the whole country. Read on as_of (default today; if the code names no unit today, on 31 December of the year). */
+                unit?: string | null;
+                /** @description First year (default to − 9). */
+                from?: number | null;
+                /** @description Last year (default this year). */
+                to?: number | null;
+                /** @description Date on which the unit code (and the map) is read. */
+                as_of?: string | null;
+                /** @description json (default) or csv; Accept: text/csv works too. */
+                format?: components["schemas"]["OutputFormat"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeriesOut"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_targets_api_v1_targets__indicator___year__get: {
+        parameters: {
+            query?: {
+                /** @description json (default) or csv; Accept: text/csv works too. */
+                format?: components["schemas"]["OutputFormat"] | null;
+            };
+            header?: never;
+            path: {
+                indicator: components["schemas"]["IndicatorName"];
+                /** @description Target year. */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TargetsOut"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_target_api_v1_targets__indicator___year__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                indicator: components["schemas"]["IndicatorName"];
+                /** @description Target year. */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TargetIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TargetOut"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TargetOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

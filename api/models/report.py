@@ -1,0 +1,85 @@
+"""Annual reports (báo cáo thống kê năm): the official figures of a unit for a year."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from api.db.base import Base, TimestampMixin, UTCDateTime, VersionMixin
+
+
+class ReportStatus(enum.StrEnum):
+    draft = "draft"
+    submitted = "submitted"
+    approved = "approved"
+
+
+class Report(TimestampMixin, VersionMixin, Base):
+    __tablename__ = "reports"
+    __table_args__ = (
+        UniqueConstraint("unit_id", "year"),
+        CheckConstraint("status IN ('draft', 'submitted', 'approved')", name="status"),
+        CheckConstraint("year BETWEEN 1990 AND 2100", name="year"),
+        Index("ix_reports_year_status", "year", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default=ReportStatus.draft.value)
+
+    population: Mapped[int | None] = mapped_column(BigInteger)
+    households: Mapped[int | None] = mapped_column(BigInteger)
+    members: Mapped[int | None] = mapped_column(BigInteger)
+    branches: Mapped[int | None] = mapped_column(BigInteger)
+    boards: Mapped[int | None] = mapped_column(BigInteger)
+    learning_citizens: Mapped[int | None] = mapped_column(BigInteger)
+    citizens_assessed: Mapped[int | None] = mapped_column(BigInteger)
+    citizens_registered: Mapped[int | None] = mapped_column(BigInteger)
+    learning_families: Mapped[int | None] = mapped_column(BigInteger)
+    families_assessed: Mapped[int | None] = mapped_column(BigInteger)
+    families_registered: Mapped[int | None] = mapped_column(BigInteger)
+    learning_clans: Mapped[int | None] = mapped_column(BigInteger)
+    clans: Mapped[int | None] = mapped_column(BigInteger)
+    clans_registered: Mapped[int | None] = mapped_column(BigInteger)
+    learning_communities: Mapped[int | None] = mapped_column(BigInteger)
+    communities: Mapped[int | None] = mapped_column(BigInteger)
+    communities_registered: Mapped[int | None] = mapped_column(BigInteger)
+    learning_units: Mapped[int | None] = mapped_column(BigInteger)
+    units_assessed: Mapped[int | None] = mapped_column(BigInteger)
+    units_registered: Mapped[int | None] = mapped_column(BigInteger)
+    communes_rated_learning_community: Mapped[int | None] = mapped_column(BigInteger)
+    communes: Mapped[int | None] = mapped_column(BigInteger)
+    fund_raised_vnd: Mapped[int | None] = mapped_column(BigInteger)
+    fund_balance_vnd: Mapped[int | None] = mapped_column(BigInteger)
+    awards_count: Mapped[int | None] = mapped_column(BigInteger)
+    awards_vnd: Mapped[int | None] = mapped_column(BigInteger)
+    emulation_flags: Mapped[int | None] = mapped_column(BigInteger)
+    medals: Mapped[int | None] = mapped_column(BigInteger)
+    certificates_of_merit: Mapped[int | None] = mapped_column(BigInteger)
+    inspections: Mapped[int | None] = mapped_column(BigInteger)
+
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    submitted_by: Mapped[str | None] = mapped_column(String(200))
+    approved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    approved_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class Target(TimestampMixin, VersionMixin, Base):
+    """A target for an indicator in a year: national (unit null) or a unit's own, which overrides it."""
+
+    __tablename__ = "targets"
+    __table_args__ = (UniqueConstraint("indicator", "year", "unit_id", "variant"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    indicator: Mapped[str] = mapped_column(String(60))
+    year: Mapped[int] = mapped_column(Integer)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), index=True)
+    # "" for the general target; e.g. "disadvantaged" for areas with a lower target.
+    variant: Mapped[str] = mapped_column(String(40), default="")
+    # Rates as a fraction (0.70 = 70 %), totals in their own unit (đồng for *_vnd).
+    value: Mapped[float] = mapped_column()
+    source: Mapped[str] = mapped_column(String(300), default="")

@@ -1,0 +1,194 @@
+"""Annual reports: drafts, the submit → approve → reopen workflow, scope and audit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.audit.service import diff, record
+from api.auth.principal import Principal
+from api.auth.scopes import Role
+from api.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from api.core.pagination import PageParams, paginate_rows
+from api.db.base import AnyRow, utcnow
+from api.models import AuditEntry, Report, ReportStatus, Unit
+from api.reports.fields import FIGURE_NAMES
+from api.reports.schemas import ReportHistoryEntry, ReportOut
+from api.reports.validation import check, effective
+from api.units import service as units_service
+
+
+def year_end(year: int) -> dt.date:
+    return dt.date(year, 12, 31)
+
+
+def etag_key(report: Report) -> str:
+    return f"report-{report.id}-{report.version}"
+
+
+def figures_of(report: Report) -> dict[str, int | None]:
+    return {name: getattr(report, name) for name in FIGURE_NAMES}
+
+
+def to_out(report: Report, unit: Any) -> ReportOut:
+    return ReportOut(
+        unit_code=unit.code,
+        unit_name=unit.name,
+        unit_level=unit.level,
+        year=report.year,
+        status=ReportStatus(report.status),
+        submitted_at=report.submitted_at,
+        submitted_by=report.submitted_by,
+        approved_at=report.approved_at,
+        approved_by=report.approved_by,
+        updated_at=report.updated_at,
+        version=report.version,
+        **figures_of(report),
+    )
+
+
+async def unit_for(session: AsyncSession, principal: Principal, code: str, year: int) -> AnyRow:
+    """The unit a report is filed on (the code read on 31 December of the year), inside the caller's scope."""
+    unit = await units_service.resolve(session, code, year_end(year))
+    if not principal.covers(unit.path):
+        raise NotFound(f"Không có báo cáo của đơn vị {code} năm {year}.")
+    return unit
+
+
+async def find(session: AsyncSession, unit_id: int, year: int, *, lock: bool = False) -> Report | None:
+    stmt = select(Report).where(Report.unit_id == unit_id, Report.year == year)
+    if lock:
+        stmt = stmt.with_for_update()
+    return await session.scalar(stmt)
+
+
+async def get(session: AsyncSession, principal: Principal, code: str, year: int) -> tuple[Report, AnyRow]:
+    unit = await unit_for(session, principal, code, year)
+    report = await find(session, unit.id, year)
+    if report is None:
+        raise NotFound(f"Đơn vị {code} chưa có báo cáo năm {year}.")
+    return report, unit
+
+
+async def put_draft(
+    session: AsyncSession, principal: Principal, code: str, year: int, figures: dict[str, int | None]
+) -> tuple[Report, AnyRow, bool]:
+    """Create or replace the draft; returns (report, unit, created). Approved and submitted reports are locked."""
+    unit = await unit_for(session, principal, code, year)
+    errors = check(figures, level=unit.level, complete=False)
+    if errors:
+        raise ValidationFailed(_errors_detail(errors), errors=errors)
+    report = await find(session, unit.id, year, lock=True)
+    created = report is None
+    before = figures_of(report) if report else {}
+    if report is None:
+        report = Report(unit_id=unit.id, year=year, status=ReportStatus.draft.value)
+        session.add(report)
+    elif report.status != ReportStatus.draft:
+        raise Conflict(
+            f"Báo cáo đang ở trạng thái {_STATUS_VI[report.status]}: cần mở lại trước khi sửa.", status=report.status
+        )
+    stored = effective(figures)
+    for name in FIGURE_NAMES:
+        setattr(report, name, stored[name])
+    await session.flush()
+    changes = diff(before, stored)
+    if created or changes:
+        await record(
+            session,
+            principal,
+            action="create" if created else "update",
+            entity="report",
+            entity_id=report.id,
+            changes=changes,
+            unit_path=unit.path,
+        )
+    return report, unit, created
+
+
+_STATUS_VI = {"draft": "nháp", "submitted": "đã nộp", "approved": "đã phê duyệt"}
+
+
+def _errors_detail(errors: list[Any]) -> str:
+    return f"Báo cáo có {len(errors)} lỗi: " + "; ".join(f"{e.loc[-1]}: {e.msg}" for e in errors)
+
+
+def _is_approver(principal: Principal, unit: AnyRow) -> bool:
+    """Editors and admins of a unit above (or of the successor of a unit above) may approve."""
+    return principal.covers(unit.path) and principal.unit_id != unit.id
+
+
+async def transition(
+    session: AsyncSession, principal: Principal, code: str, year: int, action: str
+) -> tuple[Report, AnyRow]:
+    report, unit = await get(session, principal, code, year)
+    await session.refresh(report, with_for_update=True)
+    status = ReportStatus(report.status)
+    now = utcnow()
+    before = {"status": report.status}
+    if action == "submit":
+        if status is not ReportStatus.draft:
+            raise Conflict(f"Chỉ nộp được báo cáo nháp; báo cáo này {_STATUS_VI[status]}.", status=status.value)
+        errors = check(figures_of(report), level=unit.level, complete=True, loc="report")
+        if errors:
+            raise ValidationFailed(_errors_detail(errors), errors=errors)
+        report.status, report.submitted_at, report.submitted_by = ReportStatus.submitted.value, now, principal.name
+    elif action == "approve":
+        if not _is_approver(principal, unit):
+            raise Forbidden("Báo cáo phải được đơn vị cấp trên phê duyệt.")
+        if status is not ReportStatus.submitted:
+            raise Conflict(f"Chỉ phê duyệt được báo cáo đã nộp; báo cáo này {_STATUS_VI[status]}.", status=status.value)
+        report.status, report.approved_at, report.approved_by = ReportStatus.approved.value, now, principal.name
+    elif action == "reopen":
+        if not (_is_approver(principal, unit) or (principal.role is Role.admin and principal.covers(unit.path))):
+            raise Forbidden("Chỉ đơn vị cấp trên hoặc quản trị mới mở lại được báo cáo.")
+        if status is ReportStatus.draft:
+            raise Conflict("Báo cáo đang là nháp, không cần mở lại.", status=status.value)
+        report.status, report.approved_at, report.approved_by = ReportStatus.draft.value, None, None
+        report.submitted_at = report.submitted_by = None
+    await session.flush()
+    await record(
+        session,
+        principal,
+        action=action,
+        entity="report",
+        entity_id=report.id,
+        changes=diff(before, {"status": report.status}),
+        unit_path=unit.path,
+    )
+    return report, unit
+
+
+async def list_reports(
+    session: AsyncSession,
+    principal: Principal,
+    page: PageParams,
+    *,
+    year: int | None,
+    unit_path: str | None,
+    status: ReportStatus | None,
+) -> tuple[list[ReportOut], str | None]:
+    stmt = select(Report, Unit).join(Unit, Unit.id == Report.unit_id).where(principal.path_filter(Unit.path))
+    if year is not None:
+        stmt = stmt.where(Report.year == year)
+    if unit_path is not None:
+        stmt = stmt.where(Unit.path.like(f"{unit_path}%"))
+    if status is not None:
+        stmt = stmt.where(Report.status == status.value)
+    rows, cursor = await paginate_rows(session, stmt, order=[Report.id], page=page)
+    return [to_out(r[0], r[1]) for r in rows], cursor
+
+
+async def history(session: AsyncSession, report: Report) -> list[ReportHistoryEntry]:
+    stmt = (
+        select(AuditEntry)
+        .where(AuditEntry.entity == "report", AuditEntry.entity_id == str(report.id))
+        .order_by(AuditEntry.id)
+    )
+    return [
+        ReportHistoryEntry(at=e.at, actor_name=e.actor_name, action=e.action, changes=e.changes)
+        for e in (await session.scalars(stmt)).all()
+    ]

@@ -1,0 +1,166 @@
+"""Statistics: /api/v1/stats (any signed-in principal: aggregated figures are not detail records)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request, Response
+
+from api.auth.dependencies import StatsRead
+from api.core.errors import problem_responses
+from api.core.representation import FormatDep, represent
+from api.core.text import today_vn
+from api.db.engine import SessionDep
+from api.stats import service
+from api.stats.schemas import (
+    HighlightCsvRow,
+    HighlightsOut,
+    IndicatorCsvRow,
+    IndicatorName,
+    IndicatorsOut,
+    Rate,
+    SeriesCsvRow,
+    SeriesOut,
+)
+
+router = APIRouter(prefix="/stats", tags=["stats"])
+
+UnitParam = Annotated[
+    str | None,
+    Query(
+        pattern=r"^\d{2,5}(-[0-9A-Za-z]{1,12})?$",
+        description="Unit code; omit for the whole country. Read on as_of (default today; if the code names no unit "
+        "today, on 31 December of the year).",
+    ),
+]
+YearParam = Annotated[int, Query(ge=1990, le=2100, description="Year of the figures.")]
+AsOfParam = Annotated[dt.date | None, Query(description="Date on which the unit code (and the map) is read.")]
+
+
+def _parts(value: Rate | int | None) -> tuple[float | int | None, int | None, int | None]:
+    if isinstance(value, Rate):
+        return value.value, value.numerator, value.denominator
+    return value, None, None
+
+
+@router.get("/indicators", response_model=IndicatorsOut, responses=problem_responses(401, 403, 404, 422))
+async def get_indicators(
+    request: Request,
+    session: SessionDep,
+    principal: StatsRead,
+    fmt: FormatDep,
+    year: YearParam,
+    unit: UnitParam = None,
+    as_of: AsOfParam = None,
+    breakdown: Annotated[Literal["children"] | None, Query(description="children: one row per child unit.")] = None,
+    status: Annotated[
+        Literal["approved", "all"], Query(description="approved (default), or all: your drafts and submissions too.")
+    ] = "approved",
+    indicator: Annotated[list[IndicatorName] | None, Query(description="Only these indicators (repeatable).")] = None,
+) -> Response:
+    """Indicators of a unit (or of each child unit) against their targets, with coverage and change."""
+    result = await service.indicators(
+        session,
+        principal,
+        code=unit,
+        year=year,
+        as_of=as_of,
+        breakdown=breakdown == "children",
+        include_drafts=status == "all",
+        names=[i.value for i in indicator] if indicator else None,
+    )
+    rows = []
+    for r in result.items:
+        value, num, den = _parts(r.value)
+        rows.append(
+            IndicatorCsvRow(
+                unit_code=r.unit_code,
+                unit_name=r.unit_name,
+                year=r.year,
+                indicator=r.indicator,
+                label=r.label,
+                kind=r.kind,
+                value=value,
+                numerator=num,
+                denominator=den,
+                target=r.target,
+                meets_target=r.meets_target,
+                gap=r.gap,
+                change_vs_previous_year=r.change_vs_previous_year,
+                coverage_counted=r.coverage.counted,
+                coverage_expected=r.coverage.expected,
+                coverage_reports=r.coverage.reports,
+            )
+        )
+    return represent(request, result, fmt=fmt, csv_rows=(IndicatorCsvRow, rows))
+
+
+@router.get("/series", response_model=SeriesOut, responses=problem_responses(401, 403, 404, 422))
+async def get_series(
+    request: Request,
+    session: SessionDep,
+    _: StatsRead,
+    fmt: FormatDep,
+    indicator: Annotated[IndicatorName, Query(description="The indicator.")],
+    unit: UnitParam = None,
+    first: Annotated[
+        int | None, Query(alias="from", ge=1990, le=2100, description="First year (default to − 9).")
+    ] = None,
+    last: Annotated[
+        int | None, Query(alias="to", ge=1990, le=2100, description="Last year (default this year).")
+    ] = None,
+    as_of: AsOfParam = None,
+) -> Response:
+    """One indicator of a unit over years."""
+    last = last or today_vn().year
+    first = first or last - 9
+    result = await service.series(session, code=unit, indicator=indicator.value, first=first, last=last, as_of=as_of)
+    rows = []
+    for p in result.items:
+        value, num, den = _parts(p.value)
+        rows.append(
+            SeriesCsvRow(
+                unit_code=result.unit_code,
+                indicator=result.indicator,
+                year=p.year,
+                value=value,
+                numerator=num,
+                denominator=den,
+                coverage_counted=p.coverage.counted,
+                coverage_expected=p.coverage.expected,
+            )
+        )
+    return represent(request, result, fmt=fmt, csv_rows=(SeriesCsvRow, rows))
+
+
+@router.get("/highlights", response_model=HighlightsOut, responses=problem_responses(401, 403, 404, 422))
+async def get_highlights(
+    request: Request,
+    session: SessionDep,
+    _: StatsRead,
+    fmt: FormatDep,
+    year: YearParam,
+    unit: UnitParam = None,
+    as_of: AsOfParam = None,
+) -> Response:
+    """The year's headline figures of a unit, each with last year's and the change."""
+    result = await service.highlights(session, code=unit, year=year, as_of=as_of)
+    rows = []
+    for h in result.items:
+        value, num, den = _parts(h.value)
+        rows.append(
+            HighlightCsvRow(
+                key=h.key,
+                label=h.label,
+                kind=h.kind,
+                value=value,
+                numerator=num,
+                denominator=den,
+                previous=_parts(h.previous)[0],
+                change_vs_previous_year=h.change_vs_previous_year,
+                target=h.target,
+                meets_target=h.meets_target,
+            )
+        )
+    return represent(request, result, fmt=fmt, csv_rows=(HighlightCsvRow, rows))

@@ -1,0 +1,289 @@
+"""Statistics: indicators of a place (or of each child), series over years, the year's highlights."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.auth.principal import Principal
+from api.core.errors import ErrorItem, NotFound, ValidationFailed
+from api.core.text import today_vn
+from api.db.base import AnyRow
+from api.models import Target, Unit
+from api.stats import rollup
+from api.stats.indicators import BY_NAME, INDICATORS, Indicator, per_capita
+from api.stats.schemas import (
+    Coverage,
+    Highlight,
+    HighlightsOut,
+    IndicatorRow,
+    IndicatorsOut,
+    Rate,
+    SeriesOut,
+    SeriesPoint,
+)
+from api.units import repository as units_repo
+
+COUNTRY_CODE, COUNTRY_NAME = "VN", "Toàn quốc"
+
+
+@dataclass
+class Place:
+    code: str
+    name: str
+    path: str  # "" for the whole country; used to find per-unit targets
+    unit: AnyRow | None  # None for the whole country
+
+
+async def resolve_place(session: AsyncSession, code: str | None, year: int, as_of: dt.date | None) -> Place:
+    """The place a code names: on ``as_of``, by default today, else on 31 December of the year."""
+    if code is None:
+        return Place(COUNTRY_CODE, COUNTRY_NAME, "", None)
+    row = await units_repo.get_by_code(session, code, as_of or today_vn())
+    if row is None and as_of is None:
+        row = await units_repo.get_by_code(session, code, rollup.year_end(year))
+    if row is None:
+        raise NotFound(f"Không có đơn vị mã {code} vào ngày đã chọn.", code=code)
+    return Place(row.code, row.name, row.path, row)
+
+
+async def sources_of(session: AsyncSession, place: Place, day: dt.date) -> list[AnyRow]:
+    if place.unit is None:
+        return await rollup.provinces_on(session, day)
+    return await rollup.sources(session, place.unit, day)
+
+
+async def children(session: AsyncSession, place: Place, day: dt.date, map_day: dt.date) -> list[Place]:
+    """One level down: today's provinces for the country, else the children as they were on ``day``."""
+    if place.unit is None:
+        units = await rollup.provinces_on(session, map_day)
+    else:
+        units = await rollup.children_on(session, await rollup.sources(session, place.unit, day), day)
+    return [Place(u.code, u.name, u.path, u) for u in units]
+
+
+@dataclass
+class Figures:
+    totals: rollup.Totals
+    sources: list[AnyRow]
+
+    @property
+    def computed_from(self) -> list[str]:
+        return [s.code for s in self.sources]
+
+
+class Calculator:
+    """Fetches the reports of the places once, then sums each place's figures for each year."""
+
+    def __init__(self, session: AsyncSession, principal: Principal | None) -> None:
+        self.session = session
+        self.drafts_of = principal
+        self._communes: dict[dt.date, list[str]] = {}
+
+    async def figures(self, places: Sequence[Place], years: Sequence[int]) -> dict[tuple[str, int], Figures]:
+        srcs: dict[tuple[str, int], list[AnyRow]] = {}
+        for p in places:
+            for y in years:
+                srcs[(p.code, y)] = await sources_of(self.session, p, rollup.year_end(y))
+        prefixes = {s.path for rows in srcs.values() for s in rows}
+        reports = await rollup.fetch_reports(self.session, prefixes, years, include_drafts_of=self.drafts_of)
+        by_year = {y: rollup.deepest([r for r in reports if r.year == y]) for y in years}
+        out = {}
+        for y in years:
+            day = rollup.year_end(y)
+            if day not in self._communes:
+                year_prefixes = {s.path for p in places for s in srcs[(p.code, y)]}
+                self._communes[day] = await rollup.commune_paths(self.session, year_prefixes, day)
+            for p in places:
+                s = srcs[(p.code, y)]
+                out[(p.code, y)] = Figures(rollup.total(by_year[y], [u.path for u in s], self._communes[day]), s)
+        return out
+
+
+def value_of(ind: Indicator, totals: rollup.Totals) -> Rate | int | None:
+    if totals.reports == 0:
+        return None
+    num = totals.figures[ind.numerator]
+    if ind.kind == "rate":
+        den = totals.figures[ind.denominator or ""]
+        return Rate(numerator=num, denominator=den, value=round(num / den, 6) if den else None)
+    if ind.kind == "per_capita":
+        return per_capita(num, totals.figures[ind.denominator or ""])
+    return num
+
+
+def _scalar(value: Rate | int | None) -> float | None:
+    if isinstance(value, Rate):
+        return value.value
+    return float(value) if value is not None else None
+
+
+def difference(ind: Indicator, now: Rate | int | None, before: Rate | int | None) -> float | None:
+    a, b = _scalar(now), _scalar(before)
+    if a is None or b is None:
+        return None
+    return round((a - b) * 100, 4) if ind.kind == "rate" else a - b
+
+
+class Targets:
+    """Targets in force: for year Y the nearest target year ≥ Y; a unit's own beats its ancestors', then national."""
+
+    def __init__(self, rows: Sequence[tuple[Target, str | None]]) -> None:
+        self.rows = rows
+
+    @classmethod
+    async def load(cls, session: AsyncSession, year: int, variant: str = "") -> Targets:
+        stmt = (
+            select(Target, Unit.path)
+            .outerjoin(Unit, Unit.id == Target.unit_id)
+            .where(Target.year >= year, Target.variant == variant)
+        )
+        return cls([(t, path) for t, path in (await session.execute(stmt)).all()])
+
+    def for_place(self, indicator: str, path: str) -> float | None:
+        candidates = [
+            (t.year, -len(p or ""), t.value)
+            for t, p in self.rows
+            if t.indicator == indicator and (p is None or (path and path.startswith(p)))
+        ]
+        return min(candidates)[2] if candidates else None
+
+
+def indicator_row(
+    ind: Indicator, place: Place, year: int, now: Figures, before: Figures | None, targets: Targets
+) -> IndicatorRow:
+    value = value_of(ind, now.totals)
+    target = targets.for_place(ind.name, place.path)
+    scalar = _scalar(value)
+    meets = gap = None
+    if target is not None and scalar is not None:
+        meets = scalar >= target
+        gap = round((scalar - target) * 100, 4) if ind.kind == "rate" else scalar - target
+    return IndicatorRow(
+        unit_code=place.code,
+        unit_name=place.name,
+        year=year,
+        indicator=ind.name,
+        label=ind.label,
+        kind=ind.kind,
+        value=value,
+        target=target,
+        meets_target=meets,
+        gap=gap,
+        change_vs_previous_year=difference(ind, value, value_of(ind, before.totals)) if before else None,
+        coverage=_coverage(now.totals),
+        computed_from=now.computed_from,
+    )
+
+
+def _coverage(t: rollup.Totals) -> Coverage:
+    return Coverage(counted=t.covered, expected=t.expected, reports=t.reports)
+
+
+def _pick(names: Sequence[str] | None) -> list[Indicator]:
+    if not names:
+        return list(INDICATORS)
+    unknown = [n for n in names if n not in BY_NAME]
+    if unknown:
+        raise ValidationFailed(
+            f"Không có chỉ tiêu: {', '.join(unknown)}.",
+            errors=[ErrorItem(loc=["query", "indicator"], msg=f"Không có chỉ tiêu {', '.join(unknown)}", type="enum")],
+        )
+    return [BY_NAME[n] for n in names]
+
+
+async def indicators(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    code: str | None,
+    year: int,
+    as_of: dt.date | None,
+    breakdown: bool,
+    include_drafts: bool,
+    names: Sequence[str] | None,
+) -> IndicatorsOut:
+    place = await resolve_place(session, code, year, as_of)
+    chosen = _pick(names)
+    places = await children(session, place, rollup.year_end(year), as_of or today_vn()) if breakdown else [place]
+    calc = Calculator(session, principal if include_drafts else None)
+    figures = await calc.figures(places, [year - 1, year])
+    own = await sources_of(session, place, rollup.year_end(year))
+    targets = await Targets.load(session, year)
+    items = [
+        indicator_row(ind, p, year, figures[(p.code, year)], figures[(p.code, year - 1)], targets)
+        for p in places
+        for ind in chosen
+    ]
+    return IndicatorsOut(
+        unit_code=place.code,
+        unit_name=place.name,
+        year=year,
+        status="all" if include_drafts else "approved",
+        computed_from=[s.code for s in own] if place.unit is not None else [COUNTRY_CODE],
+        items=items,
+    )
+
+
+async def series(
+    session: AsyncSession, *, code: str | None, indicator: str, first: int, last: int, as_of: dt.date | None
+) -> SeriesOut:
+    if first > last:
+        raise ValidationFailed(
+            "Năm bắt đầu phải trước năm kết thúc.",
+            errors=[ErrorItem(loc=["query", "from"], msg="Phải nhỏ hơn hoặc bằng 'to'", type="range")],
+        )
+    ind = _pick([indicator])[0]
+    place = await resolve_place(session, code, last, as_of)
+    years = list(range(first, last + 1))
+    figures = await Calculator(session, None).figures([place], years)
+    return SeriesOut(
+        unit_code=place.code,
+        unit_name=place.name,
+        indicator=ind.name,
+        label=ind.label,
+        kind=ind.kind,
+        items=[
+            SeriesPoint(
+                year=y,
+                value=value_of(ind, figures[(place.code, y)].totals),
+                coverage=_coverage(figures[(place.code, y)].totals),
+                computed_from=figures[(place.code, y)].computed_from,
+            )
+            for y in years
+        ],
+    )
+
+
+async def highlights(session: AsyncSession, *, code: str | None, year: int, as_of: dt.date | None) -> HighlightsOut:
+    place = await resolve_place(session, code, year, as_of)
+    figures = await Calculator(session, None).figures([place], [year - 1, year])
+    now, before = figures[(place.code, year)], figures[(place.code, year - 1)]
+    targets = await Targets.load(session, year)
+    items = []
+    for ind in INDICATORS:
+        row = indicator_row(ind, place, year, now, before, targets)
+        items.append(
+            Highlight(
+                key=ind.name,
+                label=ind.label,
+                kind=ind.kind,
+                value=row.value,
+                previous=value_of(ind, before.totals),
+                change_vs_previous_year=row.change_vs_previous_year,
+                target=row.target,
+                meets_target=row.meets_target,
+            )
+        )
+    return HighlightsOut(
+        unit_code=place.code,
+        unit_name=place.name,
+        year=year,
+        computed_from=now.computed_from,
+        coverage=_coverage(now.totals),
+        items=items,
+    )

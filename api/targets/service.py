@@ -1,0 +1,86 @@
+"""Targets: national ones seeded from the decisions; admins set units' own, which override them."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.audit.service import diff, record
+from api.auth.principal import Principal
+from api.auth.units import assignable_unit
+from api.core.errors import ErrorItem, ValidationFailed
+from api.models import Target, Unit
+from api.stats.indicators import BY_NAME
+from api.targets.schemas import TargetIn, TargetOut
+
+
+async def list_targets(session: AsyncSession, indicator: str, year: int) -> list[TargetOut]:
+    stmt = (
+        select(Target, Unit.code, Unit.name)
+        .outerjoin(Unit, Unit.id == Target.unit_id)
+        .where(Target.indicator == indicator, Target.year == year)
+        .order_by(Unit.path.is_not(None), Unit.path, Target.variant)
+    )
+    return [
+        TargetOut(
+            indicator=t.indicator,
+            year=t.year,
+            unit_code=code,
+            unit_name=name,
+            variant=t.variant,
+            value=t.value,
+            source=t.source,
+            version=t.version,
+        )
+        for t, code, name in (await session.execute(stmt)).all()
+    ]
+
+
+async def put_target(
+    session: AsyncSession, principal: Principal, indicator: str, year: int, data: TargetIn
+) -> tuple[TargetOut, bool]:
+    if BY_NAME[indicator].kind == "rate" and data.value > 1:
+        raise ValidationFailed(
+            "Chỉ tiêu tỷ lệ ghi dạng phân số (0,70 = 70%).",
+            errors=[ErrorItem(loc=["body", "value"], msg="Tỷ lệ phải từ 0 đến 1", type="less_than_equal")],
+        )
+    unit = await assignable_unit(session, principal, data.unit_code, as_of=data.unit_as_of)
+    unit_id = unit.id if unit else None
+    stmt = select(Target).where(
+        Target.indicator == indicator,
+        Target.year == year,
+        Target.variant == data.variant,
+        Target.unit_id.is_(None) if unit_id is None else Target.unit_id == unit_id,
+    )
+    target = await session.scalar(stmt.with_for_update())
+    created = target is None
+    before = {} if target is None else {"value": target.value, "source": target.source}
+    if target is None:
+        target = Target(indicator=indicator, year=year, unit_id=unit_id, variant=data.variant)
+        session.add(target)
+    target.value, target.source = data.value, data.source
+    await session.flush()
+    await record(
+        session,
+        principal,
+        action="create" if created else "update",
+        entity="target",
+        entity_id=target.id,
+        changes=diff(
+            before,
+            {"value": data.value, "source": data.source}
+            | ({"indicator": indicator, "year": year, "unit_id": unit_id, "variant": data.variant} if created else {}),
+        ),
+        unit_path=unit.path if unit else None,
+    )
+    out = TargetOut(
+        indicator=indicator,
+        year=year,
+        unit_code=unit.code if unit else None,
+        unit_name=unit.name if unit else None,
+        variant=target.variant,
+        value=target.value,
+        source=target.source,
+        version=target.version,
+    )
+    return out, created
