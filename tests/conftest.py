@@ -27,6 +27,7 @@ from api.core.config import Settings, normalise_database_url
 from api.db.base import utcnow
 from api.db.engine import Database, make_engine
 from api.db.migrate import upgrade_connection
+from api.demo.reports import load_reports
 from api.main import create_app
 from api.models import AccessToken, User
 from api.units.loader import load_all
@@ -105,6 +106,7 @@ async def migrate_and_load(engine: AsyncEngine) -> None:
         await conn.run_sync(upgrade_connection)
     async with engine.connect() as conn, AsyncSession(bind=conn) as session:
         await load_all(session)
+        await load_reports(session)  # the demo reports: Thái Bình 2022-2023, Hà Nam, Hà Nội, Hưng Yên 2026
         await session.commit()
         await conn.commit()
 

@@ -141,15 +141,15 @@ def problem_response(
     *,
     errors: Sequence[ErrorItem] | None = None,
     headers: dict[str, str] | None = None,
-    **extra: Any,
+    extra: dict[str, Any] | None = None,
 ) -> JSONResponse:
     body: dict[str, Any] = {
+        **(extra or {}),  # extension members never replace the standard ones
         "type": problem_type(slug),
         "title": title,
         "status": status,
         "detail": detail,
         "request_id": current_request_id(),
-        **extra,
     }
     if errors:
         body["errors"] = [e.model_dump() for e in errors]
@@ -163,7 +163,7 @@ def validation_items(raw: Sequence[Any]) -> list[ErrorItem]:
 async def _app_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AppError)
     return problem_response(
-        exc.status, exc.slug, exc.title, exc.detail, errors=exc.errors, headers=exc.headers, **exc.extra
+        exc.status, exc.slug, exc.title, exc.detail, errors=exc.errors, headers=exc.headers, extra=exc.extra
     )
 
 

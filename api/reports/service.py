@@ -89,7 +89,8 @@ async def put_draft(
         session.add(report)
     elif report.status != ReportStatus.draft:
         raise Conflict(
-            f"Báo cáo đang ở trạng thái {_STATUS_VI[report.status]}: cần mở lại trước khi sửa.", status=report.status
+            f"Báo cáo đang ở trạng thái {_STATUS_VI[report.status]}: cần mở lại trước khi sửa.",
+            current_status=report.status,
         )
     stored = effective(figures)
     for name in FIGURE_NAMES:
@@ -131,7 +132,7 @@ async def transition(
     before = {"status": report.status}
     if action == "submit":
         if status is not ReportStatus.draft:
-            raise Conflict(f"Chỉ nộp được báo cáo nháp; báo cáo này {_STATUS_VI[status]}.", status=status.value)
+            raise Conflict(f"Chỉ nộp được báo cáo nháp; báo cáo này {_STATUS_VI[status]}.", current_status=status.value)
         errors = check(figures_of(report), level=unit.level, complete=True, loc="report")
         if errors:
             raise ValidationFailed(_errors_detail(errors), errors=errors)
@@ -140,13 +141,15 @@ async def transition(
         if not _is_approver(principal, unit):
             raise Forbidden("Báo cáo phải được đơn vị cấp trên phê duyệt.")
         if status is not ReportStatus.submitted:
-            raise Conflict(f"Chỉ phê duyệt được báo cáo đã nộp; báo cáo này {_STATUS_VI[status]}.", status=status.value)
+            raise Conflict(
+                f"Chỉ phê duyệt được báo cáo đã nộp; báo cáo này {_STATUS_VI[status]}.", current_status=status.value
+            )
         report.status, report.approved_at, report.approved_by = ReportStatus.approved.value, now, principal.name
     elif action == "reopen":
         if not (_is_approver(principal, unit) or (principal.role is Role.admin and principal.covers(unit.path))):
             raise Forbidden("Chỉ đơn vị cấp trên hoặc quản trị mới mở lại được báo cáo.")
         if status is ReportStatus.draft:
-            raise Conflict("Báo cáo đang là nháp, không cần mở lại.", status=status.value)
+            raise Conflict("Báo cáo đang là nháp, không cần mở lại.", current_status=status.value)
         report.status, report.approved_at, report.approved_by = ReportStatus.draft.value, None, None
         report.submitted_at = report.submitted_by = None
     await session.flush()

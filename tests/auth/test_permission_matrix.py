@@ -14,13 +14,13 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from api.auth.scopes import ROLE_SCOPES, Role, Scope
 from api.auth.secrets import hash_password, new_api_key
-from api.models import ApiKey, Unit, User
+from api.models import ApiKey, Report, Unit, User
 from tests.conftest import MakeAccount
 
 HOME = "33"  # the callers' unit: the new Hưng Yên province
@@ -51,6 +51,15 @@ class Ctx:
         await self.session.flush()
         return user.id
 
+    async def report(self, where: str, status: str) -> str:
+        """A 2026 report of the home or away commune in the given state; returns its URL."""
+        code = self.commune[where]
+        unit_id = await self.session.scalar(select(Unit.id).where(Unit.code == code, Unit.valid_to.is_(None)))
+        await self.session.execute(delete(Report).where(Report.unit_id == unit_id, Report.year == 2026))
+        self.session.add(Report(unit_id=unit_id, year=2026, status=status, **COMPLETE))
+        await self.session.flush()
+        return f"/api/v1/reports/{code}/2026"
+
     async def key(self, where: str) -> int:
         unit_id = await self.session.scalar(select(Unit.id).where(Unit.code == where, Unit.valid_to.is_(None)))
         _, prefix, secret_hash = new_api_key()
@@ -59,6 +68,39 @@ class Ctx:
         await self.session.flush()
         return key.id
 
+
+COMPLETE: dict[str, int] = {
+    "population": 5000,
+    "households": 1500,
+    "members": 1700,
+    "branches": 7,
+    "boards": 15,
+    "learning_citizens": 900,
+    "citizens_registered": 1000,
+    "citizens_assessed": 3400,
+    "learning_families": 980,
+    "families_registered": 1100,
+    "families_assessed": 1500,
+    "learning_clans": 12,
+    "clans_registered": 15,
+    "clans": 22,
+    "learning_communities": 4,
+    "communities_registered": 5,
+    "communities": 6,
+    "learning_units": 6,
+    "units_registered": 7,
+    "units_assessed": 8,
+    "communes_rated_learning_community": 1,
+    "communes": 1,
+    "fund_raised_vnd": 400_000_000,
+    "fund_balance_vnd": 100_000_000,
+    "awards_count": 550,
+    "awards_vnd": 290_000_000,
+    "emulation_flags": 0,
+    "medals": 1,
+    "certificates_of_merit": 0,
+    "inspections": 1,
+}
 
 Request = tuple[str, str, dict[str, Any] | None]  # method, url, json body
 Build = Callable[[Ctx, str], Awaitable[Request]]
@@ -124,6 +166,29 @@ def _key_delete() -> Build:
     return build
 
 
+def _report(method: str, status: str, suffix: str = "", body: dict[str, Any] | None = None) -> Build:
+    async def build(ctx: Ctx, where: str) -> Request:
+        return method, await ctx.report(where, status) + suffix, body
+
+    return build
+
+
+def _report_put() -> Build:
+    async def build(ctx: Ctx, where: str) -> Request:
+        return "PUT", f"/api/v1/reports/{ctx.commune[where]}/2027", {"population": 10, "members": 3}
+
+    return build
+
+
+def _target_put() -> Build:
+    async def build(ctx: Ctx, where: str) -> Request:
+        return "PUT", "/api/v1/targets/learning_family_rate/2027", {"value": 0.75, "unit_code": ctx.commune[where]}
+
+    return build
+
+
+STATS = "/api/v1/stats/indicators?unit=34&year=2023&as_of=2024-12-31"
+
 CASES: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/me"): Case(simple("GET", "/api/v1/me"), None, away=None),
     ("POST", "/api/v1/auth/logout"): Case(simple("POST", "/api/v1/auth/logout"), None, ok=204, away=None),
@@ -140,6 +205,32 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/api-keys"): Case(_key_post(), Scope.keys_admin, ok=201, away=403),
     ("DELETE", "/api/v1/api-keys/{key_id}"): Case(_key_delete(), Scope.keys_admin, ok=204),
     ("GET", "/api/v1/audit"): Case(simple("GET", "/api/v1/audit"), Scope.audit_read, away=None),
+    ("GET", "/api/v1/reports"): Case(simple("GET", "/api/v1/reports"), Scope.reports_read, away=None),
+    ("GET", "/api/v1/reports/{unit_code}/{year}"): Case(_report("GET", "draft"), Scope.reports_read),
+    ("PUT", "/api/v1/reports/{unit_code}/{year}"): Case(_report_put(), Scope.reports_write, ok=201),
+    ("GET", "/api/v1/reports/{unit_code}/{year}/history"): Case(
+        _report("GET", "draft", "/history"), Scope.reports_read
+    ),
+    ("POST", "/api/v1/reports/{unit_code}/{year}/submit"): Case(
+        _report("POST", "draft", "/submit"), Scope.reports_write
+    ),
+    ("POST", "/api/v1/reports/{unit_code}/{year}/approve"): Case(
+        _report("POST", "submitted", "/approve"), Scope.reports_approve
+    ),
+    ("POST", "/api/v1/reports/{unit_code}/{year}/reopen"): Case(
+        _report("POST", "approved", "/reopen"), Scope.reports_approve
+    ),
+    ("GET", "/api/v1/stats/indicators"): Case(simple("GET", STATS), Scope.stats_read, away=None),
+    ("GET", "/api/v1/stats/series"): Case(
+        simple("GET", "/api/v1/stats/series?unit=34&indicator=members&from=2022&to=2023"), Scope.stats_read, away=None
+    ),
+    ("GET", "/api/v1/stats/highlights"): Case(
+        simple("GET", "/api/v1/stats/highlights?unit=34&year=2023"), Scope.stats_read, away=None
+    ),
+    ("GET", "/api/v1/targets/{indicator}/{year}"): Case(
+        simple("GET", "/api/v1/targets/learning_family_rate/2025"), Scope.stats_read, away=None
+    ),
+    ("PUT", "/api/v1/targets/{indicator}/{year}"): Case(_target_put(), Scope.targets_write, ok=201, away=403),
 }
 
 
