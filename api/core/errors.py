@@ -33,6 +33,8 @@ class ErrorItem(BaseModel):
     loc: list[str | int] = Field(description="Where the error is: e.g. ['query', 'as_of'] or ['body', 'members'].")
     msg: str = Field(description="What is wrong, in Vietnamese.")
     type: str = Field(description="A stable machine-readable error code.")
+    row: int | None = Field(default=None, description="Imports: the spreadsheet row (the header is row 1).")
+    column: str | None = Field(default=None, description="Imports: the column letter and its header.")
 
 
 class Problem(BaseModel):
@@ -81,6 +83,10 @@ class Conflict(AppError):
 
 class PreconditionFailed(AppError):
     status, slug, title = 412, "precondition-failed", "Dữ liệu đã bị người khác thay đổi"
+
+
+class PayloadTooLarge(AppError):
+    status, slug, title = 413, "too-large", "Dữ liệu gửi lên quá lớn"
 
 
 class PreconditionRequired(AppError):
@@ -152,7 +158,7 @@ def problem_response(
         "request_id": current_request_id(),
     }
     if errors:
-        body["errors"] = [e.model_dump() for e in errors]
+        body["errors"] = [e.model_dump(exclude_none=True) for e in errors]
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 

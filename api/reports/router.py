@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, File, Path, Query, Request, Response, UploadFile
 
-from api.auth.dependencies import ReportsApprove, ReportsRead, ReportsWrite
-from api.core.errors import PreconditionFailed, problem_responses
+from api.auth.dependencies import ReportsApprove, ReportsRead, ReportsWrite, StatsRead
+from api.core.errors import PayloadTooLarge, PreconditionFailed, problem_responses
 from api.core.pagination import Page, PageDep
 from api.core.representation import FormatDep, check_if_match, make_etag, represent
 from api.db.engine import SessionDep
 from api.models import ReportStatus
-from api.reports import service
-from api.reports.schemas import ReportHistoryEntry, ReportIn, ReportOut
+from api.reports import excel, imports, service
+from api.reports.excel import XLSX_MEDIA_TYPE
+from api.reports.schemas import ImportResult, ReportHistoryEntry, ReportIn, ReportOut
+from api.stats import service as stats_service
+from api.stats.indicators import BY_NAME, INDICATORS
+from api.stats.schemas import Rate
 from api.units import service as units_service
 from api.units.schemas import UnitCodePath
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 
 Year = Annotated[int, Path(ge=1990, le=2100, description="Year of the figures.")]
+MAX_UPLOAD = 20 * 1024 * 1024
 
 
 def _respond(request: Request, report: object, unit: object, status_code: int = 200) -> Response:
@@ -49,6 +55,78 @@ async def list_reports(
     items, cursor = await service.list_reports(session, principal, page, year=year, unit_path=unit_path, status=status)
     result = Page[ReportOut](items=items, next_cursor=cursor)
     return represent(request, result, fmt=fmt, csv_rows=(ReportOut, items))
+
+
+@router.get(
+    "/template.xlsx",
+    response_class=Response,
+    responses={
+        200: {"content": {XLSX_MEDIA_TYPE: {}}, "description": "The import template"},
+        **problem_responses(401, 403),
+    },
+)
+async def import_template(_: ReportsWrite) -> Response:
+    """An empty Excel file with the columns the report import reads (codes and Vietnamese labels)."""
+    return _xlsx(excel.template_workbook(), "mau-bao-cao-nam.xlsx")
+
+
+@router.post("/imports", response_model=ImportResult, responses=problem_responses(401, 403, 413, 422))
+async def import_reports(
+    session: SessionDep,
+    principal: ReportsWrite,
+    file: Annotated[
+        UploadFile, File(description="An .xlsx file: a header row (unit_code and figures), then one row per unit.")
+    ],
+    year: Annotated[int, Query(ge=1990, le=2100, description="Year of the reports.")],
+    dry_run: Annotated[bool, Query(description="Only check the file; save nothing.")] = False,
+) -> ImportResult:
+    """Import many units' draft reports from Excel: all rows or none; every bad cell named by row and column."""
+    data = await file.read(MAX_UPLOAD + 1)
+    if len(data) > MAX_UPLOAD:
+        raise PayloadTooLarge(f"Tệp lớn hơn {MAX_UPLOAD // (1024 * 1024)} MB.")
+    return await imports.import_reports(session, principal, year, excel.read_import(data), dry_run=dry_run)
+
+
+@router.get(
+    "/{unit_code}/{year}/summary.xlsx",
+    response_class=Response,
+    responses={
+        200: {"content": {XLSX_MEDIA_TYPE: {}}, "description": "The summary workbook"},
+        **problem_responses(401, 403, 404, 422),
+    },
+)
+async def summary_xlsx(
+    session: SessionDep,
+    _: StatsRead,
+    unit_code: UnitCodePath,
+    year: Year,
+    as_of: Annotated[dt.date | None, Query(description="Date the unit code is read on (default as in /stats).")] = None,
+) -> Response:
+    """The figures of a unit and of each of its children (approved reports) as an Excel workbook."""
+    place, rows = await stats_service.summary_rows(session, code=unit_code, year=year, as_of=as_of)
+    rates = {i.name: i.label for i in INDICATORS if i.kind == "rate"}
+    table = []
+    for n, (p, totals) in enumerate(rows):
+        values = {name: stats_service.value_of(BY_NAME[name], totals) for name in rates}
+        table.append(
+            excel.SummaryRow(
+                code=p.code,
+                name=p.name,
+                covered=totals.covered,
+                expected=totals.expected,
+                figures=totals.figures,
+                rates={k: (v.value if isinstance(v, Rate) else None) for k, v in values.items()},
+                bold=n == 0,
+            )
+        )
+    title = f"Số liệu khuyến học năm {year} — {place.name} (báo cáo đã phê duyệt)"
+    return _xlsx(excel.summary_workbook(title, rates, table), f"tong-hop-{place.code}-{year}.xlsx")
+
+
+def _xlsx(data: bytes, filename: str) -> Response:
+    return Response(
+        data, media_type=excel.XLSX_MEDIA_TYPE, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
 
 
 @router.get("/{unit_code}/{year}", response_model=ReportOut, responses=problem_responses(401, 403, 404, 422))

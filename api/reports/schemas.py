@@ -53,3 +53,13 @@ class ReportHistoryEntry(BaseModel):
     actor_name: str = Field(description="Who (username or API key name).")
     action: str = Field(description="create, update, submit, approve, reopen.")
     changes: dict[str, Any] = Field(description="Changed fields as {field: [old, new]}.")
+
+
+class ImportResult(BaseModel):
+    """What an import did (or, with dry_run, would do)."""
+
+    year: int = Field(description="Year of the reports.")
+    dry_run: bool = Field(description="true: checked only, nothing saved.")
+    rows: int = Field(description="Data rows read.")
+    created: int = Field(description="Draft reports created (or that would be).")
+    updated: int = Field(description="Draft reports replaced (or that would be).")

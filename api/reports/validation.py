@@ -9,6 +9,11 @@ from api.models import UnitLevel
 from api.reports.fields import FIGURE_NAMES, LABELS, RATIOS, REGISTERED
 
 
+def _vi(n: int) -> str:
+    """9000 → "9.000", as Vietnamese write numbers."""
+    return f"{n:,}".replace(",", ".")
+
+
 def effective(figures: Mapping[str, int | None]) -> dict[str, int | None]:
     """The figures with defaults applied: families assessed defaults to households."""
     out = {name: figures.get(name) for name in FIGURE_NAMES}
@@ -31,15 +36,13 @@ def check(figures: Mapping[str, int | None], *, level: str, complete: bool, loc:
     for num, den in RATIOS:
         n, d = f[num], f[den]
         if n is not None and d is not None and n > d:
-            err(num, f"Không được lớn hơn {LABELS[den].lower()} ({d:,})".replace(",", "."), "exceeds_denominator")
+            err(num, f"Không được lớn hơn {LABELS[den].lower()} ({_vi(d)})", "exceeds_denominator")
     for recognised, registered, den in REGISTERED:
         r, g, d = f[recognised], f[registered], f[den]
         if g is not None and d is not None and g > d:
-            err(
-                registered, f"Không được lớn hơn {LABELS[den].lower()} ({d:,})".replace(",", "."), "exceeds_denominator"
-            )
+            err(registered, f"Không được lớn hơn {LABELS[den].lower()} ({_vi(d)})", "exceeds_denominator")
         if r is not None and g is not None and r > g:
-            err(recognised, f"Không được lớn hơn số đăng ký ({g:,})".replace(",", "."), "exceeds_registered")
+            err(recognised, f"Không được lớn hơn số đăng ký ({_vi(g)})", "exceeds_registered")
     if level in (UnitLevel.commune, UnitLevel.village):
         if f["communes"] is not None and f["communes"] != 1 and level == UnitLevel.commune:
             err("communes", "Báo cáo cấp xã có đúng 1 xã được đánh giá", "commune_count")

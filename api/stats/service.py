@@ -287,3 +287,13 @@ async def highlights(session: AsyncSession, *, code: str | None, year: int, as_o
         coverage=_coverage(now.totals),
         items=items,
     )
+
+
+async def summary_rows(
+    session: AsyncSession, *, code: str, year: int, as_of: dt.date | None
+) -> tuple[Place, list[tuple[Place, rollup.Totals]]]:
+    """The raw figures of a place and of each of its children (approved reports), for the summary workbook."""
+    place = await resolve_place(session, code, year, as_of)
+    kids = await children(session, place, rollup.year_end(year), as_of or today_vn())
+    figures = await Calculator(session, None).figures([place, *kids], [year])
+    return place, [(p, figures[(p.code, year)].totals) for p in [place, *kids]]

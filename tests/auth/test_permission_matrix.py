@@ -6,6 +6,7 @@ endpoint can ship without its permissions being stated and checked here.
 
 from __future__ import annotations
 
+import io
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+from openpyxl import Workbook
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -187,6 +189,20 @@ def _target_put() -> Build:
     return build
 
 
+def _import() -> Build:
+    async def build(ctx: Ctx, where: str) -> Request:
+        wb = Workbook()
+        ws = wb.active
+        assert ws is not None
+        ws.append(["unit_code", "population", "members"])
+        ws.append([ctx.commune[where], 100, 30])
+        buf = io.BytesIO()
+        wb.save(buf)
+        return "POST", "/api/v1/reports/imports?year=2027", {"__xlsx__": buf.getvalue()}
+
+    return build
+
+
 STATS = "/api/v1/stats/indicators?unit=34&year=2023&as_of=2024-12-31"
 
 CASES: dict[tuple[str, str], Case] = {
@@ -219,6 +235,13 @@ CASES: dict[tuple[str, str], Case] = {
     ),
     ("POST", "/api/v1/reports/{unit_code}/{year}/reopen"): Case(
         _report("POST", "approved", "/reopen"), Scope.reports_approve
+    ),
+    ("GET", "/api/v1/reports/template.xlsx"): Case(
+        simple("GET", "/api/v1/reports/template.xlsx"), Scope.reports_write, away=None
+    ),
+    ("POST", "/api/v1/reports/imports"): Case(_import(), Scope.reports_write, away=422),
+    ("GET", "/api/v1/reports/{unit_code}/{year}/summary.xlsx"): Case(
+        simple("GET", "/api/v1/reports/34/2023/summary.xlsx"), Scope.stats_read, away=None
     ),
     ("GET", "/api/v1/stats/indicators"): Case(simple("GET", STATS), Scope.stats_read, away=None),
     ("GET", "/api/v1/stats/series"): Case(
@@ -259,6 +282,9 @@ def test_every_route_is_guarded_or_deliberately_public(app: FastAPI) -> None:
 
 async def _call(client: httpx.AsyncClient, req: Request, headers: dict[str, str]) -> httpx.Response:
     method, url, body = req
+    if body is not None and "__xlsx__" in body:
+        files = {"file": ("bao-cao.xlsx", body["__xlsx__"], "application/octet-stream")}
+        return await client.request(method, url, files=files, headers=headers)
     return await client.request(method, url, json=body, headers=headers)
 
 

@@ -1,0 +1,201 @@
+"""Excel (openpyxl): the summary workbook of a unit and its children, the import template, and
+reading an import file into rows, with every bad cell named by row and column."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from api.core.errors import ErrorItem
+from api.reports.fields import FIGURES, LABELS
+from api.reports.schemas import MAX_FIGURE
+
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+INT_FORMAT = "#,##0"
+PCT_FORMAT = "0.0%"
+MAX_ROWS = 20_000
+MAX_UNCOMPRESSED = 200 * 1024 * 1024  # refuse zip bombs before openpyxl inflates them
+
+_BY_LABEL = {f.label.casefold(): f.name for f in FIGURES}
+_BY_NAME = {f.name: f.name for f in FIGURES}
+_GROUPED_INT = re.compile(r"^\d{1,3}([.,  ]\d{3})+$")
+
+
+@dataclass
+class SummaryRow:
+    code: str
+    name: str
+    covered: int
+    expected: int
+    figures: dict[str, int]
+    rates: dict[str, float | None]
+    bold: bool = False
+
+
+def summary_workbook(title: str, rate_labels: dict[str, str], rows: list[SummaryRow]) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Tổng hợp"
+    ws["A1"] = title
+    ws["A1"].font = Font(bold=True, size=14)
+    headers = ["Mã", "Đơn vị", "Số xã có báo cáo", "Số xã", *rate_labels.values(), *(f.label for f in FIGURES)]
+    for col, text in enumerate(headers, start=1):
+        cell = ws.cell(row=3, column=col, value=text)
+        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.column_dimensions[get_column_letter(col)].width = 12 if col > 2 else (8 if col == 1 else 30)
+    ws.row_dimensions[3].height = 60
+    for r, row in enumerate(rows, start=4):
+        values: list[Any] = [
+            row.code,
+            row.name,
+            row.covered,
+            row.expected,
+            *(row.rates[k] for k in rate_labels),
+            *(row.figures[f.name] for f in FIGURES),
+        ]
+        for col, value in enumerate(values, start=1):
+            cell = ws.cell(row=r, column=col, value=value)
+            cell.font = Font(bold=row.bold)
+            if 5 <= col < 5 + len(rate_labels):
+                cell.number_format = PCT_FORMAT
+            elif col >= 3:
+                cell.number_format = INT_FORMAT
+    ws.freeze_panes = "C4"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def template_workbook() -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Báo cáo"
+    ws.append(["unit_code", *(f.name for f in FIGURES)])
+    ws.append(["Mã đơn vị (xã)", *(f.label for f in FIGURES)])
+    for col in range(1, len(FIGURES) + 2):
+        ws.cell(row=1, column=col).font = Font(bold=True)
+        ws.cell(row=2, column=col).fill = HEADER_FILL
+        ws.cell(row=2, column=col).alignment = Alignment(wrap_text=True)
+        ws.column_dimensions[get_column_letter(col)].width = 14
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+@dataclass
+class ImportRow:
+    row: int  # as the spreadsheet numbers it
+    unit_code: str
+    figures: dict[str, int | None]
+
+
+@dataclass
+class Parsed:
+    rows: list[ImportRow] = field(default_factory=list)
+    errors: list[ErrorItem] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)  # figure name → column letter and header
+
+
+def cell_error(row: int, column: str, msg: str, kind: str) -> ErrorItem:
+    return ErrorItem(loc=["file", row, column.split(" ")[0]], msg=msg, type=kind, row=row, column=column)
+
+
+def _integer(value: Any) -> int | str | None:
+    """The cell as an integer, None when empty, or an error message."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        return "Phải là một số nguyên"
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float):
+        if not value.is_integer():
+            return "Phải là một số nguyên (không có phần thập phân)"
+        number = int(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        if text.isdigit():
+            number = int(text)
+        elif _GROUPED_INT.match(text):
+            number = int(re.sub(r"[.,  ]", "", text))
+        else:
+            return f"Phải là một số nguyên, không phải “{text[:40]}”"
+    else:
+        return "Phải là một số nguyên"
+    if number < 0:
+        return "Không được âm"
+    if number > MAX_FIGURE:
+        return "Số quá lớn"
+    return number
+
+
+def read_import(data: bytes) -> Parsed:
+    """Rows of the first sheet: a header row naming unit_code and figures (code names or Vietnamese labels)."""
+    out = Parsed()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            if sum(i.file_size for i in zf.infolist()) > MAX_UNCOMPRESSED:
+                out.errors.append(ErrorItem(loc=["file"], msg="Tệp giải nén quá lớn", type="file_too_large"))
+                return out
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError):
+        out.errors.append(
+            ErrorItem(loc=["file"], msg="Tệp không phải bảng tính Excel (.xlsx) hợp lệ", type="file_invalid")
+        )
+        return out
+    ws = wb.worksheets[0]
+    rows = ws.iter_rows(values_only=True)
+    header = next(rows, None)
+    if header is None:
+        out.errors.append(ErrorItem(loc=["file"], msg="Trang tính đầu tiên trống", type="file_empty"))
+        return out
+    index: dict[int, str] = {}
+    code_col = None
+    for i, title in enumerate(header):
+        key = str(title).strip() if title is not None else ""
+        if key.casefold() in ("unit_code", "mã đơn vị", "mã đơn vị (xã)", "mã"):
+            code_col = i
+        elif key in _BY_NAME or key.casefold() in _BY_LABEL:
+            name = _BY_NAME.get(key) or _BY_LABEL[key.casefold()]
+            index[i] = name
+            out.columns[name] = f"{get_column_letter(i + 1)} ({key})"
+        elif key:
+            letter = get_column_letter(i + 1)
+            out.errors.append(cell_error(1, f"{letter} ({key[:60]})", f"Không rõ cột “{key[:60]}”", "unknown_column"))
+    if code_col is None:
+        out.errors.append(cell_error(1, "A", "Thiếu cột unit_code (mã đơn vị)", "missing_column"))
+        return out
+    for n, values in enumerate(rows, start=2):
+        if n > MAX_ROWS + 1:
+            out.errors.append(cell_error(n, "A", f"Tối đa {MAX_ROWS} dòng mỗi tệp", "too_many_rows"))
+            break
+        if values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        raw_code = values[code_col] if code_col < len(values) else None
+        code = str(int(raw_code)).zfill(5) if isinstance(raw_code, int | float) else str(raw_code or "").strip()
+        if n == 2 and code and not re.match(r"^\d", code):
+            continue  # the template's second header row of Vietnamese labels
+        if not re.match(r"^\d{2,5}(-[0-9A-Za-z]{1,12})?$", code):
+            out.errors.append(cell_error(n, get_column_letter(code_col + 1), "Mã đơn vị không hợp lệ", "unit_code"))
+            continue
+        figures: dict[str, int | None] = {}
+        for i, name in index.items():
+            parsed = _integer(values[i] if i < len(values) else None)
+            if isinstance(parsed, str):
+                out.errors.append(cell_error(n, get_column_letter(i + 1), f"{LABELS[name]}: {parsed}", "int_parsing"))
+            else:
+                figures[name] = parsed
+        out.rows.append(ImportRow(n, code, figures))
+    wb.close()
+    return out

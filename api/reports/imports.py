@@ -1,0 +1,114 @@
+"""Importing many units' draft reports from one Excel file: all rows or none."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.audit.service import diff, record
+from api.auth.principal import Principal
+from api.core.errors import ErrorItem, ValidationFailed
+from api.models import Report, ReportStatus, Unit
+from api.reports.excel import Parsed, cell_error
+from api.reports.fields import FIGURE_NAMES
+from api.reports.schemas import ImportResult
+from api.reports.validation import check, effective
+from api.units.repository import valid_on
+
+_STATUS_VI = {"submitted": "đã nộp", "approved": "đã phê duyệt"}
+
+
+async def import_reports(
+    session: AsyncSession, principal: Principal, year: int, parsed: Parsed, *, dry_run: bool
+) -> ImportResult:
+    day = dt.date(year, 12, 31)
+    errors: list[ErrorItem] = list(parsed.errors)
+    codes = {r.unit_code for r in parsed.rows}
+    units = {
+        u.code: u
+        for u in (
+            await session.execute(
+                select(Unit.id, Unit.code, Unit.level, Unit.path).where(Unit.code.in_(codes), valid_on(day))
+            )
+        ).all()
+    }
+    existing = {
+        r.unit_id: r
+        for r in (
+            await session.scalars(
+                select(Report).where(Report.year == year, Report.unit_id.in_([u.id for u in units.values()]))
+            )
+        ).all()
+    }
+    code_column = "A"
+    first_row: dict[str, int] = {}
+    for row in parsed.rows:
+        unit = units.get(row.unit_code)
+        if row.unit_code in first_row:
+            errors.append(
+                cell_error(
+                    row.row, code_column, f"Mã {row.unit_code} đã có ở dòng {first_row[row.unit_code]}", "duplicate"
+                )
+            )
+            continue
+        first_row[row.unit_code] = row.row
+        if unit is None or not principal.covers(unit.path):
+            errors.append(
+                cell_error(
+                    row.row,
+                    code_column,
+                    f"Không có đơn vị mã {row.unit_code} trong phạm vi của bạn vào năm {year}",
+                    "unknown_unit",
+                )
+            )
+            continue
+        report = existing.get(unit.id)
+        if report is not None and report.status != ReportStatus.draft:
+            errors.append(
+                cell_error(
+                    row.row,
+                    code_column,
+                    f"Báo cáo năm {year} của {row.unit_code} {_STATUS_VI[report.status]}; cần mở lại trước",
+                    "locked",
+                )
+            )
+            continue
+        for e in check(row.figures, level=unit.level, complete=False):
+            name = str(e.loc[-1])
+            errors.append(cell_error(row.row, parsed.columns.get(name, name), e.msg, e.type))
+    if errors:
+        raise ValidationFailed(
+            f"Tệp có {len(errors)} lỗi; chưa nhập gì. Sửa các ô được chỉ ra rồi gửi lại.", errors=errors[:1000]
+        )
+    created = updated = 0
+    if not dry_run:
+        for row in parsed.rows:
+            unit = units[row.unit_code]
+            report = existing.get(unit.id)
+            stored = effective(row.figures)
+            before = {n: getattr(report, n) for n in FIGURE_NAMES} if report else {}
+            if report is None:
+                report = Report(unit_id=unit.id, year=year, status=ReportStatus.draft.value)
+                session.add(report)
+            for n in FIGURE_NAMES:
+                setattr(report, n, stored[n])
+            await session.flush()
+            await record(
+                session,
+                principal,
+                action="import",
+                entity="report",
+                entity_id=report.id,
+                changes=diff(before, stored),
+                unit_path=unit.path,
+            )
+            if before:
+                updated += 1
+            else:
+                created += 1
+    else:
+        created = sum(1 for r in parsed.rows if units[r.unit_code].id not in existing)
+        updated = len(parsed.rows) - created
+    return ImportResult(year=year, dry_run=dry_run, rows=len(parsed.rows), created=created, updated=updated)
