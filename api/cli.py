@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.core.config import PROJECT_ROOT, get_settings
-from api.db.engine import Database, make_engine
+from api.db.engine import Database, make_engine, write_intent
 
 T = TypeVar("T")
 
@@ -33,6 +33,7 @@ def _with_session(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     """Run ``work`` in one transaction on the configured database; commit when it returns."""
 
     async def runner() -> T:
+        write_intent.set(True)
         db = Database(make_engine(get_settings().database_url))
         try:
             async with db.sessionmaker() as session, session.begin():
@@ -59,9 +60,18 @@ def serve(
     """Serve the API (and the built dashboard) with uvicorn."""
     import uvicorn
 
+    from api.ops.serving import uvicorn_options
+
     typer.echo(f"Khuyến học: http://{host}:{port}/  (API /api/v1, tài liệu /docs)", err=True)
     uvicorn.run(
-        "api.main:app", host=host, port=port, workers=workers, reload=reload, access_log=False, proxy_headers=True
+        "api.main:app",
+        host=host,
+        port=port,
+        workers=workers,
+        reload=reload,
+        access_log=False,
+        proxy_headers=True,
+        **uvicorn_options(get_settings(), workers=workers),
     )
 
 
@@ -73,6 +83,48 @@ def migrate(revision: Annotated[str, typer.Argument(help="Target revision.")] = 
     _ensure_sqlite_dir()
     upgrade(get_settings().database_url, revision)
     typer.echo(f"Đã nâng cấp cơ sở dữ liệu lên {revision}.", err=True)
+
+
+@app.command()
+def backup(
+    path: Annotated[Path, typer.Argument(help="File to write (SQLite: a database file; PostgreSQL: pg_dump -Fc).")],
+    overwrite: Annotated[bool, typer.Option(help="Replace PATH if it exists.")] = False,
+) -> None:
+    """Back up the database while the service runs (SQLite online backup API, or pg_dump)."""
+    from api.ops.backup import BackupError
+    from api.ops.backup import backup as do_backup
+
+    try:
+        info = do_backup(get_settings().database_url, path, overwrite=overwrite)
+    except BackupError as exc:
+        typer.echo(f"Không sao lưu được: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"Đã sao lưu ({info.kind}, phiên bản lược đồ {info.revision}, {info.size:,} byte) vào {path}.", err=True)
+
+
+@app.command()
+def restore(
+    path: Annotated[Path, typer.Argument(help="A file written by `khuyenhoc backup`.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Replace the database with a backup: all of it, or nothing on error. Then run `khuyenhoc migrate`."""
+    from api.ops.backup import BackupError, describe
+    from api.ops.backup import restore as do_restore
+
+    try:
+        info = describe(path)
+        if not yes:
+            if not sys.stdin.isatty():
+                typer.echo("Khôi phục sẽ thay TOÀN BỘ dữ liệu hiện có: thêm --yes để xác nhận.", err=True)
+                raise typer.Exit(2)
+            typer.confirm(f"Thay toàn bộ dữ liệu bằng bản sao lưu {path} ({info.revision})?", abort=True)
+        do_restore(get_settings().database_url, path)
+    except BackupError as exc:
+        typer.echo(f"Không khôi phục được: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(
+        f"Đã khôi phục từ {path} (phiên bản lược đồ {info.revision}); chạy `khuyenhoc migrate` nếu cần.", err=True
+    )
 
 
 @units_app.command("load")
@@ -180,11 +232,14 @@ def users_set_password(username: Annotated[str, typer.Argument(help="Sign-in nam
 def demo_load() -> None:
     """Load units and the demo data set (idempotent); prints new demo passwords once."""
     from api.demo.accounts import load_accounts
+    from api.demo.registries import load_registries
     from api.demo.reports import load_reports
 
     units_load()
     added = _with_session(load_reports)
     typer.echo(f"Báo cáo năm (demo): thêm {added}.", err=True)
+    wards = _with_session(load_registries)
+    typer.echo(f"Sổ đăng ký (demo): thêm cho {wards} phường.", err=True)
     created = _with_session(load_accounts)
     if not created:
         typer.echo("Tài khoản demo đã có sẵn (đổi mật khẩu: khuyenhoc users set-password TÊN).", err=True)

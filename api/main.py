@@ -12,16 +12,25 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.convertors import Convertor, register_url_convertor
 
+from api.activities import router as activities
 from api.api_keys.router import router as api_keys_router
+from api.associations import router as associations
 from api.audit.router import router as audit_router
 from api.auth.router import router as auth_router
+from api.awards.router import router as awards_router
+from api.commendations import router as commendations
 from api.core.config import Settings, get_settings
 from api.core.errors import install_error_handlers
 from api.core.middleware import RequestContextMiddleware
 from api.core.openapi import install as install_openapi
 from api.core.requestid import configure_logging
-from api.db.engine import Database, make_engine
+from api.db.engine import Database
+from api.funds import router as funds
 from api.health.router import router as health_router
+from api.inspections import router as inspections
+from api.ops import install as install_ops
+from api.ops.replica import make_database
+from api.partnerships import router as partnerships
 from api.reports.router import router as reports_router
 from api.stats.router import router as stats_router
 from api.targets.router import router as targets_router
@@ -50,6 +59,9 @@ def api_router() -> APIRouter:
     router.include_router(reports_router)
     router.include_router(stats_router)
     router.include_router(targets_router)
+    for registry in (associations, funds, commendations, inspections, partnerships, activities):
+        router.include_router(registry.router)
+    router.include_router(awards_router)
     return router
 
 
@@ -60,7 +72,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = db is None
-        app.state.db = db or Database(make_engine(settings.database_url, pool_size=settings.database_pool_size))
+        app.state.db = db or make_database(settings)  # primary, and the read replica when configured
         yield
         if owned:
             await app.state.db.dispose()
@@ -86,6 +98,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
             allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key"],
             expose_headers=["ETag", "X-Request-ID", "X-Next-Cursor", "Location"],
         )
+    install_ops(app, settings)  # limits, timeouts, metrics, replica routing (api/ops)
     app.add_middleware(RequestContextMiddleware)
     _mount_dashboard(app, settings.frontend_dist)
     return app

@@ -27,6 +27,7 @@ from api.core.config import Settings, normalise_database_url
 from api.db.base import utcnow
 from api.db.engine import Database, make_engine
 from api.db.migrate import upgrade_connection
+from api.demo.registries import load_registries
 from api.demo.reports import load_reports
 from api.main import create_app
 from api.models import AccessToken, User
@@ -101,12 +102,17 @@ async def databases(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[D
     await factory.drop_all()
 
 
-async def migrate_and_load(engine: AsyncEngine) -> None:
+async def migrate_and_load(engine: AsyncEngine, *, demo: bool = True) -> None:
     async with engine.begin() as conn:
         await conn.run_sync(upgrade_connection)
     async with engine.connect() as conn, AsyncSession(bind=conn) as session:
         await load_all(session)
+        if not demo:
+            await session.commit()
+            await conn.commit()
+            return
         await load_reports(session)  # the demo reports: Thái Bình 2022-2023, Hà Nam, Hà Nội, Hưng Yên 2026
+        await load_registries(session)  # the demo registries of three wards of TP Thái Bình
         await session.commit()
         await conn.commit()
 

@@ -22,6 +22,7 @@ class Scope(enum.StrEnum):
     keys_admin = "keys:admin"
     audit_read = "audit:read"
     targets_write = "targets:write"
+    categories_write = "categories:write"
     reports_read = "reports:read"
     reports_write = "reports:write"
     reports_approve = "reports:approve"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -45,11 +45,30 @@ class Settings(BaseSettings):
     login_max_failures_address: int = Field(default=30, ge=1, description="Failed sign-ins per client address.")
     login_window_minutes: int = Field(default=15, ge=1, description="Window in which failures are counted.")
     login_lock_minutes: int = Field(default=5, ge=1, description="How long a throttled account or address waits.")
+    # Operations (api/ops): read replica, limits, timeouts, metrics. docs/deploy.md explains each.
+    database_replica_url: str | None = Field(
+        default=None, description="A read replica; when set, the statistics endpoints read from it."
+    )
+    database_connect_timeout_seconds: float = Field(default=5, gt=0, description="Connecting to PostgreSQL.")
+    database_pool_timeout_seconds: float = Field(default=10, gt=0, description="Waiting for a pooled connection.")
+    database_statement_timeout_seconds: float = Field(default=30, gt=0, description="One SQL statement (PostgreSQL).")
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024, description="Largest request body (JSON, forms).")
+    max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024, description="Largest multipart upload.")
+    request_timeout_seconds: float = Field(default=60, gt=0, description="Until a response starts, else 503.")
+    keepalive_timeout_seconds: int = Field(default=5, ge=1, description="Idle keep-alive connections (uvicorn).")
+    metrics_token: SecretStr | None = Field(
+        default=None, description="Bearer token that /metrics requires; unset: /metrics answers 404."
+    )
 
     @field_validator("database_url")
     @classmethod
     def _driver(cls, v: str) -> str:
         return normalise_database_url(v)
+
+    @field_validator("database_replica_url")
+    @classmethod
+    def _replica_driver(cls, v: str | None) -> str | None:
+        return normalise_database_url(v) if v else None
 
     @property
     def is_sqlite(self) -> bool:

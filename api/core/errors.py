@@ -7,6 +7,8 @@ one problem document. A 500 never carries internals; its ``request_id`` leads to
 
 from __future__ import annotations
 
+import errno
+import socket
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -15,9 +17,11 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from api.core.requestid import current_request_id
 
@@ -188,12 +192,36 @@ _HTTP_TITLES = {
 }
 
 
-async def _http_exception(_: Request, exc: Exception) -> JSONResponse:
+# FastAPI's answer to a body it cannot decode (bytes that are not UTF-8, a broken multipart form).
+_BODY_PARSE_ERROR = "There was an error parsing the body"
+
+
+async def _http_exception(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and exc.detail == _BODY_PARSE_ERROR:
+        # Like JSON that does not parse (422 json_invalid), and the status every endpoint documents.
+        msg = "Không đọc được nội dung gửi lên (JSON hoặc biểu mẫu hỏng)"
+        item = ErrorItem(loc=["body"], msg=msg, type="body_invalid")
+        return problem_response(
+            422, ValidationFailed.slug, ValidationFailed.title, "Không đọc được nội dung gửi lên.", errors=[item]
+        )
     slug, title, detail = _HTTP_TITLES.get(exc.status_code, ("http-error", "Lỗi yêu cầu", str(exc.detail)))
     if exc.status_code not in _HTTP_TITLES and isinstance(exc.detail, str):
         detail = exc.detail
-    return problem_response(exc.status_code, slug, title, detail, headers=dict(exc.headers or {}))
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        # Starlette names only the first route that matched the path; list every method of the resource.
+        headers["Allow"] = ", ".join(_allowed_methods(request)) or headers.get("Allow", "")
+    return problem_response(exc.status_code, slug, title, detail, headers=headers)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        route_methods = getattr(route, "methods", None)
+        if route_methods and route.matches(request.scope)[0] != Match.NONE:
+            methods |= set(route_methods)
+    return sorted(methods)
 
 
 async def _integrity(_: Request, exc: Exception) -> JSONResponse:
@@ -207,8 +235,31 @@ async def _stale(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
+# SQLSTATE classes that mean "the database cannot serve now": connection exceptions (08), insufficient
+# resources such as too many connections (53), operator intervention: shutting down, starting up (57P),
+# and a statement cancelled by statement_timeout (57014).
+_UNAVAILABLE_SQLSTATES = ("08", "53", "57P", "57014")
+_NETWORK_ERRNOS = frozenset({errno.ECONNREFUSED, errno.ECONNRESET, errno.EHOSTUNREACH, errno.ENETUNREACH, errno.EPIPE})
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether an error means the database cannot be reached or cannot serve for now (a 503, not a 500)."""
+    if isinstance(exc, SQLAlchemyTimeoutError):  # no pooled connection became free in time
+        return True
+    if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError):
+            return True
+        state = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+        if isinstance(state, str) and state.startswith(_UNAVAILABLE_SQLSTATES):
+            return True
+        return isinstance(exc.orig, OSError) or isinstance(exc.orig.__cause__ if exc.orig else None, OSError)
+    if isinstance(exc, OSError):  # raised by the driver while connecting: refused, reset, timed out, no route
+        return isinstance(exc, ConnectionError | TimeoutError | socket.gaierror) or exc.errno in _NETWORK_ERRNOS
+    return False
+
+
 async def _database_down(_: Request, exc: Exception) -> JSONResponse:
-    if isinstance(exc, DBAPIError) and not (exc.connection_invalidated or isinstance(exc, OperationalError)):
+    if not database_unavailable(exc):
         return await _unhandled(_, exc)
     log.error("database_unavailable", error=str(exc)[:500])
     return problem_response(
@@ -236,7 +287,8 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(IntegrityError, _integrity)
     app.add_exception_handler(StaleDataError, _stale)
     app.add_exception_handler(DBAPIError, _database_down)
-    app.add_exception_handler(ConnectionError, _database_down)
+    app.add_exception_handler(SQLAlchemyTimeoutError, _database_down)
+    app.add_exception_handler(OSError, _database_down)  # ConnectionError, TimeoutError, …; others stay 500s
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

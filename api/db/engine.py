@@ -8,11 +8,15 @@ so a failed commit becomes an error response and never a 200 for unsaved data. S
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextvars import ContextVar
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+# Whether the current task's transactions will write (requests other than GET/HEAD, jobs, commands).
+write_intent: ContextVar[bool] = ContextVar("write_intent", default=False)
 
 
 def make_engine(url: str, *, pool_size: int = 10, **kwargs: Any) -> AsyncEngine:
@@ -35,7 +39,9 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
+        # A transaction that will write takes the write lock at once: a deferred one that reads first
+        # and writes later gets SQLITE_BUSY when another writer got in between, whatever the timeout.
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
 
 
 class Database:
@@ -57,13 +63,17 @@ class Database:
 
 async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
     db: Database = request.app.state.db
-    async with db.sessionmaker() as session:
-        try:
-            yield session
-            await session.commit()
-        except BaseException:
-            await session.rollback()
-            raise
+    intent = write_intent.set(request.method not in ("GET", "HEAD", "OPTIONS"))
+    try:
+        async with db.sessionmaker() as session:
+            try:
+                yield session
+                await session.commit()
+            except BaseException:
+                await session.rollback()
+                raise
+    finally:
+        write_intent.reset(intent)
 
 
 SessionDep = Annotated[AsyncSession, Depends(_request_session, scope="function")]

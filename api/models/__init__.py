@@ -3,16 +3,29 @@
 from api.db.base import Base
 from api.models.audit import AuditEntry
 from api.models.auth import AccessToken, ApiKey, LoginThrottle, User
+from api.models.fund import Award, AwardCategory, Fund, FundEntry, ImportJob
+from api.models.registry import Activity, Association, AssociationYear, Commendation, Inspection, Partnership
 from api.models.report import Report, ReportStatus, Target
 from api.models.unit import LEVEL_RANK, Unit, UnitLevel, UnitSource, UnitSuccession
 
 __all__ = [
     "LEVEL_RANK",
     "AccessToken",
+    "Activity",
     "ApiKey",
+    "Association",
+    "AssociationYear",
     "AuditEntry",
+    "Award",
+    "AwardCategory",
     "Base",
+    "Commendation",
+    "Fund",
+    "FundEntry",
+    "ImportJob",
+    "Inspection",
     "LoginThrottle",
+    "Partnership",
     "Report",
     "ReportStatus",
     "Target",

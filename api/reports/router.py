@@ -13,7 +13,7 @@ from api.core.pagination import Page, PageDep
 from api.core.representation import FormatDep, check_if_match, make_etag, represent
 from api.db.engine import SessionDep
 from api.models import ReportStatus
-from api.reports import excel, imports, service
+from api.reports import excel, imports, reconciliation, service
 from api.reports.excel import XLSX_MEDIA_TYPE
 from api.reports.schemas import ImportResult, ReportHistoryEntry, ReportIn, ReportOut
 from api.stats import service as stats_service
@@ -127,6 +127,44 @@ def _xlsx(data: bytes, filename: str) -> Response:
     return Response(
         data, media_type=excel.XLSX_MEDIA_TYPE, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
     )
+
+
+@router.get(
+    "/{unit_code}/{year}/reconciliation",
+    response_model=reconciliation.Reconciliation,
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def reconcile(
+    request: Request, session: SessionDep, principal: ReportsRead, unit_code: UnitCodePath, year: Year, fmt: FormatDep
+) -> Response:
+    """Each figure the registries can derive, beside the report's (members, branches, funds, awards, …)."""
+    unit = await service.unit_for(session, principal, unit_code, year)
+    report = await service.find(session, unit.id, year)
+    registry = await reconciliation.registry_figures(session, unit.path, year)
+    result = reconciliation.Reconciliation(
+        unit_code=unit.code,
+        year=year,
+        report_status=report.status if report else None,
+        items=reconciliation.compare(service.figures_of(report) if report else {}, registry),
+    )
+    return represent(request, result, fmt=fmt, csv_rows=(reconciliation.ReconciliationItem, result.items))
+
+
+@router.post(
+    "/{unit_code}/{year}/prefill", response_model=ReportOut, responses=problem_responses(401, 403, 404, 409, 412, 422)
+)
+async def prefill(
+    request: Request, session: SessionDep, principal: ReportsWrite, unit_code: UnitCodePath, year: Year
+) -> Response:
+    """Fill the draft's registry-derived figures from the registries (other figures stay as they are)."""
+    unit = await service.unit_for(session, principal, unit_code, year)
+    existing = await service.find(session, unit.id, year)
+    if existing is not None:
+        check_if_match(request, make_etag(service.etag_key(existing), "json"))
+    figures = service.figures_of(existing) if existing else {}
+    figures |= await reconciliation.registry_figures(session, unit.path, year)
+    report, unit, created = await service.put_draft(session, principal, unit_code, year, figures)
+    return _respond(request, report, unit, 201 if created else 200)
 
 
 @router.get("/{unit_code}/{year}", response_model=ReportOut, responses=problem_responses(401, 403, 404, 422))

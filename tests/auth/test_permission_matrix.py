@@ -22,7 +22,21 @@ from sqlalchemy.orm import aliased
 
 from api.auth.scopes import ROLE_SCOPES, Role, Scope
 from api.auth.secrets import hash_password, new_api_key
-from api.models import ApiKey, Report, Unit, User
+from api.db.base import utcnow
+from api.models import (
+    Activity,
+    ApiKey,
+    Association,
+    Award,
+    Commendation,
+    Fund,
+    ImportJob,
+    Inspection,
+    Partnership,
+    Report,
+    Unit,
+    User,
+)
 from tests.conftest import MakeAccount
 
 HOME = "33"  # the callers' unit: the new Hưng Yên province
@@ -61,6 +75,18 @@ class Ctx:
         self.session.add(Report(unit_id=unit_id, year=2026, status=status, **COMPLETE))
         await self.session.flush()
         return f"/api/v1/reports/{code}/2026"
+
+    async def record(self, model: type[Any], where: str, **fields: Any) -> int:
+        """A registry record in the home or away commune."""
+        unit = (
+            await self.session.execute(
+                select(Unit.id, Unit.path).where(Unit.code == self.commune[where], Unit.valid_to.is_(None))
+            )
+        ).one()
+        obj = model(unit_id=unit.id, unit_path=unit.path, **fields)
+        self.session.add(obj)
+        await self.session.flush()
+        return int(obj.id)
 
     async def key(self, where: str) -> int:
         unit_id = await self.session.scalar(select(Unit.id).where(Unit.code == where, Unit.valid_to.is_(None)))
@@ -203,6 +229,123 @@ def _import() -> Build:
     return build
 
 
+REGISTRIES: dict[str, tuple[type[Any], dict[str, Any], dict[str, Any]]] = {
+    # prefix: (model, fields of a stored record, body of a new one without unit_code)
+    "associations": (
+        Association,
+        {"kind": "branch", "name": "Chi hội thôn Đông"},
+        {"kind": "branch", "name": "Chi hội"},
+    ),
+    "funds": (
+        Fund,
+        {"name": "Quỹ xã", "owner_kind": "association", "balance_vnd": 0},
+        {"name": "Quỹ", "owner_kind": "unit"},
+    ),
+    "commendations": (
+        Commendation,
+        {"form": "medal", "year": 2026, "issuing_level": "central", "recipient_kind": "person", "recipient_name": "A"},
+        {"form": "medal", "year": 2026, "issuing_level": "central", "recipient_kind": "person", "recipient_name": "B"},
+    ),
+    "inspections": (
+        Inspection,
+        {"year": 2026, "subject_kind": "unit", "subject_name": "Hội xã"},
+        {"year": 2026, "subject_kind": "unit", "subject_name": "Hội xã"},
+    ),
+    "partnerships": (
+        Partnership,
+        {"title": "Phối hợp", "year": 2026, "parties": []},
+        {"title": "Phối hợp", "year": 2026},
+    ),
+    "activities": (
+        Activity,
+        {"kind": "training", "title": "Tập huấn", "year": 2026, "links": []},
+        {"kind": "training", "title": "Tập huấn", "year": 2026},
+    ),
+    "awards": (
+        Award,
+        {"year": 2026, "recipient_name": "Nguyễn Văn A", "recipient_kind": "pupil", "category_id": 1},
+        {"year": 2026, "recipient_name": "Nguyễn Văn B", "recipient_kind": "pupil", "category": "khac"},
+    ),
+}
+
+
+def _record_url(prefix: str, method: str, suffix: str = "", body: dict[str, Any] | None = None) -> Build:
+    model, fields, _ = REGISTRIES[prefix]
+
+    async def build(ctx: Ctx, where: str) -> Request:
+        return method, f"/api/v1/{prefix}/{await ctx.record(model, where, **fields)}{suffix}", body
+
+    return build
+
+
+def _record_post(prefix: str) -> Build:
+    async def build(ctx: Ctx, where: str) -> Request:
+        return "POST", f"/api/v1/{prefix}", REGISTRIES[prefix][2] | {"unit_code": ctx.commune[where]}
+
+    return build
+
+
+def _registry_cases() -> dict[tuple[str, str], Case]:
+    cases = {}
+    for prefix in REGISTRIES:
+        base = f"/api/v1/{prefix}"
+        item = f"{base}/{{award_id}}" if prefix == "awards" else f"{base}/{{record_id}}"
+        cases[("GET", base)] = Case(simple("GET", base), Scope.registries_read, away=None)
+        cases[("POST", base)] = Case(_record_post(prefix), Scope.registries_write, ok=201, away=403)
+        cases[("GET", item)] = Case(_record_url(prefix, "GET"), Scope.registries_read)
+        cases[("DELETE", item)] = Case(_record_url(prefix, "DELETE"), Scope.registries_write, ok=204)
+    patches = {
+        "associations": {"name": "Đổi tên"},
+        "funds": {"name": "Đổi tên"},
+        "commendations": {"recipient_name": "C"},
+        "inspections": {"result": "Tốt"},
+        "partnerships": {"status": "ended"},
+        "activities": {"participants": 5},
+        "awards": {"school": "THCS"},
+    }
+    for prefix, body in patches.items():
+        item = f"/api/v1/{prefix}/{{award_id}}" if prefix == "awards" else f"/api/v1/{prefix}/{{record_id}}"
+        cases[("PATCH", item)] = Case(_record_url(prefix, "PATCH", body=body), Scope.registries_write)
+    return cases
+
+
+def _job() -> Build:
+    async def build(ctx: Ctx, where: str) -> Request:
+        unit_path = await ctx.session.scalar(
+            select(Unit.path).where(Unit.code == ctx.commune[where], Unit.valid_to.is_(None))
+        )
+        now = utcnow()
+        job = ImportJob(
+            kind="awards",
+            status="succeeded",
+            dry_run=False,
+            filename="x.csv",
+            errors=[],
+            duplicates=[],
+            message="",
+            created_by="someone-else",
+            created_at=now,
+            heartbeat_at=now,
+            finished_at=now,
+            unit_path=unit_path,
+        )
+        ctx.session.add(job)
+        await ctx.session.flush()
+        return "GET", f"/api/v1/awards/imports/{job.id}", None
+
+    return build
+
+
+def _awards_import() -> Build:
+    async def build(ctx: Ctx, where: str) -> Request:
+        csv_text = (
+            f"unit_code,recipient_name,recipient_kind,category,year\n{ctx.commune[where]},Lê Thị C,pupil,khac,2026\n"
+        )
+        return "POST", "/api/v1/awards/imports?wait=true", {"__file__": ("awards.csv", csv_text.encode())}
+
+    return build
+
+
 STATS = "/api/v1/stats/indicators?unit=34&year=2023&as_of=2024-12-31"
 
 CASES: dict[tuple[str, str], Case] = {
@@ -254,6 +397,38 @@ CASES: dict[tuple[str, str], Case] = {
         simple("GET", "/api/v1/targets/learning_family_rate/2025"), Scope.stats_read, away=None
     ),
     ("PUT", "/api/v1/targets/{indicator}/{year}"): Case(_target_put(), Scope.targets_write, ok=201, away=403),
+    **_registry_cases(),
+    ("GET", "/api/v1/associations/{record_id}/years"): Case(
+        _record_url("associations", "GET", "/years"), Scope.registries_read
+    ),
+    ("PUT", "/api/v1/associations/{record_id}/years/{year}"): Case(
+        _record_url("associations", "PUT", "/years/2026", {"members": 40, "rating": "Vững mạnh"}),
+        Scope.registries_write,
+    ),
+    ("GET", "/api/v1/funds/{record_id}/entries"): Case(_record_url("funds", "GET", "/entries"), Scope.registries_read),
+    ("POST", "/api/v1/funds/{record_id}/entries"): Case(
+        _record_url("funds", "POST", "/entries", {"kind": "contribution", "amount_vnd": 1000}),
+        Scope.registries_write,
+        ok=201,
+    ),
+    ("GET", "/api/v1/funds/summary"): Case(
+        simple("GET", "/api/v1/funds/summary?unit=33&year=2026"), Scope.registries_read, away=None
+    ),
+    ("POST", "/api/v1/awards/imports"): Case(_awards_import(), Scope.registries_write, ok=201, away=422),
+    ("GET", "/api/v1/awards/imports/{job_id}"): Case(_job(), None),
+    ("GET", "/api/v1/award-categories"): Case(simple("GET", "/api/v1/award-categories"), None, away=None),
+    ("POST", "/api/v1/award-categories"): Case(
+        simple("POST", "/api/v1/award-categories", {"code": "hb_thu", "name": "Học bổng thử"}),
+        Scope.categories_write,
+        ok=201,
+        away=None,
+    ),
+    ("GET", "/api/v1/reports/{unit_code}/{year}/reconciliation"): Case(
+        _report("GET", "draft", "/reconciliation"), Scope.reports_read
+    ),
+    ("POST", "/api/v1/reports/{unit_code}/{year}/prefill"): Case(
+        _report("POST", "draft", "/prefill"), Scope.reports_write
+    ),
 }
 
 
@@ -285,6 +460,9 @@ async def _call(client: httpx.AsyncClient, req: Request, headers: dict[str, str]
     if body is not None and "__xlsx__" in body:
         files = {"file": ("bao-cao.xlsx", body["__xlsx__"], "application/octet-stream")}
         return await client.request(method, url, files=files, headers=headers)
+    if body is not None and "__file__" in body:
+        name, content = body["__file__"]
+        return await client.request(method, url, files={"file": (name, content, "text/csv")}, headers=headers)
     return await client.request(method, url, json=body, headers=headers)
 
 

@@ -4,6 +4,58 @@
  */
 
 export interface paths {
+    "/api/v1/activities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List activitys
+         * @description Hoạt động inside your unit scope, filtered and paginated (CSV too).
+         */
+        get: operations["list_records_api_v1_activities_get"];
+        put?: never;
+        /**
+         * Create a activity
+         * @description Record a new hoạt động in a unit inside your scope.
+         */
+        post: operations["create_record_api_v1_activities_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activities/{record_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a activity
+         * @description One hoạt động.
+         */
+        get: operations["get_record_api_v1_activities__record_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a activity
+         * @description Delete a hoạt động (the audit trail keeps it). Honours If-Match.
+         */
+        delete: operations["delete_record_api_v1_activities__record_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a activity
+         * @description Change a hoạt động (only the fields sent). Honours If-Match.
+         */
+        patch: operations["update_record_api_v1_activities__record_id__patch"];
+        trace?: never;
+    };
     "/api/v1/api-keys": {
         parameters: {
             query?: never;
@@ -43,6 +95,98 @@ export interface paths {
          * @description Revoke a key: it stops working at once.
          */
         delete: operations["revoke_key_api_v1_api_keys__key_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/associations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List associations
+         * @description Tổ chức hội inside your unit scope, filtered and paginated (CSV too).
+         */
+        get: operations["list_records_api_v1_associations_get"];
+        put?: never;
+        /**
+         * Create a association
+         * @description Record a new tổ chức hội in a unit inside your scope.
+         */
+        post: operations["create_record_api_v1_associations_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/associations/{record_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a association
+         * @description One tổ chức hội.
+         */
+        get: operations["get_record_api_v1_associations__record_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a association
+         * @description Delete a tổ chức hội (the audit trail keeps it). Honours If-Match.
+         */
+        delete: operations["delete_record_api_v1_associations__record_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a association
+         * @description Change a tổ chức hội (only the fields sent). Honours If-Match.
+         */
+        patch: operations["update_record_api_v1_associations__record_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/associations/{record_id}/years": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Years
+         * @description Members and rating of an association, year by year.
+         */
+        get: operations["list_years_api_v1_associations__record_id__years_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/associations/{record_id}/years/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Put Year
+         * @description Set an association's members and rating for a year.
+         */
+        put: operations["put_year_api_v1_associations__record_id__years__year__put"];
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -108,6 +252,270 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/award-categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Categories
+         * @description Categories of awards and scholarships.
+         */
+        get: operations["list_categories_api_v1_award_categories_get"];
+        put?: never;
+        /**
+         * Create Category
+         * @description Add a category (admins): a named scholarship, a local prize.
+         */
+        post: operations["create_category_api_v1_award_categories_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/awards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Awards
+         * @description Awards and scholarships inside your unit scope (recipients' names never leave it).
+         */
+        get: operations["list_awards_api_v1_awards_get"];
+        put?: never;
+        /**
+         * Create Award
+         * @description Record an award; with fund_id its cash is disbursed from that fund in the same transaction (409 if short).
+         */
+        post: operations["create_award_api_v1_awards_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/awards/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Awards
+         * @description Import awards from a file: all rows or none, every bad cell named, possible duplicates reported.
+         */
+        post: operations["import_awards_api_v1_awards_imports_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/awards/imports/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Import Status
+         * @description An import's state and progress (rows done of total), its errors and possible duplicates.
+         */
+        get: operations["import_status_api_v1_awards_imports__job_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/awards/{award_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Award
+         * @description One award.
+         */
+        get: operations["get_award_api_v1_awards__award_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Award
+         * @description Delete an award; cash it took from a fund returns through a reversal entry. Honours If-Match.
+         */
+        delete: operations["delete_award_api_v1_awards__award_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Award
+         * @description Change an award (not the cash of one paid from a fund). Honours If-Match.
+         */
+        patch: operations["update_award_api_v1_awards__award_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/commendations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List commendations
+         * @description Khen thưởng inside your unit scope, filtered and paginated (CSV too).
+         */
+        get: operations["list_records_api_v1_commendations_get"];
+        put?: never;
+        /**
+         * Create a commendation
+         * @description Record a new khen thưởng in a unit inside your scope.
+         */
+        post: operations["create_record_api_v1_commendations_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/commendations/{record_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a commendation
+         * @description One khen thưởng.
+         */
+        get: operations["get_record_api_v1_commendations__record_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a commendation
+         * @description Delete a khen thưởng (the audit trail keeps it). Honours If-Match.
+         */
+        delete: operations["delete_record_api_v1_commendations__record_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a commendation
+         * @description Change a khen thưởng (only the fields sent). Honours If-Match.
+         */
+        patch: operations["update_record_api_v1_commendations__record_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/funds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List funds
+         * @description Quỹ inside your unit scope, filtered and paginated (CSV too).
+         */
+        get: operations["list_records_api_v1_funds_get"];
+        put?: never;
+        /**
+         * Create a fund
+         * @description Record a new quỹ in a unit inside your scope.
+         */
+        post: operations["create_record_api_v1_funds_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funds/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Fund Summary
+         * @description Raised, disbursed and balance of the funds in a unit's subtree (within your scope).
+         */
+        get: operations["fund_summary_api_v1_funds_summary_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/funds/{record_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a fund
+         * @description One quỹ.
+         */
+        get: operations["get_record_api_v1_funds__record_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a fund
+         * @description Delete a quỹ (the audit trail keeps it). Honours If-Match.
+         */
+        delete: operations["delete_record_api_v1_funds__record_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a fund
+         * @description Change a quỹ (only the fields sent). Honours If-Match.
+         */
+        patch: operations["update_record_api_v1_funds__record_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/funds/{record_id}/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Entries
+         * @description The fund's ledger, oldest first.
+         */
+        get: operations["list_entries_api_v1_funds__record_id__entries_get"];
+        put?: never;
+        /**
+         * Post Entry
+         * @description Record a contribution, disbursement, transfer or reversal; 409 when it would overdraw a fund.
+         */
+        post: operations["post_entry_api_v1_funds__record_id__entries_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/health": {
         parameters: {
             query?: never;
@@ -128,6 +536,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/inspections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List inspections
+         * @description Cuộc kiểm tra inside your unit scope, filtered and paginated (CSV too).
+         */
+        get: operations["list_records_api_v1_inspections_get"];
+        put?: never;
+        /**
+         * Create a inspection
+         * @description Record a new cuộc kiểm tra in a unit inside your scope.
+         */
+        post: operations["create_record_api_v1_inspections_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/{record_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a inspection
+         * @description One cuộc kiểm tra.
+         */
+        get: operations["get_record_api_v1_inspections__record_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a inspection
+         * @description Delete a cuộc kiểm tra (the audit trail keeps it). Honours If-Match.
+         */
+        delete: operations["delete_record_api_v1_inspections__record_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a inspection
+         * @description Change a cuộc kiểm tra (only the fields sent). Honours If-Match.
+         */
+        patch: operations["update_record_api_v1_inspections__record_id__patch"];
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -146,6 +606,58 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partnerships": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List partnerships
+         * @description Thoả thuận phối hợp inside your unit scope, filtered and paginated (CSV too).
+         */
+        get: operations["list_records_api_v1_partnerships_get"];
+        put?: never;
+        /**
+         * Create a partnership
+         * @description Record a new thoả thuận phối hợp in a unit inside your scope.
+         */
+        post: operations["create_record_api_v1_partnerships_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partnerships/{record_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a partnership
+         * @description One thoả thuận phối hợp.
+         */
+        get: operations["get_record_api_v1_partnerships__record_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a partnership
+         * @description Delete a thoả thuận phối hợp (the audit trail keeps it). Honours If-Match.
+         */
+        delete: operations["delete_record_api_v1_partnerships__record_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a partnership
+         * @description Change a thoả thuận phối hợp (only the fields sent). Honours If-Match.
+         */
+        patch: operations["update_record_api_v1_partnerships__record_id__patch"];
         trace?: never;
     };
     "/api/v1/ready": {
@@ -180,6 +692,46 @@ export interface paths {
          * @description Reports inside your unit scope, filtered by year, unit subtree and state.
          */
         get: operations["list_reports_api_v1_reports_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Reports
+         * @description Import many units' draft reports from Excel: all rows or none; every bad cell named by row and column.
+         */
+        post: operations["import_reports_api_v1_reports_imports_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/template.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Import Template
+         * @description An empty Excel file with the columns the report import reads (codes and Vietnamese labels).
+         */
+        get: operations["import_template_api_v1_reports_template_xlsx_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -252,6 +804,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/{unit_code}/{year}/prefill": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Prefill
+         * @description Fill the draft's registry-derived figures from the registries (other figures stay as they are).
+         */
+        post: operations["prefill_api_v1_reports__unit_code___year__prefill_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{unit_code}/{year}/reconciliation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reconcile
+         * @description Each figure the registries can derive, beside the report's (members, branches, funds, awards, …).
+         */
+        get: operations["reconcile_api_v1_reports__unit_code___year__reconciliation_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports/{unit_code}/{year}/reopen": {
         parameters: {
             query?: never;
@@ -286,6 +878,26 @@ export interface paths {
          * @description Submit the draft for approval (every figure required, every rule checked).
          */
         post: operations["submit_report_api_v1_reports__unit_code___year__submit_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{unit_code}/{year}/summary.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Summary Xlsx
+         * @description The figures of a unit and of each of its children (approved reports) as an Excel workbook.
+         */
+        get: operations["summary_xlsx_api_v1_reports__unit_code___year__summary_xlsx_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -496,6 +1108,173 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * ActivityIn
+         * @description An activity to record.
+         */
+        ActivityIn: {
+            /**
+             * Articles
+             * @description Articles or news items published.
+             */
+            articles?: number | null;
+            /**
+             * External Id
+             * @description Your own id for it (partners).
+             */
+            external_id?: string | null;
+            /**
+             * Held On
+             * @description Date.
+             */
+            held_on?: string | null;
+            /**
+             * Kind
+             * @description communication, publication, research, training or other.
+             * @enum {string}
+             */
+            kind: "communication" | "publication" | "research" | "training" | "other";
+            /**
+             * Links
+             * @description Links.
+             */
+            links?: string[];
+            /**
+             * Notes
+             * @description Notes (awards won, …).
+             * @default
+             */
+            notes: string;
+            /**
+             * Participants
+             * @description People who took part.
+             */
+            participants?: number | null;
+            /**
+             * Title
+             * @description Title.
+             */
+            title: string;
+            /**
+             * Unit As Of
+             * @description Date unit_code is read on (default today; 2024-12-31 for the old map).
+             */
+            unit_as_of?: string | null;
+            /**
+             * Unit Code
+             * @description The unit the record belongs to.
+             */
+            unit_code: string;
+            /**
+             * Year
+             * @description Year.
+             */
+            year: number;
+        };
+        /**
+         * ActivityOut
+         * @description A communication campaign, publication, research project or training.
+         */
+        ActivityOut: {
+            /**
+             * Articles
+             * @description Articles or news items published.
+             */
+            articles?: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             * @description Created at.
+             */
+            created_at: string;
+            /**
+             * External Id
+             * @description The partner's id for it, if any.
+             */
+            external_id: string | null;
+            /**
+             * Held On
+             * @description Date.
+             */
+            held_on?: string | null;
+            /**
+             * Id
+             * @description Record id.
+             */
+            id: number;
+            /**
+             * Kind
+             * @description communication, publication, research, training or other.
+             * @enum {string}
+             */
+            kind: "communication" | "publication" | "research" | "training" | "other";
+            /**
+             * Links
+             * @description Links.
+             */
+            links?: string[];
+            /**
+             * Notes
+             * @description Notes (awards won, …).
+             * @default
+             */
+            notes: string;
+            /**
+             * Participants
+             * @description People who took part.
+             */
+            participants?: number | null;
+            /**
+             * Partner
+             * @description The partner system that owns external_id.
+             */
+            partner: string | null;
+            /**
+             * Title
+             * @description Title.
+             */
+            title: string;
+            /**
+             * Unit Code
+             * @description Code of its unit.
+             */
+            unit_code: string;
+            /**
+             * Updated At
+             * Format: date-time
+             * @description Last change.
+             */
+            updated_at: string;
+            /**
+             * Version
+             * @description Changes with every update; the ETag is built from it.
+             */
+            version: number;
+            /**
+             * Year
+             * @description Year.
+             */
+            year: number;
+        };
+        /** ActivityUpdate */
+        ActivityUpdate: {
+            /** Articles */
+            articles?: number | null;
+            /** Held On */
+            held_on?: string | null;
+            /** Kind */
+            kind?: ("communication" | "publication" | "research" | "training" | "other") | null;
+            /** Links */
+            links?: string[] | null;
+            /** Notes */
+            notes?: string | null;
+            /** Participants */
+            participants?: number | null;
+            /** Title */
+            title?: string | null;
+            /** Year */
+            year?: number | null;
+        };
         /** ApiKeyCreate */
         ApiKeyCreate: {
             /**
@@ -640,6 +1419,183 @@ export interface components {
             unit_code: string | null;
         };
         /**
+         * AssociationIn
+         * @description An association, branch or board to record.
+         */
+        AssociationIn: {
+            /**
+             * Closed On
+             * @description Closing date (null: active).
+             */
+            closed_on?: string | null;
+            /**
+             * External Id
+             * @description Your own id for it (partners).
+             */
+            external_id?: string | null;
+            /**
+             * Founded On
+             * @description Founding date.
+             */
+            founded_on?: string | null;
+            /**
+             * Host Kind
+             * @description Where a branch or board sits: village, school, agency, enterprise, clan, religious, armed_forces, other.
+             */
+            host_kind?: ("village" | "school" | "agency" | "enterprise" | "clan" | "religious" | "armed_forces" | "other") | null;
+            /**
+             * Kind
+             * @description association (hội cấp tỉnh/huyện/xã), branch (chi hội) or board (ban khuyến học).
+             * @enum {string}
+             */
+            kind: "association" | "branch" | "board";
+            /**
+             * Name
+             * @description Name, e.g. “Chi hội thôn Đông”.
+             */
+            name: string;
+            /**
+             * Parent Id
+             * @description The association it belongs to.
+             */
+            parent_id?: number | null;
+            /**
+             * Unit As Of
+             * @description Date unit_code is read on (default today; 2024-12-31 for the old map).
+             */
+            unit_as_of?: string | null;
+            /**
+             * Unit Code
+             * @description The unit the record belongs to.
+             */
+            unit_code: string;
+        };
+        /**
+         * AssociationOut
+         * @description An association, branch (chi hội) or board (ban khuyến học).
+         */
+        AssociationOut: {
+            /**
+             * Closed On
+             * @description Closing date (null: active).
+             */
+            closed_on?: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             * @description Created at.
+             */
+            created_at: string;
+            /**
+             * External Id
+             * @description The partner's id for it, if any.
+             */
+            external_id: string | null;
+            /**
+             * Founded On
+             * @description Founding date.
+             */
+            founded_on?: string | null;
+            /**
+             * Host Kind
+             * @description Where a branch or board sits: village, school, agency, enterprise, clan, religious, armed_forces, other.
+             */
+            host_kind?: ("village" | "school" | "agency" | "enterprise" | "clan" | "religious" | "armed_forces" | "other") | null;
+            /**
+             * Id
+             * @description Record id.
+             */
+            id: number;
+            /**
+             * Kind
+             * @description association (hội cấp tỉnh/huyện/xã), branch (chi hội) or board (ban khuyến học).
+             * @enum {string}
+             */
+            kind: "association" | "branch" | "board";
+            /**
+             * Name
+             * @description Name, e.g. “Chi hội thôn Đông”.
+             */
+            name: string;
+            /**
+             * Parent Id
+             * @description The association it belongs to.
+             */
+            parent_id?: number | null;
+            /**
+             * Partner
+             * @description The partner system that owns external_id.
+             */
+            partner: string | null;
+            /**
+             * Unit Code
+             * @description Code of its unit.
+             */
+            unit_code: string;
+            /**
+             * Updated At
+             * Format: date-time
+             * @description Last change.
+             */
+            updated_at: string;
+            /**
+             * Version
+             * @description Changes with every update; the ETag is built from it.
+             */
+            version: number;
+        };
+        /** AssociationUpdate */
+        AssociationUpdate: {
+            /** Closed On */
+            closed_on?: string | null;
+            /** Founded On */
+            founded_on?: string | null;
+            /** Host Kind */
+            host_kind?: ("village" | "school" | "agency" | "enterprise" | "clan" | "religious" | "armed_forces" | "other") | null;
+            /** Kind */
+            kind?: ("association" | "branch" | "board") | null;
+            /** Name */
+            name?: string | null;
+            /** Parent Id */
+            parent_id?: number | null;
+        };
+        /** AssociationYearIn */
+        AssociationYearIn: {
+            /**
+             * Members
+             * @description Members that year.
+             */
+            members?: number | null;
+            /**
+             * Rating
+             * @description Rating that year, e.g. "Vững mạnh", "Khá".
+             */
+            rating?: string | null;
+        };
+        /** AssociationYearOut */
+        AssociationYearOut: {
+            /**
+             * Association Id
+             * @description The association.
+             */
+            association_id: number;
+            /**
+             * Members
+             * @description Members that year.
+             */
+            members?: number | null;
+            /**
+             * Rating
+             * @description Rating that year, e.g. "Vững mạnh", "Khá".
+             */
+            rating?: string | null;
+            /**
+             * Year
+             * @description Year.
+             */
+            year: number;
+        };
+        /**
          * AuditEntryOut
          * @description One write, as recorded (nhật ký thay đổi).
          */
@@ -698,6 +1654,211 @@ export interface components {
              */
             request_id: string | null;
         };
+        /**
+         * AwardIn
+         * @description An award or scholarship to record.
+         */
+        AwardIn: {
+            /**
+             * Amount Vnd
+             * @description Cash in đồng.
+             * @default 0
+             */
+            amount_vnd: number;
+            /**
+             * Awarded On
+             * @description Date given.
+             */
+            awarded_on?: string | null;
+            /**
+             * Category
+             * @description Category code (see /award-categories).
+             */
+            category: string;
+            /**
+             * External Id
+             * @description Your own id for it (partners).
+             */
+            external_id?: string | null;
+            /**
+             * Fund Id
+             * @description The fund it is paid from: the cash is disbursed from it in the same transaction.
+             */
+            fund_id?: number | null;
+            /**
+             * Gift Value Vnd
+             * @description Value of gifts in đồng.
+             * @default 0
+             */
+            gift_value_vnd: number;
+            /**
+             * Recipient Kind
+             * @description pupil (học sinh), student (sinh viên), teacher, other.
+             * @enum {string}
+             */
+            recipient_kind: "pupil" | "student" | "teacher" | "other";
+            /**
+             * Recipient Name
+             * @description Recipient's full name.
+             */
+            recipient_name: string;
+            /**
+             * School
+             * @description School or university.
+             * @default
+             */
+            school: string;
+            /**
+             * Unit As Of
+             * @description Date unit_code is read on (default today; 2024-12-31 for the old map).
+             */
+            unit_as_of?: string | null;
+            /**
+             * Unit Code
+             * @description The unit the record belongs to.
+             */
+            unit_code: string;
+            /**
+             * Year
+             * @description Year (school or calendar year of the award).
+             */
+            year: number;
+        };
+        /**
+         * AwardOut
+         * @description An award or scholarship (khen thưởng, học bổng) given to a person.
+         */
+        AwardOut: {
+            /**
+             * Amount Vnd
+             * @description Cash in đồng.
+             * @default 0
+             */
+            amount_vnd: number;
+            /**
+             * Awarded On
+             * @description Date given.
+             */
+            awarded_on?: string | null;
+            /**
+             * Category
+             * @description Category code (see /award-categories).
+             */
+            category: string;
+            /**
+             * Created At
+             * Format: date-time
+             * @description Created at.
+             */
+            created_at: string;
+            /**
+             * External Id
+             * @description The partner's id for it, if any.
+             */
+            external_id: string | null;
+            /**
+             * Fund Id
+             * @description The fund it is paid from: the cash is disbursed from it in the same transaction.
+             */
+            fund_id?: number | null;
+            /**
+             * Gift Value Vnd
+             * @description Value of gifts in đồng.
+             * @default 0
+             */
+            gift_value_vnd: number;
+            /**
+             * Id
+             * @description Record id.
+             */
+            id: number;
+            /**
+             * Import Job Id
+             * @description The import that brought it, if any.
+             */
+            import_job_id: number | null;
+            /**
+             * Partner
+             * @description The partner system that owns external_id.
+             */
+            partner: string | null;
+            /**
+             * Recipient Kind
+             * @description pupil (học sinh), student (sinh viên), teacher, other.
+             * @enum {string}
+             */
+            recipient_kind: "pupil" | "student" | "teacher" | "other";
+            /**
+             * Recipient Name
+             * @description Recipient's full name.
+             */
+            recipient_name: string;
+            /**
+             * School
+             * @description School or university.
+             * @default
+             */
+            school: string;
+            /**
+             * Unit Code
+             * @description Code of its unit.
+             */
+            unit_code: string;
+            /**
+             * Updated At
+             * Format: date-time
+             * @description Last change.
+             */
+            updated_at: string;
+            /**
+             * Version
+             * @description Changes with every update; the ETag is built from it.
+             */
+            version: number;
+            /**
+             * Year
+             * @description Year (school or calendar year of the award).
+             */
+            year: number;
+        };
+        /**
+         * AwardUpdate
+         * @description Changes to an award; cash and fund of an award paid from a fund cannot change (delete and record again).
+         */
+        AwardUpdate: {
+            /** Amount Vnd */
+            amount_vnd?: number | null;
+            /** Awarded On */
+            awarded_on?: string | null;
+            /** Category */
+            category?: string | null;
+            /** Gift Value Vnd */
+            gift_value_vnd?: number | null;
+            /** Recipient Kind */
+            recipient_kind?: ("pupil" | "student" | "teacher" | "other") | null;
+            /** Recipient Name */
+            recipient_name?: string | null;
+            /** School */
+            school?: string | null;
+            /** Year */
+            year?: number | null;
+        };
+        /** Body_import_awards_api_v1_awards_imports_post */
+        Body_import_awards_api_v1_awards_imports_post: {
+            /**
+             * File
+             * @description CSV (UTF-8) or XLSX: a header row, then one award per row.
+             */
+            file: string;
+        };
+        /** Body_import_reports_api_v1_reports_imports_post */
+        Body_import_reports_api_v1_reports_imports_post: {
+            /**
+             * File
+             * @description An .xlsx file: a header row (unit_code and figures), then one row per unit.
+             */
+            file: string;
+        };
         /** Body_issue_token_api_v1_auth_token_post */
         Body_issue_token_api_v1_auth_token_post: {
             /** Client Id */
@@ -722,6 +1883,210 @@ export interface components {
             /** Username */
             username: string;
         };
+        /** CategoryIn */
+        CategoryIn: {
+            /**
+             * Code
+             * @description Code (lower case, digits, _).
+             */
+            code: string;
+            /**
+             * Name
+             * @description Vietnamese name.
+             */
+            name: string;
+        };
+        /**
+         * CategoryOut
+         * @description A category of awards and scholarships.
+         */
+        CategoryOut: {
+            /**
+             * Code
+             * @description Code (lower case, digits, _).
+             */
+            code: string;
+            /** Id */
+            id: number;
+            /**
+             * Name
+             * @description Vietnamese name.
+             */
+            name: string;
+        };
+        /**
+         * CommendationIn
+         * @description A commendation to record.
+         */
+        CommendationIn: {
+            /**
+             * Decision Date
+             * @description Decision date.
+             */
+            decision_date?: string | null;
+            /**
+             * Decision Number
+             * @description Decision number, e.g. 123/QĐ-KHVN.
+             * @default
+             */
+            decision_number: string;
+            /**
+             * External Id
+             * @description Your own id for it (partners).
+             */
+            external_id?: string | null;
+            /**
+             * Form
+             * @description emulation_flag (cờ thi đua), medal (kỷ niệm chương “Vì sự nghiệp khuyến học”), certificate_of_merit (bằng khen), giay_khen, state_certificate_of_merit, labour_order, other.
+             * @enum {string}
+             */
+            form: "emulation_flag" | "medal" | "certificate_of_merit" | "giay_khen" | "state_certificate_of_merit" | "labour_order" | "other";
+            /**
+             * Issuing Body
+             * @description Who granted it.
+             * @default
+             */
+            issuing_body: string;
+            /**
+             * Issuing Level
+             * @description central (Trung ương Hội), province, district, commune or state.
+             * @enum {string}
+             */
+            issuing_level: "central" | "province" | "district" | "commune" | "state";
+            /**
+             * Recipient Kind
+             * @description unit, association or person.
+             * @enum {string}
+             */
+            recipient_kind: "unit" | "association" | "person";
+            /**
+             * Recipient Name
+             * @description Who received it.
+             */
+            recipient_name: string;
+            /**
+             * Unit As Of
+             * @description Date unit_code is read on (default today; 2024-12-31 for the old map).
+             */
+            unit_as_of?: string | null;
+            /**
+             * Unit Code
+             * @description The unit the record belongs to.
+             */
+            unit_code: string;
+            /**
+             * Year
+             * @description Year granted.
+             */
+            year: number;
+        };
+        /**
+         * CommendationOut
+         * @description A commendation (khen thưởng) granted to a unit, an association or a person.
+         */
+        CommendationOut: {
+            /**
+             * Created At
+             * Format: date-time
+             * @description Created at.
+             */
+            created_at: string;
+            /**
+             * Decision Date
+             * @description Decision date.
+             */
+            decision_date?: string | null;
+            /**
+             * Decision Number
+             * @description Decision number, e.g. 123/QĐ-KHVN.
+             * @default
+             */
+            decision_number: string;
+            /**
+             * External Id
+             * @description The partner's id for it, if any.
+             */
+            external_id: string | null;
+            /**
+             * Form
+             * @description emulation_flag (cờ thi đua), medal (kỷ niệm chương “Vì sự nghiệp khuyến học”), certificate_of_merit (bằng khen), giay_khen, state_certificate_of_merit, labour_order, other.
+             * @enum {string}
+             */
+            form: "emulation_flag" | "medal" | "certificate_of_merit" | "giay_khen" | "state_certificate_of_merit" | "labour_order" | "other";
+            /**
+             * Id
+             * @description Record id.
+             */
+            id: number;
+            /**
+             * Issuing Body
+             * @description Who granted it.
+             * @default
+             */
+            issuing_body: string;
+            /**
+             * Issuing Level
+             * @description central (Trung ương Hội), province, district, commune or state.
+             * @enum {string}
+             */
+            issuing_level: "central" | "province" | "district" | "commune" | "state";
+            /**
+             * Partner
+             * @description The partner system that owns external_id.
+             */
+            partner: string | null;
+            /**
+             * Recipient Kind
+             * @description unit, association or person.
+             * @enum {string}
+             */
+            recipient_kind: "unit" | "association" | "person";
+            /**
+             * Recipient Name
+             * @description Who received it.
+             */
+            recipient_name: string;
+            /**
+             * Unit Code
+             * @description Code of its unit.
+             */
+            unit_code: string;
+            /**
+             * Updated At
+             * Format: date-time
+             * @description Last change.
+             */
+            updated_at: string;
+            /**
+             * Version
+             * @description Changes with every update; the ETag is built from it.
+             */
+            version: number;
+            /**
+             * Year
+             * @description Year granted.
+             */
+            year: number;
+        };
+        /** CommendationUpdate */
+        CommendationUpdate: {
+            /** Decision Date */
+            decision_date?: string | null;
+            /** Decision Number */
+            decision_number?: string | null;
+            /** Form */
+            form?: ("emulation_flag" | "medal" | "certificate_of_merit" | "giay_khen" | "state_certificate_of_merit" | "labour_order" | "other") | null;
+            /** Issuing Body */
+            issuing_body?: string | null;
+            /** Issuing Level */
+            issuing_level?: ("central" | "province" | "district" | "commune" | "state") | null;
+            /** Recipient Kind */
+            recipient_kind?: ("unit" | "association" | "person") | null;
+            /** Recipient Name */
+            recipient_name?: string | null;
+            /** Year */
+            year?: number | null;
+        };
         /**
          * Coverage
          * @description How much of the place the figures cover, in communes.
@@ -743,8 +2108,124 @@ export interface components {
              */
             reports: number;
         };
+        /**
+         * EntryIn
+         * @description A movement of money. Entries are never changed or deleted: undo one with a reversal.
+         */
+        EntryIn: {
+            /**
+             * Amount Vnd
+             * @description Amount in đồng (not for reversals).
+             */
+            amount_vnd?: number | null;
+            /**
+             * Description
+             * @description What it was for.
+             * @default
+             */
+            description: string;
+            /**
+             * External Id
+             * @description Your own id for it (partners).
+             */
+            external_id?: string | null;
+            /**
+             * Kind
+             * @description contribution (in), disbursement (out), transfer (to to_fund_id), reversal (of reverses_entry_id).
+             * @enum {string}
+             */
+            kind: "contribution" | "disbursement" | "transfer" | "reversal";
+            /**
+             * Occurred On
+             * @description Date (default today).
+             */
+            occurred_on?: string | null;
+            /**
+             * Reverses Entry Id
+             * @description reversal: the entry to undo.
+             */
+            reverses_entry_id?: number | null;
+            /**
+             * To Fund Id
+             * @description transfer: the receiving fund.
+             */
+            to_fund_id?: number | null;
+        };
+        /**
+         * EntryOut
+         * @description A ledger entry (bút toán).
+         */
+        EntryOut: {
+            /**
+             * Amount Vnd
+             * @description Signed amount in đồng: + into the fund, − out of it.
+             */
+            amount_vnd: number;
+            /**
+             * Award Id
+             * @description The award it paid, if any.
+             */
+            award_id: number | null;
+            /**
+             * Counterpart Fund Id
+             * @description transfer: the other fund.
+             */
+            counterpart_fund_id: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             * @description Recorded at.
+             */
+            created_at: string;
+            /**
+             * Created By
+             * @description Recorded by.
+             */
+            created_by: string;
+            /**
+             * Description
+             * @description What it was for.
+             */
+            description: string;
+            /**
+             * External Id
+             * @description The partner's id for it.
+             */
+            external_id: string | null;
+            /**
+             * Fund Id
+             * @description The fund.
+             */
+            fund_id: number;
+            /**
+             * Id
+             * @description Entry id.
+             */
+            id: number;
+            /**
+             * Kind
+             * @description contribution, disbursement, transfer_in, transfer_out or reversal.
+             */
+            kind: string;
+            /**
+             * Occurred On
+             * Format: date
+             * @description Date.
+             */
+            occurred_on: string;
+            /**
+             * Reverses Entry Id
+             * @description reversal: the entry it undoes.
+             */
+            reverses_entry_id: number | null;
+        };
         /** ErrorItem */
         ErrorItem: {
+            /**
+             * Column
+             * @description Imports: the column letter and its header.
+             */
+            column?: string | null;
             /**
              * Loc
              * @description Where the error is: e.g. ['query', 'as_of'] or ['body', 'members'].
@@ -756,10 +2237,167 @@ export interface components {
              */
             msg: string;
             /**
+             * Row
+             * @description Imports: the spreadsheet row (the header is row 1).
+             */
+            row?: number | null;
+            /**
              * Type
              * @description A stable machine-readable error code.
              */
             type: string;
+        };
+        /**
+         * FundIn
+         * @description A fund to open (its balance starts at 0; money comes in through entries).
+         */
+        FundIn: {
+            /**
+             * Association Id
+             * @description The association that runs it, if any.
+             */
+            association_id?: number | null;
+            /**
+             * Closed On
+             * @description Closing date (null: open).
+             */
+            closed_on?: string | null;
+            /**
+             * External Id
+             * @description Your own id for it (partners).
+             */
+            external_id?: string | null;
+            /**
+             * Name
+             * @description Name, e.g. “Quỹ khuyến học xã Vũ Lạc”.
+             */
+            name: string;
+            /**
+             * Owner Kind
+             * @description Whose fund: association, unit, clan, school or enterprise.
+             * @enum {string}
+             */
+            owner_kind: "association" | "unit" | "clan" | "school" | "enterprise";
+            /**
+             * Unit As Of
+             * @description Date unit_code is read on (default today; 2024-12-31 for the old map).
+             */
+            unit_as_of?: string | null;
+            /**
+             * Unit Code
+             * @description The unit the record belongs to.
+             */
+            unit_code: string;
+        };
+        /**
+         * FundOut
+         * @description A study-promotion fund (quỹ khuyến học, khuyến tài).
+         */
+        FundOut: {
+            /**
+             * Association Id
+             * @description The association that runs it, if any.
+             */
+            association_id?: number | null;
+            /**
+             * Balance Vnd
+             * @description Balance in đồng: always the sum of the fund's entries.
+             */
+            balance_vnd: number;
+            /**
+             * Closed On
+             * @description Closing date (null: open).
+             */
+            closed_on?: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             * @description Created at.
+             */
+            created_at: string;
+            /**
+             * External Id
+             * @description The partner's id for it, if any.
+             */
+            external_id: string | null;
+            /**
+             * Id
+             * @description Record id.
+             */
+            id: number;
+            /**
+             * Name
+             * @description Name, e.g. “Quỹ khuyến học xã Vũ Lạc”.
+             */
+            name: string;
+            /**
+             * Owner Kind
+             * @description Whose fund: association, unit, clan, school or enterprise.
+             * @enum {string}
+             */
+            owner_kind: "association" | "unit" | "clan" | "school" | "enterprise";
+            /**
+             * Partner
+             * @description The partner system that owns external_id.
+             */
+            partner: string | null;
+            /**
+             * Unit Code
+             * @description Code of its unit.
+             */
+            unit_code: string;
+            /**
+             * Updated At
+             * Format: date-time
+             * @description Last change.
+             */
+            updated_at: string;
+            /**
+             * Version
+             * @description Changes with every update; the ETag is built from it.
+             */
+            version: number;
+        };
+        /**
+         * FundSummary
+         * @description Fund figures of a unit's subtree for a year.
+         */
+        FundSummary: {
+            /**
+             * Balance Vnd
+             * @description Balance at the end of the year (transfers inside the subtree cancel out).
+             */
+            balance_vnd: number;
+            /**
+             * Disbursed Vnd
+             * @description Disbursements in the year (net of their reversals).
+             */
+            disbursed_vnd: number;
+            /**
+             * Funds
+             * @description Funds with entries up to the end of the year.
+             */
+            funds: number;
+            /**
+             * Raised Vnd
+             * @description Contributions in the year (net of their reversals).
+             */
+            raised_vnd: number;
+            /** Unit Code */
+            unit_code: string;
+            /** Year */
+            year: number;
+        };
+        /** FundUpdate */
+        FundUpdate: {
+            /** Association Id */
+            association_id?: number | null;
+            /** Closed On */
+            closed_on?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Owner Kind */
+            owner_kind?: ("association" | "unit" | "clan" | "school" | "enterprise") | null;
         };
         /** Health */
         Health: {
@@ -829,6 +2467,115 @@ export interface components {
             /** Unit Name */
             unit_name: string;
             /** Year */
+            year: number;
+        };
+        /**
+         * ImportJobOut
+         * @description A bulk import and its progress.
+         */
+        ImportJobOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Created Rows
+             * @description Awards created (0 for a dry run or a failure).
+             */
+            created_rows: number;
+            /**
+             * Done Rows
+             * @description Rows handled so far in this phase (for a progress bar).
+             */
+            done_rows: number;
+            /**
+             * Dry Run
+             * @description true: checked only, nothing saved.
+             */
+            dry_run: boolean;
+            /**
+             * Duplicates
+             * @description Possible duplicates: same person, category and year.
+             */
+            duplicates: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Errors
+             * @description Every bad cell: {row, column, msg, type} (at most 1,000).
+             */
+            errors: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Filename
+             * @description The uploaded file's name.
+             */
+            filename: string;
+            /** Finished At */
+            finished_at: string | null;
+            /**
+             * Id
+             * @description Job id.
+             */
+            id: number;
+            /**
+             * Kind
+             * @description awards.
+             */
+            kind: string;
+            /**
+             * Message
+             * @description A sentence for people.
+             */
+            message: string;
+            /**
+             * Phase
+             * @description reading, checking, writing or done.
+             */
+            phase: string;
+            /**
+             * Status
+             * @description Where it is.
+             * @enum {string}
+             */
+            status: "pending" | "running" | "succeeded" | "failed";
+            /**
+             * Total Rows
+             * @description Data rows in the file.
+             */
+            total_rows: number;
+        };
+        /**
+         * ImportResult
+         * @description What an import did (or, with dry_run, would do).
+         */
+        ImportResult: {
+            /**
+             * Created
+             * @description Draft reports created (or that would be).
+             */
+            created: number;
+            /**
+             * Dry Run
+             * @description true: checked only, nothing saved.
+             */
+            dry_run: boolean;
+            /**
+             * Rows
+             * @description Data rows read.
+             */
+            rows: number;
+            /**
+             * Updated
+             * @description Draft reports replaced (or that would be).
+             */
+            updated: number;
+            /**
+             * Year
+             * @description Year of the reports.
+             */
             year: number;
         };
         /**
@@ -943,6 +2690,191 @@ export interface components {
             year: number;
         };
         /**
+         * InspectionIn
+         * @description An inspection to record; unit_code is the inspected unit.
+         */
+        InspectionIn: {
+            /**
+             * External Id
+             * @description Your own id for it (partners).
+             */
+            external_id?: string | null;
+            /**
+             * Findings
+             * @description Findings.
+             * @default
+             */
+            findings: string;
+            /**
+             * Inspected On
+             * @description Date of the inspection.
+             */
+            inspected_on?: string | null;
+            /**
+             * Inspecting Body
+             * @description Who inspected.
+             * @default
+             */
+            inspecting_body: string;
+            /**
+             * Plan Date
+             * @description Date of the plan, e.g. 2023-02-27.
+             */
+            plan_date?: string | null;
+            /**
+             * Plan Number
+             * @description Plan, e.g. "19/KH-HKH".
+             * @default
+             */
+            plan_number: string;
+            /**
+             * Result
+             * @description Result, e.g. "Đạt", "Tốt".
+             * @default
+             */
+            result: string;
+            /**
+             * Subject Kind
+             * @description What was inspected: a unit's association, or a model family, clan, citizen.
+             * @enum {string}
+             */
+            subject_kind: "unit" | "association" | "family" | "clan" | "citizen" | "community";
+            /**
+             * Subject Name
+             * @description Name of what was inspected.
+             */
+            subject_name: string;
+            /**
+             * Unit As Of
+             * @description Date unit_code is read on (default today; 2024-12-31 for the old map).
+             */
+            unit_as_of?: string | null;
+            /**
+             * Unit Code
+             * @description The unit the record belongs to.
+             */
+            unit_code: string;
+            /**
+             * Year
+             * @description Year of the inspection.
+             */
+            year: number;
+        };
+        /**
+         * InspectionOut
+         * @description An inspection of a unit, or of a model family, clan or citizen in it.
+         */
+        InspectionOut: {
+            /**
+             * Created At
+             * Format: date-time
+             * @description Created at.
+             */
+            created_at: string;
+            /**
+             * External Id
+             * @description The partner's id for it, if any.
+             */
+            external_id: string | null;
+            /**
+             * Findings
+             * @description Findings.
+             * @default
+             */
+            findings: string;
+            /**
+             * Id
+             * @description Record id.
+             */
+            id: number;
+            /**
+             * Inspected On
+             * @description Date of the inspection.
+             */
+            inspected_on?: string | null;
+            /**
+             * Inspecting Body
+             * @description Who inspected.
+             * @default
+             */
+            inspecting_body: string;
+            /**
+             * Partner
+             * @description The partner system that owns external_id.
+             */
+            partner: string | null;
+            /**
+             * Plan Date
+             * @description Date of the plan, e.g. 2023-02-27.
+             */
+            plan_date?: string | null;
+            /**
+             * Plan Number
+             * @description Plan, e.g. "19/KH-HKH".
+             * @default
+             */
+            plan_number: string;
+            /**
+             * Result
+             * @description Result, e.g. "Đạt", "Tốt".
+             * @default
+             */
+            result: string;
+            /**
+             * Subject Kind
+             * @description What was inspected: a unit's association, or a model family, clan, citizen.
+             * @enum {string}
+             */
+            subject_kind: "unit" | "association" | "family" | "clan" | "citizen" | "community";
+            /**
+             * Subject Name
+             * @description Name of what was inspected.
+             */
+            subject_name: string;
+            /**
+             * Unit Code
+             * @description Code of its unit.
+             */
+            unit_code: string;
+            /**
+             * Updated At
+             * Format: date-time
+             * @description Last change.
+             */
+            updated_at: string;
+            /**
+             * Version
+             * @description Changes with every update; the ETag is built from it.
+             */
+            version: number;
+            /**
+             * Year
+             * @description Year of the inspection.
+             */
+            year: number;
+        };
+        /** InspectionUpdate */
+        InspectionUpdate: {
+            /** Findings */
+            findings?: string | null;
+            /** Inspected On */
+            inspected_on?: string | null;
+            /** Inspecting Body */
+            inspecting_body?: string | null;
+            /** Plan Date */
+            plan_date?: string | null;
+            /** Plan Number */
+            plan_number?: string | null;
+            /** Result */
+            result?: string | null;
+            /** Subject Kind */
+            subject_kind?: ("unit" | "association" | "family" | "clan" | "citizen" | "community") | null;
+            /** Subject Name */
+            subject_name?: string | null;
+            /** Year */
+            year?: number | null;
+        };
+        /**
          * MeOut
          * @description The signed-in user or the calling API key.
          */
@@ -995,6 +2927,19 @@ export interface components {
          * @enum {string}
          */
         OutputFormat: "json" | "csv";
+        /** Page[ActivityOut] */
+        Page_ActivityOut_: {
+            /**
+             * Items
+             * @description This page's records.
+             */
+            items: components["schemas"]["ActivityOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as ?cursor= for the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
         /** Page[ApiKeyOut] */
         Page_ApiKeyOut_: {
             /**
@@ -1008,6 +2953,19 @@ export interface components {
              */
             next_cursor: string | null;
         };
+        /** Page[AssociationOut] */
+        Page_AssociationOut_: {
+            /**
+             * Items
+             * @description This page's records.
+             */
+            items: components["schemas"]["AssociationOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as ?cursor= for the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
         /** Page[AuditEntryOut] */
         Page_AuditEntryOut_: {
             /**
@@ -1015,6 +2973,84 @@ export interface components {
              * @description This page's records.
              */
             items: components["schemas"]["AuditEntryOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as ?cursor= for the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
+        /** Page[AwardOut] */
+        Page_AwardOut_: {
+            /**
+             * Items
+             * @description This page's records.
+             */
+            items: components["schemas"]["AwardOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as ?cursor= for the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
+        /** Page[CommendationOut] */
+        Page_CommendationOut_: {
+            /**
+             * Items
+             * @description This page's records.
+             */
+            items: components["schemas"]["CommendationOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as ?cursor= for the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
+        /** Page[EntryOut] */
+        Page_EntryOut_: {
+            /**
+             * Items
+             * @description This page's records.
+             */
+            items: components["schemas"]["EntryOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as ?cursor= for the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
+        /** Page[FundOut] */
+        Page_FundOut_: {
+            /**
+             * Items
+             * @description This page's records.
+             */
+            items: components["schemas"]["FundOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as ?cursor= for the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
+        /** Page[InspectionOut] */
+        Page_InspectionOut_: {
+            /**
+             * Items
+             * @description This page's records.
+             */
+            items: components["schemas"]["InspectionOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as ?cursor= for the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
+        /** Page[PartnershipOut] */
+        Page_PartnershipOut_: {
+            /**
+             * Items
+             * @description This page's records.
+             */
+            items: components["schemas"]["PartnershipOut"][];
             /**
              * Next Cursor
              * @description Pass as ?cursor= for the next page; null on the last page.
@@ -1059,6 +3095,163 @@ export interface components {
              * @description Pass as ?cursor= for the next page; null on the last page.
              */
             next_cursor: string | null;
+        };
+        /**
+         * PartnershipIn
+         * @description A cooperation agreement to record.
+         */
+        PartnershipIn: {
+            /**
+             * Documents
+             * @description Links to the documents.
+             */
+            documents?: string[];
+            /**
+             * External Id
+             * @description Your own id for it (partners).
+             */
+            external_id?: string | null;
+            /**
+             * Parties
+             * @description The other parties.
+             */
+            parties?: string[];
+            /**
+             * Scope
+             * @description What it covers.
+             * @default
+             */
+            scope: string;
+            /**
+             * Signed On
+             * @description Date signed.
+             */
+            signed_on?: string | null;
+            /**
+             * Status
+             * @description planned, active or ended.
+             * @default active
+             * @enum {string}
+             */
+            status: "planned" | "active" | "ended";
+            /**
+             * Title
+             * @description Title of the agreement.
+             */
+            title: string;
+            /**
+             * Unit As Of
+             * @description Date unit_code is read on (default today; 2024-12-31 for the old map).
+             */
+            unit_as_of?: string | null;
+            /**
+             * Unit Code
+             * @description The unit the record belongs to.
+             */
+            unit_code: string;
+            /**
+             * Year
+             * @description Year signed.
+             */
+            year: number;
+        };
+        /**
+         * PartnershipOut
+         * @description A cooperation agreement with party committees, departments or other provinces' associations.
+         */
+        PartnershipOut: {
+            /**
+             * Created At
+             * Format: date-time
+             * @description Created at.
+             */
+            created_at: string;
+            /**
+             * Documents
+             * @description Links to the documents.
+             */
+            documents?: string[];
+            /**
+             * External Id
+             * @description The partner's id for it, if any.
+             */
+            external_id: string | null;
+            /**
+             * Id
+             * @description Record id.
+             */
+            id: number;
+            /**
+             * Parties
+             * @description The other parties.
+             */
+            parties?: string[];
+            /**
+             * Partner
+             * @description The partner system that owns external_id.
+             */
+            partner: string | null;
+            /**
+             * Scope
+             * @description What it covers.
+             * @default
+             */
+            scope: string;
+            /**
+             * Signed On
+             * @description Date signed.
+             */
+            signed_on?: string | null;
+            /**
+             * Status
+             * @description planned, active or ended.
+             * @default active
+             * @enum {string}
+             */
+            status: "planned" | "active" | "ended";
+            /**
+             * Title
+             * @description Title of the agreement.
+             */
+            title: string;
+            /**
+             * Unit Code
+             * @description Code of its unit.
+             */
+            unit_code: string;
+            /**
+             * Updated At
+             * Format: date-time
+             * @description Last change.
+             */
+            updated_at: string;
+            /**
+             * Version
+             * @description Changes with every update; the ETag is built from it.
+             */
+            version: number;
+            /**
+             * Year
+             * @description Year signed.
+             */
+            year: number;
+        };
+        /** PartnershipUpdate */
+        PartnershipUpdate: {
+            /** Documents */
+            documents?: string[] | null;
+            /** Parties */
+            parties?: string[] | null;
+            /** Scope */
+            scope?: string | null;
+            /** Signed On */
+            signed_on?: string | null;
+            /** Status */
+            status?: ("planned" | "active" | "ended") | null;
+            /** Title */
+            title?: string | null;
+            /** Year */
+            year?: number | null;
         };
         /**
          * Problem
@@ -1134,6 +3327,58 @@ export interface components {
              * @description "ready"
              */
             status: string;
+        };
+        /**
+         * Reconciliation
+         * @description A report beside its registries.
+         */
+        Reconciliation: {
+            /** Items */
+            items: components["schemas"]["ReconciliationItem"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+            /**
+             * Report Status
+             * @description The report's state, or null when there is none.
+             */
+            report_status: string | null;
+            /** Unit Code */
+            unit_code: string;
+            /** Year */
+            year: number;
+        };
+        /** ReconciliationItem */
+        ReconciliationItem: {
+            /**
+             * Agrees
+             * @description Whether they are equal.
+             */
+            agrees: boolean;
+            /**
+             * Difference
+             * @description report − registry.
+             */
+            difference: number | null;
+            /**
+             * Field
+             * @description Report field.
+             */
+            field: string;
+            /**
+             * Label
+             * @description Vietnamese label.
+             */
+            label: string;
+            /**
+             * Registry
+             * @description What the registries add up to.
+             */
+            registry: number;
+            /**
+             * Report
+             * @description The report's figure (null: no report or empty).
+             */
+            report: number | null;
         };
         /** ReportHistoryEntry */
         ReportHistoryEntry: {
@@ -1903,6 +4148,339 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_records_api_v1_activities_get: {
+        parameters: {
+            query?: {
+                /** @description Only this unit's subtree. */
+                unit?: string | null;
+                /** @description Only this year. */
+                year?: number | null;
+                /** @description Only this kind. */
+                kind?: ("communication" | "publication" | "research" | "training" | "other") | null;
+                /** @description Page size (default 50, at most KH_MAX_PAGE_SIZE, 1000). */
+                limit?: number;
+                /** @description The next_cursor of the previous page. */
+                cursor?: string | null;
+                /** @description json (default) or csv; Accept: text/csv works too. */
+                format?: components["schemas"]["OutputFormat"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ActivityOut_"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_record_api_v1_activities_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActivityIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_record_api_v1_activities__record_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_record_api_v1_activities__record_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_record_api_v1_activities__record_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActivityUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_keys_api_v1_api_keys_get: {
         parameters: {
             query?: {
@@ -2026,6 +4604,461 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_records_api_v1_associations_get: {
+        parameters: {
+            query?: {
+                /** @description Only this unit's subtree. */
+                unit?: string | null;
+                /** @description Only this kind. */
+                kind?: ("association" | "branch" | "board") | null;
+                /** @description Only this host. */
+                host_kind?: ("village" | "school" | "agency" | "enterprise" | "clan" | "religious" | "armed_forces" | "other") | null;
+                /** @description Page size (default 50, at most KH_MAX_PAGE_SIZE, 1000). */
+                limit?: number;
+                /** @description The next_cursor of the previous page. */
+                cursor?: string | null;
+                /** @description json (default) or csv; Accept: text/csv works too. */
+                format?: components["schemas"]["OutputFormat"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AssociationOut_"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_record_api_v1_associations_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssociationIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssociationOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_record_api_v1_associations__record_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssociationOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_record_api_v1_associations__record_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_record_api_v1_associations__record_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssociationUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssociationOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_years_api_v1_associations__record_id__years_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssociationYearOut"][];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_year_api_v1_associations__record_id__years__year__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: number;
+                /** @description Year. */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssociationYearIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssociationYearOut"];
+                };
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -2206,6 +5239,1417 @@ export interface operations {
             };
         };
     };
+    list_categories_api_v1_award_categories_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryOut"][];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_category_api_v1_award_categories_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CategoryIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_awards_api_v1_awards_get: {
+        parameters: {
+            query?: {
+                /** @description Only this unit's subtree. */
+                unit?: string | null;
+                /** @description Only this year. */
+                year?: number | null;
+                /** @description Only this category code. */
+                category?: string | null;
+                /** @description Only this kind of recipient. */
+                recipient_kind?: ("pupil" | "student" | "teacher" | "other") | null;
+                /** @description Page size (default 50, at most KH_MAX_PAGE_SIZE, 1000). */
+                limit?: number;
+                /** @description The next_cursor of the previous page. */
+                cursor?: string | null;
+                /** @description json (default) or csv; Accept: text/csv works too. */
+                format?: components["schemas"]["OutputFormat"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AwardOut_"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_award_api_v1_awards_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AwardIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AwardOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_awards_api_v1_awards_imports_post: {
+        parameters: {
+            query?: {
+                /** @description Only check the file; save nothing. */
+                dry_run?: boolean;
+                /** @description Answer when done (201) instead of at once (202, poll the job). */
+                wait?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_import_awards_api_v1_awards_imports_post"];
+            };
+        };
+        responses: {
+            /** @description Done (wait=true) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportJobOut"];
+                };
+            };
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportJobOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_status_api_v1_awards_imports__job_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportJobOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_award_api_v1_awards__award_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                award_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AwardOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_award_api_v1_awards__award_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                award_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_award_api_v1_awards__award_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                award_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AwardUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AwardOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_records_api_v1_commendations_get: {
+        parameters: {
+            query?: {
+                /** @description Only this unit's subtree. */
+                unit?: string | null;
+                /** @description Only this year. */
+                year?: number | null;
+                /** @description Only this form. */
+                form?: ("emulation_flag" | "medal" | "certificate_of_merit" | "giay_khen" | "state_certificate_of_merit" | "labour_order" | "other") | null;
+                /** @description Page size (default 50, at most KH_MAX_PAGE_SIZE, 1000). */
+                limit?: number;
+                /** @description The next_cursor of the previous page. */
+                cursor?: string | null;
+                /** @description json (default) or csv; Accept: text/csv works too. */
+                format?: components["schemas"]["OutputFormat"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_CommendationOut_"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_record_api_v1_commendations_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommendationIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommendationOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_record_api_v1_commendations__record_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommendationOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_record_api_v1_commendations__record_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_record_api_v1_commendations__record_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommendationUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommendationOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_records_api_v1_funds_get: {
+        parameters: {
+            query?: {
+                /** @description Only this unit's subtree. */
+                unit?: string | null;
+                /** @description Only funds of this kind of owner. */
+                owner_kind?: ("association" | "unit" | "clan" | "school" | "enterprise") | null;
+                /** @description Page size (default 50, at most KH_MAX_PAGE_SIZE, 1000). */
+                limit?: number;
+                /** @description The next_cursor of the previous page. */
+                cursor?: string | null;
+                /** @description json (default) or csv; Accept: text/csv works too. */
+                format?: components["schemas"]["OutputFormat"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_FundOut_"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_record_api_v1_funds_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FundIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FundOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    fund_summary_api_v1_funds_summary_get: {
+        parameters: {
+            query: {
+                /** @description Unit code. */
+                unit: string;
+                /** @description Year. */
+                year: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FundSummary"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_record_api_v1_funds__record_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FundOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_record_api_v1_funds__record_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_record_api_v1_funds__record_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FundUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FundOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_entries_api_v1_funds__record_id__entries_get: {
+        parameters: {
+            query?: {
+                /** @description Only this year. */
+                year?: number | null;
+                /** @description Page size (default 50, at most KH_MAX_PAGE_SIZE, 1000). */
+                limit?: number;
+                /** @description The next_cursor of the previous page. */
+                cursor?: string | null;
+                /** @description json (default) or csv; Accept: text/csv works too. */
+                format?: components["schemas"]["OutputFormat"] | null;
+            };
+            header?: never;
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_EntryOut_"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_entry_api_v1_funds__record_id__entries_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EntryIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntryOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     health_api_v1_health_get: {
         parameters: {
             query?: never;
@@ -2222,6 +6666,339 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    list_records_api_v1_inspections_get: {
+        parameters: {
+            query?: {
+                /** @description Only this unit's subtree. */
+                unit?: string | null;
+                /** @description Only this year. */
+                year?: number | null;
+                /** @description Only this kind of subject. */
+                subject_kind?: ("unit" | "association" | "family" | "clan" | "citizen" | "community") | null;
+                /** @description Page size (default 50, at most KH_MAX_PAGE_SIZE, 1000). */
+                limit?: number;
+                /** @description The next_cursor of the previous page. */
+                cursor?: string | null;
+                /** @description json (default) or csv; Accept: text/csv works too. */
+                format?: components["schemas"]["OutputFormat"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_InspectionOut_"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_record_api_v1_inspections_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InspectionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_record_api_v1_inspections__record_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_record_api_v1_inspections__record_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_record_api_v1_inspections__record_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InspectionUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2246,6 +7023,339 @@ export interface operations {
             };
             /** @description Problem details (RFC 9457) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_records_api_v1_partnerships_get: {
+        parameters: {
+            query?: {
+                /** @description Only this unit's subtree. */
+                unit?: string | null;
+                /** @description Only this year. */
+                year?: number | null;
+                /** @description Only in this state. */
+                status?: ("planned" | "active" | "ended") | null;
+                /** @description Page size (default 50, at most KH_MAX_PAGE_SIZE, 1000). */
+                limit?: number;
+                /** @description The next_cursor of the previous page. */
+                cursor?: string | null;
+                /** @description json (default) or csv; Accept: text/csv works too. */
+                format?: components["schemas"]["OutputFormat"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_PartnershipOut_"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_record_api_v1_partnerships_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartnershipIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnershipOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_record_api_v1_partnerships__record_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnershipOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_record_api_v1_partnerships__record_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_record_api_v1_partnerships__record_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartnershipUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnershipOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2336,6 +7446,109 @@ export interface operations {
             };
             /** @description Problem details (RFC 9457) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_reports_api_v1_reports_imports_post: {
+        parameters: {
+            query: {
+                /** @description Year of the reports. */
+                year: number;
+                /** @description Only check the file; save nothing. */
+                dry_run?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_import_reports_api_v1_reports_imports_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_template_api_v1_reports_template_xlsx_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The import template */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2642,6 +7855,150 @@ export interface operations {
             };
         };
     };
+    prefill_api_v1_reports__unit_code___year__prefill_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Official code, zero-padded ("34", "336", "12460"); villages "12460-01". */
+                unit_code: string;
+                /** @description Year of the figures. */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reconcile_api_v1_reports__unit_code___year__reconciliation_get: {
+        parameters: {
+            query?: {
+                /** @description json (default) or csv; Accept: text/csv works too. */
+                format?: components["schemas"]["OutputFormat"] | null;
+            };
+            header?: never;
+            path: {
+                /** @description Official code, zero-padded ("34", "336", "12460"); villages "12460-01". */
+                unit_code: string;
+                /** @description Year of the figures. */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reconciliation"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     reopen_report_api_v1_reports__unit_code___year__reopen_post: {
         parameters: {
             query?: never;
@@ -2782,6 +8139,70 @@ export interface operations {
             };
             /** @description Problem details (RFC 9457) */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    summary_xlsx_api_v1_reports__unit_code___year__summary_xlsx_get: {
+        parameters: {
+            query?: {
+                /** @description Date the unit code is read on (default as in /stats). */
+                as_of?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description Official code, zero-padded ("34", "336", "12460"); villages "12460-01". */
+                unit_code: string;
+                /** @description Year of the figures. */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The summary workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

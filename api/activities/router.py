@@ -1,0 +1,71 @@
+"""Activities (truyền thông, xuất bản, nghiên cứu, tập huấn): /api/v1/activities."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.auth.dependencies import RegistriesRead, RegistriesWrite
+from api.models import Activity
+from api.registries.kit import RecordIn, RecordOut, Registry
+from api.registries.routing import ListFilters, crud_router
+
+Kind = Literal["communication", "publication", "research", "training", "other"]
+
+
+class ActivityFields(BaseModel):
+    kind: Kind = Field(description="communication, publication, research, training or other.")
+    title: str = Field(min_length=1, max_length=300, description="Title.")
+    year: int = Field(ge=1990, le=2100, description="Year.")
+    held_on: dt.date | None = Field(default=None, description="Date.")
+    articles: int | None = Field(default=None, ge=0, description="Articles or news items published.")
+    participants: int | None = Field(default=None, ge=0, description="People who took part.")
+    links: list[str] = Field(default_factory=list, max_length=50, description="Links.")
+    notes: str = Field(default="", max_length=10_000, description="Notes (awards won, …).")
+
+
+class ActivityIn(RecordIn, ActivityFields):
+    """An activity to record."""
+
+
+class ActivityUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Kind | None = None
+    title: str | None = Field(default=None, min_length=1, max_length=300)
+    year: int | None = Field(default=None, ge=1990, le=2100)
+    held_on: dt.date | None = None
+    articles: int | None = Field(default=None, ge=0)
+    participants: int | None = Field(default=None, ge=0)
+    links: list[str] | None = Field(default=None, max_length=50)
+    notes: str | None = Field(default=None, max_length=10_000)
+
+
+class ActivityOut(RecordOut, ActivityFields):
+    """A communication campaign, publication, research project or training."""
+
+
+class Filters(ListFilters):
+    year: int | None = Field(default=None, description="Only this year.")
+    kind: Kind | None = Field(default=None, description="Only this kind.")
+
+
+REGISTRY = Registry(
+    entity="activity",
+    label="hoạt động",
+    model=Activity,
+    out=ActivityOut,
+    fields=tuple(ActivityFields.model_fields),
+    filters={"year": "year", "kind": "kind"},
+)
+router = crud_router(
+    REGISTRY,
+    prefix="/activities",
+    create_schema=ActivityIn,
+    update_schema=ActivityUpdate,
+    filters=Filters,
+    read=RegistriesRead,
+    write=RegistriesWrite,
+)

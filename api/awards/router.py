@@ -1,0 +1,180 @@
+"""Awards and scholarships: /api/v1/awards, /api/v1/award-categories, /api/v1/awards/imports."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Query, Request, Response, UploadFile
+from sqlalchemy import select
+
+from api.audit.service import record
+from api.auth.dependencies import CategoriesWrite, CurrentPrincipal, RegistriesRead, RegistriesWrite
+from api.awards import imports, service
+from api.awards.schemas import AwardFilters, AwardIn, AwardOut, AwardUpdate, CategoryIn, CategoryOut, ImportJobOut
+from api.core.errors import Conflict, ErrorItem, NotFound, PayloadTooLarge, ValidationFailed, problem_responses
+from api.core.pagination import Page, PageDep
+from api.core.representation import FormatDep, check_if_match, make_etag, represent
+from api.db.engine import SessionDep
+from api.models import Award, AwardCategory, ImportJob
+from api.registries import kit
+from api.units import service as units_service
+
+router = APIRouter(tags=["awards"])
+MAX_UPLOAD = 50 * 1024 * 1024
+
+
+async def _respond(request: Request, session: SessionDep, award: Award, status_code: int = 200) -> Response:
+    response = represent(request, (await service.to_out(session, [award]))[0], etag=service.REGISTRY.etag_key(award))
+    response.status_code = status_code
+    return response
+
+
+@router.get("/awards", response_model=Page[AwardOut], responses=problem_responses(401, 403, 422))
+async def list_awards(
+    request: Request,
+    session: SessionDep,
+    principal: RegistriesRead,
+    page: PageDep,
+    fmt: FormatDep,
+    params: Annotated[AwardFilters, Query()],
+) -> Response:
+    """Awards and scholarships inside your unit scope (recipients' names never leave it)."""
+    unit_path = (await units_service.resolve_for_filter(session, params.unit, None)).path if params.unit else None
+    extra = []
+    if params.category:
+        extra.append(Award.category_id == (await service.category_ids(session)).get(params.category, -1))
+    objs, cursor = await kit.list_records(
+        session,
+        principal,
+        service.REGISTRY,
+        page,
+        unit_path=unit_path,
+        filters={"year": params.year, "recipient_kind": params.recipient_kind},
+        extra=extra,
+    )
+    items = await service.to_out(session, objs)
+    return represent(request, Page[AwardOut](items=items, next_cursor=cursor), fmt=fmt, csv_rows=(AwardOut, items))
+
+
+@router.post("/awards", response_model=AwardOut, status_code=201, responses=problem_responses(401, 403, 404, 409, 422))
+async def create_award(request: Request, session: SessionDep, principal: RegistriesWrite, body: AwardIn) -> Response:
+    """Record an award; with fund_id its cash is disbursed from that fund in the same transaction (409 if short)."""
+    award = await service.create(session, principal, body)
+    response = await _respond(request, session, award, 201)
+    response.headers["Location"] = f"/api/v1/awards/{award.id}"
+    return response
+
+
+@router.get("/awards/{award_id:int}", response_model=AwardOut, responses=problem_responses(401, 403, 404, 422))
+async def get_award(request: Request, session: SessionDep, principal: RegistriesRead, award_id: int) -> Response:
+    """One award."""
+    return await _respond(request, session, await kit.get(session, principal, service.REGISTRY, award_id))
+
+
+@router.patch(
+    "/awards/{award_id:int}", response_model=AwardOut, responses=problem_responses(401, 403, 404, 409, 412, 422)
+)
+async def update_award(
+    request: Request, session: SessionDep, principal: RegistriesWrite, award_id: int, body: AwardUpdate
+) -> Response:
+    """Change an award (not the cash of one paid from a fund). Honours If-Match."""
+    award = await kit.get(session, principal, service.REGISTRY, award_id, lock=True)
+    check_if_match(request, make_etag(service.REGISTRY.etag_key(award), "json"))
+    return await _respond(request, session, await service.update(session, principal, award, body))
+
+
+@router.delete("/awards/{award_id:int}", status_code=204, responses=problem_responses(401, 403, 404, 409, 412, 422))
+async def delete_award(request: Request, session: SessionDep, principal: RegistriesWrite, award_id: int) -> Response:
+    """Delete an award; cash it took from a fund returns through a reversal entry. Honours If-Match."""
+    award = await kit.get(session, principal, service.REGISTRY, award_id, lock=True)
+    check_if_match(request, make_etag(service.REGISTRY.etag_key(award), "json"))
+    await service.delete(session, principal, award)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/awards/imports",
+    response_model=ImportJobOut,
+    status_code=202,
+    responses={
+        201: {"model": ImportJobOut, "description": "Done (wait=true)"},
+        **problem_responses(401, 403, 413, 422),
+    },
+)
+async def import_awards(
+    request: Request,
+    session: SessionDep,
+    principal: RegistriesWrite,
+    file: Annotated[UploadFile, File(description="CSV (UTF-8) or XLSX: a header row, then one award per row.")],
+    dry_run: Annotated[bool, Query(description="Only check the file; save nothing.")] = False,
+    wait: Annotated[bool, Query(description="Answer when done (201) instead of at once (202, poll the job).")] = False,
+) -> Response:
+    """Import awards from a file: all rows or none, every bad cell named, possible duplicates reported."""
+    data = await file.read(MAX_UPLOAD + 1)
+    if len(data) > MAX_UPLOAD:
+        raise PayloadTooLarge(f"Tệp lớn hơn {MAX_UPLOAD // (1024 * 1024)} MB.")
+    filename = file.filename or "awards"
+    if wait:
+        job = await imports.run_inline(session, principal, data, filename, dry_run)
+        if job.status == "failed":
+            raise ValidationFailed(job.message, errors=[_item(e) for e in job.errors])
+        return _job_response(job, 201)
+    job = await imports.new_job(session, principal, filename, dry_run)
+    await session.commit()  # the job must exist before the work starts
+    imports.start(request.app.state.db, principal, job.id, data, filename, dry_run)
+    return _job_response(job, 202)
+
+
+def _item(e: dict[str, object]) -> ErrorItem:
+    column = str(e.get("column") or "")
+    row = int(str(e.get("row") or 0))
+    return ErrorItem(
+        loc=["file", row, column.split(" ")[0]] if row else ["file"],
+        msg=str(e["msg"]),
+        type=str(e["type"]),
+        row=row or None,
+        column=column or None,
+    )
+
+
+def _job_response(job: ImportJob, status_code: int) -> Response:
+    response = Response(imports.job_out(job).model_dump_json(), media_type="application/json", status_code=status_code)
+    response.headers["Location"] = f"/api/v1/awards/imports/{job.id}"
+    return response
+
+
+@router.get("/awards/imports/{job_id:int}", response_model=ImportJobOut, responses=problem_responses(401, 404, 422))
+async def import_status(session: SessionDep, principal: CurrentPrincipal, job_id: int) -> ImportJobOut:
+    """An import's state and progress (rows done of total), its errors and possible duplicates."""
+    job = await session.get(ImportJob, job_id)
+    if job is None or (job.created_by != principal.name and not principal.covers(job.unit_path)):
+        raise NotFound(f"Không có lượt nhập {job_id}.")
+    return imports.job_out(job)
+
+
+@router.get("/award-categories", response_model=list[CategoryOut], responses=problem_responses(401))
+async def list_categories(session: SessionDep, _: CurrentPrincipal) -> list[CategoryOut]:
+    """Categories of awards and scholarships."""
+    rows = await session.scalars(select(AwardCategory).order_by(AwardCategory.id))
+    return [CategoryOut(id=c.id, code=c.code, name=c.name) for c in rows]
+
+
+@router.post(
+    "/award-categories", response_model=CategoryOut, status_code=201, responses=problem_responses(401, 403, 409, 422)
+)
+async def create_category(session: SessionDep, principal: CategoriesWrite, body: CategoryIn) -> CategoryOut:
+    """Add a category (admins): a named scholarship, a local prize."""
+    if await session.scalar(select(AwardCategory.id).where(AwardCategory.code == body.code)) is not None:
+        raise Conflict(f"Đã có loại {body.code}.")
+    category = AwardCategory(code=body.code, name=body.name)
+    session.add(category)
+    await session.flush()
+    await record(
+        session,
+        principal,
+        action="create",
+        entity="award_category",
+        entity_id=category.id,
+        changes={"code": [None, body.code], "name": [None, body.name]},
+    )
+    return CategoryOut(id=category.id, code=category.code, name=category.name)

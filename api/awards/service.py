@@ -1,0 +1,159 @@
+"""Awards and scholarships: an award paid from a fund posts its disbursement in the same transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.audit.service import diff, record
+from api.auth.principal import Principal
+from api.awards.schemas import AwardIn, AwardOut, AwardUpdate
+from api.core.errors import Conflict, ErrorItem, ValidationFailed
+from api.core.text import today_vn
+from api.funds import ledger
+from api.funds.router import REGISTRY as FUNDS
+from api.models import Award, AwardCategory, FundEntry
+from api.registries import kit
+
+FIELDS = ("year", "awarded_on", "recipient_name", "recipient_kind", "school", "amount_vnd", "gift_value_vnd", "fund_id")
+REGISTRY = kit.Registry(
+    entity="award",
+    label="khen thưởng",
+    model=Award,
+    out=AwardOut,
+    fields=FIELDS,
+    filters={"year": "year", "recipient_kind": "recipient_kind"},
+)
+
+
+async def category_ids(session: AsyncSession) -> dict[str, int]:
+    return {c.code: c.id for c in (await session.scalars(select(AwardCategory))).all()}
+
+
+async def _category(session: AsyncSession, code: str) -> int:
+    found = (await category_ids(session)).get(code)
+    if found is None:
+        raise ValidationFailed(
+            f"Không có loại khen thưởng “{code}”.",
+            errors=[
+                ErrorItem(loc=["body", "category"], msg="Không có loại này (xem /award-categories)", type="unknown")
+            ],
+        )
+    return found
+
+
+async def to_out(session: AsyncSession, awards: Sequence[Award]) -> list[AwardOut]:
+    codes = await kit.unit_codes(session, {a.unit_id for a in awards})
+    categories = {v: k for k, v in (await category_ids(session)).items()}
+    return [
+        AwardOut(
+            id=a.id,
+            unit_code=codes[a.unit_id],
+            external_id=a.external_id,
+            partner=a.partner,
+            version=a.version,
+            created_at=a.created_at,
+            updated_at=a.updated_at,
+            year=a.year,
+            awarded_on=a.awarded_on,
+            recipient_name=a.recipient_name,
+            recipient_kind=a.recipient_kind,
+            school=a.school,
+            category=categories[a.category_id],
+            amount_vnd=a.amount_vnd,
+            gift_value_vnd=a.gift_value_vnd,
+            fund_id=a.fund_id,
+            import_job_id=a.import_job_id,
+        )
+        for a in awards
+    ]
+
+
+async def create(session: AsyncSession, principal: Principal, data: AwardIn) -> Award:
+    unit_id, path = await kit.unit_for_write(session, principal, data.unit_code, data.unit_as_of)
+    category_id = await _category(session, data.category)
+    fund = await kit.get(session, principal, FUNDS, data.fund_id) if data.fund_id is not None else None
+    values = data.model_dump(include=set(FIELDS))
+    award = Award(
+        unit_id=unit_id,
+        unit_path=path,
+        category_id=category_id,
+        external_id=data.external_id,
+        partner=kit.partner_of(principal),
+        **values,
+    )
+    session.add(award)
+    await session.flush()
+    if fund is not None and award.amount_vnd > 0:
+        await ledger.post(
+            session,
+            principal,
+            fund,
+            "disbursement",
+            award.amount_vnd,
+            award.awarded_on or today_vn(),
+            f"Chi trao thưởng: {award.recipient_name}",
+            award_id=award.id,
+        )
+    await record(
+        session,
+        principal,
+        action="create",
+        entity="award",
+        entity_id=award.id,
+        changes=diff(None, values | {"category": data.category, "unit_code": data.unit_code}),
+        unit_path=path,
+    )
+    return award
+
+
+async def update(session: AsyncSession, principal: Principal, award: Award, data: AwardUpdate) -> Award:
+    values = data.model_dump(exclude_unset=True)
+    if award.fund_id is not None and "amount_vnd" in values and values["amount_vnd"] != award.amount_vnd:
+        raise Conflict("Khoản thưởng đã chi từ quỹ: không sửa số tiền; hãy xoá (quỹ được hoàn lại) rồi ghi lại.")
+    before = {k: getattr(award, k) for k in values if k != "category"}
+    if "category" in values:
+        award.category_id = await _category(session, values.pop("category"))
+    for k, v in values.items():
+        setattr(award, k, v)
+    changes = diff(before, values)
+    if changes:
+        await session.flush()
+        await record(
+            session,
+            principal,
+            action="update",
+            entity="award",
+            entity_id=award.id,
+            changes=changes,
+            unit_path=award.unit_path,
+        )
+    return award
+
+
+async def delete(session: AsyncSession, principal: Principal, award: Award) -> None:
+    """Delete an award; money it took from a fund goes back through a reversal entry."""
+    paid = await session.scalars(
+        select(FundEntry).where(FundEntry.award_id == award.id, FundEntry.kind == "disbursement")
+    )
+    reversed_ids = set(
+        (await session.scalars(select(FundEntry.reverses_entry_id).where(FundEntry.award_id == award.id))).all()
+    )
+    for entry in paid.all():
+        if entry.id in reversed_ids:
+            continue
+        fund = await kit.get(session, principal, FUNDS, entry.fund_id)
+        await ledger.reverse(session, principal, fund, entry.id, today_vn(), f"Huỷ khoản thưởng {award.id}")
+    await record(
+        session,
+        principal,
+        action="delete",
+        entity="award",
+        entity_id=award.id,
+        changes=diff({k: getattr(award, k) for k in FIELDS}, None),
+        unit_path=award.unit_path,
+    )
+    await session.delete(award)
+    await session.flush()

@@ -1,0 +1,124 @@
+"""The ledger rules: money moves only through entries; a balance never goes below zero.
+
+The balance check and the balance change are one conditional UPDATE (``… WHERE balance + amount
+>= 0``), so two disbursements arriving at the same moment cannot both pass: on PostgreSQL the
+second waits for the first's row lock and re-checks the condition on the new balance.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.auth.principal import Principal
+from api.core.errors import Conflict, ErrorItem, NotFound, ValidationFailed
+from api.db.base import utcnow
+from api.models import Fund, FundEntry
+
+
+async def move(session: AsyncSession, fund_id: int, amount: int) -> int:
+    """Add ``amount`` (negative: take out) to the fund's balance; 409 when that would overdraw it."""
+    new_balance = await session.scalar(
+        update(Fund)
+        .where(Fund.id == fund_id, Fund.balance_vnd + amount >= 0)
+        .values(balance_vnd=Fund.balance_vnd + amount)
+        .returning(Fund.balance_vnd)
+        .execution_options(synchronize_session=False)
+    )
+    if new_balance is None:
+        balance = await session.scalar(select(Fund.balance_vnd).where(Fund.id == fund_id))
+        raise Conflict(
+            f"Quỹ không đủ tiền: số dư {balance:,} đồng, cần {-amount:,} đồng.".replace(",", "."),
+            balance_vnd=balance,
+        )
+    return new_balance
+
+
+def _entry(
+    fund: Fund, principal: Principal, kind: str, amount: int, on: dt.date, description: str, **links: int | str | None
+) -> FundEntry:
+    return FundEntry(
+        fund_id=fund.id,
+        unit_path=fund.unit_path,
+        kind=kind,
+        amount_vnd=amount,
+        occurred_on=on,
+        year=on.year,
+        description=description,
+        created_at=utcnow(),
+        created_by=principal.name,
+        **links,
+    )
+
+
+async def post(
+    session: AsyncSession,
+    principal: Principal,
+    fund: Fund,
+    kind: str,
+    amount: int,
+    on: dt.date,
+    description: str = "",
+    *,
+    award_id: int | None = None,
+    external_id: str | None = None,
+    partner: str | None = None,
+) -> FundEntry:
+    """A contribution (amount > 0 in) or a disbursement (amount > 0 out) of one fund."""
+    if fund.closed_on is not None and kind == "contribution":
+        raise Conflict("Quỹ đã đóng, không nhận thêm tiền.")
+    signed = amount if kind == "contribution" else -amount
+    await move(session, fund.id, signed)
+    entry = _entry(
+        fund, principal, kind, signed, on, description, award_id=award_id, external_id=external_id, partner=partner
+    )
+    session.add(entry)
+    await session.flush()
+    return entry
+
+
+async def transfer(
+    session: AsyncSession, principal: Principal, source: Fund, target: Fund, amount: int, on: dt.date, description: str
+) -> tuple[FundEntry, FundEntry]:
+    """Both sides in this transaction; funds are locked in id order, so two opposite transfers cannot deadlock."""
+    if source.id == target.id:
+        raise ValidationFailed(
+            "Không chuyển quỹ cho chính nó.",
+            errors=[ErrorItem(loc=["body", "to_fund_id"], msg="Phải là một quỹ khác", type="same_fund")],
+        )
+    for fund_id, amount_change in sorted([(source.id, -amount), (target.id, amount)]):
+        await move(session, fund_id, amount_change)
+    out = _entry(source, principal, "transfer_out", -amount, on, description, counterpart_fund_id=target.id)
+    into = _entry(target, principal, "transfer_in", amount, on, description, counterpart_fund_id=source.id)
+    session.add_all([out, into])
+    await session.flush()
+    return out, into
+
+
+async def reverse(
+    session: AsyncSession, principal: Principal, fund: Fund, entry_id: int, on: dt.date, description: str
+) -> FundEntry:
+    """Undo an earlier entry of this fund with an opposite one (never by editing it); once only."""
+    original = await session.scalar(select(FundEntry).where(FundEntry.id == entry_id, FundEntry.fund_id == fund.id))
+    if original is None:
+        raise NotFound(f"Quỹ này không có bút toán {entry_id}.")
+    if original.kind in ("reversal", "transfer_in", "transfer_out"):
+        raise Conflict("Không đảo được bút toán này (bút toán đảo hoặc chuyển quỹ: hãy chuyển ngược lại).")
+    if await session.scalar(select(FundEntry.id).where(FundEntry.reverses_entry_id == entry_id)) is not None:
+        raise Conflict(f"Bút toán {entry_id} đã được đảo.")
+    await move(session, fund.id, -original.amount_vnd)
+    entry = _entry(
+        fund,
+        principal,
+        "reversal",
+        -original.amount_vnd,
+        on,
+        description or f"Đảo bút toán {entry_id}",
+        reverses_entry_id=entry_id,
+        award_id=original.award_id,
+    )
+    session.add(entry)
+    await session.flush()
+    return entry

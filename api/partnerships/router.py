@@ -1,0 +1,70 @@
+"""Partnerships (ký kết phối hợp): /api/v1/partnerships."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from api.auth.dependencies import RegistriesRead, RegistriesWrite
+from api.models import Partnership
+from api.registries.kit import RecordIn, RecordOut, Registry
+from api.registries.routing import ListFilters, crud_router
+
+Status = Literal["planned", "active", "ended"]
+Link = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=2000)]
+
+
+class PartnershipFields(BaseModel):
+    title: str = Field(min_length=1, max_length=300, description="Title of the agreement.")
+    parties: list[str] = Field(default_factory=list, max_length=50, description="The other parties.")
+    signed_on: dt.date | None = Field(default=None, description="Date signed.")
+    year: int = Field(ge=1990, le=2100, description="Year signed.")
+    scope: str = Field(default="", max_length=10_000, description="What it covers.")
+    status: Status = Field(default="active", description="planned, active or ended.")
+    documents: list[Link] = Field(default_factory=list, max_length=50, description="Links to the documents.")
+
+
+class PartnershipIn(RecordIn, PartnershipFields):
+    """A cooperation agreement to record."""
+
+
+class PartnershipUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(default=None, min_length=1, max_length=300)
+    parties: list[str] | None = Field(default=None, max_length=50)
+    signed_on: dt.date | None = None
+    year: int | None = Field(default=None, ge=1990, le=2100)
+    scope: str | None = Field(default=None, max_length=10_000)
+    status: Status | None = None
+    documents: list[Link] | None = Field(default=None, max_length=50)
+
+
+class PartnershipOut(RecordOut, PartnershipFields):
+    """A cooperation agreement with party committees, departments or other provinces' associations."""
+
+
+class Filters(ListFilters):
+    year: int | None = Field(default=None, description="Only this year.")
+    status: Status | None = Field(default=None, description="Only in this state.")
+
+
+REGISTRY = Registry(
+    entity="partnership",
+    label="thoả thuận phối hợp",
+    model=Partnership,
+    out=PartnershipOut,
+    fields=tuple(PartnershipFields.model_fields),
+    filters={"year": "year", "status": "status"},
+)
+router = crud_router(
+    REGISTRY,
+    prefix="/partnerships",
+    create_schema=PartnershipIn,
+    update_schema=PartnershipUpdate,
+    filters=Filters,
+    read=RegistriesRead,
+    write=RegistriesWrite,
+)
