@@ -14,6 +14,11 @@ class ApiKeyCreate(BaseModel):
 
     name: str = Field(min_length=1, max_length=200, description='What uses it, e.g. "Hệ thống Hội Khuyến học Hà Nam".')
     role: Role = Field(default=Role.partner, description="Usually partner (systems) or viewer (scripts).")
+    partner: str | None = Field(
+        default=None,
+        pattern=r"^[a-z0-9][a-z0-9-]{1,62}$",
+        description='The partner system\'s stable name, e.g. "ha-nam": its external ids survive a new key.',
+    )
     unit_code: str | None = Field(default=None, pattern=r"^\d{2,5}$", description="Unit subtree; null = whole country.")
     unit_as_of: dt.date | None = Field(
         default=None,
@@ -32,6 +37,7 @@ class ApiKeyOut(BaseModel):
     id: int = Field(description="Key id.")
     name: str = Field(description="What uses it.")
     prefix: str = Field(description="Visible part of the key, to recognise it (khk_<prefix>_…).")
+    partner: str | None = Field(description="The partner system's stable name, if given.")
     role: Role = Field(description="Role.")
     scopes: list[str] = Field(description="Scopes as stored (empty = role defaults).")
     unit_code: str | None = Field(description="Unit code; null = whole country.")

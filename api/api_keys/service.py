@@ -28,6 +28,7 @@ async def to_out(session: AsyncSession, keys: list[ApiKey]) -> list[ApiKeyOut]:
             id=k.id,
             name=k.name,
             prefix=k.prefix,
+            partner=k.partner,
             role=Role(k.role),
             scopes=list(k.scopes or []),
             unit_code=labels[k.unit_id][0] if k.unit_id else None,
@@ -60,6 +61,7 @@ async def create_key(session: AsyncSession, principal: Principal, data: ApiKeyCr
     key = ApiKey(
         name=data.name,
         prefix=prefix,
+        partner=data.partner,
         secret_hash=secret_hash,
         role=data.role.value,
         scopes=data.scopes,

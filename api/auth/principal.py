@@ -26,6 +26,8 @@ class Principal:
     # Path prefixes of the subtree it may see: its unit's, and those of the units its unit
     # was formed from in a reorganisation (the new Hưng Yên's staff see old Thái Bình's records).
     unit_prefixes: tuple[str, ...] = ()
+    # Who owns the external ids this principal sends: the key's partner name ("ha-nam") or its id.
+    partner: str | None = None
 
     @property
     def national(self) -> bool:

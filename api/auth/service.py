@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -39,9 +40,10 @@ async def principal_for_bearer(session: AsyncSession, token: str) -> Principal |
         )
         if user is None:
             return None
-        return await build_principal(
+        principal = await build_principal(
             session, "user", user.id, user.username, user.display_name, Role(user.role), user.scopes, user.unit_id
         )
+        return dataclasses.replace(principal, partner=f"user:{user.username}")
     if token.startswith(KEY_PREFIX):
         parts = split_api_key(token)
         key = await session.scalar(select(ApiKey).where(ApiKey.prefix == parts[0])) if parts else None
@@ -56,9 +58,10 @@ async def principal_for_bearer(session: AsyncSession, token: str) -> Principal |
             )
             .values(last_used_at=now)
         )
-        return await build_principal(
+        principal = await build_principal(
             session, "api_key", key.id, key.name, key.name, Role(key.role), key.scopes, key.unit_id
         )
+        return dataclasses.replace(principal, partner=key.partner or f"key:{key.id}")
     return None
 
 

@@ -31,6 +31,7 @@ from api.db.base import utcnow
 from api.db.engine import Database, write_intent
 from api.models import Award, ImportJob, Unit
 from api.reports.excel import MAX_UNCOMPRESSED
+from api.sync.feed import record_changes
 from api.units.repository import valid_on
 
 log = structlog.get_logger(__name__)
@@ -283,7 +284,7 @@ async def _existing_keys(
 async def write(session: AsyncSession, principal: Principal, job_id: int, checked: Checked, progress: Progress) -> int:
     progress.phase, progress.done = "writing", 0
     now = utcnow()
-    partner = f"key:{principal.id}" if principal.kind == "api_key" else None
+    partner = principal.partner
     fields = (
         "unit_id",
         "unit_path",
@@ -297,8 +298,10 @@ async def write(session: AsyncSession, principal: Principal, job_id: int, checke
         "gift_value_vnd",
         "external_id",
     )
+    codes = {v: k for k, v in (await category_ids(session)).items()}
     for start in range(0, len(checked.rows), CHUNK):
-        chunk = [
+        source = checked.rows[start : start + CHUNK]
+        chunk: list[dict[str, Any]] = [
             {
                 **{f: r.get(f) for f in fields},
                 "amount_vnd": r.get("amount_vnd") or 0,
@@ -310,13 +313,37 @@ async def write(session: AsyncSession, principal: Principal, job_id: int, checke
                 "created_at": now,
                 "updated_at": now,
             }
-            for r in checked.rows[start : start + CHUNK]
+            for r in source
         ]
-        await session.execute(insert(Award), chunk)
+        ids = (await session.execute(insert(Award).returning(Award.id), chunk)).scalars().all()
+        await record_changes(
+            session,
+            "award",
+            "upsert",
+            [
+                (aid, row["unit_path"], row["external_id"], row["partner"], _feed_data(raw | row, codes))
+                for aid, row, raw in zip(ids, chunk, source, strict=True)
+            ],
+        )
         progress.done += len(chunk)
         await progress.tick()
         await asyncio.sleep(0)  # let status requests in
     return len(checked.rows)
+
+
+def _feed_data(row: dict[str, Any], categories: dict[int, str]) -> dict[str, Any]:
+    return {
+        "unit_code": row["unit_code"],
+        "year": row["year"],
+        "recipient_name": row["recipient_name"],
+        "recipient_kind": row["recipient_kind"],
+        "school": row["school"],
+        "category": categories.get(row["category_id"]),
+        "awarded_on": row["awarded_on"].isoformat() if row["awarded_on"] else None,
+        "amount_vnd": row["amount_vnd"],
+        "gift_value_vnd": row["gift_value_vnd"],
+        "external_id": row["external_id"],
+    }
 
 
 def job_out(job: ImportJob) -> ImportJobOut:

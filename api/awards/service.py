@@ -16,6 +16,7 @@ from api.funds import ledger
 from api.funds.router import REGISTRY as FUNDS
 from api.models import Award, AwardCategory, FundEntry
 from api.registries import kit
+from api.sync.feed import record_change
 
 FIELDS = ("year", "awarded_on", "recipient_name", "recipient_kind", "school", "amount_vnd", "gift_value_vnd", "fund_id")
 REGISTRY = kit.Registry(
@@ -71,6 +72,13 @@ async def to_out(session: AsyncSession, awards: Sequence[Award]) -> list[AwardOu
     ]
 
 
+async def emit(session: AsyncSession, award: Award, op: str = "upsert") -> None:
+    data = (await to_out(session, [award]))[0] if op == "upsert" else None
+    await record_change(
+        session, "award", op, award.id, award.unit_path, external_id=award.external_id, partner=award.partner, data=data
+    )
+
+
 async def create(session: AsyncSession, principal: Principal, data: AwardIn) -> Award:
     unit_id, path = await kit.unit_for_write(session, principal, data.unit_code, data.unit_as_of)
     category_id = await _category(session, data.category)
@@ -106,6 +114,7 @@ async def create(session: AsyncSession, principal: Principal, data: AwardIn) -> 
         changes=diff(None, values | {"category": data.category, "unit_code": data.unit_code}),
         unit_path=path,
     )
+    await emit(session, award)
     return award
 
 
@@ -130,6 +139,7 @@ async def update(session: AsyncSession, principal: Principal, award: Award, data
             changes=changes,
             unit_path=award.unit_path,
         )
+        await emit(session, award)
     return award
 
 
@@ -155,5 +165,6 @@ async def delete(session: AsyncSession, principal: Principal, award: Award) -> N
         changes=diff({k: getattr(award, k) for k in FIELDS}, None),
         unit_path=award.unit_path,
     )
+    await emit(session, award, "delete")
     await session.delete(award)
     await session.flush()

@@ -249,6 +249,7 @@ def database_unavailable(exc: BaseException) -> bool:
     if isinstance(exc, DBAPIError):
         if exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError):
             return True
+        return False
         state = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
         if isinstance(state, str) and state.startswith(_UNAVAILABLE_SQLSTATES):
             return True

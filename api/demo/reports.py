@@ -23,6 +23,7 @@ from api.db.base import utcnow
 from api.models import Report, ReportStatus, Unit, UnitSource
 from api.reports.fields import FIGURE_NAMES
 from api.reports.validation import check
+from api.sync.feed import record_changes
 
 # Province totals. Chains (recognised ≤ registered ≤ denominator) are built per commune below.
 THAI_BINH = {
@@ -242,8 +243,9 @@ async def load_reports(session: AsyncSession) -> int:
     now = utcnow()
     rows: list[dict[str, object]] = []
     paths: list[str] = []
+    codes: list[str] = []
 
-    def add(unit_id: int, path: str, year: int, figures: dict[str, int], status: ReportStatus) -> None:
+    def add(unit_id: int, code: str, path: str, year: int, figures: dict[str, int], status: ReportStatus) -> None:
         if (unit_id, year) in have:
             return
         errors = check(figures, level="commune" if figures.get("communes") == 1 else "province", complete=True)
@@ -262,18 +264,19 @@ async def load_reports(session: AsyncSession) -> int:
             }
         )
         paths.append(path)
+        codes.append(code)
 
     communes = await _communes_of(session, "34", UnitSource.pre_2025)
     for year, totals in THAI_BINH.items():
-        for (uid, _, path), figures in zip(
+        for (uid, code, path), figures in zip(
             communes, commune_figures(totals, len(communes), random.Random(year)), strict=True
         ):
-            add(uid, path, year, figures, ReportStatus.approved)
+            add(uid, code, path, year, figures, ReportStatus.approved)
     for code, figures in PARTNERS_2023.items():
         uid, path = await _unit(session, code, UnitSource.pre_2025)
-        add(uid, path, 2023, figures, ReportStatus.approved)
+        add(uid, code, path, 2023, figures, ReportStatus.approved)
     new_communes = (await _communes_of(session, "33", UnitSource.from_2025))[:5]
-    for i, (uid, _, path) in enumerate(new_communes):
+    for i, (uid, code, path) in enumerate(new_communes):
         # A commune's share of Thái Bình's 2023 totals; scaling keeps every recognised ≤ registered ≤ denominator.
         figures = {k: v * (i + 2) // 800 for k, v in THAI_BINH[2023].items()}
         figures |= {"communes": 1, "communes_rated_learning_community": 1, "families_assessed": figures["households"]}
@@ -284,9 +287,29 @@ async def load_reports(session: AsyncSession) -> int:
             ReportStatus.submitted,
             ReportStatus.draft,
         ][i]
-        add(uid, path, 2026, figures, status)
+        add(uid, code, path, 2026, figures, status)
     if rows:
         ids = (await session.execute(insert(Report).returning(Report.id), rows)).scalars().all()
+        await record_changes(
+            session,
+            "report",
+            "upsert",
+            [
+                (
+                    rid,
+                    path,
+                    None,
+                    None,
+                    {
+                        "year": row["year"],
+                        "status": row["status"],
+                        **{n: row[n] for n in FIGURE_NAMES},
+                        "unit_path": path,
+                    },
+                )
+                for rid, path, row in zip(ids, paths, rows, strict=True)
+            ],
+        )
         for rid, path in zip(ids, paths, strict=True):
             await record(
                 session,

@@ -16,6 +16,7 @@ from api.auth.principal import Principal
 from api.core.errors import Conflict, ErrorItem, NotFound, ValidationFailed
 from api.db.base import utcnow
 from api.models import Fund, FundEntry
+from api.sync.feed import record_changes
 
 
 async def move(session: AsyncSession, fund_id: int, amount: int) -> int:
@@ -34,6 +35,33 @@ async def move(session: AsyncSession, fund_id: int, amount: int) -> int:
             balance_vnd=balance,
         )
     return new_balance
+
+
+async def _emit(session: AsyncSession, *entries: FundEntry) -> None:
+    await record_changes(
+        session,
+        "fund_entry",
+        "upsert",
+        [
+            (
+                e.id,
+                e.unit_path,
+                e.external_id,
+                e.partner,
+                {
+                    "fund_id": e.fund_id,
+                    "kind": e.kind,
+                    "amount_vnd": e.amount_vnd,
+                    "occurred_on": e.occurred_on.isoformat(),
+                    "description": e.description,
+                    "counterpart_fund_id": e.counterpart_fund_id,
+                    "reverses_entry_id": e.reverses_entry_id,
+                    "award_id": e.award_id,
+                },
+            )
+            for e in entries
+        ],
+    )
 
 
 def _entry(
@@ -76,6 +104,7 @@ async def post(
     )
     session.add(entry)
     await session.flush()
+    await _emit(session, entry)
     return entry
 
 
@@ -94,6 +123,7 @@ async def transfer(
     into = _entry(target, principal, "transfer_in", amount, on, description, counterpart_fund_id=source.id)
     session.add_all([out, into])
     await session.flush()
+    await _emit(session, out, into)
     return out, into
 
 
@@ -121,4 +151,5 @@ async def reverse(
     )
     session.add(entry)
     await session.flush()
+    await _emit(session, entry)
     return entry

@@ -6,6 +6,7 @@ from api.models.auth import AccessToken, ApiKey, LoginThrottle, User
 from api.models.fund import Award, AwardCategory, Fund, FundEntry, ImportJob
 from api.models.registry import Activity, Association, AssociationYear, Commendation, Inspection, Partnership
 from api.models.report import Report, ReportStatus, Target
+from api.models.sync import Change, IdempotencyKey, SyncCursor
 from api.models.unit import LEVEL_RANK, Unit, UnitLevel, UnitSource, UnitSuccession
 
 __all__ = [
@@ -19,15 +20,18 @@ __all__ = [
     "Award",
     "AwardCategory",
     "Base",
+    "Change",
     "Commendation",
     "Fund",
     "FundEntry",
+    "IdempotencyKey",
     "ImportJob",
     "Inspection",
     "LoginThrottle",
     "Partnership",
     "Report",
     "ReportStatus",
+    "SyncCursor",
     "Target",
     "Unit",
     "UnitLevel",

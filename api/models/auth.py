@@ -45,6 +45,8 @@ class ApiKey(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    # The partner system's stable name ("ha-nam"): its external ids survive a new key.
+    partner: Mapped[str | None] = mapped_column(String(64))
     prefix: Mapped[str] = mapped_column(String(32), unique=True)
     secret_hash: Mapped[str] = mapped_column(String(64))
     role: Mapped[str] = mapped_column(String(16))

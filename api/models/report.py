@@ -21,6 +21,7 @@ class Report(TimestampMixin, VersionMixin, Base):
     __tablename__ = "reports"
     __table_args__ = (
         UniqueConstraint("unit_id", "year"),
+        UniqueConstraint("partner", "external_id"),
         CheckConstraint("status IN ('draft', 'submitted', 'approved')", name="status"),
         CheckConstraint("year BETWEEN 1990 AND 2100", name="year"),
         Index("ix_reports_year_status", "year", "status"),
@@ -66,6 +67,8 @@ class Report(TimestampMixin, VersionMixin, Base):
     submitted_by: Mapped[str | None] = mapped_column(String(200))
     approved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     approved_by: Mapped[str | None] = mapped_column(String(200))
+    partner: Mapped[str | None] = mapped_column(String(64))
+    external_id: Mapped[str | None] = mapped_column(String(100))
 
 
 class Target(TimestampMixin, VersionMixin, Base):

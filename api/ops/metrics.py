@@ -17,8 +17,8 @@ import secrets
 import time
 from typing import Any
 
-from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Gauge, Histogram
-from prometheus_client.exposition import generate_latest
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -27,6 +27,8 @@ from api.core.config import Settings
 from api.core.errors import NotFound, Unauthorized, problem_response
 
 METRICS_PATH = "/metrics"
+# The classic text format, which every Prometheus version reads (the names here are plain ASCII).
+CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
 _IMPORT_PATH = re.compile(r"^/api/v1/([a-z0-9-]+)/imports/?$")
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 
@@ -78,6 +80,22 @@ def _outcome(status: int) -> str:
     if status < 400:
         return "succeeded"
     return "rejected" if status < 500 else "failed"
+
+
+def route_template(scope: Scope) -> str:
+    """The matched route's full path template (``/api/v1/units/{code}``): labels stay few whatever is asked."""
+    route = scope.get("route")
+    template = getattr(route, "path_format", None) or getattr(route, "path", None)
+    if not isinstance(template, str):
+        return "unmatched"
+    # An included router's route knows its path without the router's prefix: take the prefix from the
+    # request's path, where the route's own part, with the parameters filled in, ends it.
+    try:
+        own = template.format(**scope.get("path_params", {}))
+    except (KeyError, IndexError, ValueError):
+        return template
+    path = scope.get("path", "")
+    return path[: len(path) - len(own)] + template if own and path.endswith(own) else template
 
 
 def observe_pools(app: Any) -> None:
@@ -152,7 +170,7 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, send_status)
         finally:
-            route = getattr(scope.get("route"), "path", None) or "unmatched"  # templates only: bounded labels
+            route = route_template(scope)
             REQUESTS.labels(method=method, route=route, status=str(status)).inc()
             LATENCY.labels(method=method, route=route).observe(time.perf_counter() - started)
             IN_PROGRESS.dec()
@@ -176,7 +194,7 @@ class MetricsMiddleware:
         else:
             if "app" in scope:
                 observe_pools(scope["app"])
-            response = Response(exposition(), media_type=CONTENT_TYPE_LATEST, headers={"Cache-Control": "no-store"})
+            response = Response(exposition(), media_type=CONTENT_TYPE, headers={"Cache-Control": "no-store"})
         await response(scope, receive, send)
 
     def _authorised(self, scope: Scope) -> bool:

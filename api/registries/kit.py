@@ -20,6 +20,7 @@ from api.core.pagination import PageParams, paginate_rows
 from api.core.text import today_vn
 from api.models import Unit
 from api.models.registry import RegistryMixin
+from api.sync.feed import record_change
 from api.units import repository as units_repo
 
 M = TypeVar("M", bound=RegistryMixin)
@@ -63,7 +64,7 @@ class Registry(Generic[M]):
 
 
 def partner_of(principal: Principal) -> str | None:
-    return f"key:{principal.id}" if principal.kind == "api_key" else None
+    return principal.partner
 
 
 async def unit_for_write(
@@ -94,6 +95,14 @@ async def to_out(session: AsyncSession, reg: Registry[M], objs: Sequence[M]) -> 
         )
         for o in objs
     ]
+
+
+async def emit(session: AsyncSession, reg: Registry[M], obj: M, op: str = "upsert") -> None:
+    """Put the record's change on the feed for partner systems (after the write, in its transaction)."""
+    data = (await to_out(session, reg, [obj]))[0] if op == "upsert" else None
+    await record_change(
+        session, reg.entity, op, obj.id, obj.unit_path, external_id=obj.external_id, partner=obj.partner, data=data
+    )
 
 
 async def get(session: AsyncSession, principal: Principal, reg: Registry[M], obj_id: int, *, lock: bool = False) -> M:
@@ -152,6 +161,7 @@ async def create(session: AsyncSession, principal: Principal, reg: Registry[M], 
         changes=diff(None, values | {"unit_code": data.unit_code}),
         unit_path=path,
     )
+    await emit(session, reg, obj)
     return obj
 
 
@@ -178,6 +188,7 @@ async def update(session: AsyncSession, principal: Principal, reg: Registry[M], 
             changes=changes,
             unit_path=obj.unit_path,
         )
+        await emit(session, reg, obj)
     return obj
 
 
@@ -191,5 +202,6 @@ async def delete(session: AsyncSession, principal: Principal, reg: Registry[M], 
         changes=diff({f: getattr(obj, f) for f in reg.fields}, None),
         unit_path=obj.unit_path,
     )
+    await emit(session, reg, obj, "delete")
     await session.delete(obj)
     await session.flush()

@@ -14,7 +14,9 @@ from api.models import Report, ReportStatus, Unit
 from api.reports.excel import Parsed, cell_error
 from api.reports.fields import FIGURE_NAMES
 from api.reports.schemas import ImportResult
+from api.reports.service import to_out
 from api.reports.validation import check, effective
+from api.sync.feed import record_change
 from api.units.repository import valid_on
 
 _STATUS_VI = {"submitted": "đã nộp", "approved": "đã phê duyệt"}
@@ -30,7 +32,7 @@ async def import_reports(
         u.code: u
         for u in (
             await session.execute(
-                select(Unit.id, Unit.code, Unit.level, Unit.path).where(Unit.code.in_(codes), valid_on(day))
+                select(Unit.id, Unit.code, Unit.name, Unit.level, Unit.path).where(Unit.code.in_(codes), valid_on(day))
             )
         ).all()
     }
@@ -103,6 +105,16 @@ async def import_reports(
                 entity_id=report.id,
                 changes=diff(before, stored),
                 unit_path=unit.path,
+            )
+            await record_change(
+                session,
+                "report",
+                "upsert",
+                report.id,
+                unit.path,
+                external_id=report.external_id,
+                partner=report.partner,
+                data=to_out(report, unit),
             )
             if before:
                 updated += 1

@@ -18,6 +18,7 @@ from api.models import AuditEntry, Report, ReportStatus, Unit
 from api.reports.fields import FIGURE_NAMES
 from api.reports.schemas import ReportHistoryEntry, ReportOut
 from api.reports.validation import check, effective
+from api.sync.feed import record_change
 from api.units import service as units_service
 
 
@@ -27,6 +28,20 @@ def year_end(year: int) -> dt.date:
 
 def etag_key(report: Report) -> str:
     return f"report-{report.id}-{report.version}"
+
+
+async def emit(session: AsyncSession, report: Report, unit: Any) -> None:
+    """The report on the change feed, as the API shows it."""
+    await record_change(
+        session,
+        "report",
+        "upsert",
+        report.id,
+        unit.path,
+        external_id=report.external_id,
+        partner=report.partner,
+        data=to_out(report, unit),
+    )
 
 
 def figures_of(report: Report) -> dict[str, int | None]:
@@ -107,6 +122,7 @@ async def put_draft(
             changes=changes,
             unit_path=unit.path,
         )
+        await emit(session, report, unit)
     return report, unit, created
 
 
@@ -162,6 +178,7 @@ async def transition(
         changes=diff(before, {"status": report.status}),
         unit_path=unit.path,
     )
+    await emit(session, report, unit)
     return report, unit
 
 

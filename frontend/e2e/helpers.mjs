@@ -95,3 +95,20 @@ export async function signIn(page, { username = USERNAME, password = PASSWORD } 
   await page.getByLabel('Mật khẩu').fill(password);
   await page.getByLabel('Mật khẩu').press('Enter');
 }
+
+/** Password of a demo account (set by run.mjs with `khuyenhoc users set-password`). */
+export function demoPassword(user) {
+  const all = JSON.parse(process.env.E2E_DEMO_PASSWORDS ?? '{}');
+  assert.ok(all[user], `no password for the demo account ${user}: run the tests with npm run e2e`);
+  return all[user];
+}
+
+/** A fresh context signed in as a demo account, waiting for the header to show it. */
+export async function signInAs(browser, user, { allow = [] } = {}) {
+  const context = await browser.newContext();
+  const page = await newPage(context, { allow });
+  await signIn(page, { username: user, password: demoPassword(user) });
+  await page.waitForURL((u) => !u.pathname.endsWith('/dang-nhap'));
+  await page.getByRole('button', { name: 'Đăng xuất' }).waitFor();
+  return page;
+}

@@ -39,6 +39,9 @@ for (const f of readdirSync(artifacts)) rmSync(join(artifacts, f), { recursive: 
 const work = mkdtempSync(join(tmpdir(), 'kh-e2e-'));
 const username = 'e2e-admin';
 const password = randomBytes(18).toString('base64url');
+// The demo accounts the workflow tests sign in with; their passwords are random, set here.
+const DEMO_USERS = ['admin', 'tinh.hungyen', 'huyen.thanhpho', 'xa.lehongphong', 'xem.thaibinh'];
+const demoPasswords = Object.fromEntries(DEMO_USERS.map((u) => [u, randomBytes(15).toString('base64url')]));
 const env = {
   ...process.env,
   KH_DATABASE_URL: `sqlite:///${join(work, 'e2e.db')}`,
@@ -129,6 +132,9 @@ try {
   step(['users', 'create-admin', '--username', username, '--display-name', 'Quản trị E2E'], {
     KH_ADMIN_PASSWORD: password,
   });
+  for (const [user, pw] of Object.entries(demoPasswords)) {
+    step(['users', 'set-password', user], { KH_ADMIN_PASSWORD: pw });
+  }
 
   const port = await freePort();
   const base = `http://${HOST}:${port}`;
@@ -147,6 +153,7 @@ try {
     E2E_BASE_URL: `${base}/`,
     E2E_USERNAME: username,
     E2E_PASSWORD: password,
+    E2E_DEMO_PASSWORDS: JSON.stringify(demoPasswords),
     E2E_ARTIFACTS: artifacts,
     CHROMIUM_PATH: chromium,
   });

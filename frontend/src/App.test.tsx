@@ -29,7 +29,7 @@ describe('app shell', () => {
   it('shows the user, the navigation and a placeholder for pages without an API', async () => {
     saveToken('tok', 3600);
     stubApi({ 'GET /api/v1/me': () => json(ME) });
-    renderApp(<AppRoutes />, { route: '/bao-cao' });
+    renderApp(<AppRoutes />, { route: '/so-dang-ky' });
     const header = await screen.findByRole('banner');
     expect(await within(header).findByText('Nguyễn Văn A')).toBeTruthy();
     expect(within(header).getByText(/Tỉnh Thái Bình · Quản trị viên/)).toBeTruthy();
@@ -37,7 +37,7 @@ describe('app shell', () => {
     for (const name of ['Tổng quan', 'Tuân thủ chỉ tiêu', 'Báo cáo', 'Sổ đăng ký', 'Đơn vị hành chính', 'Quản trị']) {
       expect(within(nav).getByRole('link', { name })).toBeTruthy();
     }
-    expect(screen.getByRole('heading', { level: 1, name: 'Báo cáo' })).toBeTruthy();
+    expect(screen.getByRole('heading', { level: 1, name: 'Sổ đăng ký' })).toBeTruthy();
     expect(screen.getByText('Đang xây dựng')).toBeTruthy();
   });
 

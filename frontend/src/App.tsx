@@ -8,6 +8,10 @@ import { RequireAuth } from './auth/RequireAuth';
 import { Layout } from './components/Layout';
 import { UnderConstruction, useDocumentTitle } from './components/UnderConstruction';
 import { AdminPage } from './pages/AdminPage';
+import { CompliancePage } from './pages/compliance/CompliancePage';
+import { OverviewPage } from './pages/overview/OverviewPage';
+import { ReportPage } from './pages/reports/ReportPage';
+import { ReportsPage } from './pages/reports/ReportsPage';
 import { SignInPage } from './pages/SignInPage';
 import { UnitDetailPage } from './pages/units/UnitDetailPage';
 import { UnitsPage } from './pages/units/UnitsPage';
@@ -25,7 +29,7 @@ export function makeQueryClient(): QueryClient {
   });
 }
 
-function Placeholder({ titleKey }: { titleKey: 'nav.overview' | 'nav.compliance' | 'nav.reports' | 'nav.registries' }) {
+function Placeholder({ titleKey }: { titleKey: 'nav.registries' }) {
   const { t } = useTranslation();
   return <UnderConstruction title={t(titleKey)} />;
 }
@@ -54,9 +58,10 @@ export function AppRoutes() {
           </RequireAuth>
         }
       >
-        <Route index element={<Placeholder titleKey="nav.overview" />} />
-        <Route path="tuan-thu" element={<Placeholder titleKey="nav.compliance" />} />
-        <Route path="bao-cao" element={<Placeholder titleKey="nav.reports" />} />
+        <Route index element={<OverviewPage />} />
+        <Route path="tuan-thu" element={<CompliancePage />} />
+        <Route path="bao-cao" element={<ReportsPage />} />
+        <Route path="bao-cao/:unit/:year" element={<ReportPage />} />
         <Route path="so-dang-ky" element={<Placeholder titleKey="nav.registries" />} />
         <Route path="don-vi" element={<UnitsPage />} />
         <Route path="don-vi/:code" element={<UnitDetailPage />} />

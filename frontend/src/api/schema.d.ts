@@ -1288,6 +1288,11 @@ export interface components {
              */
             name: string;
             /**
+             * Partner
+             * @description The partner system's stable name, e.g. "ha-nam": its external ids survive a new key.
+             */
+            partner?: string | null;
+            /**
              * @description Usually partner (systems) or viewer (scripts).
              * @default partner
              */
@@ -1336,6 +1341,11 @@ export interface components {
              * @description What uses it.
              */
             name: string;
+            /**
+             * Partner
+             * @description The partner system's stable name, if given.
+             */
+            partner: string | null;
             /**
              * Prefix
              * @description Visible part of the key, to recognise it (khk_<prefix>_…).
@@ -1395,6 +1405,11 @@ export interface components {
              * @description What uses it.
              */
             name: string;
+            /**
+             * Partner
+             * @description The partner system's stable name, if given.
+             */
+            partner: string | null;
             /**
              * Prefix
              * @description Visible part of the key, to recognise it (khk_<prefix>_…).

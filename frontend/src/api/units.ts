@@ -56,8 +56,9 @@ export function useUnitList(f: UnitFilters) {
   });
 }
 
-export function useUnit(code: string, asOf: string) {
+export function useUnit(code: string, asOf: string, enabled = true) {
   return useQuery({
+    enabled: enabled && code !== '',
     queryKey: ['units', 'one', code, asOf],
     queryFn: async ({ signal }) =>
       unwrap(

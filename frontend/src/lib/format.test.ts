@@ -100,3 +100,24 @@ describe('todayIso', () => {
     expect(todayIso(new Date('2025-06-30T16:00:00Z'))).toBe('2025-06-30');
   });
 });
+
+describe('signed changes and typed integers', () => {
+  it('signs changes of counts and money', async () => {
+    const f = await import('./format');
+    expect(f.formatSignedInteger(10525)).toBe('+10.525');
+    expect(f.formatSignedInteger(-4888)).toBe('-4.888');
+    expect(f.formatSignedInteger(0)).toBe('0');
+    expect(f.formatSignedVnd(12_850_000_000)).toBe('+12.850.000.000 đ');
+    expect(f.formatFraction(0.7)).toBe('70,0%');
+    expect(f.formatSignedInteger(null)).toBe('—');
+  });
+  it('reads numbers typed with dots or spaces', async () => {
+    const { parseInteger } = await import('./format');
+    expect(parseInteger('6.800')).toBe(6800);
+    expect(parseInteger(' 1 898 352 ')).toBe(1898352);
+    expect(parseInteger('')).toBeNull();
+    expect(parseInteger('12,5')).toBeNaN();
+    expect(parseInteger('-3')).toBeNaN();
+    expect(parseInteger('abc')).toBeNaN();
+  });
+});

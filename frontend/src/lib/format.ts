@@ -30,6 +30,7 @@ const pointsFormat = new Intl.NumberFormat(LOCALE, {
   maximumFractionDigits: 1,
   signDisplay: 'exceptZero',
 });
+const signedIntegerFormat = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 0, signDisplay: 'exceptZero' });
 const dateFormat = new Intl.DateTimeFormat(LOCALE, {
   day: '2-digit',
   month: '2-digit',
@@ -53,6 +54,32 @@ function missing(n: Maybe<number>): n is null | undefined {
 /** 662525 → "662.525". */
 export function formatInteger(n: Maybe<number>): string {
   return missing(n) ? MISSING : integerFormat.format(n);
+}
+
+/** A change in a count: 10525 → "+10.525", -4888 → "-4.888", 0 → "0". */
+export function formatSignedInteger(n: Maybe<number>): string {
+  return missing(n) ? MISSING : signedIntegerFormat.format(n);
+}
+
+/** A change in đồng: 12850000000 → "+12.850.000.000 đ". */
+export function formatSignedVnd(n: Maybe<number>): string {
+  return missing(n) ? MISSING : `${signedIntegerFormat.format(n)} đ`;
+}
+
+/** A fraction as a percentage: 0.7 → "70,0%" (targets are fractions). */
+export function formatFraction(f: Maybe<number>): string {
+  return missing(f) ? MISSING : percentFormat.format(f);
+}
+
+/**
+ * A whole number typed by a person, in the form it is shown ("6.800", "6 800", "6800") → 6800;
+ * "" → null; anything else (letters, a decimal comma, a minus sign) → NaN.
+ */
+export function parseInteger(text: string): number | null {
+  const t = text.replace(/[\s.\u00a0\u202f]/g, '');
+  if (t === '') return null;
+  if (!/^\d+$/.test(t)) return Number.NaN;
+  return Number(t);
 }
 
 /** An amount of đồng (integer): 163000000000 → "163.000.000.000 đ". */
@@ -86,6 +113,13 @@ export function formatPercent(rate: Maybe<Rate>): string {
 /** A change in percentage points: 0.5 → "+0,5 điểm", -1.25 → "-1,3 điểm", 0 → "0 điểm". */
 export function formatPoints(pp: Maybe<number>): string {
   return missing(pp) ? MISSING : `${pointsFormat.format(pp)} điểm`;
+}
+
+const unsignedPointsFormat = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 1 });
+
+/** A distance in percentage points, without a sign: -4.4 → "4,4 điểm". */
+export function formatPointsAbs(pp: Maybe<number>): string {
+  return missing(pp) ? MISSING : `${unsignedPointsFormat.format(Math.abs(pp))} điểm`;
 }
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})/;

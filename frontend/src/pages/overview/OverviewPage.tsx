@@ -1,0 +1,183 @@
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { ApiError } from '../../api/problem';
+import { useHighlights, useSeries, type Highlight, type Highlights } from '../../api/stats';
+import { EChart, type EChartOption } from '../../components/EChart';
+import { ErrorMessage, Loading } from '../../components/Status';
+import { useDocumentTitle } from '../../components/UnderConstruction';
+import { formatFraction, formatInteger } from '../../lib/format';
+import { HIGHLIGHT_GROUPS, isRate, type HighlightGroupId } from '../../lib/indicators';
+import { PlaceBar, usePlaceName } from '../place/PlaceBar';
+import { placeSearch, usePlace, type Place } from '../place/usePlace';
+import { HighlightCard } from './HighlightCard';
+
+export function OverviewPage() {
+  const { t } = useTranslation();
+  useDocumentTitle(t('overview.title'));
+  const { state, update } = usePlace();
+  const place = state.status === 'ready' ? state.place : undefined;
+  const name = usePlaceName(place);
+
+  return (
+    <section aria-labelledby="page-title">
+      <h1 id="page-title">{t('overview.title')}</h1>
+      <p className="muted">{t('overview.intro')}</p>
+      {state.status === 'loading' && <Loading />}
+      {state.status === 'error' && <ErrorMessage error={state.error} onRetry={state.retry} />}
+      {state.status === 'unknown-unit' && (
+        <div className="alert alert-info" role="alert">
+          <p>{t('units.detail.notFound', { code: state.unit })}</p>
+        </div>
+      )}
+      {place && (
+        <>
+          <PlaceBar place={place} name={name} onChange={update} />
+          <OverviewBody place={place} />
+        </>
+      )}
+    </section>
+  );
+}
+
+function OverviewBody({ place }: { place: Place }) {
+  const { t } = useTranslation();
+  const highlights = useHighlights({ unit: place.unit, year: place.year, asOf: place.asOf });
+  if (highlights.isPending) return <Loading />;
+  if (highlights.isError) {
+    const e = highlights.error;
+    if (e instanceof ApiError && e.status === 404) {
+      return (
+        <div className="alert alert-info" role="alert">
+          <p>{e.problem?.detail ?? e.message}</p>
+          {place.oldOnly && place.year >= 2025 && <p>{t('place.afterReform')}</p>}
+        </div>
+      );
+    }
+    return <ErrorMessage error={e} onRetry={() => void highlights.refetch()} />;
+  }
+  const data = highlights.data;
+  return (
+    <div aria-busy={highlights.isFetching} className={highlights.isPlaceholderData ? 'stale' : undefined}>
+      <Summary data={data} place={place} />
+      <HighlightGroups data={data} />
+      <Trend place={place} unitName={data.unit_name} />
+    </div>
+  );
+}
+
+/** "Tỉnh Thái Bình · 2023", coverage, what the figures were computed from, and where to go next. */
+export function Summary({ data, place }: { data: Highlights; place: Place }) {
+  const { t } = useTranslation();
+  const own = place.unit ?? 'VN';
+  const computedElsewhere = data.computed_from.length !== 1 || data.computed_from[0] !== own;
+  return (
+    <div className="summary">
+      <h2 className="summary-title">
+        {data.unit_name} · {data.year}
+      </h2>
+      <p className="summary-facts">
+        <span className="coverage" data-testid="coverage">
+          {t('place.coverage', { counted: formatInteger(data.coverage.counted), expected: formatInteger(data.coverage.expected) })}
+        </span>
+        <span className="muted"> ({t('place.coverageReports', { n: formatInteger(data.coverage.reports) })})</span>
+        {computedElsewhere && (
+          <span className="computed-from"> · {t('place.computedFrom', { codes: data.computed_from.join(', ') })}</span>
+        )}
+      </p>
+      {data.coverage.counted === 0 && <p className="alert alert-info">{t('place.coverageNone')}</p>}
+      {data.coverage.counted > 0 && data.coverage.counted < data.coverage.expected && (
+        <p className="note small">{t('place.coveragePartial')}</p>
+      )}
+      <p>
+        <Link to={`/tuan-thu${placeSearch(place)}`}>{t('overview.toCompliance')} →</Link>
+      </p>
+    </div>
+  );
+}
+
+function HighlightGroups({ data }: { data: Highlights }) {
+  const { t } = useTranslation();
+  const groups = useMemo(() => {
+    const byKey = new Map(data.items.map((i) => [i.key, i]));
+    const used = new Set<string>();
+    const out: { id: HighlightGroupId; items: Highlight[] }[] = HIGHLIGHT_GROUPS.map((g) => ({
+      id: g.id,
+      items: g.keys.flatMap((k) => {
+        const item = byKey.get(k);
+        if (!item) return [];
+        used.add(k);
+        return [item];
+      }),
+    }));
+    const rest = data.items.filter((i) => !used.has(i.key));
+    if (rest.length) out.push({ id: 'other', items: rest });
+    return out.filter((g) => g.items.length > 0);
+  }, [data]);
+
+  return (
+    <>
+      {groups.map((g) => (
+        <section key={g.id} aria-labelledby={`group-${g.id}`} className="card-group">
+          <h2 id={`group-${g.id}`}>{t(`overview.groups.${g.id}`)}</h2>
+          {g.id === 'learning' && <p className="muted small">{t('target.decisions')}</p>}
+          <ul className="cards">
+            {g.items.map((item) => (
+              <HighlightCard key={item.key} item={item} year={data.year} />
+            ))}
+          </ul>
+        </section>
+      ))}
+    </>
+  );
+}
+
+/** Membership rate over the ten years up to the chosen one. */
+function Trend({ place, unitName }: { place: Place; unitName: string }) {
+  const { t } = useTranslation();
+  const series = useSeries({
+    unit: place.unit,
+    indicator: 'membership_rate',
+    from: place.year - 9,
+    to: place.year,
+    asOf: place.asOf,
+  });
+  const option = useMemo<EChartOption | null>(() => {
+    const items = series.data?.items ?? [];
+    if (!items.some((p) => isRate(p.value) && p.value.value !== null)) return null;
+    return {
+      grid: { left: 48, right: 16, top: 24, bottom: 32 },
+      tooltip: {
+        trigger: 'axis',
+        valueFormatter: (v: unknown) => (typeof v === 'number' ? formatFraction(v / 100) : '—'),
+      },
+      xAxis: { type: 'category', data: items.map((p) => String(p.year)) },
+      yAxis: {
+        type: 'value',
+        axisLabel: { formatter: (v: number) => `${formatInteger(v)}%` },
+      },
+      series: [
+        {
+          type: 'line',
+          name: t('indicators.membership_rate'),
+          connectNulls: false,
+          symbolSize: 8,
+          itemStyle: { color: '#a4221b' },
+          data: items.map((p) => (isRate(p.value) && p.value.value !== null ? Math.round(p.value.value * 1000) / 10 : null)),
+        },
+      ],
+    };
+  }, [series.data, t]);
+
+  if (!option) return null;
+  return (
+    <section aria-labelledby="trend-title" className="chart-box">
+      <h2 id="trend-title">{t('overview.trend')}</h2>
+      <EChart
+        option={option}
+        height={260}
+        label={t('overview.trendLabel', { indicator: t('indicators.membership_rate'), unit: unitName })}
+      />
+    </section>
+  );
+}
