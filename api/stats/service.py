@@ -39,13 +39,18 @@ class Place:
     unit: AnyRow | None  # None for the whole country
 
 
-async def resolve_place(session: AsyncSession, code: str | None, year: int, as_of: dt.date | None) -> Place:
-    """The place a code names: on ``as_of``, by default today, else on 31 December of the year."""
+async def resolve_place(
+    session: AsyncSession, code: str | None, year: int, as_of: dt.date | None, *, earliest: int | None = None
+) -> Place:
+    """The place a code names: on ``as_of``, by default today, else on 31 December of the year (for a
+    series, of the last year in it that the code named a unit)."""
     if code is None:
         return Place(COUNTRY_CODE, COUNTRY_NAME, "", None)
     row = await units_repo.get_by_code(session, code, as_of or today_vn())
-    if row is None and as_of is None:
-        row = await units_repo.get_by_code(session, code, rollup.year_end(year))
+    for y in range(year, (earliest or year) - 1, -1):
+        if row is not None or as_of is not None:
+            break
+        row = await units_repo.get_by_code(session, code, rollup.year_end(y))
     if row is None:
         raise NotFound(f"Không có đơn vị mã {code} vào ngày đã chọn.", code=code)
     return Place(row.code, row.name, row.path, row)
@@ -174,10 +179,19 @@ def indicator_row(
         target=target,
         meets_target=meets,
         gap=gap,
-        change_vs_previous_year=difference(ind, value, value_of(ind, before.totals)) if before else None,
+        change_vs_previous_year=(
+            difference(ind, value, value_of(ind, before.totals)) if before and comparable(now, before) else None
+        ),
         coverage=_coverage(now.totals),
         computed_from=now.computed_from,
     )
+
+
+def comparable(now: Figures, before: Figures) -> bool:
+    """Two years compare when both are complete or both cover the same communes: a year with 1 of 242
+    communes reported against a complete year would show a fall that is only missing reports."""
+    a, b = now.totals, before.totals
+    return (a.covered == a.expected and b.covered == b.expected) or (a.covered, a.expected) == (b.covered, b.expected)
 
 
 def _coverage(t: rollup.Totals) -> Coverage:
@@ -238,7 +252,7 @@ async def series(
             errors=[ErrorItem(loc=["query", "from"], msg="Phải nhỏ hơn hoặc bằng 'to'", type="range")],
         )
     ind = _pick([indicator])[0]
-    place = await resolve_place(session, code, last, as_of)
+    place = await resolve_place(session, code, last, as_of, earliest=first)
     years = list(range(first, last + 1))
     figures = await Calculator(session, None).figures([place], years)
     return SeriesOut(

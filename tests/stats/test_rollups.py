@@ -156,3 +156,19 @@ async def test_series_and_bad_parameters(client: httpx.AsyncClient) -> None:
         assert bad.status_code == 422 and bad.json()["errors"][0]["loc"] == loc
     assert (await client.get("/api/v1/stats/indicators", params={"unit": "34"})).status_code == 422
     assert (await client.get("/api/v1/stats/indicators", params={"unit": "99", "year": 2023})).status_code == 404
+
+
+async def test_a_series_of_a_unit_that_no_longer_exists_reads_it_on_its_own_years(client: httpx.AsyncClient) -> None:
+    r = await client.get("/api/v1/stats/series", params={"unit": "34", "indicator": "members", "from": 2020, "to": 2026})
+    assert r.status_code == 200, r.text
+    assert {p["year"]: p["value"] for p in r.json()["items"]}[2023] == 662_525
+
+
+async def test_no_change_is_claimed_between_a_partial_year_and_a_complete_one(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    await approved(session, "12433", 2024, "vn-pre-2025", COMPLETE)
+    [row] = await rows(client, unit="34", year=2024, indicator=["members"])
+    assert row["coverage"]["counted"] == 1 and row["change_vs_previous_year"] is None
+    [full] = await rows(client, unit="34", year=2023, indicator=["members"])
+    assert full["change_vs_previous_year"] == 662_525 - 652_000
