@@ -21,6 +21,7 @@ from api.awards.router import router as awards_router
 from api.commendations import router as commendations
 from api.core.config import Settings, get_settings
 from api.core.errors import install_error_handlers
+from api.core.idempotency import IdempotencyMiddleware
 from api.core.middleware import RequestContextMiddleware
 from api.core.openapi import install as install_openapi
 from api.core.requestid import configure_logging
@@ -33,6 +34,7 @@ from api.ops.replica import make_database
 from api.partnerships import router as partnerships
 from api.reports.router import router as reports_router
 from api.stats.router import router as stats_router
+from api.sync.router import router as sync_router
 from api.targets.router import router as targets_router
 from api.units.router import router as units_router
 from api.users.router import router as users_router
@@ -62,6 +64,7 @@ def api_router() -> APIRouter:
     for registry in (associations, funds, commendations, inspections, partnerships, activities):
         router.include_router(registry.router)
     router.include_router(awards_router)
+    router.include_router(sync_router)
     return router
 
 
@@ -99,6 +102,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
             expose_headers=["ETag", "X-Request-ID", "X-Next-Cursor", "Location"],
         )
     install_ops(app, settings)  # limits, timeouts, metrics, replica routing (api/ops)
+    app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(RequestContextMiddleware)
     _mount_dashboard(app, settings.frontend_dist)
     return app

@@ -254,3 +254,29 @@ async def client(
     async with make_client(app) as c:
         c.headers.update(admin.headers)
         yield c
+
+
+@dataclass
+class Live:
+    """A fresh, migrated database with units (no demo data), a real engine, an app and an admin token."""
+
+    db: Database
+    app: FastAPI
+    admin_token: str
+
+    def client(self, token: str | None = None) -> httpx.AsyncClient:
+        c = httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url="http://test")
+        c.headers["Authorization"] = f"Bearer {token or self.admin_token}"
+        return c
+
+
+@pytest.fixture(scope="module")
+async def live(databases: DatabaseFactory) -> AsyncIterator[Live]:
+    engine = make_engine(await databases.create())
+    await migrate_and_load(engine, demo=False)
+    db = Database(engine)
+    async with db.sessionmaker() as s, s.begin():
+        account = await _account(s, "admin", None, None, None, "mật-khẩu-thử-1")
+    settings = Settings(database_url="sqlite://", log_level="WARNING", frontend_dist=Path("/nonexistent-dashboard"))
+    yield Live(db, create_app(settings, db=db), account.token)
+    await engine.dispose()

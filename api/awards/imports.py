@@ -30,7 +30,7 @@ from api.core.text import fold
 from api.db.base import utcnow
 from api.db.engine import Database, write_intent
 from api.models import Award, ImportJob, Unit
-from api.reports.excel import MAX_UNCOMPRESSED
+from api.reports.excel import BROKEN, MAX_UNCOMPRESSED
 from api.sync.feed import record_changes
 from api.units.repository import valid_on
 
@@ -107,8 +107,10 @@ def read_rows(data: bytes, filename: str) -> tuple[dict[int, str], Iterator[tupl
                 if sum(i.file_size for i in zf.infolist()) > MAX_UNCOMPRESSED:
                     raise FileProblem("Tệp giải nén quá lớn")
             ws = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-        except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError) as exc:
+        except BROKEN as exc:
             raise FileProblem("Tệp không phải bảng tính Excel (.xlsx) hợp lệ") from exc
+        if not hasattr(ws, "iter_rows"):
+            raise FileProblem("Trang tính đầu tiên không phải bảng số liệu")
         rows: Iterator[Any] = ws.iter_rows(values_only=True)
     else:
         try:
@@ -178,9 +180,40 @@ async def check(session: AsyncSession, principal: Principal, data: bytes, filena
 
     try:
         index, rows = read_rows(data, filename)
-    except FileProblem as exc:
-        out.errors.append({"row": 0, "column": "", "msg": str(exc), "type": "file_invalid"})
+    except (FileProblem, *BROKEN) as exc:
+        out.errors.append(
+            {
+                "row": 0,
+                "column": "",
+                "msg": str(exc) if isinstance(exc, FileProblem) else "Không đọc được tệp (tệp hỏng hoặc không hợp lệ)",
+                "type": "file_invalid",
+            }
+        )
         return out
+    try:
+        return await _check_rows(session, principal, index, rows, out, progress, bad)
+    except BROKEN:
+        out.rows.clear()
+        out.errors.append(
+            {
+                "row": 0,
+                "column": "",
+                "msg": "Không đọc được nội dung tệp (tệp hỏng hoặc không hợp lệ)",
+                "type": "file_invalid",
+            }
+        )
+        return out
+
+
+async def _check_rows(
+    session: AsyncSession,
+    principal: Principal,
+    index: dict[int, str],
+    rows: Iterator[tuple[int, list[Any]]],
+    out: Checked,
+    progress: Progress,
+    bad: Callable[[int, int | str, str, str, str], None],
+) -> Checked:
     where = {name: i for i, name in index.items()}
     for name in REQUIRED:
         if name not in where:

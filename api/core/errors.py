@@ -8,6 +8,7 @@ one problem document. A 500 never carries internals; its ``request_id`` leads to
 from __future__ import annotations
 
 import errno
+import re
 import socket
 from collections.abc import Sequence
 from typing import Any, ClassVar
@@ -21,7 +22,6 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, Operation
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
 
 from api.core.requestid import current_request_id
 
@@ -192,14 +192,12 @@ _HTTP_TITLES = {
 }
 
 
-# FastAPI's answer to a body it cannot decode (bytes that are not UTF-8, a broken multipart form).
-_BODY_PARSE_ERROR = "There was an error parsing the body"
-
-
 async def _http_exception(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    if exc.status_code == 400 and exc.detail == _BODY_PARSE_ERROR:
-        # Like JSON that does not parse (422 json_invalid), and the status every endpoint documents.
+    if exc.status_code == 400:
+        # Only the framework raises 400s (our code raises AppError): FastAPI for a body it cannot decode
+        # (bytes that are not UTF-8), Starlette for a broken multipart form. Answer as for JSON that does
+        # not parse (422 json_invalid): the status every endpoint that takes a body documents.
         msg = "Không đọc được nội dung gửi lên (JSON hoặc biểu mẫu hỏng)"
         item = ErrorItem(loc=["body"], msg=msg, type="body_invalid")
         return problem_response(
@@ -215,13 +213,23 @@ async def _http_exception(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(exc.status_code, slug, title, detail, headers=headers)
 
 
+_OPERATIONS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
+
+
 def _allowed_methods(request: Request) -> list[str]:
-    methods: set[str] = set()
-    for route in request.app.router.routes:
-        route_methods = getattr(route, "methods", None)
-        if route_methods and route.matches(request.scope)[0] != Match.NONE:
-            methods |= set(route_methods)
-    return sorted(methods)
+    """The methods the OpenAPI document lists for the requested path (the contract clients read)."""
+    table: list[tuple[re.Pattern[str], list[str]]] | None = getattr(request.app.state, "allow_table", None)
+    if table is None:
+        table = [
+            (
+                re.compile("^" + re.sub(r"\\\{[^/]*?\\\}", "[^/]+", re.escape(path)) + "$"),
+                sorted(m.upper() for m in item if m in _OPERATIONS),
+            )
+            # Literal paths first: /reports/imports is not /reports/{unit_code}.
+            for path, item in sorted(request.app.openapi().get("paths", {}).items(), key=lambda p: p[0].count("{"))
+        ]
+        request.app.state.allow_table = table
+    return next((methods for pattern, methods in table if pattern.match(request.url.path)), [])
 
 
 async def _integrity(_: Request, exc: Exception) -> JSONResponse:
@@ -249,7 +257,6 @@ def database_unavailable(exc: BaseException) -> bool:
     if isinstance(exc, DBAPIError):
         if exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError):
             return True
-        return False
         state = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
         if isinstance(state, str) and state.startswith(_UNAVAILABLE_SQLSTATES):
             return True
@@ -259,7 +266,32 @@ def database_unavailable(exc: BaseException) -> bool:
     return False
 
 
+# Values the database cannot hold: a number past its integer range (SQLite raises OverflowError; asyncpg
+# refuses to encode it, 22000; PostgreSQL 22003), a string longer than its column (22001).
+_OUT_OF_RANGE_SQLSTATES = frozenset({"22000", "22001", "22003"})
+
+
+def value_out_of_range(exc: BaseException) -> bool:
+    if isinstance(exc, OverflowError):
+        return "SQLite" in str(exc)  # only the driver's: any other OverflowError is a bug, a 500
+    if isinstance(exc, DBAPIError):
+        state = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+        return state in _OUT_OF_RANGE_SQLSTATES
+    return False
+
+
+async def _out_of_range(request: Request, exc: Exception) -> JSONResponse:
+    if not value_out_of_range(exc):
+        return await _unhandled(request, exc)
+    log.warning("value_out_of_range", error=str(exc)[:300])
+    item = ErrorItem(loc=["request"], msg="Giá trị vượt quá giới hạn lưu trữ", type="out_of_range")
+    detail = "Có giá trị vượt quá giới hạn cơ sở dữ liệu (số quá lớn hoặc chuỗi quá dài)."
+    return problem_response(422, ValidationFailed.slug, ValidationFailed.title, detail, errors=[item])
+
+
 async def _database_down(_: Request, exc: Exception) -> JSONResponse:
+    if value_out_of_range(exc):
+        return await _out_of_range(_, exc)
     if not database_unavailable(exc):
         return await _unhandled(_, exc)
     log.error("database_unavailable", error=str(exc)[:500])
@@ -290,6 +322,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DBAPIError, _database_down)
     app.add_exception_handler(SQLAlchemyTimeoutError, _database_down)
     app.add_exception_handler(OSError, _database_down)  # ConnectionError, TimeoutError, …; others stay 500s
+    app.add_exception_handler(OverflowError, _out_of_range)  # an id past SQLite's 64-bit integers
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

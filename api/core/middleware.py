@@ -44,7 +44,7 @@ class RequestContextMiddleware:
         rid = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
         token = request_id_var.set(rid)
         structlog.contextvars.bind_contextvars(request_id=rid)
-        started = time.perf_counter()
+        began = time.perf_counter()
         status = 500
         started = False
 
@@ -72,7 +72,7 @@ class RequestContextMiddleware:
                 method=scope["method"],
                 path=scope["path"],
                 status=status,
-                duration_ms=round((time.perf_counter() - started) * 1000, 2),
+                duration_ms=round((time.perf_counter() - began) * 1000, 2),
             )
             structlog.contextvars.unbind_contextvars("request_id")
             request_id_var.reset(token)

@@ -165,8 +165,11 @@ async def create(session: AsyncSession, principal: Principal, reg: Registry[M], 
     return obj
 
 
-async def update(session: AsyncSession, principal: Principal, reg: Registry[M], obj: M, data: BaseModel) -> M:
-    values = _values(reg, data, partial=True)
+async def update(
+    session: AsyncSession, principal: Principal, reg: Registry[M], obj: M, data: BaseModel, *, replace: bool = False
+) -> M:
+    """Change the fields sent (``replace``: every field, as a PUT does)."""
+    values = _values(reg, data, partial=not replace)
     before = {k: getattr(obj, k) for k in values}
     fields_set = data.model_fields_set
     new_code = getattr(data, "unit_code", None) if "unit_code" in fields_set else None

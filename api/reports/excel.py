@@ -6,8 +6,11 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pyexpat import ExpatError
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -24,6 +27,7 @@ PCT_FORMAT = "0.0%"
 MAX_ROWS = 20_000
 MAX_UNCOMPRESSED = 200 * 1024 * 1024  # refuse zip bombs before openpyxl inflates them
 
+CODE_HEADERS = ("unit_code", "mã đơn vị", "mã đơn vị (xã)", "mã")
 _BY_LABEL = {f.label.casefold(): f.name for f in FIGURES}
 _BY_NAME = {f.name: f.name for f in FIGURES}
 _GROUPED_INT = re.compile(r"^\d{1,3}([.,  ]\d{3})+$")
@@ -140,6 +144,27 @@ def _integer(value: Any) -> int | str | None:
     return number
 
 
+# What a broken or hostile workbook raises while openpyxl reads it (bad zip, bad XML, bad numbers, …).
+BROKEN = (
+    zipfile.BadZipFile,
+    OSError,
+    KeyError,
+    ValueError,
+    TypeError,
+    OverflowError,
+    AttributeError,
+    IndexError,
+    ParseError,
+    ExpatError,
+)
+
+
+def _invalid(out: Parsed, msg: str = "Tệp không phải bảng tính Excel (.xlsx) hợp lệ") -> Parsed:
+    out.rows.clear()
+    out.errors.append(ErrorItem(loc=["file"], msg=msg, type="file_invalid"))
+    return out
+
+
 def read_import(data: bytes) -> Parsed:
     """Rows of the first sheet: a header row naming unit_code and figures (code names or Vietnamese labels)."""
     out = Parsed()
@@ -148,23 +173,34 @@ def read_import(data: bytes) -> Parsed:
             if sum(i.file_size for i in zf.infolist()) > MAX_UNCOMPRESSED:
                 out.errors.append(ErrorItem(loc=["file"], msg="Tệp giải nén quá lớn", type="file_too_large"))
                 return out
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError):
-        out.errors.append(
-            ErrorItem(loc=["file"], msg="Tệp không phải bảng tính Excel (.xlsx) hợp lệ", type="file_invalid")
-        )
-        return out
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
+        values_wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        formulas_wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except BROKEN:
+        return _invalid(out)
+    ws, fs = values_wb.worksheets[0], formulas_wb.worksheets[0]
+    if not hasattr(ws, "iter_rows"):
+        return _invalid(out, "Trang tính đầu tiên không phải bảng số liệu")
+    try:
+        _read_rows(out, ws.iter_rows(values_only=True), fs.iter_rows(values_only=True))
+    except BROKEN:
+        return _invalid(out, "Không đọc được nội dung bảng tính (tệp hỏng hoặc không hợp lệ)")
+    finally:
+        values_wb.close()
+        formulas_wb.close()
+    return out
+
+
+def _read_rows(out: Parsed, rows: Iterator[tuple[Any, ...]], formulas: Iterator[tuple[Any, ...]]) -> None:
     header = next(rows, None)
+    next(formulas, None)
     if header is None:
         out.errors.append(ErrorItem(loc=["file"], msg="Trang tính đầu tiên trống", type="file_empty"))
-        return out
+        return
     index: dict[int, str] = {}
     code_col = None
     for i, title in enumerate(header):
         key = str(title).strip() if title is not None else ""
-        if key.casefold() in ("unit_code", "mã đơn vị", "mã đơn vị (xã)", "mã"):
+        if key.casefold() in CODE_HEADERS:
             code_col = i
         elif key in _BY_NAME or key.casefold() in _BY_LABEL:
             name = _BY_NAME.get(key) or _BY_LABEL[key.casefold()]
@@ -175,27 +211,40 @@ def read_import(data: bytes) -> Parsed:
             out.errors.append(cell_error(1, f"{letter} ({key[:60]})", f"Không rõ cột “{key[:60]}”", "unknown_column"))
     if code_col is None:
         out.errors.append(cell_error(1, "A", "Thiếu cột unit_code (mã đơn vị)", "missing_column"))
-        return out
-    for n, values in enumerate(rows, start=2):
+        return
+    for n, (values, formula_row) in enumerate(zip(rows, formulas, strict=False), start=2):
         if n > MAX_ROWS + 1:
             out.errors.append(cell_error(n, "A", f"Tối đa {MAX_ROWS} dòng mỗi tệp", "too_many_rows"))
             break
         if values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue
         raw_code = values[code_col] if code_col < len(values) else None
+        if isinstance(raw_code, float) and not raw_code.is_integer():
+            raw_code = str(raw_code)  # 1E999, NaN, 12.5: not a code
         code = str(int(raw_code)).zfill(5) if isinstance(raw_code, int | float) else str(raw_code or "").strip()
-        if n == 2 and code and not re.match(r"^\d", code):
+        if n == 2 and code.casefold() in CODE_HEADERS:
             continue  # the template's second header row of Vietnamese labels
         if not re.match(r"^\d{2,5}(-[0-9A-Za-z]{1,12})?$", code):
             out.errors.append(cell_error(n, get_column_letter(code_col + 1), "Mã đơn vị không hợp lệ", "unit_code"))
             continue
         figures: dict[str, int | None] = {}
         for i, name in index.items():
-            parsed = _integer(values[i] if i < len(values) else None)
+            value = values[i] if i < len(values) else None
+            formula = formula_row[i] if i < len(formula_row) else None
+            if value is None and isinstance(formula, str) and formula.startswith("="):
+                out.errors.append(
+                    cell_error(
+                        n,
+                        get_column_letter(i + 1),
+                        f"{LABELS[name]}: ô có công thức nhưng chưa "
+                        "có giá trị (mở và lưu bằng Excel, hoặc dán giá trị)",
+                        "formula",
+                    )
+                )
+                continue
+            parsed = _integer(value)
             if isinstance(parsed, str):
                 out.errors.append(cell_error(n, get_column_letter(i + 1), f"{LABELS[name]}: {parsed}", "int_parsing"))
             else:
                 figures[name] = parsed
         out.rows.append(ImportRow(n, code, figures))
-    wb.close()
-    return out

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import BigInteger, func, insert, literal_column, select, text
+from sqlalchemy import BigInteger, and_, func, insert, literal_column, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth.principal import Principal
@@ -82,7 +82,14 @@ async def read(
     stmt = select(Change).where(Change.seq > since, principal.path_filter(Change.unit_path))
     if session.get_bind().dialect.name == "postgresql":
         xmin = literal_column("(pg_snapshot_xmin(pg_current_snapshot())::text::bigint)", BigInteger)
-        stmt = stmt.where(Change.seq <= xmin * PER_TRANSACTION)
+        own = literal_column("(pg_current_xact_id_if_assigned()::text::bigint)", BigInteger)  # null when none
+        stmt = stmt.where(
+            or_(
+                Change.seq <= xmin * PER_TRANSACTION,
+                # a transaction sees its own changes
+                and_(Change.seq > own * PER_TRANSACTION, Change.seq < (own + 1) * PER_TRANSACTION),
+            )
+        )
     if types:
         stmt = stmt.where(Change.type.in_(types))
     rows = list((await session.scalars(stmt.order_by(Change.seq).limit(limit))).all())

@@ -346,6 +346,22 @@ def _awards_import() -> Build:
     return build
 
 
+def _sync_put() -> Build:
+    async def build(ctx: Ctx, where: str) -> Request:
+        body = REGISTRIES["commendations"][2] | {"unit_code": ctx.commune[where]}
+        return "PUT", f"/api/v1/sync/commendations/ext-{uuid.uuid4().hex[:8]}", body
+
+    return build
+
+
+def _sync_batch() -> Build:
+    async def build(ctx: Ctx, where: str) -> Request:
+        data = REGISTRIES["commendations"][2] | {"unit_code": ctx.commune[where]}
+        return "POST", "/api/v1/sync/commendations:batch", {"items": [{"external_id": "lo-1", "data": data}]}
+
+    return build
+
+
 STATS = "/api/v1/stats/indicators?unit=34&year=2023&as_of=2024-12-31"
 
 CASES: dict[tuple[str, str], Case] = {
@@ -429,6 +445,9 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/reports/{unit_code}/{year}/prefill"): Case(
         _report("POST", "draft", "/prefill"), Scope.reports_write
     ),
+    ("GET", "/api/v1/sync/changes"): Case(simple("GET", "/api/v1/sync/changes"), Scope.sync_read, away=None),
+    ("PUT", "/api/v1/sync/{resource}/{external_id}"): Case(_sync_put(), Scope.sync_write, ok=201, away=403),
+    ("POST", "/api/v1/sync/{resource}:batch"): Case(_sync_batch(), Scope.sync_write, away=422),
 }
 
 

@@ -50,8 +50,10 @@ def service_env(database_url: str, **extra: str) -> dict[str, str]:
     return env
 
 
-def khuyenhoc(*args: str, env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """Run the command line (``python -m api.cli``) and fail with its output when it fails."""
+def khuyenhoc(
+    *args: str, env: dict[str, str], timeout: float = 120, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """Run the command line (``python -m api.cli``, no terminal); unless ``check=False``, it must succeed."""
     proc = subprocess.run(
         [sys.executable, "-m", "api.cli", *args],
         env=env,
@@ -59,8 +61,10 @@ def khuyenhoc(*args: str, env: dict[str, str], timeout: float = 120) -> subproce
         capture_output=True,
         text=True,
         timeout=timeout,
+        stdin=subprocess.DEVNULL,
     )
-    assert proc.returncode == 0, f"khuyenhoc {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr[-3000:]}"
+    if check:
+        assert proc.returncode == 0, f"khuyenhoc {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr[-3000:]}"
     return proc
 
 

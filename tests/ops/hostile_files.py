@@ -46,7 +46,10 @@ def _sheet_xml(rows: str) -> bytes:
     ).encode()
 
 
-HEADER_ROW = '<row r="1"><c r="A1" t="inlineStr"><is><t>unit_code</t></is></c><c r="B1" t="inlineStr"><is><t>members</t></is></c></row>'
+HEADER_ROW = (
+    '<row r="1"><c r="A1" t="inlineStr"><is><t>unit_code</t></is></c>'
+    '<c r="B1" t="inlineStr"><is><t>members</t></is></c></row>'
+)
 
 
 def csv_utf8() -> bytes:

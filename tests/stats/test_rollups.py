@@ -159,7 +159,9 @@ async def test_series_and_bad_parameters(client: httpx.AsyncClient) -> None:
 
 
 async def test_a_series_of_a_unit_that_no_longer_exists_reads_it_on_its_own_years(client: httpx.AsyncClient) -> None:
-    r = await client.get("/api/v1/stats/series", params={"unit": "34", "indicator": "members", "from": 2020, "to": 2026})
+    r = await client.get(
+        "/api/v1/stats/series", params={"unit": "34", "indicator": "members", "from": 2020, "to": 2026}
+    )
     assert r.status_code == 200, r.text
     assert {p["year"]: p["value"] for p in r.json()["items"]}[2023] == 662_525
 

@@ -964,6 +964,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sync/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Changes
+         * @description Every create, update and delete of syncable records in your scope, in the order they became visible.
+         *
+         *     A client that stores next_cursor and polls again never misses a change, even when writers commit
+         *     concurrently and out of order, and never sees the same change twice.
+         */
+        get: operations["changes_api_v1_sync_changes_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sync/{resource}/{external_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Upsert
+         * @description Create (201) or replace (200) your record with this external id; honours If-Match; reports are also
+         *     keyed by unit and year, so filing a province's report twice updates it.
+         */
+        put: operations["upsert_api_v1_sync__resource___external_id__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sync/{resource}:batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Batch
+         * @description Up to 1,000 upserts in one request, all or none, with a result per item.
+         */
+        post: operations["batch_api_v1_sync__resource__batch_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/targets/{indicator}/{year}": {
         parameters: {
             query?: never;
@@ -1858,6 +1922,66 @@ export interface components {
             /** Year */
             year?: number | null;
         };
+        /**
+         * BatchIn
+         * @description Up to 1,000 upserts, all or none.
+         */
+        BatchIn: {
+            /** Items */
+            items: components["schemas"]["BatchItem"][];
+        };
+        /** BatchItem */
+        BatchItem: {
+            /**
+             * Data
+             * @description The record, as for PUT /sync/{resource}/{external_id}.
+             */
+            data: {
+                [key: string]: unknown;
+            };
+            /**
+             * External Id
+             * @description The partner's id for the record.
+             */
+            external_id: string;
+            /**
+             * If Match
+             * @description Like If-Match: the ETag the partner last saw.
+             */
+            if_match?: string | null;
+        };
+        /** BatchOut */
+        BatchOut: {
+            /** Items */
+            items: components["schemas"]["BatchResult"][];
+        };
+        /** BatchResult */
+        BatchResult: {
+            /**
+             * Error
+             * @description The problem, when this item failed.
+             */
+            error?: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Etag
+             * @description The record's new ETag.
+             */
+            etag?: string | null;
+            /** External Id */
+            external_id: string;
+            /**
+             * Id
+             * @description The record's id here.
+             */
+            id?: number | null;
+            /**
+             * Status
+             * @description 201 created, 200 replaced, or the error status.
+             */
+            status: number;
+        };
         /** Body_import_awards_api_v1_awards_imports_post */
         Body_import_awards_api_v1_awards_imports_post: {
             /**
@@ -1928,6 +2052,66 @@ export interface components {
              * @description Vietnamese name.
              */
             name: string;
+        };
+        /** ChangeOut */
+        ChangeOut: {
+            /**
+             * Changed At
+             * Format: date-time
+             * @description When (UTC).
+             */
+            changed_at: string;
+            /**
+             * Data
+             * @description The record as the API shows it; null for deletes.
+             */
+            data: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * External Id
+             * @description The partner's id for the record, if a partner sent it.
+             */
+            external_id: string | null;
+            /**
+             * Id
+             * @description The record's id here.
+             */
+            id: number;
+            /**
+             * Op
+             * @description upsert (created or changed) or delete (a tombstone).
+             * @enum {string}
+             */
+            op: "upsert" | "delete";
+            /**
+             * Partner
+             * @description The partner that owns external_id (mirror:… for copies of others' data).
+             */
+            partner: string | null;
+            /**
+             * Seq
+             * @description Position in the feed; strictly increasing in the order changes become visible.
+             */
+            seq: number;
+            /**
+             * Type
+             * @description report, association, fund, fund_entry, award, commendation, inspection, …
+             */
+            type: string;
+        };
+        /**
+         * ChangesOut
+         * @description Changes after `since`, oldest first. Store next_cursor and pass it as since next time.
+         */
+        ChangesOut: {
+            /** Items */
+            items: components["schemas"]["ChangeOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as ?since= to continue; it never skips a change.
+             */
+            next_cursor: string;
         };
         /**
          * CommendationIn
@@ -8426,6 +8610,206 @@ export interface operations {
             };
             /** @description Problem details (RFC 9457) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    changes_api_v1_sync_changes_get: {
+        parameters: {
+            query?: {
+                /** @description The next_cursor you stored (default: start). */
+                since?: string | null;
+                /** @description Comma-separated types, e.g. report,award (default: all). */
+                types?: string | null;
+                /** @description At most this many changes. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangesOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    upsert_api_v1_sync__resource___external_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description One of: reports, awards, associations, funds, commendations, inspections, partnerships, activities. */
+                resource: string;
+                /** @description Your id for the record. */
+                external_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    batch_api_v1_sync__resource__batch_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description One of: reports, awards, associations, funds, commendations, inspections, partnerships, activities. */
+                resource: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,116 @@
+"""Partner sync: /api/v1/sync/changes, /api/v1/sync/{resource}/{external_id}, /api/v1/sync/{resource}:batch."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from api.auth.dependencies import SyncRead, SyncWrite
+from api.core.errors import AppError, ErrorItem, ValidationFailed, problem_responses
+from api.db.engine import SessionDep
+from api.sync import feed, service
+from api.sync.schemas import BatchIn, BatchOut, BatchResult, ChangeOut, ChangesOut
+
+router = APIRouter(prefix="/sync", tags=["sync"])
+
+Resource = Annotated[str, Path(description=f"One of: {', '.join(service.RESOURCES)}.")]
+ExternalId = Annotated[str, Path(min_length=1, max_length=100, description="Your id for the record.")]
+
+
+@router.get("/changes", response_model=ChangesOut, responses=problem_responses(401, 403, 422))
+async def changes(
+    session: SessionDep,
+    principal: SyncRead,
+    since: Annotated[
+        str | None, Query(pattern=r"^\d{1,20}$", description="The next_cursor you stored (default: start).")
+    ] = None,
+    types: Annotated[str | None, Query(description="Comma-separated types, e.g. report,award (default: all).")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000, description="At most this many changes.")] = 100,
+) -> ChangesOut:
+    """Every create, update and delete of syncable records in your scope, in the order they became visible.
+
+    A client that stores next_cursor and polls again never misses a change, even when writers commit
+    concurrently and out of order, and never sees the same change twice.
+    """
+    wanted = [t.strip() for t in types.split(",") if t.strip()] if types else None
+    unknown = [t for t in wanted or [] if t not in service.FEED_TYPES]
+    if unknown:
+        raise ValidationFailed(
+            f"Không có loại: {', '.join(unknown)}.",
+            errors=[ErrorItem(loc=["query", "types"], msg=f"Chọn trong: {', '.join(service.FEED_TYPES)}", type="enum")],
+        )
+    rows, cursor = await feed.read(session, principal, int(since or 0), wanted, limit)
+    items = [
+        ChangeOut(
+            seq=c.seq,
+            type=c.type,
+            id=c.record_id,
+            external_id=c.external_id,
+            partner=c.partner,
+            op=c.op,
+            changed_at=c.changed_at,
+            data=c.data,
+        )
+        for c in rows
+    ]
+    return ChangesOut(items=items, next_cursor=str(cursor))
+
+
+@router.put(
+    "/{resource}/{external_id}",
+    responses={201: {"description": "Created"}, **problem_responses(401, 403, 404, 409, 412, 422)},
+)
+async def upsert(
+    request: Request,
+    session: SessionDep,
+    principal: SyncWrite,
+    resource: Resource,
+    external_id: ExternalId,
+    body: dict[str, object],
+) -> Response:
+    """Create (201) or replace (200) your record with this external id; honours If-Match; reports are also
+    keyed by unit and year, so filing a province's report twice updates it."""
+    if resource not in service.RESOURCES:
+        raise service.unknown_resource(resource)
+    done = await service.upsert(session, principal, resource, external_id, dict(body), request.headers.get("if-match"))
+    return JSONResponse(
+        done.out.model_dump(mode="json"), status_code=201 if done.created else 200, headers={"ETag": done.etag}
+    )
+
+
+@router.post("/{resource}:batch", response_model=BatchOut, responses=problem_responses(401, 403, 422))
+async def batch(session: SessionDep, principal: SyncWrite, resource: Resource, body: BatchIn) -> BatchOut:
+    """Up to 1,000 upserts in one request, all or none, with a result per item."""
+    if resource not in service.RESOURCES:
+        raise service.unknown_resource(resource)
+    results: list[BatchResult] = []
+    failed = False
+    for n, item in enumerate(body.items):
+        try:
+            async with session.begin_nested():
+                done = await service.upsert(
+                    session, principal, resource, item.external_id, item.data, item.if_match, loc=f"items.{n}.data"
+                )
+            results.append(
+                BatchResult(
+                    external_id=item.external_id, status=201 if done.created else 200, id=done.id, etag=done.etag
+                )
+            )
+        except AppError as exc:
+            failed = True
+            error = {
+                "status": exc.status,
+                "title": exc.title,
+                "detail": exc.detail,
+                "errors": [e.model_dump(exclude_none=True) for e in exc.errors or []],
+            }
+            results.append(BatchResult(external_id=item.external_id, status=exc.status, error=error))
+    if failed:
+        # All or none: the rollback of this request's transaction undoes the items that went through.
+        raise ValidationFailed(
+            f"{sum(r.error is not None for r in results)} mục lỗi; không ghi mục nào.",
+            results=[r.model_dump() for r in results],
+        )
+    return BatchOut(items=results)

@@ -1,0 +1,68 @@
+"""Shapes of the partner sync API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.reports.schemas import ReportFigures
+
+
+class ChangeOut(BaseModel):
+    seq: int = Field(description="Position in the feed; strictly increasing in the order changes become visible.")
+    type: str = Field(description="report, association, fund, fund_entry, award, commendation, inspection, …")
+    id: int = Field(description="The record's id here.")
+    external_id: str | None = Field(description="The partner's id for the record, if a partner sent it.")
+    partner: str | None = Field(description="The partner that owns external_id (mirror:… for copies of others' data).")
+    op: Literal["upsert", "delete"] = Field(description="upsert (created or changed) or delete (a tombstone).")
+    changed_at: dt.datetime = Field(description="When (UTC).")
+    data: dict[str, Any] | None = Field(description="The record as the API shows it; null for deletes.")
+
+
+class ChangesOut(BaseModel):
+    """Changes after `since`, oldest first. Store next_cursor and pass it as since next time."""
+
+    items: list[ChangeOut]
+    next_cursor: str = Field(description="Pass as ?since= to continue; it never skips a change.")
+
+
+class ReportSync(ReportFigures):
+    """A partner's annual report: keyed by its external id, and by unit and year."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    unit_code: str = Field(pattern=r"^\d{2,5}(-[0-9A-Za-z]{1,12})?$", description="The unit (read on 31 December).")
+    year: int = Field(ge=1990, le=2100, description="Year of the figures.")
+    status: Literal["draft", "submitted", "approved"] = Field(
+        default="submitted", description="approved needs the reports:approve scope."
+    )
+
+
+class BatchItem(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    external_id: str = Field(min_length=1, max_length=100, description="The partner's id for the record.")
+    data: dict[str, Any] = Field(description="The record, as for PUT /sync/{resource}/{external_id}.")
+    if_match: str | None = Field(default=None, description="Like If-Match: the ETag the partner last saw.")
+
+
+class BatchIn(BaseModel):
+    """Up to 1,000 upserts, all or none."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    items: list[BatchItem] = Field(min_length=1, max_length=1000)
+
+
+class BatchResult(BaseModel):
+    external_id: str
+    status: int = Field(description="201 created, 200 replaced, or the error status.")
+    id: int | None = Field(default=None, description="The record's id here.")
+    etag: str | None = Field(default=None, description="The record's new ETag.")
+    error: dict[str, Any] | None = Field(default=None, description="The problem, when this item failed.")
+
+
+class BatchOut(BaseModel):
+    items: list[BatchResult]
