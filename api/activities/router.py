@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from api.auth.dependencies import RegistriesRead, RegistriesWrite
 from api.models import Activity
-from api.registries.kit import RecordIn, RecordOut, Registry
+from api.registries.kit import RecordIn, RecordOut, Registry, partial
 from api.registries.routing import ListFilters, crud_router
 
 Kind = Literal["communication", "publication", "research", "training", "other"]
@@ -30,17 +30,7 @@ class ActivityIn(RecordIn, ActivityFields):
     """An activity to record."""
 
 
-class ActivityUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    kind: Kind | None = None
-    title: str | None = Field(default=None, min_length=1, max_length=300)
-    year: int | None = Field(default=None, ge=1990, le=2100)
-    held_on: dt.date | None = None
-    articles: int | None = Field(default=None, ge=0)
-    participants: int | None = Field(default=None, ge=0)
-    links: list[str] | None = Field(default=None, max_length=50)
-    notes: str | None = Field(default=None, max_length=10_000)
+ActivityUpdate = partial(ActivityFields, "ActivityUpdate")
 
 
 class ActivityOut(RecordOut, ActivityFields):

@@ -16,7 +16,7 @@ from api.core.representation import represent
 from api.db.engine import SessionDep
 from api.models import Association, AssociationYear
 from api.registries import kit
-from api.registries.kit import RecordIn, RecordOut, Registry
+from api.registries.kit import RecordIn, RecordOut, Registry, partial
 from api.registries.routing import ListFilters, crud_router
 
 Kind = Literal["association", "branch", "board"]
@@ -40,15 +40,7 @@ class AssociationIn(RecordIn, AssociationFields):
     """An association, branch or board to record."""
 
 
-class AssociationUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    kind: Kind | None = None
-    name: str | None = Field(default=None, min_length=1, max_length=300)
-    host_kind: Host | None = None
-    parent_id: int | None = None
-    founded_on: dt.date | None = None
-    closed_on: dt.date | None = None
+AssociationUpdate = partial(AssociationFields, "AssociationUpdate")
 
 
 class AssociationOut(RecordOut, AssociationFields):

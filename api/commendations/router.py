@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from api.auth.dependencies import RegistriesRead, RegistriesWrite
 from api.models import Commendation
-from api.registries.kit import RecordIn, RecordOut, Registry
+from api.registries.kit import RecordIn, RecordOut, Registry, partial
 from api.registries.routing import ListFilters, crud_router
 
 Form = Literal[
@@ -43,17 +43,7 @@ class CommendationIn(RecordIn, CommendationFields):
     """A commendation to record."""
 
 
-class CommendationUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    form: Form | None = None
-    year: int | None = Field(default=None, ge=1990, le=2100)
-    issuing_level: Level | None = None
-    issuing_body: str | None = Field(default=None, max_length=300)
-    decision_number: str | None = Field(default=None, max_length=100)
-    decision_date: dt.date | None = None
-    recipient_kind: Recipient | None = None
-    recipient_name: str | None = Field(default=None, min_length=1, max_length=300)
+CommendationUpdate = partial(CommendationFields, "CommendationUpdate")
 
 
 class CommendationOut(RecordOut, CommendationFields):

@@ -20,7 +20,7 @@ from api.db.engine import SessionDep
 from api.funds import ledger
 from api.models import Fund, FundEntry
 from api.registries import kit
-from api.registries.kit import RecordIn, RecordOut, Registry
+from api.registries.kit import RecordIn, RecordOut, Registry, partial
 from api.registries.routing import ListFilters, crud_router
 from api.units import service as units_service
 
@@ -38,13 +38,7 @@ class FundIn(RecordIn, FundFields):
     """A fund to open (its balance starts at 0; money comes in through entries)."""
 
 
-class FundUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    name: str | None = Field(default=None, min_length=1, max_length=300)
-    owner_kind: Owner | None = None
-    association_id: int | None = None
-    closed_on: dt.date | None = None
+FundUpdate = partial(FundFields, "FundUpdate")
 
 
 class FundOut(RecordOut, FundFields):

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from api.auth.dependencies import RegistriesRead, RegistriesWrite
 from api.models import Inspection
-from api.registries.kit import RecordIn, RecordOut, Registry
+from api.registries.kit import RecordIn, RecordOut, Registry, partial
 from api.registries.routing import ListFilters, crud_router
 
 Subject = Literal["unit", "association", "family", "clan", "citizen", "community"]
@@ -33,18 +33,7 @@ class InspectionIn(RecordIn, InspectionFields):
     """An inspection to record; unit_code is the inspected unit."""
 
 
-class InspectionUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    year: int | None = Field(default=None, ge=1990, le=2100)
-    plan_number: str | None = Field(default=None, max_length=100)
-    plan_date: dt.date | None = None
-    inspecting_body: str | None = Field(default=None, max_length=300)
-    subject_kind: Subject | None = None
-    subject_name: str | None = Field(default=None, min_length=1, max_length=300)
-    inspected_on: dt.date | None = None
-    findings: str | None = Field(default=None, max_length=10_000)
-    result: str | None = Field(default=None, max_length=100)
+InspectionUpdate = partial(InspectionFields, "InspectionUpdate")
 
 
 class InspectionOut(RecordOut, InspectionFields):

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
 from api.auth.dependencies import RegistriesRead, RegistriesWrite
 from api.models import Partnership
-from api.registries.kit import RecordIn, RecordOut, Registry
+from api.registries.kit import RecordIn, RecordOut, Registry, partial
 from api.registries.routing import ListFilters, crud_router
 
 Status = Literal["planned", "active", "ended"]
@@ -30,16 +30,7 @@ class PartnershipIn(RecordIn, PartnershipFields):
     """A cooperation agreement to record."""
 
 
-class PartnershipUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    title: str | None = Field(default=None, min_length=1, max_length=300)
-    parties: list[str] | None = Field(default=None, max_length=50)
-    signed_on: dt.date | None = None
-    year: int | None = Field(default=None, ge=1990, le=2100)
-    scope: str | None = Field(default=None, max_length=10_000)
-    status: Status | None = None
-    documents: list[Link] | None = Field(default=None, max_length=50)
+PartnershipUpdate = partial(PartnershipFields, "PartnershipUpdate")
 
 
 class PartnershipOut(RecordOut, PartnershipFields):

@@ -7,9 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -48,6 +48,17 @@ class RecordOut(BaseModel):
     version: int = Field(description="Changes with every update; the ETag is built from it.")
     created_at: dt.datetime = Field(description="Created at.")
     updated_at: dt.datetime = Field(description="Last change.")
+
+
+def partial(fields: type[BaseModel], name: str, *, exclude: frozenset[str] = frozenset()) -> type[BaseModel]:
+    """The update shape of a registry: every field optional (PATCH sends only what changes), same rules."""
+    defs: dict[str, Any] = {}
+    for field_name, info in fields.model_fields.items():
+        if field_name in exclude:
+            continue
+        inner: Any = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+        defs[field_name] = (inner | None, Field(default=None, description=info.description))
+    return create_model(name, __config__=ConfigDict(extra="forbid"), **defs)
 
 
 @dataclass(frozen=True)

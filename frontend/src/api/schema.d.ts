@@ -1322,21 +1322,45 @@ export interface components {
         };
         /** ActivityUpdate */
         ActivityUpdate: {
-            /** Articles */
+            /**
+             * Articles
+             * @description Articles or news items published.
+             */
             articles?: number | null;
-            /** Held On */
+            /**
+             * Held On
+             * @description Date.
+             */
             held_on?: string | null;
-            /** Kind */
+            /**
+             * Kind
+             * @description communication, publication, research, training or other.
+             */
             kind?: ("communication" | "publication" | "research" | "training" | "other") | null;
-            /** Links */
+            /**
+             * Links
+             * @description Links.
+             */
             links?: string[] | null;
-            /** Notes */
+            /**
+             * Notes
+             * @description Notes (awards won, …).
+             */
             notes?: string | null;
-            /** Participants */
+            /**
+             * Participants
+             * @description People who took part.
+             */
             participants?: number | null;
-            /** Title */
+            /**
+             * Title
+             * @description Title.
+             */
             title?: string | null;
-            /** Year */
+            /**
+             * Year
+             * @description Year.
+             */
             year?: number | null;
         };
         /** ApiKeyCreate */
@@ -1625,17 +1649,35 @@ export interface components {
         };
         /** AssociationUpdate */
         AssociationUpdate: {
-            /** Closed On */
+            /**
+             * Closed On
+             * @description Closing date (null: active).
+             */
             closed_on?: string | null;
-            /** Founded On */
+            /**
+             * Founded On
+             * @description Founding date.
+             */
             founded_on?: string | null;
-            /** Host Kind */
+            /**
+             * Host Kind
+             * @description Where a branch or board sits: village, school, agency, enterprise, clan, religious, armed_forces, other.
+             */
             host_kind?: ("village" | "school" | "agency" | "enterprise" | "clan" | "religious" | "armed_forces" | "other") | null;
-            /** Kind */
+            /**
+             * Kind
+             * @description association (hội cấp tỉnh/huyện/xã), branch (chi hội) or board (ban khuyến học).
+             */
             kind?: ("association" | "branch" | "board") | null;
-            /** Name */
+            /**
+             * Name
+             * @description Name, e.g. “Chi hội thôn Đông”.
+             */
             name?: string | null;
-            /** Parent Id */
+            /**
+             * Parent Id
+             * @description The association it belongs to.
+             */
             parent_id?: number | null;
         };
         /** AssociationYearIn */
@@ -2269,21 +2311,45 @@ export interface components {
         };
         /** CommendationUpdate */
         CommendationUpdate: {
-            /** Decision Date */
+            /**
+             * Decision Date
+             * @description Decision date.
+             */
             decision_date?: string | null;
-            /** Decision Number */
+            /**
+             * Decision Number
+             * @description Decision number, e.g. 123/QĐ-KHVN.
+             */
             decision_number?: string | null;
-            /** Form */
+            /**
+             * Form
+             * @description emulation_flag (cờ thi đua), medal (kỷ niệm chương “Vì sự nghiệp khuyến học”), certificate_of_merit (bằng khen), giay_khen, state_certificate_of_merit, labour_order, other.
+             */
             form?: ("emulation_flag" | "medal" | "certificate_of_merit" | "giay_khen" | "state_certificate_of_merit" | "labour_order" | "other") | null;
-            /** Issuing Body */
+            /**
+             * Issuing Body
+             * @description Who granted it.
+             */
             issuing_body?: string | null;
-            /** Issuing Level */
+            /**
+             * Issuing Level
+             * @description central (Trung ương Hội), province, district, commune or state.
+             */
             issuing_level?: ("central" | "province" | "district" | "commune" | "state") | null;
-            /** Recipient Kind */
+            /**
+             * Recipient Kind
+             * @description unit, association or person.
+             */
             recipient_kind?: ("unit" | "association" | "person") | null;
-            /** Recipient Name */
+            /**
+             * Recipient Name
+             * @description Who received it.
+             */
             recipient_name?: string | null;
-            /** Year */
+            /**
+             * Year
+             * @description Year granted.
+             */
             year?: number | null;
         };
         /**
@@ -2589,13 +2655,25 @@ export interface components {
         };
         /** FundUpdate */
         FundUpdate: {
-            /** Association Id */
+            /**
+             * Association Id
+             * @description The association that runs it, if any.
+             */
             association_id?: number | null;
-            /** Closed On */
+            /**
+             * Closed On
+             * @description Closing date (null: open).
+             */
             closed_on?: string | null;
-            /** Name */
+            /**
+             * Name
+             * @description Name, e.g. “Quỹ khuyến học xã Vũ Lạc”.
+             */
             name?: string | null;
-            /** Owner Kind */
+            /**
+             * Owner Kind
+             * @description Whose fund: association, unit, clan, school or enterprise.
+             */
             owner_kind?: ("association" | "unit" | "clan" | "school" | "enterprise") | null;
         };
         /** Health */
@@ -3054,23 +3132,50 @@ export interface components {
         };
         /** InspectionUpdate */
         InspectionUpdate: {
-            /** Findings */
+            /**
+             * Findings
+             * @description Findings.
+             */
             findings?: string | null;
-            /** Inspected On */
+            /**
+             * Inspected On
+             * @description Date of the inspection.
+             */
             inspected_on?: string | null;
-            /** Inspecting Body */
+            /**
+             * Inspecting Body
+             * @description Who inspected.
+             */
             inspecting_body?: string | null;
-            /** Plan Date */
+            /**
+             * Plan Date
+             * @description Date of the plan, e.g. 2023-02-27.
+             */
             plan_date?: string | null;
-            /** Plan Number */
+            /**
+             * Plan Number
+             * @description Plan, e.g. "19/KH-HKH".
+             */
             plan_number?: string | null;
-            /** Result */
+            /**
+             * Result
+             * @description Result, e.g. "Đạt", "Tốt".
+             */
             result?: string | null;
-            /** Subject Kind */
+            /**
+             * Subject Kind
+             * @description What was inspected: a unit's association, or a model family, clan, citizen.
+             */
             subject_kind?: ("unit" | "association" | "family" | "clan" | "citizen" | "community") | null;
-            /** Subject Name */
+            /**
+             * Subject Name
+             * @description Name of what was inspected.
+             */
             subject_name?: string | null;
-            /** Year */
+            /**
+             * Year
+             * @description Year of the inspection.
+             */
             year?: number | null;
         };
         /**
@@ -3437,19 +3542,40 @@ export interface components {
         };
         /** PartnershipUpdate */
         PartnershipUpdate: {
-            /** Documents */
+            /**
+             * Documents
+             * @description Links to the documents.
+             */
             documents?: string[] | null;
-            /** Parties */
+            /**
+             * Parties
+             * @description The other parties.
+             */
             parties?: string[] | null;
-            /** Scope */
+            /**
+             * Scope
+             * @description What it covers.
+             */
             scope?: string | null;
-            /** Signed On */
+            /**
+             * Signed On
+             * @description Date signed.
+             */
             signed_on?: string | null;
-            /** Status */
+            /**
+             * Status
+             * @description planned, active or ended.
+             */
             status?: ("planned" | "active" | "ended") | null;
-            /** Title */
+            /**
+             * Title
+             * @description Title of the agreement.
+             */
             title?: string | null;
-            /** Year */
+            /**
+             * Year
+             * @description Year signed.
+             */
             year?: number | null;
         };
         /**
