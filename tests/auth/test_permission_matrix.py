@@ -445,6 +445,9 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/reports/{unit_code}/{year}/prefill"): Case(
         _report("POST", "draft", "/prefill"), Scope.reports_write
     ),
+    ("GET", "/api/v1/inspections/coverage"): Case(
+        simple("GET", "/api/v1/inspections/coverage?unit=33&year=2026"), Scope.registries_read, away=None
+    ),
     ("GET", "/api/v1/sync/changes"): Case(simple("GET", "/api/v1/sync/changes"), Scope.sync_read, away=None),
     ("PUT", "/api/v1/sync/{resource}/{external_id}"): Case(_sync_put(), Scope.sync_write, ok=201, away=403),
     ("POST", "/api/v1/sync/{resource}:batch"): Case(_sync_batch(), Scope.sync_write, away=422),

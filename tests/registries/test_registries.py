@@ -208,3 +208,22 @@ async def test_a_draft_is_prefilled_from_the_registries(client: httpx.AsyncClien
     assert r.status_code == 200, r.text
     assert (r.json()["population"], r.json()["members"], r.json()["branches"]) == (9000, 77, 1)
     assert r.json()["status"] == "draft"
+
+
+async def test_inspection_coverage_is_the_share_of_units_inspected(client: httpx.AsyncClient) -> None:
+    before = (await client.get("/api/v1/inspections/coverage", params={"unit": "336", "year": 2024})).json()
+    assert before == {"unit_code": "336", "year": 2024, "level": "commune", "units": 19, "inspected": 0, "share": 0.0}
+    for ward in (WARD, NEIGHBOUR, WARD):
+        r = await client.post(
+            "/api/v1/inspections",
+            json={
+                "unit_code": ward,
+                "unit_as_of": "2024-12-31",
+                "year": 2024,
+                "subject_kind": "association",
+                "subject_name": "Hội",
+            },
+        )
+        assert r.status_code == 201
+    after = (await client.get("/api/v1/inspections/coverage", params={"unit": "336", "year": 2024})).json()
+    assert (after["inspected"], round(after["share"], 4)) == (2, round(2 / 19, 4))

@@ -560,6 +560,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/inspections/coverage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Coverage
+         * @description The share of a level's units that were inspected in a year.
+         */
+        get: operations["coverage_api_v1_inspections_coverage_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/inspections/{record_id}": {
         parameters: {
             query?: never;
@@ -2960,6 +2980,42 @@ export interface components {
              * @description Name of the place.
              */
             unit_name: string;
+            /**
+             * Year
+             * @description Year.
+             */
+            year: number;
+        };
+        /**
+         * InspectionCoverage
+         * @description How many units of a level a year's inspections reached (e.g. 100 % of communes inspected by districts).
+         */
+        InspectionCoverage: {
+            /**
+             * Inspected
+             * @description Of them, units with at least one inspection that year.
+             */
+            inspected: number;
+            /**
+             * Level
+             * @description district, commune or village.
+             */
+            level: string;
+            /**
+             * Share
+             * @description inspected / units (null when there are none).
+             */
+            share: number | null;
+            /**
+             * Unit Code
+             * @description The place.
+             */
+            unit_code: string;
+            /**
+             * Units
+             * @description Units of that level in the place on 31 December.
+             */
+            units: number;
             /**
              * Year
              * @description Year.
@@ -7098,6 +7154,60 @@ export interface operations {
             };
             /** @description Problem details (RFC 9457) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    coverage_api_v1_inspections_coverage_get: {
+        parameters: {
+            query: {
+                /** @description The place (a province or district). */
+                unit: string;
+                /** @description Year. */
+                year: number;
+                /** @description Which units to count. */
+                level?: "district" | "commune" | "village";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionCoverage"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
