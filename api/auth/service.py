@@ -25,6 +25,7 @@ from api.auth.secrets import (
 )
 from api.core.config import Settings
 from api.db.base import utcnow
+from api.db.engine import write_intent
 from api.models import AccessToken, ApiKey, Unit, UnitSuccession, User
 
 KEY_USE_RESOLUTION = dt.timedelta(minutes=1)  # last_used_at is refreshed at most this often
@@ -51,13 +52,10 @@ async def principal_for_bearer(session: AsyncSession, token: str) -> Principal |
             return None
         if key.revoked_at is not None or (key.expires_at is not None and key.expires_at <= now):
             return None
-        await session.execute(
-            update(ApiKey)
-            .where(
-                ApiKey.id == key.id, or_(ApiKey.last_used_at.is_(None), ApiKey.last_used_at < now - KEY_USE_RESOLUTION)
-            )
-            .values(last_used_at=now)
-        )
+        # On SQLite a read must not wait for the write lock: last use is then noted on writes only.
+        if session.get_bind().dialect.name != "sqlite" or write_intent.get():
+            recent = or_(ApiKey.last_used_at.is_(None), ApiKey.last_used_at < now - KEY_USE_RESOLUTION)
+            await session.execute(update(ApiKey).where(ApiKey.id == key.id, recent).values(last_used_at=now))
         principal = await build_principal(
             session, "api_key", key.id, key.name, key.name, Role(key.role), key.scopes, key.unit_id
         )

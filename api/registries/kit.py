@@ -181,6 +181,16 @@ async def update(
 ) -> M:
     """Change the fields sent (``replace``: every field, as a PUT does)."""
     values = _values(reg, data, partial=not replace)
+    table = reg.model.__table__  # type: ignore[attr-defined]
+    empty = [k for k, v in values.items() if v is None and not table.c[k].nullable]
+    if empty:
+        raise ValidationFailed(
+            f"Không được để trống: {', '.join(empty)}.",
+            errors=[
+                ErrorItem(loc=["body", k], msg="Không được để trống (bỏ trường này nếu không đổi)", type="null")
+                for k in empty
+            ],
+        )
     before = {k: getattr(obj, k) for k in values}
     fields_set = data.model_fields_set
     new_code = getattr(data, "unit_code", None) if "unit_code" in fields_set else None

@@ -151,7 +151,9 @@ async def reconcile(
 
 
 @router.post(
-    "/{unit_code}/{year}/prefill", response_model=ReportOut, responses=problem_responses(401, 403, 404, 409, 412, 422)
+    "/{unit_code}/{year}/prefill",
+    response_model=ReportOut,
+    responses={201: {"model": ReportOut, "description": "Created"}, **problem_responses(401, 403, 404, 409, 412, 422)},
 )
 async def prefill(
     request: Request, session: SessionDep, principal: ReportsWrite, unit_code: UnitCodePath, year: Year

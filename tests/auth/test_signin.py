@@ -137,6 +137,8 @@ async def test_api_key_secret_is_shown_once_and_works_until_revoked(
     key = {"Authorization": f"Bearer {secret}"}
     me = (await anon.get("/api/v1/me", headers=key)).json()
     assert (me["kind"], me["role"], me["unit_code"]) == ("api_key", "partner", "35")
+    # Last use is noted on writes everywhere, and on reads too on PostgreSQL (SQLite reads never wait for a writer).
+    assert (await anon.post("/api/v1/auth/logout", headers=key)).status_code == 204
     await session.refresh(stored)
     assert stored.last_used_at is not None
     wrong = {"Authorization": f"Bearer khk_{created['prefix']}_not-the-secret"}
