@@ -143,7 +143,8 @@ class MetricsMiddleware:
 
     def __init__(self, app: ASGIApp, *, settings: Settings) -> None:
         self.app = app
-        self.token = settings.metrics_token.get_secret_value() if settings.metrics_token else None
+        # An empty KH_METRICS_TOKEN is no token: /metrics stays off rather than open to "Bearer ".
+        self.token = (settings.metrics_token.get_secret_value() if settings.metrics_token else "") or None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

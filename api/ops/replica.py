@@ -13,10 +13,11 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.sql.selectable import SelectBase
 from sqlalchemy.sql.util import find_tables
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -67,8 +68,16 @@ class RoutingSession(Session):
         return super().get_bind(mapper, clause=clause, **kw)
 
 
+@event.listens_for(RoutingSession, "do_orm_execute")
+def _hand_over_statement(state: ORMExecuteState) -> None:
+    # An ORM UNION ALL reaches get_bind without its statement (SQLAlchemy passes none): give it, so that
+    # it is routed like any other read.
+    state.bind_arguments.setdefault("clause", state.statement)
+
+
 def _replicable(clause: Any) -> bool:
-    if not isinstance(clause, Select) or clause._for_update_arg is not None:
+    # SELECT, UNION ALL of SELECTs, textual SELECT: reads; anything locking rows stays on the primary.
+    if not isinstance(clause, SelectBase) or getattr(clause, "_for_update_arg", None) is not None:
         return False
     names = {t.name for t in find_tables(clause, include_aliases=True, include_joins=True) if hasattr(t, "name")}
     return not (names & PRIMARY_ONLY_TABLES)

@@ -92,8 +92,10 @@ def dockerignore(context: Path) -> Callable[[str, list[str]], set[str]]:
 class StageRunner:
     """Runs one stage's instructions in ``root`` (its filesystem), with ``path`` first on PATH."""
 
-    def __init__(self, stage: Stage, root: Path, context: Path, *, path: list[Path], log: Path) -> None:
-        self.stage, self.root, self.context, self.log = stage, root, context, log
+    def __init__(
+        self, stage: Stage, root: Path, context: Path, *, path: list[Path], log: Path, unset: tuple[str, ...] = ()
+    ) -> None:
+        self.stage, self.root, self.context, self.log, self.unset = stage, root, context, log, unset
         self.workdir = root
         self.env: dict[str, str] = {
             "PATH": os.pathsep.join([*map(str, path), os.environ.get("PATH", "")]),
@@ -107,7 +109,7 @@ class StageRunner:
 
     def mapped(self, text: str) -> str:
         """Absolute paths of the image, as paths under this stage's root (also inside sqlite:////x URLs)."""
-        return re.sub(r"(?<![\w.])/(app|data|src)\b", lambda m: f"{self.root}/{m.group(1)}", text)
+        return re.sub(r"(?<![\w.])/(app|data|src|backups)\b", lambda m: f"{self.root}/{m.group(1)}", text)
 
     def local(self, path: str) -> Path:
         return Path(self.mapped(path)) if path.startswith("/") else self.workdir / path
@@ -118,7 +120,7 @@ class StageRunner:
                 self.workdir = self.local(args)
                 self.workdir.mkdir(parents=True, exist_ok=True)
             elif op == "ENV":
-                self.env.update({k: self.mapped(v) for k, v in env_pairs(args).items()})
+                self.env.update({k: self.mapped(v) for k, v in env_pairs(args).items() if k not in self.unset})
             elif op == "COPY":
                 self.copy(args, stages, wait_for)
             elif op == "RUN":

@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.models import Report
 from tests.ops import hostile_files
 
+pytestmark = pytest.mark.sqlite_only  # parsing files is the same on both databases: run once, in the SQLite half
+
 
 @pytest.mark.parametrize("case", list(hostile_files.HOSTILE))
 async def test_hostile_workbook_gets_a_clear_4xx_and_changes_nothing(

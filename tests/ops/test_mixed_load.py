@@ -29,7 +29,7 @@ from tests.ops.conftest import Service, service_env, sign_in
 
 pytestmark = pytest.mark.postgres_only
 
-DURATION = 8.0  # seconds of load
+DURATION = 6.0  # seconds of load
 WRITERS, READERS = 6, 4
 COMMUNES = ["12433", "12436", "12439"]  # three reports, two writers each on average: real contention
 YEAR = 2024
