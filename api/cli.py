@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from pydantic import ValidationError
@@ -27,6 +27,8 @@ demo_app = typer.Typer(help="Dữ liệu mẫu (demo data).", no_args_is_help=Tr
 app.add_typer(units_app, name="units")
 app.add_typer(demo_app, name="demo")
 app.add_typer(users_app, name="users")
+sync_app = typer.Typer(help="Đồng bộ với hệ thống đối tác (partner sync; docs/partners.md).", no_args_is_help=True)
+app.add_typer(sync_app, name="sync")
 
 
 def _with_session(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
@@ -249,6 +251,93 @@ def demo_load() -> None:
         label = "khoá API" if kind == "api_key" else "người dùng"
         typer.echo(f"  {label:11} {name:40} {secret}", err=True)
     typer.echo("", err=True)
+
+
+def _sync_run(url: str, key: str, work: Callable[[Database, Any, str], Awaitable[T]]) -> T:
+    """Run ``work(local database, partner client, source)``; errors end the command with a Vietnamese line."""
+    import httpx
+
+    from api.sync.client import SyncError, normalise_source
+
+    try:
+        source, base_url = normalise_source(url)
+    except ValueError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+
+    async def runner() -> T:
+        db = Database(make_engine(get_settings().database_url))
+        headers = {"Authorization": f"Bearer {key}", "User-Agent": "khuyenhoc-sync"}
+        try:
+            async with httpx.AsyncClient(base_url=base_url, headers=headers, timeout=60.0) as http:
+                return await work(db, http, source)
+        finally:
+            await db.dispose()
+
+    try:
+        return asyncio.run(runner())
+    except (SyncError, ValueError) as exc:
+        typer.echo(f"Dừng đồng bộ: {exc}", err=True)
+        raise typer.Exit(1) from exc
+
+
+SyncUrl = Annotated[str, typer.Option(help="The partner instance, e.g. https://khuyenhoc.hanam.example.vn")]
+SyncKey = Annotated[str, typer.Option(envvar="KH_SYNC_KEY", help="The partner's API key for you (or KH_SYNC_KEY).")]
+
+
+@sync_app.command("pull")
+def sync_pull(
+    from_url: Annotated[str, typer.Option("--from", help="The partner instance to copy from, e.g. https://…")],
+    key: SyncKey,
+    types: Annotated[str | None, typer.Option(help="Comma-separated types, e.g. report,award (default: all).")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="Changes per page (each page is one commit).")] = 500,
+) -> None:
+    """Mirror a partner's records here from its change feed, resuming from the stored cursor."""
+    from api.sync.client import parse_types, pull
+
+    try:
+        wanted = parse_types(types)
+    except ValueError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+    log: Callable[[str], None] = lambda line: typer.echo(line, err=True)  # noqa: E731
+    result = _sync_run(
+        from_url, key, lambda db, http, source: pull(db, http, source=source, types=wanted, limit=limit, log=log)
+    )
+    if result.failed:
+        raise typer.Exit(1)
+
+
+@sync_app.command("push")
+def sync_push(
+    to: SyncUrl,
+    key: SyncKey,
+    province: Annotated[str | None, typer.Option(help="Only this province's subtree (its code).")] = None,
+    year: Annotated[int | None, typer.Option(min=1990, max=2100, help="Only this year.")] = None,
+    prefix: Annotated[
+        str, typer.Option(help="Your external ids are PREFIX-<unit code>-<year>; keep it the same every time.")
+    ] = "kh",
+    status: Annotated[
+        str, typer.Option(help="Status sent: approved (the key needs reports:approve) or submitted.")
+    ] = "approved",
+    batch: Annotated[int, typer.Option(min=1, max=1000, help="Reports per request.")] = 500,
+) -> None:
+    """Send this instance's own approved reports to a partner (upserts by external id, in batches)."""
+    from api.sync.client import push
+
+    if status not in ("approved", "submitted"):
+        typer.echo("--status: approved hoặc submitted.", err=True)
+        raise typer.Exit(2)
+    log: Callable[[str], None] = lambda line: typer.echo(line, err=True)  # noqa: E731
+    result = _sync_run(
+        to,
+        key,
+        lambda db, http, _source: push(
+            db, http, province=province, year=year, id_prefix=prefix, status=status, batch_size=batch, log=log
+        ),
+    )
+    if result.failed:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -301,13 +301,14 @@ async def load_reports(session: AsyncSession) -> int:
                     None,
                     None,
                     {
+                        "unit_code": code,
                         "year": row["year"],
                         "status": row["status"],
                         **{n: row[n] for n in FIGURE_NAMES},
                         "unit_path": path,
                     },
                 )
-                for rid, path, row in zip(ids, paths, rows, strict=True)
+                for rid, path, code, row in zip(ids, paths, codes, rows, strict=True)
             ],
         )
         for rid, path in zip(ids, paths, strict=True):

@@ -179,11 +179,17 @@ async def _upsert_report(
     for name in FIGURE_NAMES:
         setattr(report, name, stored[name])
     now = utcnow()
+    previous = None if created else report.status
     report.partner, report.external_id, report.status = principal.partner, external_id, parsed.status
-    report.submitted_at = now if parsed.status != "draft" else None
-    report.submitted_by = principal.name if parsed.status != "draft" else None
-    report.approved_at = now if parsed.status == "approved" else None
-    report.approved_by = principal.name if parsed.status == "approved" else None
+    # Times and names change with the status only: sending the same report again changes nothing (same ETag).
+    if parsed.status == "draft":
+        report.submitted_at = report.submitted_by = None
+    elif previous in (None, "draft"):
+        report.submitted_at, report.submitted_by = now, principal.name
+    if parsed.status != "approved":
+        report.approved_at = report.approved_by = None
+    elif previous != "approved":
+        report.approved_at, report.approved_by = now, principal.name
     await session.flush()
     changes = diff(before, stored | {"status": parsed.status})
     if created or changes:

@@ -1,0 +1,447 @@
+"""The partner sync client: ``khuyenhoc sync pull`` mirrors a partner's records here from its change feed;
+``khuyenhoc sync push`` sends this instance's approved reports to a partner.
+
+Both talk to the partner over HTTP (httpx) with bounded retries and exponential backoff on network
+errors, 5xx and 429, and report progress in Vietnamese through ``log``. ``pull`` keeps its place in
+``sync_cursors`` and commits it with each page it applied, so an interrupted pull resumes where it
+stopped; applying a page twice changes nothing (copies are upserts by external id).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import random
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.db.base import utcnow
+from api.db.engine import Database, write_intent
+from api.models import Report, ReportStatus, SyncCursor, Unit
+from api.reports import service as reports
+from api.reports.fields import FIGURE_NAMES
+from api.sync import mirror
+from api.sync.service import FEED_TYPES
+
+API = "/api/v1"
+Log = Callable[[str], None]
+Sleep = Callable[[float], Awaitable[None]]
+QUIET_LINES = 20  # skip and error lines printed per run before they are only counted
+CURSOR_KEY_MAX = 300  # sync_cursors.source
+
+
+class SyncError(Exception):
+    """The partner refused (4xx), or kept failing after every retry."""
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Bounded exponential backoff: base, 2×base, 4×base … (at most ``max_delay``), with jitter."""
+
+    attempts: int = 6
+    base_delay: float = 0.5
+    max_delay: float = 30.0
+
+    def delay(self, attempt: int, retry_after: float | None = None) -> float:
+        backoff = min(self.max_delay, self.base_delay * 2.0 ** (attempt - 1)) * random.uniform(0.75, 1.0)
+        if retry_after is not None:
+            backoff = min(self.max_delay, max(backoff, retry_after))
+        return float(backoff)
+
+
+def normalise_source(url: str) -> tuple[str, str]:
+    """``(source, base_url)`` for a partner's address: the source names it in ``sync_cursors`` and in the
+    ``mirror:<source>`` partner of its copies (host[:port][/path], lower case, without the scheme, a default
+    port, a trailing slash or ``/api/v1``); the base URL is where its API is (``<base_url>/api/v1``)."""
+    parsed = httpx.URL(url.strip())
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise ValueError(f"Địa chỉ không hợp lệ: {url!r} (cần http:// hoặc https://).")
+    host = parsed.host.lower()
+    if ":" in host:
+        host = f"[{host}]"
+    port = f":{parsed.port}" if parsed.port else ""
+    path = parsed.path.rstrip("/")
+    if path.endswith(API):
+        path = path[: -len(API)]
+    return f"{host}{port}{path}", f"{parsed.scheme}://{host}{port}{path}"
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        try:
+            return max(0.0, (parsedate_to_datetime(value) - utcnow()).total_seconds())
+        except (TypeError, ValueError):
+            return None
+
+
+def _problem(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return f"HTTP {response.status_code}"
+    if isinstance(body, dict):
+        return f"HTTP {response.status_code}: {body.get('detail') or body.get('title') or ''}".rstrip(": ")
+    return f"HTTP {response.status_code}"
+
+
+class Remote:
+    """The partner's API, with retries: network errors, 5xx, 429, and 409 'idempotency-in-progress'."""
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        *,
+        log: Log,
+        retry: RetryPolicy | None = None,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self.http = http
+        self.log = log
+        self.retry = retry or RetryPolicy()
+        self.sleep = sleep
+        self.requests = 0
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json_body: Any = None,
+        headers: dict[str, str] | None = None,
+        accept: Sequence[int] = (200,),
+    ) -> httpx.Response:
+        """The response (its status one of ``accept``); raises SyncError on a refusal or after the last retry."""
+        problem = ""
+        for attempt in range(1, self.retry.attempts + 1):
+            self.requests += 1
+            retry_after: float | None = None
+            try:
+                response = await self.http.request(method, API + path, params=params, json=json_body, headers=headers)
+            except httpx.TransportError as exc:
+                problem = f"lỗi mạng ({type(exc).__name__}: {exc})".replace(" ()", "")
+            else:
+                if response.status_code in accept:
+                    return response
+                if not _retryable(response):
+                    raise SyncError(f"{method} {path}: {_problem(response)}")
+                problem, retry_after = _problem(response), _retry_after(response)
+            if attempt == self.retry.attempts:
+                break
+            wait = self.retry.delay(attempt, retry_after)
+            tries = f"lần {attempt + 1}/{self.retry.attempts}"
+            self.log(f"  {method} {path}: {problem} — thử lại sau {wait:.1f} s ({tries}).")
+            await self.sleep(wait)
+        raise SyncError(f"{method} {path}: {problem}; đã thử {self.retry.attempts} lần.")
+
+    async def me(self) -> dict[str, Any]:
+        body: dict[str, Any] = (await self.request("GET", "/me")).json()
+        return body
+
+
+def _retryable(response: httpx.Response) -> bool:
+    if response.status_code >= 500 or response.status_code == 429:
+        return True
+    if response.status_code == 409:  # the same Idempotency-Key is still being handled over there
+        try:
+            return "idempotency-in-progress" in str(response.json().get("type", ""))
+        except ValueError:
+            return False
+    return False
+
+
+def _scope_label(me: dict[str, Any]) -> str:
+    if not me.get("unit_code"):
+        return "cả nước"
+    return f"{me.get('unit_name') or ''} ({me['unit_code']})".strip()
+
+
+# ---------------------------------------------------------------------------------------------- pull
+
+
+@dataclass
+class PullResult:
+    source: str
+    cursor: str
+    pages: int = 0
+    changes: int = 0
+    applied: int = 0
+    skipped: int = 0
+    failed: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)  # skip reasons counted without a line each
+
+
+def parse_types(types: str | None) -> list[str] | None:
+    if not types:
+        return None
+    wanted = sorted({t.strip() for t in types.split(",") if t.strip()})
+    unknown = [t for t in wanted if t not in FEED_TYPES]
+    if unknown:
+        raise ValueError(f"Không có loại: {', '.join(unknown)} (chọn trong: {', '.join(FEED_TYPES)}).")
+    return wanted or None
+
+
+def cursor_key(source: str, me: dict[str, Any], types: Sequence[str] | None) -> str:
+    """The ``sync_cursors`` row of one feed: the same partner read with another key scope or other types
+    is another position (a cursor advanced over reports only has not seen the awards before it)."""
+    parts = []
+    if me.get("unit_code"):
+        parts.append(f"scope={me['unit_code']}")
+    if types:
+        parts.append("types=" + ",".join(types))
+    key = source + ("?" + "&".join(parts) if parts else "")
+    if len(key) > CURSOR_KEY_MAX:
+        key = f"{key[: CURSOR_KEY_MAX - 13]}~{hashlib.sha256(key.encode()).hexdigest()[:12]}"
+    return key
+
+
+async def _load_cursor(db: Database, key: str) -> str:
+    async with db.sessionmaker() as session:
+        row = await session.get(SyncCursor, key)
+        return row.cursor if row is not None else ""
+
+
+async def _save_cursor(session: AsyncSession, key: str, cursor: str) -> None:
+    row = await session.get(SyncCursor, key)
+    if row is None:
+        session.add(SyncCursor(source=key, cursor=cursor, updated_at=utcnow()))
+    else:
+        row.cursor, row.updated_at = cursor, utcnow()
+    await session.flush()
+
+
+async def pull(
+    db: Database,
+    http: httpx.AsyncClient,
+    *,
+    source: str,
+    types: Sequence[str] | None = None,
+    limit: int = 500,
+    log: Log = print,
+    retry: RetryPolicy | None = None,
+    sleep: Sleep = asyncio.sleep,
+    max_pages: int | None = None,
+) -> PullResult:
+    """Mirror the partner's records here, page by page, from the cursor stored for it.
+
+    ``http`` has the partner's base URL and the key in its headers. Each page is applied and the new
+    cursor stored in one local transaction. Stops after a page shorter than ``limit`` (or ``max_pages``).
+    """
+    remote = Remote(http, log=log, retry=retry, sleep=sleep)
+    me = await remote.me()
+    principal = mirror.mirror_principal(source)
+    key = cursor_key(source, me, types)
+    async with db.sessionmaker() as session:
+        prefixes = await mirror.scope_prefixes(session, me)
+    cursor = await _load_cursor(db, key)
+    result = PullResult(source=source, cursor=cursor)
+    log(
+        f"Đồng bộ từ {source} (khoá: {me.get('username')}, phạm vi: {_scope_label(me)}; "
+        f"loại: {', '.join(types) if types else 'tất cả'}), "
+        + (f"tiếp tục từ con trỏ {cursor}." if cursor else "từ đầu.")
+        + f" Bản sao thuộc {principal.partner}."
+    )
+    printed = 0
+    while max_pages is None or result.pages < max_pages:
+        params: dict[str, Any] = {"limit": limit}
+        if cursor:
+            params["since"] = cursor
+        if types:
+            params["types"] = ",".join(types)
+        page = (await remote.request("GET", "/sync/changes", params=params)).json()
+        items: list[dict[str, Any]] = page["items"]
+        if not items:
+            break
+        counts = {"applied": 0, "skipped": 0, "failed": 0}
+        token = write_intent.set(True)
+        try:
+            async with db.sessionmaker() as session, session.begin():
+                for item in items:
+                    outcome = await mirror.apply_change(session, principal, item, prefixes)
+                    counts[outcome.kind] += 1
+                    if outcome.kind == "skipped" and outcome.quiet:
+                        result.reasons[outcome.reason] = result.reasons.get(outcome.reason, 0) + 1
+                    elif outcome.reason and printed < QUIET_LINES:
+                        printed += 1
+                        label = {"applied": "Lưu ý", "skipped": "Bỏ qua", "failed": "Lỗi"}[outcome.kind]
+                        log(f"  {label}: {item.get('type')} {item.get('id')} (seq {item.get('seq')}): {outcome.reason}")
+                    elif outcome.kind != "applied":
+                        result.reasons[outcome.reason] = result.reasons.get(outcome.reason, 0) + 1
+                await _save_cursor(session, key, str(page["next_cursor"]))
+        finally:
+            write_intent.reset(token)
+        cursor = str(page["next_cursor"])
+        result.pages += 1
+        result.changes += len(items)
+        result.applied += counts["applied"]
+        result.skipped += counts["skipped"]
+        result.failed += counts["failed"]
+        result.cursor = cursor
+        log(
+            f"Trang {result.pages}: {len(items)} thay đổi — áp dụng {counts['applied']}, bỏ qua {counts['skipped']}, "
+            f"lỗi {counts['failed']}; con trỏ {cursor}."
+        )
+        if len(items) < limit:
+            break
+    for reason, n in sorted(result.reasons.items()):
+        log(f"  Bỏ qua {n} thay đổi: {reason}.")
+    log(
+        f"Xong: {result.pages} trang, {result.changes} thay đổi, áp dụng {result.applied}, bỏ qua {result.skipped}, "
+        f"lỗi {result.failed}; con trỏ {result.cursor or '(đầu)'}."
+    )
+    return result
+
+
+# ---------------------------------------------------------------------------------------------- push
+
+
+@dataclass
+class PushResult:
+    reports: int = 0
+    created: int = 0
+    replaced: int = 0
+    failed: int = 0
+    batches: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def external_id_of(prefix: str, unit_code: str, year: int) -> str:
+    """A report's stable id at the partner: the code is read on 31 December of the year, so it is unique."""
+    return f"{prefix}-{unit_code}-{year}"
+
+
+async def _province_prefixes(session: AsyncSession, code: str, year: int | None) -> list[str]:
+    stmt = select(Unit.path).where(Unit.code == code, Unit.level == "province")
+    if year is not None:
+        day = reports.year_end(year)
+        stmt = stmt.where(
+            or_(Unit.valid_from.is_(None), Unit.valid_from <= day), or_(Unit.valid_to.is_(None), Unit.valid_to >= day)
+        )
+    paths = list((await session.scalars(stmt)).all())
+    if not paths:
+        raise ValueError(f"Không có tỉnh mã {code}" + (f" năm {year}." if year else "."))
+    return paths
+
+
+async def approved_reports(
+    db: Database,
+    *,
+    province: str | None = None,
+    year: int | None = None,
+    prefixes: Sequence[str] = (),
+    id_prefix: str = "kh",
+    status: str = "approved",
+) -> list[dict[str, Any]]:
+    """This instance's own approved reports (not copies of others' data) as batch items, oldest unit first."""
+    async with db.sessionmaker() as session:
+        stmt = (
+            select(Report, Unit.code, Unit.path)
+            .join(Unit, Unit.id == Report.unit_id)
+            .where(Report.status == ReportStatus.approved.value, Report.partner.is_(None))
+        )
+        if year is not None:
+            stmt = stmt.where(Report.year == year)
+        if province is not None:
+            paths = await _province_prefixes(session, province, year)
+            stmt = stmt.where(or_(*(Unit.path.like(f"{p}%") for p in paths)))
+        if prefixes:  # inside the partner key's scope: the partner would refuse the others
+            stmt = stmt.where(or_(*(Unit.path.like(f"{p}%") for p in prefixes)))
+        rows = (await session.execute(stmt.order_by(Unit.path, Report.year))).all()
+    return [
+        {
+            "external_id": external_id_of(id_prefix, code, report.year),
+            "data": {n: getattr(report, n) for n in FIGURE_NAMES}
+            | {"unit_code": code, "year": report.year, "status": status},
+        }
+        for report, code, _ in rows
+    ]
+
+
+def _idempotency_key(run: str, body: Any) -> str:
+    digest = hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    return f"khuyenhoc-push-{run}-{digest[:24]}"
+
+
+async def push(
+    db: Database,
+    http: httpx.AsyncClient,
+    *,
+    province: str | None = None,
+    year: int | None = None,
+    id_prefix: str = "kh",
+    status: str = "approved",
+    batch_size: int = 500,
+    log: Log = print,
+    retry: RetryPolicy | None = None,
+    sleep: Sleep = asyncio.sleep,
+) -> PushResult:
+    """Send this instance's approved reports to the partner by ``POST /sync/reports:batch`` (all or none per
+    batch, with an Idempotency-Key that a retry of the same batch reuses). Items the partner refuses are
+    reported and left out, and the rest of their batch is sent again."""
+    remote = Remote(http, log=log, retry=retry, sleep=sleep)
+    me = await remote.me()
+    async with db.sessionmaker() as session:
+        prefixes = await mirror.scope_prefixes(session, me)
+    items = await approved_reports(
+        db, province=province, year=year, prefixes=prefixes, id_prefix=id_prefix, status=status
+    )
+    result = PushResult(reports=len(items))
+    log(
+        f"Gửi {len(items)} báo cáo đã phê duyệt"
+        + (f" của tỉnh {province}" if province else "")
+        + (f" năm {year}" if year else "")
+        + f" tới đối tác (khoá: {me.get('username')}, phạm vi: {_scope_label(me)}), trạng thái {status}."
+    )
+    run = uuid.uuid4().hex[:12]
+    for start in range(0, len(items), batch_size):
+        batch = items[start : start + batch_size]
+        while batch:
+            body = {"items": batch}
+            response = await remote.request(
+                "POST",
+                "/sync/reports:batch",
+                json_body=body,
+                headers={"Idempotency-Key": _idempotency_key(run, body)},
+                accept=(200, 422),
+            )
+            result.batches += 1
+            answer = response.json()
+            if response.status_code == 200:
+                statuses = [r["status"] for r in answer["items"]]
+                result.created += statuses.count(201)
+                result.replaced += statuses.count(200)
+                break
+            results = answer.get("results")
+            if not isinstance(results, list):  # the request itself was refused
+                raise SyncError(f"POST /sync/reports:batch: {_problem(response)}")
+            refused = {r["external_id"]: r for r in results if r.get("error")}
+            for ext, r in refused.items():
+                detail = r["error"].get("detail") or r["error"].get("title")
+                result.errors.append(f"{ext}: HTTP {r['status']} {detail}")
+                if len(result.errors) <= QUIET_LINES:
+                    log(f"  Bị từ chối: {ext}: HTTP {r['status']} {detail}")
+            result.failed += len(refused)
+            batch = [i for i in batch if i["external_id"] not in refused]
+        done = min(start + batch_size, len(items))
+        log(
+            f"Đợt {start // batch_size + 1}: đã gửi {done}/{len(items)} — tạo mới {result.created}, "
+            f"thay {result.replaced}, bị từ chối {result.failed}."
+        )
+    log(
+        f"Xong: {result.reports} báo cáo, tạo mới {result.created}, thay {result.replaced}, "
+        f"bị từ chối {result.failed}, {result.batches} yêu cầu."
+    )
+    return result

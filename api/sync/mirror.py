@@ -1,0 +1,254 @@
+"""Applying a partner's change feed here (``khuyenhoc sync pull``): a mirror copy of each record, owned by
+the partner ``mirror:<source>`` under the external id ``<type>:<remote id>``, written through the same
+service functions as a partner's own upserts (scope, validation, audit, and this instance's feed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.auth.principal import SYSTEM, Principal
+from api.awards import service as awards
+from api.awards.schemas import AwardIn
+from api.core.errors import AppError
+from api.core.text import today_vn
+from api.models import Award, Report, Unit, UnitSuccession
+from api.registries import kit
+from api.reports import service as reports
+from api.reports.fields import FIGURE_NAMES
+from api.sync import service
+from api.units import service as units_service
+
+MIRROR_PREFIX = "mirror:"
+PARTNER_MAX = 64  # the partner columns' length
+
+# Feed type → the resource of PUT /sync/{resource}/{external_id}.
+RESOURCE_OF: dict[str, str] = {"report": "reports", "award": "awards"} | {
+    reg.entity: name for name, (reg, _) in service.REGISTRIES.items()
+}
+# Fields that hold the remote id of another record: mapped to the local mirror copy of that record.
+REFERENCES: dict[tuple[str, str], str] = {
+    ("association", "parent_id"): "association",
+    ("fund", "association_id"): "association",
+}
+# Dates that tell which unit an ambiguous code meant (a code can name an old and a new unit).
+DATE_HINTS = ("decision_date", "inspected_on", "held_on", "signed_on", "awarded_on", "plan_date", "founded_on")
+
+
+def mirror_partner(source: str) -> str:
+    """The partner name that owns the copies of ``source``'s records (at most 64 characters)."""
+    name = MIRROR_PREFIX + source
+    if len(name) <= PARTNER_MAX:
+        return name
+    digest = hashlib.sha256(source.encode()).hexdigest()[:12]
+    return f"{name[: PARTNER_MAX - 13]}~{digest}"
+
+
+def mirror_principal(source: str) -> Principal:
+    """A SYSTEM-like principal (national, every scope) whose records belong to ``mirror:<source>``."""
+    partner = mirror_partner(source)
+    return Principal(
+        kind="system",
+        id=None,
+        name=partner,
+        display_name=f"Đồng bộ từ {source}",
+        role=SYSTEM.role,
+        scopes=SYSTEM.scopes,
+        unit_id=None,
+        partner=partner,
+    )
+
+
+@dataclass
+class Outcome:
+    """What happened to one change: applied, skipped (with the reason) or failed (with the error)."""
+
+    kind: str  # applied, skipped, failed
+    reason: str = ""
+    quiet: bool = False  # a skip too common to print one line each (mirror copies, ledger entries)
+
+
+async def scope_prefixes(session: AsyncSession, me: dict[str, Any]) -> tuple[str, ...]:
+    """Local unit paths of the remote key's scope (from its GET /me): they tell ambiguous codes apart."""
+    code = me.get("unit_code")
+    if not code:
+        return ()
+    stmt = select(Unit.id, Unit.path).where(Unit.code == code)
+    if me.get("unit_level"):
+        stmt = stmt.where(Unit.level == me["unit_level"])
+    rows = (await session.execute(stmt)).all()
+    if len(rows) > 1 and me.get("unit_name"):
+        named = (await session.execute(stmt.where(Unit.name == me["unit_name"]))).all()
+        rows = named or rows
+    ids = [r.id for r in rows]
+    before = (
+        await session.scalars(
+            select(Unit.path)
+            .join(UnitSuccession, UnitSuccession.predecessor_id == Unit.id)
+            .where(UnitSuccession.successor_id.in_(ids))
+        )
+    ).all()
+    return tuple(sorted({r.path for r in rows} | set(before)))
+
+
+async def unit_as_of(session: AsyncSession, code: str, data: dict[str, Any], prefixes: Sequence[str]) -> dt.date | None:
+    """A date on which ``code`` names the unit the remote record belongs to.
+
+    Units are the same official lists on both instances, but a code can name an old unit (before
+    2025-07-01) and a new one; the remote key's scope, then the record's own dates, tell them apart.
+    """
+    rows = list(
+        (
+            await session.execute(
+                select(Unit.path, Unit.valid_from, Unit.valid_to)
+                .where(Unit.code == code)
+                .order_by(Unit.valid_from.desc().nulls_last())
+            )
+        ).all()
+    )
+    if not rows:
+        return None  # the service answers with a clear 422
+    inside = [r for r in rows if any(r.path.startswith(p) for p in prefixes)]
+    rows = inside or rows
+
+    def valid(r: Any, day: dt.date) -> bool:
+        return (r.valid_from is None or r.valid_from <= day) and (r.valid_to is None or r.valid_to >= day)
+
+    hints = [dt.date.fromisoformat(str(data[k])) for k in DATE_HINTS if data.get(k)]
+    if isinstance(data.get("year"), int):
+        hints.append(dt.date(data["year"], 12, 31))
+    hints.append(today_vn())
+    for day in hints:
+        matching = [r for r in rows if valid(r, day)]
+        if matching:
+            rows = matching
+            break
+    chosen = rows[0]
+    return chosen.valid_to if chosen.valid_to is not None else max(today_vn(), chosen.valid_from or today_vn())
+
+
+def _external_id(kind: str, remote_id: int) -> str:
+    return f"{kind}:{remote_id}"
+
+
+async def _local_id(session: AsyncSession, partner: str, kind: str, remote_id: int) -> int | None:
+    model = service.REGISTRIES[RESOURCE_OF[kind]][0].model
+    found = await session.scalar(
+        select(model.id).where(model.partner == partner, model.external_id == _external_id(kind, remote_id))
+    )
+    return int(found) if found is not None else None
+
+
+async def _report_body(session: AsyncSession, data: dict[str, Any]) -> dict[str, Any]:
+    code = data.get("unit_code")
+    if not code and data.get("unit_path"):  # feeds written before reports carried unit_code
+        code = await session.scalar(select(Unit.code).where(Unit.path == data["unit_path"]))
+    body = {n: data.get(n) for n in FIGURE_NAMES}
+    return body | {"unit_code": code, "year": data.get("year"), "status": data.get("status")}
+
+
+async def _registry_body(
+    session: AsyncSession, kind: str, partner: str, data: dict[str, Any], prefixes: Sequence[str]
+) -> tuple[dict[str, Any], list[str]]:
+    """The PUT body of a registry record from the remote's view of it, and notes on what did not map."""
+    schema = service.REGISTRIES[RESOURCE_OF[kind]][1] if kind != "award" else AwardIn
+    wanted = set(schema.model_fields) - {"external_id", "unit_as_of"}
+    body = {k: v for k, v in data.items() if k in wanted}
+    notes: list[str] = []
+    for (owner, field), target in REFERENCES.items():
+        if owner == kind and body.get(field) is not None:
+            local = await _local_id(session, partner, target, int(body[field]))
+            if local is None:
+                notes.append(f"{field}={body[field]} chưa có bản sao ở đây")
+            body[field] = local
+    if kind == "award" and body.get("fund_id") is not None:
+        # Ledgers are not copied: the copy records the award, not a disbursement from a fund here.
+        body["fund_id"] = None
+    as_of = await unit_as_of(session, str(body.get("unit_code")), data, prefixes)
+    if as_of is not None:
+        body["unit_as_of"] = as_of.isoformat()
+    return body, notes
+
+
+async def _delete(session: AsyncSession, principal: Principal, kind: str, external_id: str) -> Outcome:
+    partner = principal.partner
+    if kind == "award":
+        award = await session.scalar(select(Award).where(Award.partner == partner, Award.external_id == external_id))
+        if award is None:
+            return Outcome("skipped", "đã xoá hoặc chưa từng sao chép", quiet=True)
+        await awards.delete(session, principal, award)
+        return Outcome("applied")
+    if kind == "report":
+        # Reports have no delete in the API; a tombstone would only come from a newer server.
+        report = await session.scalar(
+            select(Report).where(Report.partner == partner, Report.external_id == external_id)
+        )
+        if report is None:
+            return Outcome("skipped", "đã xoá hoặc chưa từng sao chép", quiet=True)
+        return Outcome("skipped", "báo cáo không xoá qua đồng bộ; hãy xử lý bằng tay")
+    reg = service.REGISTRIES[RESOURCE_OF[kind]][0]
+    obj = await session.scalar(
+        select(reg.model).where(reg.model.partner == partner, reg.model.external_id == external_id)
+    )
+    if obj is None:
+        return Outcome("skipped", "đã xoá hoặc chưa từng sao chép", quiet=True)
+    await kit.delete(session, principal, reg, obj)
+    return Outcome("applied")
+
+
+async def apply_change(
+    session: AsyncSession, principal: Principal, change: dict[str, Any], prefixes: Sequence[str] = ()
+) -> Outcome:
+    """Apply one item of a partner's feed here, in a savepoint: a failure undoes this item only."""
+    kind, partner = str(change.get("type")), change.get("partner") or ""
+    if partner.startswith(MIRROR_PREFIX):
+        # A copy of someone else's data: its owner publishes it; copying it again would echo between instances.
+        return Outcome("skipped", "bản sao dữ liệu của nơi khác", quiet=True)
+    if kind == "fund_entry":
+        return Outcome("skipped", "bút toán quỹ không được sao chép", quiet=True)
+    if kind not in RESOURCE_OF:
+        return Outcome("skipped", f"loại {kind} chưa được hỗ trợ")
+    own = str(principal.partner)
+    external_id = _external_id(kind, int(change["id"]))
+    try:
+        async with session.begin_nested():
+            if change.get("op") == "delete":
+                return await _delete(session, principal, kind, external_id)
+            data = change.get("data") or {}
+            notes: list[str] = []
+            if kind == "report":
+                body = await _report_body(session, data)
+                clash = await _local_report(session, own, external_id, body)
+                if clash:
+                    return Outcome("skipped", clash)
+            else:
+                body, notes = await _registry_body(session, kind, own, data, prefixes)
+            await service.upsert(session, principal, RESOURCE_OF[kind], external_id, body, None)
+            return Outcome("applied", "; ".join(notes))
+    except AppError as exc:
+        detail = exc.detail
+        if exc.errors:
+            detail += " (" + "; ".join(f"{'.'.join(map(str, e.loc))}: {e.msg}" for e in exc.errors[:5]) + ")"
+        return Outcome("failed", detail)
+
+
+async def _local_report(session: AsyncSession, partner: str, external_id: str, body: dict[str, Any]) -> str:
+    """Why a remote report must not be copied over a report of the same unit and year here ('' if it may)."""
+    mine = await session.scalar(select(Report.id).where(Report.partner == partner, Report.external_id == external_id))
+    if mine is not None or not body.get("unit_code") or not isinstance(body.get("year"), int):
+        return ""
+    try:
+        unit = await units_service.resolve(session, str(body["unit_code"]), reports.year_end(body["year"]))
+    except AppError:
+        return ""  # the upsert reports it
+    local = await reports.find(session, unit.id, body["year"])
+    if local is None:
+        return ""
+    owner = f"hệ thống {local.partner}" if local.partner else "nơi này"
+    return f"báo cáo {body['unit_code']}/{body['year']} đã có ở đây, do {owner} quản lý: giữ nguyên"

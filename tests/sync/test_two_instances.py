@@ -1,0 +1,361 @@
+"""Acceptance test of partner sync (issue 6): two real instances, each its own server process and database,
+synced both ways with the ``khuyenhoc sync pull`` command.
+
+A is Thái Bình (``khuyenhoc demo load``: 484 commune reports 2022-2023); B is Hà Nam (units only, plus
+records made through B's API). Each gives the other a partner key limited to its own province. The test
+kills a pull after its first page and reruns it, syncs again (nothing changes), then changes and deletes
+records on both sides and checks that the other follows. PostgreSQL only (both databases are made on
+KH_TEST_POSTGRES_URL and dropped by the ``databases`` fixture); loopback only; every wait is bounded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+import socket
+import sys
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from api.core.config import PROJECT_ROOT
+from api.db.engine import make_engine
+from tests.conftest import DatabaseFactory
+from tests.sync.test_client import figures
+
+pytestmark = pytest.mark.postgres_only
+
+PASSWORD = "mật khẩu quản trị thử"
+OLD = "2024-12-31"
+THAI_BINH_MEMBERS_2023 = 662_525
+_script = Path(sys.executable).with_name("khuyenhoc")
+KHUYENHOC = [str(_script)] if _script.exists() else [sys.executable, "-m", "api.cli"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Instance:
+    name: str
+    database_url: str
+    log: Path
+    port: int = field(default_factory=free_port)
+    server: asyncio.subprocess.Process | None = None
+    token: str = ""
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def env(self) -> dict[str, str]:
+        keep = {k: v for k, v in os.environ.items() if not k.startswith("KH_")}
+        return keep | {
+            "KH_DATABASE_URL": self.database_url,
+            "KH_LOG_LEVEL": "WARNING",
+            "KH_ADMIN_PASSWORD": PASSWORD,
+            "PYTHONUTF8": "1",
+        }
+
+    async def cli(self, *args: str, seconds: float = 120) -> str:
+        """Run ``khuyenhoc ARGS`` on this instance's database; its stderr (the progress lines)."""
+        proc = await asyncio.create_subprocess_exec(
+            *KHUYENHOC,
+            *args,
+            env=self.env,
+            cwd=PROJECT_ROOT,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            _, err = await asyncio.wait_for(proc.communicate(), seconds)
+        except TimeoutError:
+            proc.kill()
+            await proc.wait()
+            raise
+        assert proc.returncode == 0, f"{self.name}: khuyenhoc {' '.join(args)} → {proc.returncode}\n{err.decode()}"
+        return err.decode()
+
+    async def start(self) -> None:
+        with self.log.open("ab") as log:
+            self.server = await asyncio.create_subprocess_exec(
+                *KHUYENHOC,
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                env=self.env,
+                cwd=PROJECT_ROOT,
+                stdout=log,
+                stderr=log,
+            )
+        deadline = time.monotonic() + 60
+        async with httpx.AsyncClient(base_url=self.url, timeout=5) as c:
+            while True:
+                assert self.server.returncode is None, f"{self.name} stopped:\n{self.log.read_text()}"
+                try:
+                    if (await c.get("/api/v1/ready")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                assert time.monotonic() < deadline, f"{self.name} did not start:\n{self.log.read_text()}"
+                await asyncio.sleep(0.2)
+            r = await c.post("/api/v1/auth/token", data={"username": "quantri", "password": PASSWORD})
+            assert r.status_code == 200, r.text
+            self.token = r.json()["access_token"]
+
+    async def stop(self) -> None:
+        if self.server is None or self.server.returncode is not None:
+            return
+        self.server.terminate()
+        try:
+            await asyncio.wait_for(self.server.wait(), 10)
+        except TimeoutError:
+            self.server.kill()
+            await self.server.wait()
+
+    def client(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(base_url=self.url, headers={"Authorization": f"Bearer {self.token}"}, timeout=30)
+
+    async def key(self, unit: str, partner: str) -> str:
+        body = {"name": f"Hệ thống {partner}", "role": "partner", "unit_code": unit, "unit_as_of": OLD}
+        async with self.client() as c:
+            r = await c.post("/api/v1/api-keys", json=body | {"partner": partner})
+        assert r.status_code == 201, r.text
+        return str(r.json()["secret"])
+
+    async def pull(self, other: Instance, key: str, *more: str) -> dict[str, int]:
+        """``khuyenhoc sync pull`` from the other instance; the totals of its last line."""
+        lines = await self.cli("sync", "pull", "--from", other.url, "--key", key, *more)
+        return totals(lines)
+
+
+def totals(lines: str) -> dict[str, int]:
+    last = [line for line in lines.splitlines() if line.startswith("Xong:")]
+    assert last, lines
+    found = re.search(r"(\d+) trang, (\d+) thay đổi, áp dụng (\d+), bỏ qua (\d+), lỗi (\d+)", last[-1])
+    assert found, last[-1]
+    return dict(zip(("pages", "changes", "applied", "skipped", "failed"), map(int, found.groups()), strict=True))
+
+
+async def scalar(engine: AsyncEngine, sql: str, **params: Any) -> Any:
+    async with engine.connect() as conn:
+        return (await conn.execute(text(sql), params)).scalar()
+
+
+async def get(instance: Instance, path: str, **params: Any) -> Any:
+    async with instance.client() as c:
+        r = await c.get(path, params=params)
+    assert r.status_code == 200, f"{instance.name} {path}: {r.text}"
+    return r.json()
+
+
+async def snapshot(inst: Instance, engine: AsyncEngine) -> dict[str, Any]:
+    """What must not move when a sync has nothing to do: counts, the feed, the audit trail, statistics."""
+    counts = {
+        table: await scalar(engine, f"SELECT count(*) FROM {table}")
+        for table in ("reports", "commendations", "associations", "changes", "audit_log")
+    }
+    counts["mirror_reports"] = await scalar(engine, "SELECT count(*) FROM reports WHERE partner LIKE 'mirror:%'")
+    counts["report_versions"] = await scalar(engine, "SELECT sum(version) FROM reports")
+    return counts | {
+        "tb": await get(inst, "/api/v1/stats/highlights", unit="34", year=2023),
+        "hn": await get(inst, "/api/v1/stats/indicators", unit="35", year=2024),
+    }
+
+
+async def visible(inst: Instance, key: str, engine: AsyncEngine, province: str, seconds: float = 120) -> None:
+    """Wait until the latest change of the province is on the instance's feed.
+
+    On PostgreSQL the feed hands out a change only when every transaction that started before it has
+    ended, on the whole server (pg_snapshot_xmin is cluster-wide): a long write transaction in any other
+    database of the same server holds every feed back. This wait keeps the test exact when that happens."""
+    prefix = f"vn-pre-2025:{province}/%"
+    top = await scalar(engine, "SELECT max(seq) FROM changes WHERE unit_path LIKE :p", p=prefix)
+    deadline = time.monotonic() + seconds
+    async with httpx.AsyncClient(base_url=inst.url, headers={"Authorization": f"Bearer {key}"}) as c:
+        while True:
+            r = await c.get("/api/v1/sync/changes", params={"since": str(top - 1), "limit": 1})
+            assert r.status_code == 200, r.text
+            if r.json()["items"]:
+                return
+            if time.monotonic() > deadline:
+                held = await scalar(
+                    engine,
+                    "SELECT string_agg(datname || ' (pid ' || pid || ', ' || (now() - xact_start) || ')', '; ') "
+                    "FROM pg_stat_activity WHERE backend_xid IS NOT NULL",
+                )
+                raise AssertionError(f"{inst.name}: the feed is held back by transactions still running: {held}")
+            await asyncio.sleep(0.5)
+
+
+@pytest.fixture
+async def instances(databases: DatabaseFactory, tmp_path: Path) -> AsyncIterator[tuple[Instance, Instance]]:
+    a = Instance("A (Thái Bình)", await databases.create(), tmp_path / "a.log")
+    b = Instance("B (Hà Nam)", await databases.create(), tmp_path / "b.log")
+    try:
+
+        async def prepare(inst: Instance, load: tuple[str, ...]) -> None:
+            for step in (("migrate",), load, ("users", "create-admin", "--username", "quantri")):
+                await inst.cli(*step)
+            await inst.start()
+
+        done = await asyncio.gather(prepare(a, ("demo", "load")), prepare(b, ("units", "load")), return_exceptions=True)
+        for outcome in done:  # both ran to the end (no server starts after the teardown below)
+            if isinstance(outcome, BaseException):
+                raise outcome
+        yield a, b
+    finally:
+        await asyncio.gather(a.stop(), b.stop())
+
+
+async def make_ha_nam_records(b: Instance) -> dict[str, Any]:
+    """B's own Hà Nam data, through its API: three approved commune reports of 2024, the province's report
+    of 2023 (A has its own: A keeps it), an association and two commendations."""
+    async with b.client() as c:
+        district = (await c.get("/api/v1/units/35/children", params={"as_of": OLD})).json()["items"][0]["code"]
+        kids = (await c.get(f"/api/v1/units/{district}/children", params={"as_of": OLD})).json()["items"]
+        codes = [k["code"] for k in kids[:3]]
+        province = {k: v * 100 for k, v in figures(1500).items()} | {
+            "communes": 116,
+            "communes_rated_learning_community": 90,
+        }
+        filed = [(code, 2024, figures(1500 + n)) for n, code in enumerate(codes)] + [("35", 2023, province)]
+        for code, year, body in filed:
+            assert (await c.put(f"/api/v1/reports/{code}/{year}", json=body)).status_code == 201
+            assert (await c.post(f"/api/v1/reports/{code}/{year}/submit")).status_code == 200
+            assert (await c.post(f"/api/v1/reports/{code}/{year}/approve")).status_code == 200
+        where = {"unit_code": codes[0], "unit_as_of": OLD}
+        r = await c.post("/api/v1/associations", json=where | {"kind": "association", "name": "Hội Khuyến học xã"})
+        assert r.status_code == 201, r.text
+        ids = []
+        for name in ("Nguyễn Văn An", "Trần Thị Bình"):
+            medal = {"form": "medal", "year": 2024, "issuing_level": "central", "recipient_kind": "person"}
+            r = await c.post("/api/v1/commendations", json=medal | where | {"recipient_name": name})
+            assert r.status_code == 201, r.text
+            ids.append(r.json()["id"])
+    return {"codes": codes, "commendations": ids}
+
+
+async def test_two_instances_sync_both_ways(instances: tuple[Instance, Instance]) -> None:
+    a, b = instances
+    ha_nam = await make_ha_nam_records(b)
+    key_on_a = await a.key("34", partner="ha-nam")  # B reads Thái Bình from A
+    key_on_b = await b.key("35", partner="thai-binh")  # A reads Hà Nam from B
+    engine_a, engine_b = make_engine(a.database_url), make_engine(b.database_url)
+    try:
+        # 1. B's first pull from A, 20 changes a page, killed once its first page is committed.
+        await visible(a, key_on_a, engine_a, "34")
+        async with httpx.AsyncClient(base_url=a.url, headers={"Authorization": f"Bearer {key_on_a}"}) as c:
+            demo = (await c.get("/api/v1/sync/changes", params={"limit": 1})).json()["items"][0]
+        assert demo["type"] == "report" and demo["data"]["unit_code"]  # the demo's reports as the API shows them
+        proc = await asyncio.create_subprocess_exec(
+            *KHUYENHOC,
+            *("sync", "pull", "--from", a.url, "--key", key_on_a, "--limit", "20"),
+            env=b.env,
+            cwd=PROJECT_ROOT,
+            stderr=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.DEVNULL,
+        )
+        assert proc.stderr is not None
+        seen = []
+        try:
+            while True:
+                line = (await asyncio.wait_for(proc.stderr.readline(), 60)).decode()
+                assert line, f"the pull ended before its first page: {''.join(seen)}"
+                seen.append(line)
+                if line.startswith("Trang 1:"):
+                    break
+        finally:
+            if proc.returncode is None:
+                proc.send_signal(signal.SIGKILL)
+            await asyncio.wait_for(proc.wait(), 10)
+        assert proc.returncode == -signal.SIGKILL
+        source = f"127.0.0.1:{a.port}?scope=34"
+        cursor = await scalar(engine_b, "SELECT cursor FROM sync_cursors WHERE source = :s", s=source)
+        copied = await scalar(engine_b, "SELECT count(*) FROM reports WHERE partner LIKE 'mirror:%'")
+        assert cursor and copied % 20 == 0 and 20 <= copied < 484, (cursor, copied)
+
+        rest = await b.pull(a, key_on_a)
+        assert rest["applied"] == 484 - copied and rest["failed"] == 0, rest
+        assert await scalar(engine_b, "SELECT count(*) FROM reports WHERE partner LIKE 'mirror:%'") == 484
+        tb_a = await get(a, "/api/v1/stats/highlights", unit="34", year=2023)
+        assert tb_a["items"][0]["value"]["numerator"] == THAI_BINH_MEMBERS_2023
+        assert await get(b, "/api/v1/stats/highlights", unit="34", year=2023) == tb_a
+
+        # 2. A's first pull from B: the 2024 commune reports, the association and the commendations; A keeps its
+        # own 2023 report of Hà Nam province.
+        await visible(b, key_on_b, engine_b, "35")
+        first = await a.pull(b, key_on_b)
+        # Each report came through three changes (draft, submitted, approved): 9 applied, and 3 skipped for
+        # the province report A has; plus the association and the two commendations.
+        assert (first["applied"], first["skipped"], first["failed"]) == (12, 3, 0), first
+        assert await get(a, "/api/v1/stats/indicators", unit="35", year=2024) == await get(
+            b, "/api/v1/stats/indicators", unit="35", year=2024
+        )
+        hn_a = await get(a, "/api/v1/reports/35/2023")
+        assert hn_a["members"] != 150_000 and hn_a["status"] == "approved"
+
+        # 3. Sync again both ways: nothing to fetch, nothing written, no duplicates, the same statistics.
+        before = (await snapshot(a, engine_a), await snapshot(b, engine_b))
+        assert (await b.pull(a, key_on_a))["changes"] == 0
+        assert (await a.pull(b, key_on_b))["changes"] == 0
+        assert (await snapshot(a, engine_a), await snapshot(b, engine_b)) == before
+        for engine in (engine_a, engine_b):
+            dup = "SELECT count(*) FROM (SELECT unit_id, year FROM reports GROUP BY 1, 2 HAVING count(*) > 1) d"
+            assert await scalar(engine, dup) == 0
+
+        # 4. Changes on both sides. A: a Thái Bình commune's 2023 report is reopened, raised by 100 members
+        # and approved again. B: a commendation renamed, the other deleted, a 2024 report changed.
+        report = (await get(a, "/api/v1/reports", unit="34", year=2023, limit=1))["items"][0]
+        code = report["unit_code"]
+        body = {k: report[k] for k in figures()} | {"members": report["members"] + 100}
+        async with a.client() as c:
+            assert (await c.post(f"/api/v1/reports/{code}/2023/reopen")).status_code == 200
+            assert (await c.put(f"/api/v1/reports/{code}/2023", json=body)).status_code == 200
+            assert (await c.post(f"/api/v1/reports/{code}/2023/submit")).status_code == 200
+            assert (await c.post(f"/api/v1/reports/{code}/2023/approve")).status_code == 200
+        first_id, second_id = ha_nam["commendations"]
+        changed = ha_nam["codes"][1]
+        async with b.client() as c:
+            r = await c.patch(f"/api/v1/commendations/{first_id}", json={"recipient_name": "Nguyễn Văn An (sửa)"})
+            assert r.status_code == 200, r.text
+            assert (await c.delete(f"/api/v1/commendations/{second_id}")).status_code == 204
+            assert (await c.post(f"/api/v1/reports/{changed}/2024/reopen")).status_code == 200
+            r = await c.put(f"/api/v1/reports/{changed}/2024", json=figures(2222))
+            assert r.status_code == 200, r.text
+            assert (await c.post(f"/api/v1/reports/{changed}/2024/submit")).status_code == 200
+            assert (await c.post(f"/api/v1/reports/{changed}/2024/approve")).status_code == 200
+
+        tb_a = await get(a, "/api/v1/stats/highlights", unit="34", year=2023)
+        assert tb_a["items"][0]["value"]["numerator"] == THAI_BINH_MEMBERS_2023 + 100
+
+        await visible(a, key_on_a, engine_a, "34")
+        assert (await b.pull(a, key_on_a))["applied"] == 4  # reopened, changed, submitted, approved
+        assert await get(b, "/api/v1/stats/highlights", unit="34", year=2023) == tb_a
+        await visible(b, key_on_b, engine_b, "35")
+        assert (await a.pull(b, key_on_b))["applied"] == 6
+        names = "SELECT string_agg(recipient_name, ',') FROM commendations WHERE partner LIKE 'mirror:%'"
+        assert await scalar(engine_a, names) == "Nguyễn Văn An (sửa)"
+        assert (await get(a, f"/api/v1/reports/{changed}/2024"))["members"] == 2222
+        assert await get(a, "/api/v1/stats/indicators", unit="35", year=2024) == await get(
+            b, "/api/v1/stats/indicators", unit="35", year=2024
+        )
+        assert await scalar(engine_b, "SELECT count(*) FROM reports WHERE partner LIKE 'mirror:%'") == 484
+    finally:
+        await engine_a.dispose()
+        await engine_b.dispose()
