@@ -19,19 +19,23 @@ from api.models import Fund, FundEntry
 from api.sync.feed import record_changes
 
 
+def _vi(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
 async def move(session: AsyncSession, fund_id: int, amount: int) -> int:
     """Add ``amount`` (negative: take out) to the fund's balance; 409 when that would overdraw it."""
     new_balance = await session.scalar(
         update(Fund)
         .where(Fund.id == fund_id, Fund.balance_vnd + amount >= 0)
-        .values(balance_vnd=Fund.balance_vnd + amount)
+        .values(balance_vnd=Fund.balance_vnd + amount, version=Fund.version + 1)  # a new balance, a new ETag
         .returning(Fund.balance_vnd)
         .execution_options(synchronize_session=False)
     )
     if new_balance is None:
         balance = await session.scalar(select(Fund.balance_vnd).where(Fund.id == fund_id))
         raise Conflict(
-            f"Quỹ không đủ tiền: số dư {balance:,} đồng, cần {-amount:,} đồng.".replace(",", "."),
+            f"Quỹ không đủ tiền: số dư {_vi(balance or 0)} đồng, cần {_vi(-amount)} đồng.",
             balance_vnd=balance,
         )
     return new_balance

@@ -182,3 +182,13 @@ async def test_concurrent_disbursements_never_overdraw(databases: DatabaseFactor
             assert await s.scalar(select(func.sum(FundEntry.amount_vnd)).where(FundEntry.fund_id == fund_id)) == 10
     finally:
         await engine.dispose()
+
+
+async def test_a_new_entry_changes_the_funds_etag(client: httpx.AsyncClient) -> None:
+    fund = await new_fund(client)
+    tag = (await client.get(f"/api/v1/funds/{fund['id']}")).headers["etag"]
+    await entry(client, fund["id"], kind="contribution", amount_vnd=1_000)
+    again = await client.get(f"/api/v1/funds/{fund['id']}", headers={"If-None-Match": tag})
+    assert again.status_code == 200 and again.json()["balance_vnd"] == 1_000
+    short = await entry(client, fund["id"], kind="disbursement", amount_vnd=1_001)
+    assert short.json()["detail"] == "Quỹ không đủ tiền: số dư 1.000 đồng, cần 1.001 đồng."
