@@ -53,7 +53,7 @@ test('sign-in: refused with the API detail, then signed in with the keyboard, ev
     ['Tổng quan', 'overview', false],
     ['Tuân thủ chỉ tiêu', 'compliance', false],
     ['Báo cáo', 'reports', false],
-    ['Sổ đăng ký', 'registries', true],
+    ['Sổ đăng ký', 'registries', false],
     ['Quản trị', 'admin', false],
     ['Đơn vị hành chính', 'units', false],
   ];
@@ -71,6 +71,7 @@ test('sign-in: refused with the API detail, then signed in with the keyboard, ev
     if (name === 'overview') await page.getByRole('heading', { level: 2, name: 'Toàn quốc · 2023' }).waitFor();
     if (name === 'compliance') await page.getByText('34 đơn vị trực thuộc').waitFor();
     if (name === 'reports') await page.getByRole('table').waitFor();
+    if (name === 'registries') await page.getByRole('table', { name: 'Danh sách tổ chức hội' }).waitFor();
     await shot(page, `page-${name}`);
   }
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { assertNoPageErrors, launch, PHONE, screenshots, signInAs } from './helpers.mjs';
+import { assertNoPageErrors, launch, PHONE, screenshots, signInAs, viewportShot } from './helpers.mjs';
 
 const shot = screenshots('stats');
 let browser;
@@ -64,6 +64,7 @@ test('overview: Thái Bình 2023 through the picker: 662.525 members, 34,9%, tar
   assert.match(await card('Tỷ lệ công dân học tập').innerText(), /26,5%[\s\S]*Chỉ tiêu 40,0%/);
   await page.locator('.chart-box svg').first().waitFor();
   await shot(page, 'overview-thai-binh-2023');
+  await viewportShot(page, 'readme-overview.png');
 
   // The same figures on today's map: the new Hưng Yên for 2023 is computed from 33 and 34.
   await page.goto('?unit=33&year=2023');
@@ -126,6 +127,7 @@ test('compliance: Thái Bình 2023 lists its 8 districts, sorts, charts, and dri
   await page.waitForURL(/rate=learning_community_rate/);
   await page.getByRole('img', { name: /Tỷ lệ cộng đồng học tập/ }).getByText('Chỉ tiêu 65,0%').waitFor();
   await shot(page, 'compliance-thai-binh-2023');
+  await viewportShot(page, 'readme-compliance.png');
 
   // CSV through the API, with the bearer token.
   const [download] = await Promise.all([

@@ -3,7 +3,7 @@
 // statistics for 2024 then show that commune's figures.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { assertNoPageErrors, launch, PHONE, screenshots, signInAs } from './helpers.mjs';
+import { assertNoPageErrors, launch, PHONE, screenshots, signInAs, viewportShot } from './helpers.mjs';
 
 const shot = screenshots('workflow');
 let browser;
@@ -89,6 +89,7 @@ test('commune editor: an invalid entry is refused inline and saves nothing; a co
   assert.equal(await page.getByLabel('Dân số', { exact: true }).getAttribute('aria-invalid'), null);
   assert.equal(await apiStatus(page, REPORT), 404, 'nothing was saved');
   await shot(page, 'report-invalid-members');
+  await viewportShot(page, 'readme-report-form.png');
 
   // The link in the summary takes the keyboard to the field.
   await alert.getByRole('link', { name: /^Số hội viên/ }).click();

@@ -61,6 +61,8 @@ export function screenshots(prefix) {
   return async function shot(page, name) {
     n += 1;
     const file = join(ARTIFACTS, `${prefix}-${String(n).padStart(2, '0')}-${name}.png`);
+    // From the top: a sticky header would otherwise be drawn where the page was scrolled to.
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: file, fullPage: true });
     return file;
   };
@@ -111,4 +113,30 @@ export async function signInAs(browser, user, { allow = [] } = {}) {
   await page.waitForURL((u) => !u.pathname.endsWith('/dang-nhap'));
   await page.getByRole('button', { name: 'Đăng xuất' }).waitFor();
   return page;
+}
+
+/** Call the API as the signed-in user of the page (its token is in sessionStorage): {status, body}. */
+export function apiAs(page, path, { method = 'GET', body, token } = {}) {
+  return page.evaluate(
+    async ({ path, method, body, token }) => {
+      const bearer = token ?? JSON.parse(sessionStorage.getItem('kh.session')).token;
+      const headers = { Authorization: `Bearer ${bearer}` };
+      if (body !== undefined) headers['Content-Type'] = 'application/json';
+      const r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      const text = await r.text();
+      let json = null;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        /* not JSON */
+      }
+      return { status: r.status, body: json };
+    },
+    { path, method, body, token },
+  );
+}
+
+/** Screenshot of what the viewport shows (not the whole page): for the README. */
+export async function viewportShot(page, file) {
+  await page.screenshot({ path: join(ARTIFACTS, file), fullPage: false });
 }

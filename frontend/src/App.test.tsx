@@ -26,9 +26,33 @@ describe('app shell', () => {
     expect(await screen.findByRole('heading', { name: 'Đăng nhập' })).toBeTruthy();
   });
 
-  it('shows the user, the navigation and a placeholder for pages without an API', async () => {
+  it('shows the user, the navigation and the registries in tabs', async () => {
     saveToken('tok', 3600);
-    stubApi({ 'GET /api/v1/me': () => json(ME) });
+    const fetchMock = stubApi({
+      'GET /api/v1/me': () => json(ME),
+      'GET /api/v1/associations': () =>
+        json({
+          items: [
+            {
+              id: 1,
+              kind: 'association',
+              name: 'Hội Khuyến học tỉnh Thái Bình',
+              host_kind: null,
+              parent_id: null,
+              founded_on: '1996-05-01',
+              closed_on: null,
+              unit_code: '34',
+              external_id: null,
+              partner: null,
+              version: 1,
+              created_at: '2026-11-27T10:00:00Z',
+              updated_at: '2026-11-27T10:00:00Z',
+            },
+          ],
+          next_cursor: null,
+        }),
+      'GET /api/v1/units/34': () => json(THAI_BINH),
+    });
     renderApp(<AppRoutes />, { route: '/so-dang-ky' });
     const header = await screen.findByRole('banner');
     expect(await within(header).findByText('Nguyễn Văn A')).toBeTruthy();
@@ -38,7 +62,31 @@ describe('app shell', () => {
       expect(within(nav).getByRole('link', { name })).toBeTruthy();
     }
     expect(screen.getByRole('heading', { level: 1, name: 'Sổ đăng ký' })).toBeTruthy();
-    expect(screen.getByText('Đang xây dựng')).toBeTruthy();
+    const tabs = screen.getByRole('tablist', { name: 'Sổ đăng ký' });
+    expect(within(tabs).getAllByRole('tab').map((t) => t.textContent)).toEqual([
+      'Tổ chức hội',
+      'Quỹ',
+      'Khen thưởng',
+      'Thi đua khen thưởng',
+      'Kiểm tra',
+      'Phối hợp',
+      'Hoạt động',
+    ]);
+    expect(within(tabs).getByRole('tab', { name: 'Tổ chức hội' }).getAttribute('aria-selected')).toBe('true');
+    // The user's own unit by default.
+    const table = await screen.findByRole('table', { name: 'Danh sách tổ chức hội' });
+    expect(within(table).getByText('Hội Khuyến học tỉnh Thái Bình')).toBeTruthy();
+    const list = fetchMock.mock.calls.map(([r]) => new URL(r.url)).find((u) => u.pathname === '/api/v1/associations');
+    expect(list?.searchParams.get('unit')).toBe('34');
+    expect(await within(table).findByText('Tỉnh Thái Bình')).toBeTruthy();
+
+    // Arrow keys move between tabs and choose them.
+    within(tabs).getByRole('tab', { name: 'Tổ chức hội' }).focus();
+    await userEvent.keyboard('{ArrowRight}');
+    const funds = within(tabs).getByRole('tab', { name: 'Quỹ' });
+    await waitFor(() => expect(funds.getAttribute('aria-selected')).toBe('true'));
+    expect(document.activeElement).toBe(funds);
+    expect(screen.getByRole('heading', { level: 2, name: 'Quỹ' })).toBeTruthy();
   });
 
   it('goes back to sign-in when a call answers 401', async () => {

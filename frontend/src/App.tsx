@@ -6,10 +6,11 @@ import { ApiError } from './api/problem';
 import { AuthProvider } from './auth/AuthProvider';
 import { RequireAuth } from './auth/RequireAuth';
 import { Layout } from './components/Layout';
-import { UnderConstruction, useDocumentTitle } from './components/UnderConstruction';
+import { useDocumentTitle } from './components/UnderConstruction';
 import { AdminPage } from './pages/AdminPage';
 import { CompliancePage } from './pages/compliance/CompliancePage';
 import { OverviewPage } from './pages/overview/OverviewPage';
+import { RegistriesPage } from './pages/registries/RegistriesPage';
 import { ReportPage } from './pages/reports/ReportPage';
 import { ReportsPage } from './pages/reports/ReportsPage';
 import { SignInPage } from './pages/SignInPage';
@@ -27,11 +28,6 @@ export function makeQueryClient(): QueryClient {
       },
     },
   });
-}
-
-function Placeholder({ titleKey }: { titleKey: 'nav.registries' }) {
-  const { t } = useTranslation();
-  return <UnderConstruction title={t(titleKey)} />;
 }
 
 function NotFound() {
@@ -62,10 +58,10 @@ export function AppRoutes() {
         <Route path="tuan-thu" element={<CompliancePage />} />
         <Route path="bao-cao" element={<ReportsPage />} />
         <Route path="bao-cao/:unit/:year" element={<ReportPage />} />
-        <Route path="so-dang-ky" element={<Placeholder titleKey="nav.registries" />} />
+        <Route path="so-dang-ky/:tab?" element={<RegistriesPage />} />
         <Route path="don-vi" element={<UnitsPage />} />
         <Route path="don-vi/:code" element={<UnitDetailPage />} />
-        <Route path="quan-tri" element={<AdminPage />} />
+        <Route path="quan-tri/:tab?" element={<AdminPage />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

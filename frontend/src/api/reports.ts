@@ -89,6 +89,7 @@ async function afterChange(qc: QueryClient, unit: string, year: number, loaded: 
     loaded.etag ? Promise.resolve() : qc.invalidateQueries({ queryKey: reportKey(unit, year) }),
     qc.invalidateQueries({ queryKey: ['reports', 'list'] }),
     qc.invalidateQueries({ queryKey: ['reports', 'history', unit, year] }),
+    qc.invalidateQueries({ queryKey: ['reports', 'reconciliation', unit, year] }),
     qc.invalidateQueries({ queryKey: ['stats'] }),
   ]);
 }
@@ -127,7 +128,49 @@ export function useReportMutations(unit: string, year: number) {
     onSuccess: (loaded) => afterChange(qc, unit, year, loaded),
   });
 
-  return { save, step };
+  // Fill the draft's registry-derived figures from the registries (creates the draft if none).
+  const prefill = useMutation({
+    mutationFn: async ({ etag }: { etag: string | null }): Promise<LoadedReport> => {
+      const result = await api.POST('/api/v1/reports/{unit_code}/{year}/prefill', {
+        params: { path: { unit_code: unit, year } },
+        headers: ifMatch(etag),
+      });
+      const report = unwrap(result);
+      return { report, etag: result.response.headers.get('ETag') };
+    },
+    onSuccess: (loaded) => afterChange(qc, unit, year, loaded),
+  });
+
+  return { save, step, prefill };
+}
+
+export type Reconciliation = components['schemas']['Reconciliation'];
+export type ReconciliationItem = components['schemas']['ReconciliationItem'];
+
+/** Each figure the registries can derive, beside the report's. */
+export function useReconciliation(unit: string, year: number, enabled = true) {
+  return useQuery({
+    enabled,
+    queryKey: ['reports', 'reconciliation', unit, year],
+    queryFn: async ({ signal }) =>
+      unwrap(
+        await api.GET('/api/v1/reports/{unit_code}/{year}/reconciliation', {
+          params: { path: { unit_code: unit, year } },
+          signal,
+        }),
+      ),
+  });
+}
+
+export async function fetchReconciliationCsv(unit: string, year: number): Promise<string> {
+  const { data, error, response } = await api.GET('/api/v1/reports/{unit_code}/{year}/reconciliation', {
+    params: { path: { unit_code: unit, year }, query: { format: 'csv' } },
+    parseAs: 'text',
+  });
+  if (error !== undefined || !response.ok || typeof data !== 'string') {
+    throw new ApiError(response.status, isProblem(error) ? error : null);
+  }
+  return data.startsWith('\uFEFF') ? data : '\uFEFF' + data;
 }
 
 /** The figures of a unit and of each of its children (approved reports) as an Excel workbook. */

@@ -49,6 +49,11 @@ function withEtag(body: unknown, etag: string, status = 200) {
 
 const PATH = '/api/v1/reports/12433/2024';
 
+// The reconciliation panel below the form (its own tests are in ReconciliationPanel.test.tsx).
+const RECON = {
+  [`GET ${PATH}/reconciliation`]: () => json({ unit_code: '12433', year: 2024, report_status: 'draft', items: [] }),
+};
+
 function renderReport() {
   saveToken('tok', 3600);
   return renderApp(
@@ -89,6 +94,7 @@ describe('mapProblemErrors', () => {
 describe('report form', () => {
   it('shows the figures formatted, labelled in Vietnamese and grouped', async () => {
     stubApi({
+      ...RECON,
       'GET /api/v1/me': () => json(EDITOR),
       [`GET ${PATH}`]: () => withEtag(report({ population: 1898352 }), '"v1"'),
       [`GET ${PATH}/history`]: () => json([]),
@@ -107,6 +113,7 @@ describe('report form', () => {
 
   it("maps the API's 422 errors to the fields they name, and lists them as links", async () => {
     const fetchMock = stubApi({
+      ...RECON,
       'GET /api/v1/me': () => json(EDITOR),
       [`GET ${PATH}`]: () => withEtag(report(), '"v1"'),
       [`GET ${PATH}/history`]: () => json([]),
@@ -155,6 +162,7 @@ describe('report form', () => {
 
   it('refuses what is not a whole number without calling the API', async () => {
     const fetchMock = stubApi({
+      ...RECON,
       'GET /api/v1/me': () => json(EDITOR),
       [`GET ${PATH}`]: () => withEtag(report(), '"v1"'),
       [`GET ${PATH}/history`]: () => json([]),
@@ -170,6 +178,7 @@ describe('report form', () => {
 
   it("maps the submit step's errors (loc report.*) too", async () => {
     stubApi({
+      ...RECON,
       'GET /api/v1/me': () => json(EDITOR),
       [`GET ${PATH}`]: () => withEtag(report(), '"v1"'),
       [`GET ${PATH}/history`]: () => json([]),
@@ -189,6 +198,7 @@ describe('report form', () => {
   it('says clearly when someone else changed the report, and reloads it', async () => {
     let version = 1;
     stubApi({
+      ...RECON,
       'GET /api/v1/me': () => json(EDITOR),
       [`GET ${PATH}`]: () => withEtag(report({ version, branches: version === 1 ? 9 : 10 }), `"v${version}"`),
       [`GET ${PATH}/history`]: () => json([]),
@@ -211,6 +221,7 @@ describe('report form', () => {
 
   it('offers approve and reopen to the unit above, and nothing to change', async () => {
     stubApi({
+      ...RECON,
       'GET /api/v1/me': () => json({ ...EDITOR, unit_code: '336', unit_name: 'Thành phố Thái Bình', unit_level: 'district' }),
       [`GET ${PATH}`]: () => withEtag(report({ status: 'submitted', submitted_at: '2026-11-27T16:20:00Z', submitted_by: 'xa.lehongphong' }), '"v2"'),
       [`GET ${PATH}/history`]: () =>

@@ -4,7 +4,7 @@
  * (loc ["body", field] when saving, ["report", field] when submitting) and in a summary, a
  * clear message with a reload button on 412, and the workflow buttons the user may use.
  */
-import { useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isConflict, useReportMutations, type LoadedReport, type Report, type WorkflowAction } from '../../api/reports';
 import { ApiError } from '../../api/problem';
@@ -60,6 +60,7 @@ export function ReportForm({
   can,
   onDone,
   onReload,
+  onDirtyChange,
 }: {
   unit: string;
   year: number;
@@ -68,6 +69,8 @@ export function ReportForm({
   /** Tell the page what was done, for its status message (null: an action starts). */
   onDone: (message: string | null) => void;
   onReload: () => Promise<unknown>;
+  /** Told whether the form has changes not saved yet. */
+  onDirtyChange?: (dirty: boolean) => void;
 }) {
   const { t } = useTranslation();
   const { save, step } = useReportMutations(unit, year);
@@ -90,6 +93,7 @@ export function ReportForm({
   const initial = initialValues(report);
   const dirty = REPORT_FIELDS.some((f) => values[f] !== initial[f]);
   const readOnly = !can.edit;
+  useEffect(() => onDirtyChange?.(dirty), [dirty, onDirtyChange]);
 
   function clearMessages() {
     onDone(null);

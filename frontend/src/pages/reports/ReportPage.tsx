@@ -8,6 +8,7 @@ import { ErrorMessage, Loading } from '../../components/Status';
 import { useDocumentTitle } from '../../components/UnderConstruction';
 import { formatDateTime, formatInteger, MISSING } from '../../lib/format';
 import { isReportField, REPORT_FIELDS } from '../../lib/reportFields';
+import { ReconciliationPanel } from './ReconciliationPanel';
 import { ReportForm, type Permissions } from './ReportForm';
 import { StatusBadge } from './StatusBadge';
 
@@ -40,6 +41,7 @@ export function ReportPage() {
   // The unit's name and level when there is no report yet (a report carries its own).
   const unitInfo = useUnit(unit, `${validYear ? year : 2024}-12-31`, loaded.isSuccess && loaded.data.report === null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [dirty, setDirty] = useState(false);
   const report = loaded.data?.report ?? null;
   const name = report?.unit_name ?? unitInfo.data?.name ?? unit;
   useDocumentTitle(t('reports.heading', { year, name }));
@@ -91,8 +93,21 @@ export function ReportPage() {
                 setNotice(null);
                 await loaded.refetch();
               }}
+              onDirtyChange={setDirty}
             />
           )}
+          <ReconciliationPanel
+            unit={unit}
+            year={year}
+            loaded={loaded.data}
+            canPrefill={can.edit}
+            dirty={dirty}
+            onDone={setNotice}
+            onReload={async () => {
+              setNotice(null);
+              await loaded.refetch();
+            }}
+          />
           {report && <History unit={unit} year={year} />}
         </>
       )}

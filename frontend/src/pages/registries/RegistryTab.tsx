@@ -1,0 +1,408 @@
+/**
+ * One registry: filters (unit — the user's own by default — and the registry's own), a paginated
+ * table, CSV of the whole filtered list, and for editors create, change (If-Match) and delete.
+ * The filters, the page's record in focus (`record`) live in the URL.
+ */
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
+import { ApiError } from '../../api/problem';
+import {
+  deleteSeen,
+  exportRegistryCsv,
+  fetchRecord,
+  useAfterChange,
+  useAwardCategories,
+  useRegistryList,
+  type BaseRow,
+  type Filters,
+  type Loaded,
+} from '../../api/registries';
+import { useAuth, type Me } from '../../auth/AuthProvider';
+import { CsvButton } from '../../components/CsvButton';
+import { Pager, useCursorPages } from '../../components/Pager';
+import { ErrorMessage, Loading } from '../../components/Status';
+import { isUnitCode, UnitName } from '../../components/UnitName';
+import { tx } from '../../i18n/loose';
+import { formatInteger } from '../../lib/format';
+import { currentYear, FIRST_YEAR } from '../place/usePlace';
+import { RecordForm } from './RecordForm';
+import { ENUMS, type FilterDef, type RegistryConfig } from './types';
+
+export function canWriteRegistries(me: Me | undefined): boolean {
+  return !!me && me.role !== 'viewer' && me.scopes.includes('registries:write');
+}
+
+export function yearsDesc(): number[] {
+  const out: number[] = [];
+  for (let y = currentYear(); y >= FIRST_YEAR; y--) out.push(y);
+  return out;
+}
+
+/** The registry filters in the URL; `unit` defaults to the user's unit (an empty `unit=` is none). */
+export function useRegistryFilters(defs: readonly FilterDef[]) {
+  const { me } = useAuth();
+  const [params, setParams] = useSearchParams();
+  const unit = params.has('unit') ? (params.get('unit') ?? '') : (me?.unit_code ?? '');
+  const filters: Filters = { unit: isUnitCode(unit) ? unit : undefined };
+  for (const d of defs) {
+    const v = params.get(d.name) ?? '';
+    if (!v) continue;
+    if (d.kind === 'year') {
+      if (/^\d{4}$/.test(v)) filters[d.name] = Number(v);
+    } else if (d.kind === 'select' && d.enum) {
+      if ((ENUMS[d.enum] as readonly string[]).includes(v)) filters[d.name] = v;
+    } else {
+      filters[d.name] = v;
+    }
+  }
+  return { filters, unitText: unit, params, setParams };
+}
+
+type Editor<T> = { mode: 'create' } | { mode: 'edit'; loaded: Loaded<T> } | null;
+
+export function RegistryTab<T extends BaseRow>({
+  config,
+  detail,
+  tools,
+}: {
+  config: RegistryConfig<T>;
+  /** A panel about one record (the association's years, the fund's ledger), chosen with a row button. */
+  detail?: { label: (row: T) => string; aria: (row: T) => string; render: (id: number, close: () => void) => ReactNode };
+  /** Shown above the list (the award import, the funds' totals). */
+  tools?: (filters: Filters) => ReactNode;
+}) {
+  const { t } = useTranslation();
+  const { me } = useAuth();
+  const canWrite = canWriteRegistries(me);
+  const { filters, unitText, params, setParams } = useRegistryFilters(config.filters);
+  const filterKey = JSON.stringify(filters);
+  const pages = useCursorPages(filterKey);
+  const list = useRegistryList<T>(config.kind, filters, pages.cursor);
+  const items = list.data?.items ?? [];
+  const afterChange = useAfterChange();
+  const [editor, setEditor] = useState<Editor<T>>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [failure, setFailure] = useState<unknown>(null);
+  const [confirming, setConfirming] = useState<number | null>(null);
+  const [busyRow, setBusyRow] = useState<number | null>(null);
+  const recordParam = Number(params.get('record'));
+  const selected = Number.isInteger(recordParam) && recordParam > 0 ? recordParam : null;
+
+  function setParam(name: string, value: string | null) {
+    const next = new URLSearchParams(params);
+    if (value === null) next.delete(name);
+    else next.set(name, value);
+    setParams(next);
+  }
+
+  async function openEdit(row: T) {
+    setNotice(null);
+    setFailure(null);
+    setBusyRow(row.id);
+    try {
+      setEditor({ mode: 'edit', loaded: await fetchRecord<T>(config.kind, row.id) });
+    } catch (e) {
+      setFailure(e);
+    } finally {
+      setBusyRow(null);
+    }
+  }
+
+  async function remove(row: T) {
+    setNotice(null);
+    setFailure(null);
+    setBusyRow(row.id);
+    try {
+      await deleteSeen(config.kind, row);
+      setNotice(t('registries.deleted', { name: config.title(row) }));
+      if (selected === row.id) setParam('record', null);
+    } catch (e) {
+      setFailure(e);
+    } finally {
+      setConfirming(null);
+      setBusyRow(null);
+      await afterChange(config.kind, ...(config.kind === 'awards' ? (['funds'] as const) : []));
+    }
+  }
+
+  const anyFilter = Object.entries(filters).some(([k, v]) => v !== undefined && !(k === 'unit' && v === me?.unit_code));
+
+  return (
+    <div className="registry">
+      <FilterForm
+        defs={config.filters}
+        idPrefix={config.slug}
+        unitText={unitText}
+        params={params}
+        showReset={anyFilter}
+        onApply={(next) => setParams(next)}
+        onReset={() => setParams(me?.unit_code ? new URLSearchParams() : new URLSearchParams({ unit: '' }))}
+      />
+
+      {tools?.(filters)}
+
+      {/* The record in focus (its years, its ledger), above the list it was chosen from. */}
+      {detail && selected !== null && detail.render(selected, () => setParam('record', null))}
+
+      <div className="list-head">
+        <p className="count" role="status" aria-live="polite">
+          {list.isSuccess && t('registries.pageInfo', { page: formatInteger(pages.page), n: formatInteger(items.length) })}
+        </p>
+        <div className="list-tools">
+          {canWrite && !editor && (
+            <button
+              type="button"
+              className="button button-primary"
+              onClick={() => {
+                setNotice(null);
+                setFailure(null);
+                setEditor({ mode: 'create' });
+              }}
+            >
+              + {tx(t, `registries.add.${config.kind}`)}
+            </button>
+          )}
+          <CsvButton
+            fetchCsv={() => exportRegistryCsv(config.kind, filters)}
+            filename={`${config.csvName}-${filters.unit ?? 'tat-ca'}.csv`}
+            disabled={!list.isSuccess || items.length === 0}
+          />
+        </div>
+      </div>
+
+      <p className="notice" role="status" aria-live="polite">
+        {notice}
+      </p>
+      {failure !== null && (
+        <ErrorMessage
+          error={failure}
+          title={failure instanceof ApiError && failure.status === 412 ? t('registries.staleTitle') : t('registries.actionFailed')}
+        />
+      )}
+
+      {editor && (
+        <section className="panel" aria-label={editor.mode === 'create' ? tx(t, `registries.add.${config.kind}`) : t('registries.edit')}>
+          <RecordForm
+            key={editor.mode === 'edit' ? `edit-${editor.loaded.record.id}` : 'create'}
+            config={config}
+            editing={editor.mode === 'edit' ? editor.loaded : null}
+            defaultUnit={filters.unit ? String(filters.unit) : (me?.unit_code ?? '')}
+            onCancel={() => setEditor(null)}
+            onSaved={(row, created) => {
+              setEditor(null);
+              setNotice(created ? t('registries.created', { name: config.title(row) }) : t('registries.saved', { name: config.title(row) }));
+            }}
+          />
+        </section>
+      )}
+
+      {list.isPending && <Loading />}
+      {list.isError && <ErrorMessage error={list.error} onRetry={() => void list.refetch()} />}
+      {list.isSuccess && items.length === 0 && <p className="empty">{t('registries.none_found')}</p>}
+      {items.length > 0 && (
+        <div className={list.isPlaceholderData ? 'table-wrap stale' : 'table-wrap'} aria-busy={list.isFetching}>
+          <table className="data registry-table">
+            <caption className="visually-hidden">{tx(t, `registries.caption.${config.kind}`)}</caption>
+            <thead>
+              <tr>
+                {config.columns.map((c) => (
+                  <th key={c.id} scope="col" className={[c.className, c.narrow ? 'hide-narrow' : ''].filter(Boolean).join(' ') || undefined}>
+                    {tx(t, c.header)}
+                  </th>
+                ))}
+                {(canWrite || detail) && (
+                  <th scope="col" className="actions-col">
+                    <span className="visually-hidden">{t('registries.actions')}</span>
+                  </th>
+                )}
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((row) => (
+                <tr key={row.id} className={selected === row.id ? 'selected' : undefined}>
+                  {config.columns.map((c) => (
+                    <td key={c.id} className={[c.className, c.narrow ? 'hide-narrow' : ''].filter(Boolean).join(' ') || undefined}>
+                      {c.cell(row, t)}
+                    </td>
+                  ))}
+                  {(canWrite || detail) && (
+                    <td className="actions-col">
+                      {confirming === row.id ? (
+                        <span className="confirm" role="group" aria-label={t('registries.confirmDelete', { name: config.title(row) })}>
+                          <span className="confirm-text">{t('registries.confirmDelete', { name: config.title(row) })}</span>
+                          <button type="button" className="button button-danger" disabled={busyRow === row.id} onClick={() => void remove(row)}>
+                            {t('registries.delete')}
+                          </button>
+                          <button type="button" className="button" autoFocus onClick={() => setConfirming(null)}>
+                            {t('registries.form.cancel')}
+                          </button>
+                        </span>
+                      ) : (
+                        <span className="row-actions">
+                          {detail && (
+                            <button
+                              type="button"
+                              className="button button-small"
+                              aria-pressed={selected === row.id}
+                              aria-label={detail.aria(row)}
+                              onClick={() => setParam('record', selected === row.id ? null : String(row.id))}
+                            >
+                              {detail.label(row)}
+                            </button>
+                          )}
+                          {canWrite && (
+                            <>
+                              <button
+                                type="button"
+                                className="button button-small"
+                                disabled={busyRow === row.id}
+                                aria-label={t('registries.editNamed', { name: config.title(row) })}
+                                onClick={() => void openEdit(row)}
+                              >
+                                {t('registries.edit')}
+                              </button>
+                              <button
+                                type="button"
+                                className="button button-small button-quiet-danger"
+                                aria-label={t('registries.deleteNamed', { name: config.title(row) })}
+                                onClick={() => setConfirming(row.id)}
+                              >
+                                {t('registries.delete')}
+                              </button>
+                            </>
+                          )}
+                        </span>
+                      )}
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pager
+        label={tx(t, `registries.caption.${config.kind}`)}
+        page={pages.page}
+        nextCursor={list.data?.next_cursor}
+        busy={list.isFetching}
+        onPrev={pages.prev}
+        onNext={pages.next}
+      />
+    </div>
+  );
+}
+
+function FilterForm({
+  defs,
+  idPrefix,
+  unitText,
+  params,
+  showReset,
+  onApply,
+  onReset,
+}: {
+  defs: readonly FilterDef[];
+  idPrefix: string;
+  unitText: string;
+  params: URLSearchParams;
+  showReset: boolean;
+  onApply: (next: URLSearchParams) => void;
+  onReset: () => void;
+}) {
+  const { t } = useTranslation();
+  const [unit, setUnit] = useState(unitText);
+  const [draft, setDraft] = useState<Record<string, string>>({});
+  const [unitError, setUnitError] = useState(false);
+  const categories = useAwardCategories();
+  const paramsKey = params.toString();
+
+  useEffect(() => {
+    setUnit(unitText);
+    setDraft(Object.fromEntries(defs.map((d) => [d.name, params.get(d.name) ?? ''])));
+    setUnitError(false);
+  }, [paramsKey, unitText]);
+
+  function apply(e: FormEvent) {
+    e.preventDefault();
+    const code = unit.trim();
+    if (code && !isUnitCode(code)) {
+      setUnitError(true);
+      return;
+    }
+    setUnitError(false);
+    const next = new URLSearchParams();
+    next.set('unit', code);
+    for (const d of defs) if (draft[d.name]) next.set(d.name, draft[d.name] ?? '');
+    onApply(next);
+  }
+
+  return (
+    <form className="filters registry-filters" aria-label={t('registries.filters')} onSubmit={apply} noValidate>
+      <div className="field">
+        <label htmlFor={`${idPrefix}-f-unit`}>{t('reports.unitCode')}</label>
+        <input
+          id={`${idPrefix}-f-unit`}
+          value={unit}
+          inputMode="numeric"
+          maxLength={18}
+          autoComplete="off"
+          aria-invalid={unitError || undefined}
+          aria-describedby={`${idPrefix}-f-unit-hint`}
+          onChange={(e) => setUnit(e.target.value)}
+        />
+        <span id={`${idPrefix}-f-unit-hint`} className="hint">
+          {unitError ? (
+            <span className="field-error">{t('reports.open.invalidCode')}</span>
+          ) : isUnitCode(unitText) ? (
+            <UnitName code={unitText} />
+          ) : (
+            t('reports.unitCodeHint')
+          )}
+        </span>
+      </div>
+      {defs.map((d) => (
+        <div className="field" key={d.name}>
+          <label htmlFor={`${idPrefix}-f-${d.name}`}>{tx(t, `registries.f.${d.name}`)}</label>
+          <select
+            id={`${idPrefix}-f-${d.name}`}
+            value={draft[d.name] ?? ''}
+            onChange={(e) => setDraft((old) => ({ ...old, [d.name]: e.target.value }))}
+          >
+            <option value="">{t('registries.all')}</option>
+            {d.kind === 'year' &&
+              yearsDesc().map((y) => (
+                <option key={y} value={y}>
+                  {y}
+                </option>
+              ))}
+            {d.kind === 'select' &&
+              d.enum &&
+              ENUMS[d.enum].map((v) => (
+                <option key={v} value={v}>
+                  {tx(t, `registries.enum.${d.enum}.${v}`)}
+                </option>
+              ))}
+            {d.kind === 'category' &&
+              (categories.data ?? []).map((c) => (
+                <option key={c.code} value={c.code}>
+                  {c.name}
+                </option>
+              ))}
+          </select>
+        </div>
+      ))}
+      <div className="field field-actions">
+        <button type="submit" className="button button-primary">
+          {t('reports.apply')}
+        </button>
+        {showReset && (
+          <button type="button" className="button button-quiet" onClick={onReset}>
+            {t('reports.reset')}
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}
