@@ -230,7 +230,9 @@ async def test_inspection_coverage_is_the_share_of_units_inspected(client: httpx
 
 
 async def test_null_for_a_required_list_is_a_clear_422(client: httpx.AsyncClient) -> None:
-    made = await client.post("/api/v1/activities", json={"unit_code": WARD, "unit_as_of": "2024-12-31", "kind": "training",
-                                                         "title": "Tập huấn", "year": 2024})
+    made = await client.post(
+        "/api/v1/activities",
+        json={"unit_code": WARD, "unit_as_of": "2024-12-31", "kind": "training", "title": "Tập huấn", "year": 2024},
+    )
     r = await client.patch(f"/api/v1/activities/{made.json()['id']}", json={"links": None})
     assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "links"]
