@@ -12,7 +12,7 @@ export KH_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: help run test browser test-frontend test-e2e lint format openapi openapi-check install install-dev frontend test-sqlite test-postgres migrate demo clean lock
+.PHONY: help run test browser test-frontend test-e2e lint format openapi openapi-check install install-dev frontend test-sqlite test-postgres migrate demo clean lock bench bench-quick
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-15s\033[0m %s\n", $$1, $$2}'
@@ -84,7 +84,13 @@ test-frontend: frontend ## Dashboard unit tests (Vitest) and API types drift che
 test-e2e: install frontend browser ## End-to-end tests in Chromium against the real service with demo data
 	@if [ -f frontend/package.json ]; then cd frontend && npm run e2e; fi
 
-test: install-dev frontend lint openapi-check test-sqlite test-postgres test-frontend test-e2e ## Lint, then every test: SQLite, PostgreSQL, dashboard, browser
+test: install-dev frontend lint openapi-check test-sqlite test-postgres test-frontend test-e2e bench-quick ## Lint, then every test: SQLite, PostgreSQL, dashboard, browser, benchmark smoke test
+
+bench: install-dev ## Benchmarks at national scale on PostgreSQL, figures beside baselines (docs/benchmarks.md)
+	$(BIN)/python -m bench.run --size national
+
+bench-quick: install-dev ## The same scenarios on a small data set, a smoke test (no timing asserted, ~1 min)
+	$(BIN)/python -m bench.run --size quick
 
 lock: ## Re-resolve requirements*.lock from requirements*.in (needs uv)
 	uv pip compile --universal --generate-hashes --python-version 3.11 requirements.in -o requirements.lock

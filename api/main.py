@@ -17,6 +17,7 @@ from api.api_keys.router import router as api_keys_router
 from api.associations import router as associations
 from api.audit.router import router as audit_router
 from api.auth.router import router as auth_router
+from api.awards.export import router as awards_export_router
 from api.awards.router import router as awards_router
 from api.commendations import router as commendations
 from api.core.config import Settings, get_settings
@@ -64,6 +65,7 @@ def api_router() -> APIRouter:
     for registry in (associations, funds, commendations, inspections, partnerships, activities):
         router.include_router(registry.router)
     router.include_router(awards_router)
+    router.include_router(awards_export_router)
     router.include_router(sync_router)
     return router
 

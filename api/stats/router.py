@@ -9,10 +9,10 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.auth.dependencies import StatsRead
 from api.core.errors import problem_responses
-from api.core.representation import FormatDep, represent
+from api.core.representation import FormatDep, OutputFormat, represent
 from api.core.text import today_vn
 from api.db.engine import SessionDep
-from api.stats import service
+from api.stats import cache, service
 from api.stats.schemas import (
     HighlightCsvRow,
     HighlightsOut,
@@ -60,16 +60,27 @@ async def get_indicators(
     indicator: Annotated[list[IndicatorName] | None, Query(description="Only these indicators (repeatable).")] = None,
 ) -> Response:
     """Indicators of a unit (or of each child unit) against their targets, with coverage and change."""
-    result = await service.indicators(
-        session,
-        principal,
-        code=unit,
-        year=year,
-        as_of=as_of,
-        breakdown=breakdown == "children",
-        include_drafts=status == "all",
-        names=[i.value for i in indicator] if indicator else None,
-    )
+    drafts_of = principal if status == "all" else None
+
+    async def compute(request: Request) -> Response:
+        result = await service.indicators(
+            session,
+            principal,
+            code=unit,
+            year=year,
+            as_of=as_of,
+            breakdown=breakdown == "children",
+            include_drafts=drafts_of is not None,
+            names=[i.value for i in indicator] if indicator else None,
+        )
+        if fmt is not OutputFormat.csv:
+            return represent(request, result, fmt=fmt)
+        return represent(request, result, fmt=fmt, csv_rows=(IndicatorCsvRow, _indicator_rows(result)))
+
+    return await cache.answer(request, session, fmt=fmt, years=(year - 1, year), drafts_of=drafts_of, compute=compute)
+
+
+def _indicator_rows(result: IndicatorsOut) -> list[IndicatorCsvRow]:
     rows = []
     for r in result.items:
         value, num, den = _parts(r.value)
@@ -93,7 +104,7 @@ async def get_indicators(
                 coverage_reports=r.coverage.reports,
             )
         )
-    return represent(request, result, fmt=fmt, csv_rows=(IndicatorCsvRow, rows))
+    return rows
 
 
 @router.get("/series", response_model=SeriesOut, responses=problem_responses(401, 403, 404, 422))
@@ -115,7 +126,18 @@ async def get_series(
     """One indicator of a unit over years."""
     last = last or today_vn().year
     first = first or last - 9
-    result = await service.series(session, code=unit, indicator=indicator.value, first=first, last=last, as_of=as_of)
+
+    async def compute(request: Request) -> Response:
+        result = await service.series(
+            session, code=unit, indicator=indicator.value, first=first, last=last, as_of=as_of
+        )
+        return represent(request, result, fmt=fmt, csv_rows=(SeriesCsvRow, _series_rows(result)))
+
+    years = range(first, last + 1) if first <= last else ()
+    return await cache.answer(request, session, fmt=fmt, years=years, drafts_of=None, compute=compute)
+
+
+def _series_rows(result: SeriesOut) -> list[SeriesCsvRow]:
     rows = []
     for p in result.items:
         value, num, den = _parts(p.value)
@@ -131,7 +153,7 @@ async def get_series(
                 coverage_expected=p.coverage.expected,
             )
         )
-    return represent(request, result, fmt=fmt, csv_rows=(SeriesCsvRow, rows))
+    return rows
 
 
 @router.get("/highlights", response_model=HighlightsOut, responses=problem_responses(401, 403, 404, 422))
@@ -145,7 +167,15 @@ async def get_highlights(
     as_of: AsOfParam = None,
 ) -> Response:
     """The year's headline figures of a unit, each with last year's and the change."""
-    result = await service.highlights(session, code=unit, year=year, as_of=as_of)
+
+    async def compute(request: Request) -> Response:
+        result = await service.highlights(session, code=unit, year=year, as_of=as_of)
+        return represent(request, result, fmt=fmt, csv_rows=(HighlightCsvRow, _highlight_rows(result)))
+
+    return await cache.answer(request, session, fmt=fmt, years=(year - 1, year), drafts_of=None, compute=compute)
+
+
+def _highlight_rows(result: HighlightsOut) -> list[HighlightCsvRow]:
     rows = []
     for h in result.items:
         value, num, den = _parts(h.value)
@@ -163,4 +193,4 @@ async def get_highlights(
                 meets_target=h.meets_target,
             )
         )
-    return represent(request, result, fmt=fmt, csv_rows=(HighlightCsvRow, rows))
+    return rows

@@ -82,30 +82,32 @@ class Figures:
 
 
 class Calculator:
-    """Fetches the reports of the places once, then sums each place's figures for each year."""
+    """Finds the sources of all places at once, then has the database sum each year's reports per source."""
 
     def __init__(self, session: AsyncSession, principal: Principal | None) -> None:
         self.session = session
         self.drafts_of = principal
-        self._communes: dict[dt.date, list[str]] = {}
+
+    async def sources(self, places: Sequence[Place], day: dt.date) -> dict[str, list[AnyRow]]:
+        units = [p.unit for p in places if p.unit is not None]
+        found = await rollup.sources_of_many(self.session, units, day) if units else {}
+        out = {p.code: found[p.unit.id] for p in places if p.unit is not None}
+        if any(p.unit is None for p in places):
+            provinces = await rollup.provinces_on(self.session, day)
+            out.update({p.code: provinces for p in places if p.unit is None})
+        return out
 
     async def figures(self, places: Sequence[Place], years: Sequence[int]) -> dict[tuple[str, int], Figures]:
-        srcs: dict[tuple[str, int], list[AnyRow]] = {}
-        for p in places:
-            for y in years:
-                srcs[(p.code, y)] = await sources_of(self.session, p, rollup.year_end(y))
-        prefixes = {s.path for rows in srcs.values() for s in rows}
-        reports = await rollup.fetch_reports(self.session, prefixes, years, include_drafts_of=self.drafts_of)
-        by_year = {y: rollup.deepest([r for r in reports if r.year == y]) for y in years}
+        srcs = {y: await self.sources(places, rollup.year_end(y)) for y in years}
+        paths = {y: sorted({s.path for rows in srcs[y].values() for s in rows}) for y in years}
+        sums = await rollup.sum_reports(self.session, paths, include_drafts_of=self.drafts_of)
         out = {}
         for y in years:
-            day = rollup.year_end(y)
-            if day not in self._communes:
-                year_prefixes = {s.path for p in places for s in srcs[(p.code, y)]}
-                self._communes[day] = await rollup.commune_paths(self.session, year_prefixes, day)
             for p in places:
-                s = srcs[(p.code, y)]
-                out[(p.code, y)] = Figures(rollup.total(by_year[y], [u.path for u in s], self._communes[day]), s)
+                totals = rollup.Totals()
+                for s in srcs[y][p.code]:
+                    totals.add(sums[y][s.path])
+                out[(p.code, y)] = Figures(totals, srcs[y][p.code])
         return out
 
 
@@ -139,6 +141,10 @@ class Targets:
 
     def __init__(self, rows: Sequence[tuple[Target, str | None]]) -> None:
         self.rows = rows
+        self._by_indicator: dict[str, list[tuple[int, str | None, float]]] = {}
+        for t, p in rows:
+            self._by_indicator.setdefault(t.indicator, []).append((t.year, p, t.value))
+        self._memo: dict[tuple[str, str], float | None] = {}
 
     @classmethod
     async def load(cls, session: AsyncSession, year: int, variant: str = "") -> Targets:
@@ -150,16 +156,26 @@ class Targets:
         return cls([(t, path) for t, path in (await session.execute(stmt)).all()])
 
     def for_place(self, indicator: str, path: str) -> float | None:
-        candidates = [
-            (t.year, -len(p or ""), t.value)
-            for t, p in self.rows
-            if t.indicator == indicator and (p is None or (path and path.startswith(p)))
-        ]
-        return min(candidates)[2] if candidates else None
+        key = (indicator, path)
+        if key not in self._memo:
+            candidates = [
+                (year, -len(p or ""), value)
+                for year, p, value in self._by_indicator.get(indicator, ())
+                if p is None or (path and path.startswith(p))
+            ]
+            self._memo[key] = min(candidates)[2] if candidates else None
+        return self._memo[key]
 
 
 def indicator_row(
-    ind: Indicator, place: Place, year: int, now: Figures, before: Figures | None, targets: Targets
+    ind: Indicator,
+    place: Place,
+    year: int,
+    now: Figures,
+    before: Figures | None,
+    targets: Targets,
+    coverage: Coverage | None = None,
+    computed_from: list[str] | None = None,
 ) -> IndicatorRow:
     value = value_of(ind, now.totals)
     target = targets.for_place(ind.name, place.path)
@@ -182,8 +198,8 @@ def indicator_row(
         change_vs_previous_year=(
             difference(ind, value, value_of(ind, before.totals)) if before and comparable(now, before) else None
         ),
-        coverage=_coverage(now.totals),
-        computed_from=now.computed_from,
+        coverage=coverage or _coverage(now.totals),
+        computed_from=now.computed_from if computed_from is None else computed_from,
     )
 
 
@@ -223,16 +239,23 @@ async def indicators(
 ) -> IndicatorsOut:
     place = await resolve_place(session, code, year, as_of)
     chosen = _pick(names)
-    places = await children(session, place, rollup.year_end(year), as_of or today_vn()) if breakdown else [place]
+    day = rollup.year_end(year)
+    own = await sources_of(session, place, day)
+    places = [place]
+    if breakdown:  # as ``children`` does, from the sources already found
+        if place.unit is None:
+            units = await rollup.provinces_on(session, as_of or today_vn())
+        else:
+            units = await rollup.children_on(session, own, day)
+        places = [Place(u.code, u.name, u.path, u) for u in units]
     calc = Calculator(session, principal if include_drafts else None)
     figures = await calc.figures(places, [year - 1, year])
-    own = await sources_of(session, place, rollup.year_end(year))
     targets = await Targets.load(session, year)
-    items = [
-        indicator_row(ind, p, year, figures[(p.code, year)], figures[(p.code, year - 1)], targets)
-        for p in places
-        for ind in chosen
-    ]
+    items = []
+    for p in places:
+        now, before = figures[(p.code, year)], figures[(p.code, year - 1)]
+        coverage, computed_from = _coverage(now.totals), now.computed_from  # one per place, shared by its rows
+        items += [indicator_row(ind, p, year, now, before, targets, coverage, computed_from) for ind in chosen]
     return IndicatorsOut(
         unit_code=place.code,
         unit_name=place.name,

@@ -432,6 +432,7 @@ CASES: dict[tuple[str, str], Case] = {
     ),
     ("POST", "/api/v1/awards/imports"): Case(_awards_import(), Scope.registries_write, ok=201, away=422),
     ("GET", "/api/v1/awards/imports/{job_id}"): Case(_job(), None),
+    ("GET", "/api/v1/awards/export"): Case(simple("GET", "/api/v1/awards/export"), Scope.registries_read, away=None),
     ("GET", "/api/v1/award-categories"): Case(simple("GET", "/api/v1/award-categories"), None, away=None),
     ("POST", "/api/v1/award-categories"): Case(
         simple("POST", "/api/v1/award-categories", {"code": "hb_thu", "name": "Học bổng thử"}),

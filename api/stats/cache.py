@@ -1,0 +1,215 @@
+"""Answers of the statistics endpoints kept in each worker, checked on every request against what
+they were made from, so that an approval is in the very next answer, in every worker.
+
+Two checks, the cheap one first:
+
+- on PostgreSQL, the transaction snapshot (``pg_current_snapshot()``: the oldest and newest
+  transaction ids and those running). It changes whenever a writing transaction starts or ends, and
+  reading never changes it, so an equal snapshot means the data visible is the very same: the answer
+  is served after one tiny query;
+- otherwise (something was written somewhere, or SQLite), the *data version*, read in one statement
+  with the snapshot: the count, the sum of ids and the sum of row versions of the reports of the years
+  asked for (every insert, update and delete of a report changes it: updates bump the row version)
+  and the latest update time, the same of the targets, and the newest unit and succession ids
+  (villages and successions are only ever added). When it is unchanged the entry is kept and stamped
+  with the new snapshot.
+
+Units renamed by ``khuyenhoc units load`` (no API renames units) are seen when an entry reaches its
+age limit, ``MAX_AGE``. A request with ``Cache-Control: no-cache`` is computed afresh and not kept.
+Entries are dropped least recently used first beyond ``MAX_BYTES`` per worker.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from fastapi import Request, Response
+from sqlalchemy import func, literal, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.auth.principal import Principal
+from api.core.representation import OutputFormat, not_modified
+from api.core.text import today_vn
+from api.models import Report, Target, Unit, UnitSuccession
+
+MAX_BYTES = 16 * 1024 * 1024
+MAX_AGE = 300.0  # seconds
+_KEPT_HEADERS = ("etag", "cache-control", "vary", "content-type", "x-next-cursor")
+
+Version = tuple[Any, ...]
+# A transaction that has written sees its own changes without its snapshot changing: none then.
+SNAPSHOT = text("CASE WHEN pg_current_xact_id_if_assigned() IS NULL THEN pg_current_snapshot()::text END")
+
+
+@dataclass(frozen=True)
+class Entry:
+    version: Version
+    created: float
+    snapshot: str | None  # the snapshot at which the version was last read (PostgreSQL)
+    status_code: int
+    body: bytes
+    headers: tuple[tuple[str, str], ...]
+
+    @property
+    def etag(self) -> str:
+        return dict(self.headers).get("etag", "")
+
+    def response(self, request: Request) -> Response:
+        headers = dict(self.headers)
+        if not_modified(request, self.etag):
+            headers.pop("content-type", None)
+            return Response(status_code=304, headers=headers)
+        return Response(self.body, status_code=self.status_code, headers=headers)
+
+
+class AnswerCache:
+    def __init__(self, max_bytes: int = MAX_BYTES, max_age: float = MAX_AGE) -> None:
+        self.max_bytes = max_bytes
+        self.max_age = max_age
+        self._entries: OrderedDict[tuple[Any, ...], Entry] = OrderedDict()
+        self._bytes = 0
+        self.hits = self.misses = 0
+
+    def get(self, key: tuple[Any, ...]) -> Entry | None:
+        """The entry if it is not too old (its version is the caller's to check)."""
+        entry = self._entries.get(key)
+        if entry is None or time.monotonic() - entry.created > self.max_age:
+            return None
+        self._entries.move_to_end(key)
+        return entry
+
+    def stamp(self, key: tuple[Any, ...], entry: Entry, snapshot: str | None) -> Entry:
+        """The entry checked again at a newer snapshot."""
+        if snapshot == entry.snapshot:
+            return entry
+        entry = replace(entry, snapshot=snapshot)
+        if key in self._entries:
+            self._entries[key] = entry
+        return entry
+
+    def put(self, key: tuple[Any, ...], version: Version, snapshot: str | None, response: Response) -> Entry | None:
+        """Keep a 200 answer (not one too large to be worth it); returns the entry kept."""
+        body = bytes(response.body)
+        if response.status_code != 200 or len(body) > self.max_bytes // 4:
+            return None
+        headers = tuple((k, v) for k, v in response.headers.items() if k in _KEPT_HEADERS)
+        self._drop(key)
+        entry = Entry(version, time.monotonic(), snapshot, response.status_code, body, headers)
+        self._entries[key] = entry
+        self._bytes += len(body)
+        while self._bytes > self.max_bytes and self._entries:
+            self._drop(next(iter(self._entries)))
+        return entry
+
+    def _drop(self, key: tuple[Any, ...]) -> None:
+        old = self._entries.pop(key, None)
+        if old is not None:
+            self._bytes -= len(old.body)
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self._bytes = 0
+
+
+CACHE = AnswerCache()
+
+
+def _postgres(session: AsyncSession) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+async def snapshot(session: AsyncSession) -> str | None:
+    """The current snapshot (PostgreSQL), or None."""
+    if not _postgres(session):
+        return None
+    found = await session.scalar(select(SNAPSHOT))
+    return None if found is None else str(found)
+
+
+async def data_version(session: AsyncSession, years: Iterable[int]) -> tuple[str | None, Version]:
+    """What the answers for these years are made from, and the snapshot it was read at, in one
+    statement (see the module's docstring)."""
+    reports = (
+        select(
+            func.count().label("n"),
+            func.coalesce(func.sum(Report.id), 0).label("ids"),
+            func.coalesce(func.sum(Report.version), 0).label("versions"),
+            func.max(Report.updated_at).label("updated"),
+        )
+        .where(Report.year.in_(sorted(set(years))))
+        .subquery()
+    )
+    targets = select(
+        func.count().label("n"),
+        func.coalesce(func.sum(Target.id), 0).label("ids"),
+        func.coalesce(func.sum(Target.version), 0).label("versions"),
+        func.max(Target.updated_at).label("updated"),
+    ).subquery()
+    stmt = select(
+        SNAPSHOT if _postgres(session) else literal(None),
+        reports.c.n,
+        reports.c.ids,
+        reports.c.versions,
+        reports.c.updated,
+        targets.c.n,
+        targets.c.ids,
+        targets.c.versions,
+        targets.c.updated,
+        select(func.max(Unit.id)).scalar_subquery(),
+        select(func.max(UnitSuccession.id)).scalar_subquery(),
+    ).select_from(reports.join(targets, reports.c.n == reports.c.n))
+    row = (await session.execute(stmt)).one()
+    return (None if row[0] is None else str(row[0])), tuple(row[1:])
+
+
+def request_key(request: Request, fmt: OutputFormat, drafts_of: Principal | None) -> tuple[Any, ...]:
+    """What the answer depends on besides the data: the query, the format, today's date (the default
+    map) and, for drafts, whose drafts."""
+    drafts = None if drafts_of is None else (drafts_of.national, drafts_of.unit_prefixes)
+    return (request.url.path, tuple(sorted(request.query_params.multi_items())), fmt.value, today_vn(), drafts)
+
+
+def bypass(request: Request) -> bool:
+    directives = request.headers.get("cache-control", "").lower()
+    return "no-cache" in directives or "no-store" in directives
+
+
+async def answer(
+    request: Request,
+    session: AsyncSession,
+    *,
+    fmt: OutputFormat,
+    years: Iterable[int],
+    drafts_of: Principal | None,
+    compute: Callable[[Request], Awaitable[Response]],
+) -> Response:
+    """The kept answer when the data has not changed since it was made, else a fresh one (kept).
+
+    ``compute`` gets the request without its ``If-None-Match``, so that the whole answer is kept even
+    when this caller already has it (it then gets its 304 from the kept entry)."""
+    if bypass(request):
+        return await compute(request)
+    key = request_key(request, fmt, drafts_of)
+    entry = CACHE.get(key)
+    if entry is not None and entry.snapshot is not None and entry.snapshot == await snapshot(session):
+        CACHE.hits += 1
+        return entry.response(request)
+    current, version = await data_version(session, years)
+    if entry is not None and entry.version == version:
+        CACHE.hits += 1
+        return CACHE.stamp(key, entry, current).response(request)
+    CACHE.misses += 1
+    response = await compute(_unconditional(request))
+    kept = CACHE.put(key, version, current, response)
+    if kept is None:  # not kept: answer the caller's condition here
+        kept = Entry(version, 0.0, None, response.status_code, bytes(response.body), tuple(response.headers.items()))
+    return kept.response(request)
+
+
+def _unconditional(request: Request) -> Request:
+    headers = [(k, v) for k, v in request.scope["headers"] if k != b"if-none-match"]
+    return Request({**request.scope, "headers": headers}, request.receive)

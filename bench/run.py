@@ -1,0 +1,117 @@
+"""Run the benchmarks: ``python -m bench.run --size national|quick``.
+
+Generates (or reuses) the data set, starts the service with several workers and the baseline apps,
+runs every scenario, prints the table of figures beside their baselines and writes it with the
+details to var/bench/results-SIZE.json (and .md). No figure is asserted: the exit status is 0 when
+every scenario ran, whatever the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import os
+import sys
+import time
+from collections.abc import Callable
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+import asyncpg  # type: ignore[import-untyped]
+from sqlalchemy import make_url
+
+from bench import generate, servers
+from bench.config import ADMIN_URL, SIZES
+from bench.load import ensure_wrk
+from bench.report import Results, machine
+from bench.scenarios import awards, feed, freshness, stats
+
+SCENARIOS = ("stats", "freshness", "import", "export", "feed")
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+async def _postgres_answers() -> bool:
+    try:
+        conn = await asyncpg.connect(ADMIN_URL, timeout=5)
+    except (OSError, asyncpg.PostgresError, TimeoutError):
+        return False
+    await conn.close()
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmarks at national scale (docs/benchmarks.md).")
+    parser.add_argument("--size", choices=sorted(SIZES), default="quick")
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("KH_BENCH_WORKERS", os.cpu_count() or 2)))
+    parser.add_argument("--fresh", action="store_true", help="Regenerate the data set even if it matches.")
+    parser.add_argument("--only", action="append", choices=SCENARIOS, help="Run only these scenarios (repeatable).")
+    parser.add_argument(
+        "--service-code",
+        type=Path,
+        help="Serve the api package of another copy of the project (e.g. `git archive` of an earlier commit).",
+    )
+    args = parser.parse_args(argv)
+    if not asyncio.run(_postgres_answers()):
+        where = make_url(ADMIN_URL).render_as_string(hide_password=True)
+        line = "#" * 72
+        log(f"{line}\n#  SKIPPED: the benchmarks need PostgreSQL; nothing answers at {where}")
+        log(f"#  (set KH_BENCH_POSTGRES_URL).\n{line}")
+        return 1 if os.environ.get("CI") == "true" else 0
+    size = SIZES[args.size]
+    wanted = set(args.only or SCENARIOS)
+    started = time.monotonic()
+    ensure_wrk()
+    log(f"== {size.name} benchmark, {args.workers} workers, {dt.datetime.now().isoformat(timespec='seconds')}")
+    ds = asyncio.run(generate.ensure(size, fresh=args.fresh, log=log))
+    results = Results(size=size.name, machine=machine() | {"workers": args.workers})
+    results.details["dataset"] = {
+        "generated_seconds": ds.generated_seconds,
+        "years": size.years,
+        "awards": size.awards_per_year * len(size.years),
+        "ledger_rows": size.ledger_rows,
+        "feed_changes": size.feed_changes,
+        "import_rows": size.import_rows,
+    }
+    logs = generate.WORK_DIR / "logs"
+    with ExitStack() as stack:
+        service = stack.enter_context(servers.khuyenhoc(ds.url, args.workers, logs, args.service_code))
+        results.details["service_memory_idle"] = service.memory()
+
+        def step(name: str, work: Callable[[], Any]) -> None:
+            if name not in wanted:
+                return
+            log(f"-- {name}")
+            t = time.monotonic()
+            work()
+            log(f"   ({time.monotonic() - t:.0f} s)")
+
+        if "stats" in wanted:
+            bare = stack.enter_context(servers.uvicorn_app("bare", "bench.bare:app", ds.url, args.workers, logs))
+            authed = stack.enter_context(servers.uvicorn_app("authed", "bench.authed:app", ds.url, args.workers, logs))
+            unpinged = stack.enter_context(
+                servers.uvicorn_app("authed-no-ping", "bench.authed:app_without_ping", ds.url, args.workers, logs)
+            )
+            step("stats", lambda: stats.uncached(results, ds, service, log))
+            step("stats", lambda: stats.repeated(results, ds, service, bare, (authed, unpinged), log))
+        step("freshness", lambda: freshness.run(results, ds, service, log))
+        step("import", lambda: awards.run_import(results, ds, service, log))
+        step("export", lambda: awards.run_export(results, ds, service, log))
+        step("feed", lambda: feed.run(results, ds, service, log))
+    results.details["total_seconds"] = round(time.monotonic() - started, 1)
+    suffix = f"-{args.service_code.name}" if args.service_code else ""
+    out = generate.WORK_DIR / f"results-{size.name}{suffix}.json"
+    results.save(out)
+    table = results.table()
+    out.with_suffix(".md").write_text(table + "\n")
+    log("\n" + table)
+    log(f"\n{out} ({results.details['total_seconds']} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
