@@ -2,8 +2,11 @@
 authenticates the caller as the statistics endpoints do, then answers a constant. Comparing it with
 the bare baseline and with repeated statistics requests shows where their time goes.
 
-``app_without_ping`` is the same with a connection pool that does not test each connection before
-lending it (``pool_pre_ping``: three extra round trips per request), to show what that check costs.
+``app`` runs as the service does: on PostgreSQL each worker hears the database's change notifications
+and keeps signed-in callers (api/db/notify.py), so a repeated caller costs no round trip.
+``app_without_ping`` asks the database on every request (no notifications: the token lookup each
+time) with a connection pool that does not test each connection before lending it
+(``pool_pre_ping``: three extra round trips per request), to show what the lookup costs.
 """
 
 from __future__ import annotations

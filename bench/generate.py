@@ -105,6 +105,12 @@ async def ensure(size: Size, *, fresh: bool = False, log: Any = print) -> Datase
     else:
         assert meta is not None
         log(f"reusing the {size.name} data set in {database_name(size)} (fingerprint {meta['fingerprint']})")
+        engine = make_engine(normalise_database_url(url))
+        try:
+            async with engine.begin() as conn:  # migrations added since it was made (no data changes)
+                await conn.run_sync(upgrade_connection)
+        finally:
+            await engine.dispose()
     return Dataset(
         size=size,
         url=url,

@@ -26,9 +26,9 @@ from bench import generate, servers
 from bench.config import ADMIN_URL, SIZES
 from bench.load import ensure_wrk
 from bench.report import Results, machine
-from bench.scenarios import awards, feed, freshness, stats
+from bench.scenarios import awards, dashboard, feed, freshness, stats
 
-SCENARIOS = ("stats", "freshness", "import", "export", "feed")
+SCENARIOS = ("stats", "dashboard", "freshness", "import", "export", "feed")
 
 
 def log(message: str) -> None:
@@ -65,6 +65,18 @@ def main(argv: list[str] | None = None) -> int:
     size = SIZES[args.size]
     wanted = set(args.only or SCENARIOS)
     started = time.monotonic()
+    dist: Path | None = None
+    if "dashboard" in wanted:
+        # The overview in Chromium: the service serves the built dashboard (built now if missing).
+        problem = dashboard.missing()
+        if problem:
+            line = "#" * 72
+            log(f"{line}\n#  SKIPPED: the dashboard scenario: {problem}\n{line}")
+            if os.environ.get("CI") == "true":
+                return 1
+            wanted.discard("dashboard")
+        else:
+            dist = dashboard.ensure_dist(log)
     ensure_wrk()
     log(f"== {size.name} benchmark, {args.workers} workers, {dt.datetime.now().isoformat(timespec='seconds')}")
     ds = asyncio.run(generate.ensure(size, fresh=args.fresh, log=log))
@@ -79,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     logs = generate.WORK_DIR / "logs"
     with ExitStack() as stack:
-        service = stack.enter_context(servers.khuyenhoc(ds.url, args.workers, logs, args.service_code))
+        service = stack.enter_context(servers.khuyenhoc(ds.url, args.workers, logs, args.service_code, dist))
         results.details["service_memory_idle"] = service.memory()
 
         def step(name: str, work: Callable[[], Any]) -> None:
@@ -98,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             step("stats", lambda: stats.uncached(results, ds, service, log))
             step("stats", lambda: stats.repeated(results, ds, service, bare, (authed, unpinged), log))
+        step("dashboard", lambda: dashboard.run(results, ds, service, log))
         step("freshness", lambda: freshness.run(results, ds, service, log))
         step("import", lambda: awards.run_import(results, ds, service, log))
         step("export", lambda: awards.run_export(results, ds, service, log))

@@ -124,12 +124,17 @@ def service_env(url: str) -> dict[str, str]:
 
 
 @contextmanager
-def khuyenhoc(url: str, workers: int, log_dir: Path, code: Path | None = None) -> Iterator[Server]:
+def khuyenhoc(
+    url: str, workers: int, log_dir: Path, code: Path | None = None, dashboard: Path | None = None
+) -> Iterator[Server]:
     """The service as production runs it: ``khuyenhoc serve --workers N``; ``code``: another copy of the
-    project (its ``api`` package) to measure instead of this one, e.g. an earlier commit's."""
+    project (its ``api`` package) to measure instead of this one, e.g. an earlier commit's; ``dashboard``:
+    the built dashboard to serve at / (frontend/dist), none by default."""
     port = free_port()
     argv = [str(VENV_BIN / "khuyenhoc"), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     env = service_env(url) | ({"PYTHONPATH": str(code)} if code else {})
+    if dashboard is not None:
+        env["KH_FRONTEND_DIST"] = str(dashboard)
     with serve("khuyenhoc", argv, env, port, "/api/v1/health", log_dir) as server:
         yield server
 

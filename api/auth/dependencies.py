@@ -15,7 +15,9 @@ from api.auth import service
 from api.auth.principal import Principal
 from api.auth.scopes import Scope
 from api.core.errors import Forbidden, Unauthorized
+from api.db.base import utcnow
 from api.db.engine import SessionDep
+from api.db.notify import Notifications
 
 bearer = OAuth2PasswordBearer(
     tokenUrl="/api/v1/auth/token",
@@ -30,9 +32,18 @@ async def authenticate(
 ) -> Principal:
     if not token:
         raise _unauthorized("Cần đăng nhập: gửi Authorization: Bearer <token hoặc khoá API>.")
-    principal = await service.principal_for_bearer(session, token)
+    # Kept callers (PostgreSQL, while this worker hears the database's change notifications).
+    notifications: Notifications | None = request.app.state.notifications
+    key = Notifications.principal_key(token) if notifications is not None else ""
+    principal = notifications.principal(key) if notifications is not None else None
     if principal is None:
-        raise _unauthorized("Token hoặc khoá API không hợp lệ, đã hết hạn hoặc đã bị thu hồi.")
+        found = await service.principal_for_bearer(session, token)
+        if found is None:
+            raise _unauthorized("Token hoặc khoá API không hợp lệ, đã hết hạn hoặc đã bị thu hồi.")
+        principal, expires_at = found
+        if notifications is not None:
+            expires_in = None if expires_at is None else (expires_at - utcnow()).total_seconds()
+            notifications.keep_principal(key, principal, expires_in=expires_in)
     request.state.principal = principal
     return principal
 

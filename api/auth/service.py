@@ -31,20 +31,24 @@ from api.models import AccessToken, ApiKey, Unit, UnitSuccession, User
 KEY_USE_RESOLUTION = dt.timedelta(minutes=1)  # last_used_at is refreshed at most this often
 
 
-async def principal_for_bearer(session: AsyncSession, token: str) -> Principal | None:
+async def principal_for_bearer(session: AsyncSession, token: str) -> tuple[Principal, dt.datetime | None] | None:
+    """Who sends this token or key, and until when it is valid (None: no expiry); None when nobody."""
     now = utcnow()
     if token.startswith(TOKEN_PREFIX):
-        user = await session.scalar(
-            select(User)
-            .join(AccessToken, AccessToken.user_id == User.id)
-            .where(AccessToken.token_hash == sha256(token), AccessToken.expires_at > now, User.is_active.is_(True))
-        )
-        if user is None:
+        found = (
+            await session.execute(
+                select(User, AccessToken.expires_at)
+                .join(AccessToken, AccessToken.user_id == User.id)
+                .where(AccessToken.token_hash == sha256(token), AccessToken.expires_at > now, User.is_active.is_(True))
+            )
+        ).first()
+        if found is None:
             return None
+        user, expires_at = found
         principal = await build_principal(
             session, "user", user.id, user.username, user.display_name, Role(user.role), user.scopes, user.unit_id
         )
-        return dataclasses.replace(principal, partner=f"user:{user.username}")
+        return dataclasses.replace(principal, partner=f"user:{user.username}"), expires_at
     if token.startswith(KEY_PREFIX):
         parts = split_api_key(token)
         key = await session.scalar(select(ApiKey).where(ApiKey.prefix == parts[0])) if parts else None
@@ -59,7 +63,7 @@ async def principal_for_bearer(session: AsyncSession, token: str) -> Principal |
         principal = await build_principal(
             session, "api_key", key.id, key.name, key.name, Role(key.role), key.scopes, key.unit_id
         )
-        return dataclasses.replace(principal, partner=key.partner or f"key:{key.id}")
+        return dataclasses.replace(principal, partner=key.partner or f"key:{key.id}"), key.expires_at
     return None
 
 

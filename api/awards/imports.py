@@ -31,7 +31,6 @@ from json.encoder import encode_basestring_ascii
 from typing import Any
 
 import structlog
-from openpyxl import load_workbook
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -39,6 +38,7 @@ from api.audit.service import record
 from api.auth.principal import Principal
 from api.awards.schemas import ImportJobOut
 from api.awards.service import category_ids
+from api.core.config import get_settings
 from api.db.base import utcnow
 from api.db.engine import Database, write_intent
 from api.models import Award, ImportJob, Unit
@@ -73,7 +73,6 @@ KINDS = {
 }
 CHUNK = 5_000
 MAX_ERRORS = 1_000
-STALE_AFTER = dt.timedelta(minutes=2)
 _HEADERS = {**{k: k for k in COLUMNS}, **{v.casefold(): k for k, v in COLUMNS.items()}}
 
 
@@ -113,6 +112,8 @@ def read_rows(data: bytes, filename: str) -> tuple[dict[int, str], Iterator[tupl
     """(column index → field, iterator of (row number, cells)) of a CSV or XLSX file."""
     if data[:2] == b"PK":
         import zipfile
+
+        from openpyxl import load_workbook  # here, not at the top: most workers never read a workbook
 
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
@@ -777,7 +778,8 @@ def _feed_data(row: dict[str, Any], categories: dict[int, str]) -> dict[str, Any
 def job_out(job: ImportJob) -> ImportJobOut:
     progress = RUNNING.get(job.id)
     status, message = job.status, job.message
-    if status in ("pending", "running") and progress is None and utcnow() - job.heartbeat_at > STALE_AFTER:
+    stale_after = dt.timedelta(seconds=get_settings().import_stale_seconds)
+    if status in ("pending", "running") and progress is None and utcnow() - job.heartbeat_at > stale_after:
         status, message = "failed", "Việc nhập bị gián đoạn (máy chủ dừng giữa chừng); không có dòng nào được ghi."
     return ImportJobOut(
         id=job.id,

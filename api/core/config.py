@@ -56,6 +56,19 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024, description="Largest multipart upload.")
     request_timeout_seconds: float = Field(default=60, gt=0, description="Until a response starts, else 503.")
     keepalive_timeout_seconds: int = Field(default=5, ge=1, description="Idle keep-alive connections (uvicorn).")
+    import_stale_seconds: float = Field(
+        default=120,
+        gt=0,
+        description="An import whose worker has not reported for this long reads as failed (its process died).",
+    )
+    notifications: bool = Field(
+        default=True,
+        description=(
+            "PostgreSQL: each worker listens for change notifications (LISTEN) and keeps statistics answers "
+            "and signed-in callers in memory until told of a change. Needs a direct or session-pooled "
+            "connection (not PgBouncer in transaction mode); false: the database is read on every request."
+        ),
+    )
     metrics_token: SecretStr | None = Field(
         default=None, description="Bearer token that /metrics requires; unset: /metrics answers 404."
     )

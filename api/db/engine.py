@@ -12,8 +12,10 @@ from contextvars import ContextVar
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from api.db.notify import WRITTEN_SQL, Notifications, notifying_write, watch_writes
 
 # Whether the current task's transactions will write (requests other than GET/HEAD, jobs, commands).
 write_intent: ContextVar[bool] = ContextVar("write_intent", default=False)
@@ -24,7 +26,9 @@ def make_engine(url: str, *, pool_size: int = 10, **kwargs: Any) -> AsyncEngine:
         engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
         _configure_sqlite(engine)
         return engine
-    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, **kwargs)
+    engine = create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, **kwargs)
+    watch_writes(engine)
+    return engine
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:
@@ -64,15 +68,25 @@ class Database:
 async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
     db: Database = request.app.state.db
     intent = write_intent.set(request.method not in ("GET", "HEAD", "OPTIONS"))
+    marks: list[bool] = []
+    notifying = notifying_write.set(marks)
     try:
         async with db.sessionmaker() as session:
             try:
                 yield session
+                notifications: Notifications | None = getattr(request.app.state, "notifications", None)
+                written = None
+                if marks and notifications is not None and notifications.live and session.in_transaction():
+                    written = (await session.execute(text(WRITTEN_SQL))).one()[1]
                 await session.commit()
+                if written is not None and notifications is not None:
+                    # Answer once this worker has heard the change: the caller's next request finds it.
+                    await notifications.heard(written)
             except BaseException:
                 await session.rollback()
                 raise
     finally:
+        notifying_write.reset(notifying)
         write_intent.reset(intent)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.db.base import Base, TimestampMixin, UTCDateTime, VersionMixin
@@ -86,3 +86,54 @@ class Target(TimestampMixin, VersionMixin, Base):
     # Rates as a fraction (0.70 = 70 %), totals in their own unit (đồng for *_vnd).
     value: Mapped[float] = mapped_column()
     source: Mapped[str] = mapped_column(String(300), default="")
+
+
+class ReportRollup(Base):
+    """The approved reports of a unit's subtree summed for a year, "deepest wins" (api/stats/rollup.py),
+    kept so that statistics read a few rows instead of every report.
+
+    Maintained on write by PostgreSQL: a trigger on ``reports`` marks the rows of every ancestor of a
+    changed report ``dirty`` and moves their ``gen``; the next statistics request sums the dirty rows
+    again and stores them only if their ``gen`` did not move meanwhile. SQLite sums on every request.
+    """
+
+    __tablename__ = "report_rollups"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    path: Mapped[str] = mapped_column(String(200), primary_key=True)
+    gen: Mapped[int] = mapped_column(BigInteger, default=0)
+    dirty: Mapped[bool] = mapped_column(default=False)
+    reports: Mapped[int] = mapped_column(Integer, default=0)
+    commune_reports: Mapped[int] = mapped_column(Integer, default=0)
+    village_communes: Mapped[int] = mapped_column(Integer, default=0)
+    high: Mapped[str | None] = mapped_column(Text)  # paths of the district and province reports counted
+    population: Mapped[int | None] = mapped_column(BigInteger)
+    households: Mapped[int | None] = mapped_column(BigInteger)
+    members: Mapped[int | None] = mapped_column(BigInteger)
+    branches: Mapped[int | None] = mapped_column(BigInteger)
+    boards: Mapped[int | None] = mapped_column(BigInteger)
+    learning_citizens: Mapped[int | None] = mapped_column(BigInteger)
+    citizens_assessed: Mapped[int | None] = mapped_column(BigInteger)
+    citizens_registered: Mapped[int | None] = mapped_column(BigInteger)
+    learning_families: Mapped[int | None] = mapped_column(BigInteger)
+    families_assessed: Mapped[int | None] = mapped_column(BigInteger)
+    families_registered: Mapped[int | None] = mapped_column(BigInteger)
+    learning_clans: Mapped[int | None] = mapped_column(BigInteger)
+    clans: Mapped[int | None] = mapped_column(BigInteger)
+    clans_registered: Mapped[int | None] = mapped_column(BigInteger)
+    learning_communities: Mapped[int | None] = mapped_column(BigInteger)
+    communities: Mapped[int | None] = mapped_column(BigInteger)
+    communities_registered: Mapped[int | None] = mapped_column(BigInteger)
+    learning_units: Mapped[int | None] = mapped_column(BigInteger)
+    units_assessed: Mapped[int | None] = mapped_column(BigInteger)
+    units_registered: Mapped[int | None] = mapped_column(BigInteger)
+    communes_rated_learning_community: Mapped[int | None] = mapped_column(BigInteger)
+    communes: Mapped[int | None] = mapped_column(BigInteger)
+    fund_raised_vnd: Mapped[int | None] = mapped_column(BigInteger)
+    fund_balance_vnd: Mapped[int | None] = mapped_column(BigInteger)
+    awards_count: Mapped[int | None] = mapped_column(BigInteger)
+    awards_vnd: Mapped[int | None] = mapped_column(BigInteger)
+    emulation_flags: Mapped[int | None] = mapped_column(BigInteger)
+    medals: Mapped[int | None] = mapped_column(BigInteger)
+    certificates_of_merit: Mapped[int | None] = mapped_column(BigInteger)
+    inspections: Mapped[int | None] = mapped_column(BigInteger)

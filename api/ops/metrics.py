@@ -138,6 +138,9 @@ def _forget_dead_workers(directory: str) -> None:
             pass
 
 
+POOLS_EVERY = 1.0  # seconds between two readings of the pool gauges by one worker (and at every scrape)
+
+
 class MetricsMiddleware:
     """Counts and times every HTTP request by route template, and answers ``/metrics``."""
 
@@ -145,6 +148,7 @@ class MetricsMiddleware:
         self.app = app
         # An empty KH_METRICS_TOKEN is no token: /metrics stays off rather than open to "Bearer ".
         self.token = (settings.metrics_token.get_secret_value() if settings.metrics_token else "") or None
+        self._pools_seen = float("-inf")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -178,7 +182,8 @@ class MetricsMiddleware:
             if kind:
                 IMPORTS_RUNNING.labels(kind=kind).dec()
                 IMPORTS.labels(kind=kind, outcome=_outcome(status)).inc()
-            if "app" in scope:
+            if "app" in scope and started - self._pools_seen >= POOLS_EVERY:
+                self._pools_seen = started
                 observe_pools(scope["app"])
 
     async def _scrape(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -14,6 +14,12 @@ Two checks, the cheap one first:
   (villages and successions are only ever added). When it is unchanged the entry is kept and stamped
   with the new snapshot.
 
+On PostgreSQL, while the worker hears the database's change notifications (api/db/notify.py), none
+of this is read: every write to reports, targets, units or successions notifies at its commit, and
+an answer is kept while no notification came since it was begun (its *epoch*). A kept answer is
+then served with no round trip to the database. Without notifications (SQLite, a read replica, the
+listening connection lost) the checks above are made on every request.
+
 Units renamed by ``khuyenhoc units load`` (no API renames units) are seen when an entry reaches its
 age limit, ``MAX_AGE``. A request with ``Cache-Control: no-cache`` is computed afresh and not kept.
 Entries are dropped least recently used first beyond ``MAX_BYTES`` per worker.
@@ -21,19 +27,25 @@ Entries are dropped least recently used first beyond ``MAX_BYTES`` per worker.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, replace
+from types import SimpleNamespace
 from typing import Any
 
 from fastapi import Request, Response
+from fastapi.security.utils import get_authorization_scheme_param
 from sqlalchemy import func, literal, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.auth.principal import Principal
+from api.auth.scopes import Scope as ApiScope
 from api.core.representation import OutputFormat, not_modified
 from api.core.text import today_vn
+from api.db.notify import Notifications
 from api.models import Report, Target, Unit, UnitSuccession
 
 MAX_BYTES = 16 * 1024 * 1024
@@ -53,6 +65,7 @@ class Entry:
     status_code: int
     body: bytes
     headers: tuple[tuple[str, str], ...]
+    epoch: tuple[int, int] | None = None  # (listener, notifications heard) when it was begun
 
     @property
     def etag(self) -> str:
@@ -91,14 +104,21 @@ class AnswerCache:
             self._entries[key] = entry
         return entry
 
-    def put(self, key: tuple[Any, ...], version: Version, snapshot: str | None, response: Response) -> Entry | None:
+    def put(
+        self,
+        key: tuple[Any, ...],
+        version: Version,
+        snapshot: str | None,
+        response: Response,
+        epoch: tuple[int, int] | None = None,
+    ) -> Entry | None:
         """Keep a 200 answer (not one too large to be worth it); returns the entry kept."""
         body = bytes(response.body)
         if response.status_code != 200 or len(body) > self.max_bytes // 4:
             return None
         headers = tuple((k, v) for k, v in response.headers.items() if k in _KEPT_HEADERS)
         self._drop(key)
-        entry = Entry(version, time.monotonic(), snapshot, response.status_code, body, headers)
+        entry = Entry(version, time.monotonic(), snapshot, response.status_code, body, headers, epoch)
         self._entries[key] = entry
         self._bytes += len(body)
         while self._bytes > self.max_bytes and self._entries:
@@ -194,6 +214,11 @@ async def answer(
     if bypass(request):
         return await compute(request)
     key = request_key(request, fmt, drafts_of)
+    notifications: Notifications | None = request.app.state.notifications
+    if notifications is not None and notifications.trust_for_stats:
+        await asyncio.sleep(0)  # a notification already received is counted before the epoch is read
+        if notifications.trust_for_stats:
+            return await _answer_by_epoch(request, key, (id(notifications), notifications.stats_epoch), compute)
     entry = CACHE.get(key)
     if entry is not None and entry.snapshot is not None and entry.snapshot == await snapshot(session):
         CACHE.hits += 1
@@ -208,6 +233,103 @@ async def answer(
     if kept is None:  # not kept: answer the caller's condition here
         kept = Entry(version, 0.0, None, response.status_code, bytes(response.body), tuple(response.headers.items()))
     return kept.response(request)
+
+
+async def _answer_by_epoch(
+    request: Request,
+    key: tuple[Any, ...],
+    epoch: tuple[int, int],
+    compute: Callable[[Request], Awaitable[Response]],
+) -> Response:
+    entry = CACHE.get(key)
+    if entry is not None and entry.epoch == epoch:
+        CACHE.hits += 1
+        return entry.response(request)
+    # One computation per answer at a time: requests for an answer being made wait for it.
+    flight = _FLIGHTS.get((key, epoch))
+    if flight is not None:
+        made = await asyncio.shield(flight)
+        if made is not None:
+            CACHE.hits += 1
+            return made.response(request)
+    CACHE.misses += 1
+    flight = _FLIGHTS[(key, epoch)] = asyncio.get_running_loop().create_future()
+    made = None
+    try:
+        response = await compute(_unconditional(request))
+        made = CACHE.put(key, (), None, response, epoch)
+    finally:
+        flight.set_result(made)  # None: the others make their own
+        _FLIGHTS.pop((key, epoch), None)
+    if made is None:
+        made = Entry((), 0.0, None, response.status_code, bytes(response.body), tuple(response.headers.items()))
+    return made.response(request)
+
+
+_FLIGHTS: dict[tuple[Any, ...], asyncio.Future[Entry | None]] = {}
+
+
+STATS_PATHS = frozenset({"/api/v1/stats/indicators", "/api/v1/stats/series", "/api/v1/stats/highlights"})
+
+
+class KeptAnswers:
+    """ASGI middleware: a repeated statistics request answered from the kept answer before routing.
+
+    Only when the worker hears notifications, the caller is kept (a token or key seen within a minute,
+    api/db/notify.py) and may read statistics, and the answer for the same query is kept at the current
+    epoch: exactly the answer (or 304) the endpoint would give, without validating the query again (a
+    kept answer exists only for a query that was valid), resolving dependencies or opening a session.
+    Anything else goes on to the endpoint."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] in STATS_PATHS:
+            response = await _kept_response(scope)
+            if response is not None:
+                scope["route"] = SimpleNamespace(path_format=scope["path"])  # for the metrics' label
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+async def _kept_response(scope: Scope) -> Response | None:
+    app = scope.get("app")
+    notifications: Notifications | None = getattr(getattr(app, "state", None), "notifications", None)
+    if notifications is None or not notifications.trust_for_stats:
+        return None
+    request = Request(scope)
+    scheme, token = get_authorization_scheme_param(request.headers.get("authorization"))
+    if scheme.lower() != "bearer" or not token:
+        return None
+    principal = notifications.principal(Notifications.principal_key(token))
+    if principal is None or not principal.has(ApiScope.stats_read) or bypass(request):
+        return None
+    query = request.query_params
+    if query.getlist("status") not in ([], ["approved"]):
+        return None  # drafts: the endpoint decides
+    formats = query.getlist("format")
+    if len(formats) > 1 or (formats and formats[0] not in ("json", "csv")):
+        return None
+    if formats:
+        fmt = OutputFormat(formats[0])
+    else:
+        accept = request.headers.get("accept", "")
+        fmt = OutputFormat.csv if "text/csv" in accept and "application/json" not in accept else OutputFormat.json
+    key = request_key(request, fmt, None)
+    await asyncio.sleep(0)  # as in ``answer``
+    if not _trusted(notifications):  # the connection may have been lost meanwhile
+        return None
+    entry = CACHE.get(key)
+    if entry is None or entry.epoch != (id(notifications), notifications.stats_epoch):
+        return None
+    CACHE.hits += 1
+    return entry.response(request)
+
+
+def _trusted(notifications: Notifications) -> bool:
+    return notifications.trust_for_stats
 
 
 def _unconditional(request: Request) -> Request:

@@ -12,6 +12,11 @@ The sums are made by the database, one statement per year whatever the number of
 rows never leave it): reports are read in path order, a report whose next path lies below it is
 replaced ("deepest wins", a ``LEAD`` over the paths), and the rest are grouped by the source unit
 whose subtree holds them (a path prefix: ``substr(path, 1, n)``). See docs/scaling.md for figures.
+
+On PostgreSQL the approved sums of each unit's subtree are also kept, per year, in ``report_rollups``,
+maintained on write: a trigger marks the roll-ups above every changed report dirty (in the writing
+transaction), and a request sums again only the dirty or missing ones (``_kept_sums``). A country's
+answer then reads ~100 kept rows instead of every report. Requests that include drafts sum live.
 """
 
 from __future__ import annotations
@@ -23,16 +28,20 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, null, or_, select, union_all
+import structlog
+from sqlalchemy import and_, case, func, literal, null, or_, select, text, tuple_, union_all
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from api.auth.principal import Principal
 from api.db.base import AnyRow
-from api.models import Report, ReportStatus, Unit, UnitLevel, UnitSuccession
+from api.models import Report, ReportRollup, ReportStatus, Unit, UnitLevel, UnitSuccession
 from api.reports.fields import FIGURE_NAMES
 from api.units.repository import valid_on
 
+log = structlog.get_logger(__name__)
 UNIT_COLUMNS = (Unit.id, Unit.code, Unit.name, Unit.level, Unit.path, Unit.valid_from, Unit.valid_to)
 _HIGH_LEVELS = (UnitLevel.province.value, UnitLevel.district.value)
 
@@ -163,10 +172,13 @@ async def sum_reports(
     if not layers:
         return out
     postgres = session.get_bind().dialect.name == "postgresql"
-    stmt = _sums_statement(tuple((y, tuple(layer)) for y, layer in layers), include_drafts_of, postgres)
+    if postgres and include_drafts_of is None:
+        rows = await _kept_sums(session, layers)
+    else:
+        stmt = _sums_statement(tuple((y, tuple(layer)) for y, layer in layers), include_drafts_of, postgres)
+        rows = list((await session.execute(stmt)).all())
     layer_sets = [set(layer) for _, layer in layers]
     whole: dict[int, list[tuple[int, str, str]]] = defaultdict(list)  # district and province reports that count
-    rows = (await session.execute(stmt)).all()
     units_version: tuple[int, int] = (0, 0)
     for part, key, reports, commune_reports, village_communes, high, *figures in rows:
         if part == _UNITS_VERSION:
@@ -266,6 +278,91 @@ def _year_sums(part: int, year: int, prefixes: Sequence[str], drafts_of: Princip
         )
         .where(counted)
         .group_by(rows.c.key)
+    )
+
+
+_KEPT = (
+    ReportRollup.reports,
+    ReportRollup.commune_reports,
+    ReportRollup.village_communes,
+    ReportRollup.high,
+    *(getattr(ReportRollup, n) for n in FIGURE_NAMES),
+)
+# Storing sums must not make a reader wait for a writer: it gives up (and sums again next time).
+_STORE_LOCK_TIMEOUT = text("SET LOCAL lock_timeout = '100ms'")
+
+
+async def _kept_sums(session: AsyncSession, layers: Sequence[tuple[int, Sequence[str]]]) -> list[Sequence[Any]]:
+    """``_sums_statement``'s rows from the kept roll-ups (PostgreSQL, approved reports): the subtrees whose
+    roll-up is missing or dirty are summed again and stored, unless a write moved their generation
+    meanwhile (that write's transaction then marked them dirty again, or will at its commit)."""
+    wanted = sorted({(y, p) for y, layer in layers for p in layer})
+    found = {
+        (r.year, r.path): r
+        for r in (
+            await session.execute(
+                select(ReportRollup.year, ReportRollup.path, ReportRollup.gen, ReportRollup.dirty, *_KEPT).where(
+                    tuple_(ReportRollup.year, ReportRollup.path).in_(wanted)
+                )
+            )
+        ).all()
+    }
+    values: dict[tuple[int, str], Sequence[Any]] = {k: tuple(r)[4:] for k, r in found.items() if not r.dirty}
+    units_version: Sequence[Any] = ()
+    stale = [k for k in wanted if k not in values]
+    if stale:
+        by_year: dict[int, list[str]] = defaultdict(list)
+        for y, p in stale:
+            by_year[y].append(p)
+        parts = [(y, tuple(layer)) for y, paths in by_year.items() for layer in _layers(paths)]
+        empty = (0, 0, 0, None, *[None] * len(FIGURE_NAMES))
+        summed: dict[tuple[int, str], Sequence[Any]] = dict.fromkeys(stale, empty)
+        for row in (await session.execute(_sums_statement(tuple(parts), None, True))).all():
+            part, key, *sums = row
+            if part == _UNITS_VERSION:
+                units_version = row
+            elif (parts[part][0], key) in summed:
+                summed[(parts[part][0], key)] = tuple(sums)
+        values.update(summed)
+        await _store(session, [(y, p, found[(y, p)].gen if (y, p) in found else 0, summed[(y, p)]) for y, p in stale])
+    if not units_version:
+        units_version = (await session.execute(_units_version_statement())).one()
+    out: list[Sequence[Any]] = [units_version]
+    for part, (year, layer) in enumerate(layers):
+        out.extend((part, p, *values[(year, p)]) for p in layer)
+    return out
+
+
+async def _store(session: AsyncSession, rows: Sequence[tuple[int, str, int, Sequence[Any]]]) -> None:
+    names = ["reports", "commune_reports", "village_communes", "high", *FIGURE_NAMES]
+    stmt = pg_insert(ReportRollup).values(
+        [
+            {"year": y, "path": p, "gen": gen, "dirty": False, **dict(zip(names, sums, strict=True))}
+            for y, p, gen, sums in rows
+        ]
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[ReportRollup.year, ReportRollup.path],
+        set_={n: stmt.excluded[n] for n in [*names, "dirty"]},
+        where=ReportRollup.gen == stmt.excluded.gen,
+    )
+    try:
+        async with session.begin_nested():
+            await session.execute(_STORE_LOCK_TIMEOUT)
+            await session.execute(stmt)
+    except DBAPIError as exc:  # a writer holds a row: its commit marks it dirty again anyway
+        log.info("rollups_not_stored", rows=len(rows), error=type(exc.orig).__name__)
+
+
+@functools.lru_cache(maxsize=1)
+def _units_version_statement() -> Any:
+    return select(
+        literal(_UNITS_VERSION),
+        null(),
+        select(func.max(Unit.id)).scalar_subquery(),
+        select(func.max(UnitSuccession.id)).scalar_subquery(),
+        null(),
+        null(),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,7 +21,6 @@ from api.stats.schemas import (
     Coverage,
     Highlight,
     HighlightsOut,
-    IndicatorRow,
     IndicatorsOut,
     Rate,
     SeriesOut,
@@ -117,7 +117,7 @@ def value_of(ind: Indicator, totals: rollup.Totals) -> Rate | int | None:
     num = totals.figures[ind.numerator]
     if ind.kind == "rate":
         den = totals.figures[ind.denominator or ""]
-        return Rate(numerator=num, denominator=den, value=round(num / den, 6) if den else None)
+        return Rate.model_construct(numerator=num, denominator=den, value=round(num / den, 6) if den else None)
     if ind.kind == "per_capita":
         return per_capita(num, totals.figures[ind.denominator or ""])
     return num
@@ -141,10 +141,12 @@ class Targets:
 
     def __init__(self, rows: Sequence[tuple[Target, str | None]]) -> None:
         self.rows = rows
-        self._by_indicator: dict[str, list[tuple[int, str | None, float]]] = {}
+        # indicator → unit path (None: national) → (year, value) of its targets
+        self._by_indicator: dict[str, dict[str | None, list[tuple[int, float]]]] = {}
         for t, p in rows:
-            self._by_indicator.setdefault(t.indicator, []).append((t.year, p, t.value))
+            self._by_indicator.setdefault(t.indicator, {}).setdefault(p, []).append((t.year, t.value))
         self._memo: dict[tuple[str, str], float | None] = {}
+        self._owners: dict[str, list[str | None]] = {}
 
     @classmethod
     async def load(cls, session: AsyncSession, year: int, variant: str = "") -> Targets:
@@ -158,11 +160,12 @@ class Targets:
     def for_place(self, indicator: str, path: str) -> float | None:
         key = (indicator, path)
         if key not in self._memo:
-            candidates = [
-                (year, -len(p or ""), value)
-                for year, p, value in self._by_indicator.get(indicator, ())
-                if p is None or (path and path.startswith(p))
-            ]
+            by_path = self._by_indicator.get(indicator, {})
+            # The targets of the place's own unit and of the units above it (path prefixes), and national.
+            owners = self._owners.get(path)
+            if owners is None:
+                owners = self._owners[path] = [None, *(path[: i + 1] for i, ch in enumerate(path) if ch == "/")]
+            candidates = [(year, -len(p or ""), value) for p in owners for year, value in by_path.get(p, ())]
             self._memo[key] = min(candidates)[2] if candidates else None
         return self._memo[key]
 
@@ -176,7 +179,9 @@ def indicator_row(
     targets: Targets,
     coverage: Coverage | None = None,
     computed_from: list[str] | None = None,
-) -> IndicatorRow:
+) -> dict[str, Any]:
+    """One row of ``IndicatorsOut.items``, as the dict that the whole answer is validated from at once
+    (one call into pydantic for thousands of rows, not one each)."""
     value = value_of(ind, now.totals)
     target = targets.for_place(ind.name, place.path)
     scalar = _scalar(value)
@@ -184,23 +189,23 @@ def indicator_row(
     if target is not None and scalar is not None:
         meets = scalar >= target
         gap = round((scalar - target) * 100, 4) if ind.kind == "rate" else scalar - target
-    return IndicatorRow(
-        unit_code=place.code,
-        unit_name=place.name,
-        year=year,
-        indicator=ind.name,
-        label=ind.label,
-        kind=ind.kind,
-        value=value,
-        target=target,
-        meets_target=meets,
-        gap=gap,
-        change_vs_previous_year=(
+    return {
+        "unit_code": place.code,
+        "unit_name": place.name,
+        "year": year,
+        "indicator": ind.name,
+        "label": ind.label,
+        "kind": ind.kind,
+        "value": value,
+        "target": target,
+        "meets_target": meets,
+        "gap": gap,
+        "change_vs_previous_year": (
             difference(ind, value, value_of(ind, before.totals)) if before and comparable(now, before) else None
         ),
-        coverage=coverage or _coverage(now.totals),
-        computed_from=now.computed_from if computed_from is None else computed_from,
-    )
+        "coverage": coverage or _coverage(now.totals),
+        "computed_from": now.computed_from if computed_from is None else computed_from,
+    }
 
 
 def comparable(now: Figures, before: Figures) -> bool:
@@ -211,7 +216,7 @@ def comparable(now: Figures, before: Figures) -> bool:
 
 
 def _coverage(t: rollup.Totals) -> Coverage:
-    return Coverage(counted=t.covered, expected=t.expected, reports=t.reports)
+    return Coverage.model_construct(counted=t.covered, expected=t.expected, reports=t.reports)
 
 
 def _pick(names: Sequence[str] | None) -> list[Indicator]:
@@ -256,13 +261,15 @@ async def indicators(
         now, before = figures[(p.code, year)], figures[(p.code, year - 1)]
         coverage, computed_from = _coverage(now.totals), now.computed_from  # one per place, shared by its rows
         items += [indicator_row(ind, p, year, now, before, targets, coverage, computed_from) for ind in chosen]
-    return IndicatorsOut(
-        unit_code=place.code,
-        unit_name=place.name,
-        year=year,
-        status="all" if include_drafts else "approved",
-        computed_from=[s.code for s in own] if place.unit is not None else [COUNTRY_CODE],
-        items=items,
+    return IndicatorsOut.model_validate(
+        {
+            "unit_code": place.code,
+            "unit_name": place.name,
+            "year": year,
+            "status": "all" if include_drafts else "approved",
+            "computed_from": [s.code for s in own] if place.unit is not None else [COUNTRY_CODE],
+            "items": items,
+        }
     )
 
 
@@ -309,11 +316,11 @@ async def highlights(session: AsyncSession, *, code: str | None, year: int, as_o
                 key=ind.name,
                 label=ind.label,
                 kind=ind.kind,
-                value=row.value,
+                value=row["value"],
                 previous=value_of(ind, before.totals),
-                change_vs_previous_year=row.change_vs_previous_year,
-                target=row.target,
-                meets_target=row.meets_target,
+                change_vs_previous_year=row["change_vs_previous_year"],
+                target=row["target"],
+                meets_target=row["meets_target"],
             )
         )
     return HighlightsOut(

@@ -1,0 +1,177 @@
+"""PostgreSQL change notifications (api/db/notify.py): a worker that hears them serves kept statistics
+answers and signed-in callers without asking the database, and still shows every committed change
+in the next request; when it stops hearing them it asks the database again, and it starts hearing
+them again by itself."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import event, text
+
+from api.db.notify import Notifications
+from api.stats import cache
+from tests.conftest import Live
+from tests.reports.conftest import COMPLETE
+
+pytestmark = pytest.mark.postgres_only
+
+REPORT = "/api/v1/reports/12433/{year}"  # a commune of old Thái Bình (34); each test its own year
+
+
+@pytest.fixture
+async def heard(live: Live) -> AsyncIterator[Notifications]:
+    notifications = Notifications(live.db.engine.url.render_as_string(hide_password=False))
+    await notifications.start()
+    assert notifications.live
+    live.app.state.notifications = notifications
+    cache.CACHE.clear()
+    yield notifications
+    live.app.state.notifications = None
+    await notifications.stop()
+
+
+class Statements:
+    """Counts the SQL statements the service sends."""
+
+    def __init__(self, live: Live) -> None:
+        self.count = 0
+        self.engine = live.db.engine.sync_engine
+
+    def __enter__(self) -> Statements:
+        event.listen(self.engine, "before_cursor_execute", self._seen)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, *_: Any) -> None:
+        self.count += 1
+
+
+@pytest.fixture
+def statements(live: Live) -> Iterator[Statements]:
+    with Statements(live) as s:
+        yield s
+
+
+async def members(client: httpx.AsyncClient, year: int, **headers: str) -> tuple[int | None, httpx.Response]:
+    params = {"unit": "34", "year": year, "indicator": "members"}
+    r = await client.get("/api/v1/stats/indicators", params=params, headers=headers)
+    assert r.status_code in (200, 304), r.text
+    return (r.json()["items"][0]["value"] if r.status_code == 200 else None), r
+
+
+async def test_a_kept_answer_costs_no_query_and_an_approval_is_in_the_next_answer(
+    live: Live, heard: Notifications, statements: Statements
+) -> None:
+    async with live.client() as client:
+        assert (await client.put(REPORT.format(year=2021), json=COMPLETE)).status_code in (200, 201)
+        assert (await client.post(f"{REPORT.format(year=2021)}/submit")).status_code == 200
+        before, first = await members(client, 2021)
+        assert before is None
+
+        statements.count = 0
+        _, second = await members(client, 2021, **{"If-None-Match": first.headers["etag"]})
+        assert second.status_code == 304 and statements.count == 0  # the caller and the answer were kept
+
+        for _ in range(5):  # every change is in the very next answer, each time
+            assert (await client.post(f"{REPORT.format(year=2021)}/approve")).status_code == 200
+            assert (await members(client, 2021))[0] == COMPLETE["members"]
+            assert (await client.post(f"{REPORT.format(year=2021)}/reopen")).status_code == 200
+            assert (await members(client, 2021))[0] is None
+            assert (await client.post(f"{REPORT.format(year=2021)}/submit")).status_code == 200
+
+
+async def test_a_write_by_another_process_is_in_the_next_answer(live: Live, heard: Notifications) -> None:
+    async with live.client() as client:
+        for step in ("", "/submit", "/approve"):
+            call = (
+                client.put(REPORT.format(year=2020), json=COMPLETE)
+                if not step
+                else client.post(f"{REPORT.format(year=2020)}{step}")
+            )
+            assert (await call).status_code in (200, 201)
+        assert (await members(client, 2020))[0] == COMPLETE["members"]
+        hits = cache.CACHE.hits
+        assert (await members(client, 2020))[0] == COMPLETE["members"] and cache.CACHE.hits == hits + 1
+        for n in range(1, 4):
+            received = heard.received
+            async with live.db.engine.begin() as conn:  # as another worker, or psql, would
+                await conn.execute(text("UPDATE reports SET members = members + 7 WHERE year = 2020"))
+            # Another process's write reaches this worker with its notification, a moment after its commit.
+            for _ in range(200):
+                if heard.received > received:
+                    break
+                await asyncio.sleep(0.01)
+            assert (await members(client, 2020))[0] == COMPLETE["members"] + 7 * n
+
+
+async def test_a_signed_out_token_is_refused_at_once_and_other_callers_are_kept(
+    live: Live, heard: Notifications, statements: Statements
+) -> None:
+    async with live.client() as admin:
+        made = await admin.post(
+            "/api/v1/users",
+            json={
+                "username": "viewer-notify",
+                "password": "mật-khẩu-dài-12",
+                "display_name": "Người xem",
+                "role": "viewer",
+            },
+        )
+        assert made.status_code == 201, made.text
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=live.app), base_url="http://test") as anon:
+        signed = await anon.post(
+            "/api/v1/auth/token", data={"username": "viewer-notify", "password": "mật-khẩu-dài-12"}
+        )
+        assert signed.status_code == 200, signed.text
+    token = signed.json()["access_token"]
+    async with live.client(token) as viewer, live.client() as admin:
+        assert (await viewer.get("/api/v1/me")).status_code == 200
+        statements.count = 0
+        assert (await viewer.get("/api/v1/me")).status_code == 200
+        assert statements.count == 0  # kept
+        assert (await viewer.post("/api/v1/auth/logout")).status_code == 204
+        assert (await viewer.get("/api/v1/me")).status_code == 401
+        assert (await admin.get("/api/v1/me")).status_code == 200
+
+
+async def test_without_notifications_the_database_is_asked_and_listening_resumes(
+    live: Live, heard: Notifications, statements: Statements
+) -> None:
+    async with live.client() as client:
+        assert (await client.put(REPORT.format(year=2019), json=COMPLETE)).status_code in (200, 201)
+        assert (await client.post(f"{REPORT.format(year=2019)}/submit")).status_code == 200
+        await members(client, 2019)
+        async with live.db.engine.connect() as conn:
+            killed = await conn.scalar(
+                text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE application_name = 'khuyenhoc-notifications' AND datname = current_database()"
+                )
+            )
+        assert killed == 1
+        for _ in range(100):
+            if not heard.live:
+                break
+            await asyncio.sleep(0.01)
+        assert not heard.live
+        statements.count = 0
+        await members(client, 2019)
+        assert statements.count > 0  # checked against the database while deaf
+        # A write while nobody listens is still seen: by the checks now, by the new epoch later.
+        assert (await client.post(f"{REPORT.format(year=2019)}/approve")).status_code == 200
+        assert (await members(client, 2019))[0] == COMPLETE["members"]
+        for _ in range(300):
+            if heard.live:
+                break
+            await asyncio.sleep(0.01)
+        assert heard.live
+        assert (await members(client, 2019))[0] == COMPLETE["members"]
+        assert (await client.post(f"{REPORT.format(year=2019)}/reopen")).status_code == 200
+        assert (await members(client, 2019))[0] is None
