@@ -117,7 +117,7 @@ def value_of(ind: Indicator, totals: rollup.Totals) -> Rate | int | None:
     num = totals.figures[ind.numerator]
     if ind.kind == "rate":
         den = totals.figures[ind.denominator or ""]
-        return Rate.model_construct(numerator=num, denominator=den, value=round(num / den, 6) if den else None)
+        return Rate(numerator=num, denominator=den, value=round(num / den, 6) if den else None)
     if ind.kind == "per_capita":
         return per_capita(num, totals.figures[ind.denominator or ""])
     return num
@@ -134,6 +134,27 @@ def difference(ind: Indicator, now: Rate | int | None, before: Rate | int | None
     if a is None or b is None:
         return None
     return round((a - b) * 100, 4) if ind.kind == "rate" else a - b
+
+
+def measure(ind: Indicator, totals: rollup.Totals) -> tuple[dict[str, Any] | int | None, float | None]:
+    """``value_of`` as plain data (a rate as a dict, for validation with the whole answer) and its scalar."""
+    if totals.reports == 0:
+        return None, None
+    num = totals.figures[ind.numerator]
+    if ind.kind == "rate":
+        den = totals.figures[ind.denominator or ""]
+        rate = round(num / den, 6) if den else None
+        return {"numerator": num, "denominator": den, "value": rate}, rate
+    if ind.kind == "per_capita":
+        each = per_capita(num, totals.figures[ind.denominator or ""])
+        return each, None if each is None else float(each)
+    return num, float(num)
+
+
+def change(ind: Indicator, now: float | None, before: float | None) -> float | None:
+    if now is None or before is None:
+        return None
+    return round((now - before) * 100, 4) if ind.kind == "rate" else now - before
 
 
 class Targets:
@@ -158,9 +179,13 @@ class Targets:
         return cls([(t, path) for t, path in (await session.execute(stmt)).all()])
 
     def for_place(self, indicator: str, path: str) -> float | None:
+        by_path = self._by_indicator.get(indicator)
+        if by_path is None:
+            return None
+        if len(by_path) == 1 and None in by_path:  # national targets only: the same for every place
+            path = ""
         key = (indicator, path)
         if key not in self._memo:
-            by_path = self._by_indicator.get(indicator, {})
             # The targets of the place's own unit and of the units above it (path prefixes), and national.
             owners = self._owners.get(path)
             if owners is None:
@@ -182,9 +207,8 @@ def indicator_row(
 ) -> dict[str, Any]:
     """One row of ``IndicatorsOut.items``, as the dict that the whole answer is validated from at once
     (one call into pydantic for thousands of rows, not one each)."""
-    value = value_of(ind, now.totals)
+    value, scalar = measure(ind, now.totals)
     target = targets.for_place(ind.name, place.path)
-    scalar = _scalar(value)
     meets = gap = None
     if target is not None and scalar is not None:
         meets = scalar >= target
@@ -201,7 +225,7 @@ def indicator_row(
         "meets_target": meets,
         "gap": gap,
         "change_vs_previous_year": (
-            difference(ind, value, value_of(ind, before.totals)) if before and comparable(now, before) else None
+            change(ind, scalar, measure(ind, before.totals)[1]) if before and comparable(now, before) else None
         ),
         "coverage": coverage or _coverage(now.totals),
         "computed_from": now.computed_from if computed_from is None else computed_from,
