@@ -83,7 +83,10 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
         app.state.db = db or make_database(settings)  # primary, and the read replica when configured
         notifications = None
         if settings.notifications and not settings.is_sqlite and owned:
-            notifications = Notifications(settings.database_url, replica=settings.database_replica_url is not None)
+            notifications = Notifications(
+                settings.database_listen_url or settings.database_url,
+                replica=settings.database_replica_url is not None,
+            )
             await notifications.start()
         app.state.notifications = notifications
         # What start-up made lives as long as the worker: keep it out of the cyclic collector's full passes,

@@ -66,8 +66,14 @@ class Settings(BaseSettings):
         description=(
             "PostgreSQL: each worker listens for change notifications (LISTEN) and keeps statistics answers "
             "and signed-in callers in memory until told of a change. Needs a direct or session-pooled "
-            "connection (not PgBouncer in transaction mode); false: the database is read on every request."
+            "connection (not PgBouncer in transaction mode: see database_listen_url); false: the database is read "
+            "on every request."
         ),
+    )
+    database_listen_url: str | None = Field(
+        default=None,
+        description="Where the workers LISTEN for change notifications when KH_DATABASE_URL goes through a "
+        "transaction pooler (a direct URL of the same primary); unset: KH_DATABASE_URL.",
     )
     metrics_token: SecretStr | None = Field(
         default=None, description="Bearer token that /metrics requires; unset: /metrics answers 404."
@@ -78,7 +84,7 @@ class Settings(BaseSettings):
     def _driver(cls, v: str) -> str:
         return normalise_database_url(v)
 
-    @field_validator("database_replica_url")
+    @field_validator("database_replica_url", "database_listen_url")
     @classmethod
     def _replica_driver(cls, v: str | None) -> str | None:
         return normalise_database_url(v) if v else None
