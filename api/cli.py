@@ -60,20 +60,14 @@ def serve(
     reload: Annotated[bool, typer.Option(help="Restart on code changes (development).")] = False,
 ) -> None:
     """Serve the API (and the built dashboard) with uvicorn."""
-    import uvicorn
-
-    from api.ops.serving import uvicorn_options
-
     typer.echo(f"Khuyến học: http://{host}:{port}/  (API /api/v1, tài liệu /docs)", err=True)
-    uvicorn.run(
-        "api.main:app",
-        host=host,
-        port=port,
-        workers=workers,
-        reload=reload,
-        access_log=False,
-        proxy_headers=True,
-        **uvicorn_options(get_settings(), workers=workers),
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # The server runs as `python -m api.ops.serving` in this same process (same pid, same signals): its
+    # workers then import that small module, not this command line with everything it brings.
+    os.execv(
+        sys.executable,
+        [sys.executable, "-m", "api.ops.serving", host, str(port), str(workers), "reload" if reload else "-"],
     )
 
 

@@ -43,12 +43,17 @@ class Server:
         return pids or [self.process.pid]
 
     def memory(self) -> dict[int, dict[str, int]]:
-        """Resident and peak resident memory (kB) of each worker, from /proc."""
+        """Resident, peak resident, unique and proportional memory (kB) of each worker, from /proc."""
         out = {}
         for pid in self.workers():
             status = Path(f"/proc/{pid}/status").read_text().splitlines()
             fields = {line.split(":")[0]: line.split()[1] for line in status if line.startswith(("VmRSS", "VmHWM"))}
             out[pid] = {"rss_kb": int(fields.get("VmRSS", 0)), "peak_kb": int(fields.get("VmHWM", 0))}
+            # Unique to the worker (its own pages, not the libraries it shares with the others) and its share.
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+            sizes = {line.split(":")[0]: int(line.split()[1]) for line in rollup[1:] if line.endswith("kB")}
+            out[pid]["uss_kb"] = sizes.get("Private_Clean", 0) + sizes.get("Private_Dirty", 0)
+            out[pid]["pss_kb"] = sizes.get("Pss", 0)
         return out
 
 

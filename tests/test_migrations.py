@@ -40,3 +40,12 @@ async def test_upgrade_matches_models_and_downgrade_empties(databases: DatabaseF
             assert await conn.run_sync(current_revisions) == frozenset()
     finally:
         await engine.dispose()
+
+
+def test_the_readiness_check_finds_alembics_heads_in_the_files() -> None:
+    from alembic.script import ScriptDirectory
+
+    from api.db.migrate import alembic_config
+
+    heads = ScriptDirectory.from_config(alembic_config()).get_heads()
+    assert head_revisions() == frozenset(heads) and len(heads) == 1  # one line of history

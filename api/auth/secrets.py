@@ -14,8 +14,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()  # Argon2id with the library's current recommended parameters
-# Verified when the account does not exist, so both answers take as long.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+# Verified when the account does not exist, so both answers take as long; made at the first sign-in,
+# not at start-up (a hash holds 64 MiB for its duration).
+_dummy_hash: str | None = None
 
 TOKEN_PREFIX = "kht_"
 KEY_PREFIX = "khk_"
@@ -26,8 +27,11 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
+    global _dummy_hash
+    if password_hash is None and _dummy_hash is None:
+        _dummy_hash = _hasher.hash(secrets.token_urlsafe(16))
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return _hasher.verify(password_hash or _dummy_hash or "", password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import yaml
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
@@ -44,8 +43,12 @@ def install(app: FastAPI) -> None:
 
 
 def openapi_yaml(app: FastAPI) -> str:
+    import yaml  # only for the command line: a serving worker does without it
+
     return yaml.safe_dump(app.openapi(), sort_keys=True, allow_unicode=True, width=120)
 
 
 def load_yaml(text: str) -> Any:
+    import yaml
+
     return yaml.safe_load(text)

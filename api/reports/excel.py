@@ -1,5 +1,8 @@
 """Excel (openpyxl): the summary workbook of a unit and its children, the import template, and
-reading an import file into rows, with every bad cell named by row and column."""
+reading an import file into rows, with every bad cell named by row and column.
+
+openpyxl is imported by the functions that use it: it costs every worker ~6 MB resident, and most never
+touch a workbook."""
 
 from __future__ import annotations
 
@@ -12,16 +15,12 @@ from pyexpat import ExpatError
 from typing import Any
 from xml.etree.ElementTree import ParseError
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-
 from api.core.errors import ErrorItem
 from api.reports.fields import FIGURES, LABELS
 from api.reports.schemas import MAX_FIGURE
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+HEADER_FILL_COLOR = "DDEBF7"
 INT_FORMAT = "#,##0"
 PCT_FORMAT = "0.0%"
 MAX_ROWS = 20_000
@@ -45,6 +44,10 @@ class SummaryRow:
 
 
 def summary_workbook(title: str, rate_labels: dict[str, str], rows: list[SummaryRow]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     wb = Workbook()
     ws = wb.active
     assert ws is not None
@@ -54,7 +57,7 @@ def summary_workbook(title: str, rate_labels: dict[str, str], rows: list[Summary
     headers = ["Mã", "Đơn vị", "Số xã có báo cáo", "Số xã", *rate_labels.values(), *(f.label for f in FIGURES)]
     for col, text in enumerate(headers, start=1):
         cell = ws.cell(row=3, column=col, value=text)
-        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+        cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor=HEADER_FILL_COLOR)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.column_dimensions[get_column_letter(col)].width = 12 if col > 2 else (8 if col == 1 else 30)
     ws.row_dimensions[3].height = 60
@@ -81,6 +84,10 @@ def summary_workbook(title: str, rate_labels: dict[str, str], rows: list[Summary
 
 
 def template_workbook() -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     wb = Workbook()
     ws = wb.active
     assert ws is not None
@@ -89,7 +96,7 @@ def template_workbook() -> bytes:
     ws.append(["Mã đơn vị (xã)", *(f.label for f in FIGURES)])
     for col in range(1, len(FIGURES) + 2):
         ws.cell(row=1, column=col).font = Font(bold=True)
-        ws.cell(row=2, column=col).fill = HEADER_FILL
+        ws.cell(row=2, column=col).fill = PatternFill("solid", fgColor=HEADER_FILL_COLOR)
         ws.cell(row=2, column=col).alignment = Alignment(wrap_text=True)
         ws.column_dimensions[get_column_letter(col)].width = 14
     buf = io.BytesIO()
@@ -167,6 +174,8 @@ def _invalid(out: Parsed, msg: str = "Tệp không phải bảng tính Excel (.x
 
 def read_import(data: bytes) -> Parsed:
     """Rows of the first sheet: a header row naming unit_code and figures (code names or Vietnamese labels)."""
+    from openpyxl import load_workbook
+
     out = Parsed()
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
@@ -191,6 +200,8 @@ def read_import(data: bytes) -> Parsed:
 
 
 def _read_rows(out: Parsed, rows: Iterator[tuple[Any, ...]], formulas: Iterator[tuple[Any, ...]]) -> None:
+    from openpyxl.utils import get_column_letter
+
     header = next(rows, None)
     next(formulas, None)
     if header is None:

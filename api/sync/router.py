@@ -11,7 +11,7 @@ from api.auth.dependencies import SyncRead, SyncWrite
 from api.core.errors import AppError, ErrorItem, ValidationFailed, problem_responses
 from api.db.engine import SessionDep
 from api.sync import feed, service
-from api.sync.schemas import BatchIn, BatchOut, BatchResult, ChangeOut, ChangesOut
+from api.sync.schemas import BatchIn, BatchOut, BatchResult, ChangesOut
 
 router = APIRouter(prefix="/sync", tags=["sync"])
 
@@ -28,7 +28,7 @@ async def changes(
     ] = None,
     types: Annotated[str | None, Query(description="Comma-separated types, e.g. report,award (default: all).")] = None,
     limit: Annotated[int, Query(ge=1, le=1000, description="At most this many changes.")] = 100,
-) -> ChangesOut:
+) -> Response:
     """Every create, update and delete of syncable records in your scope, in the order they became visible.
 
     A client that stores next_cursor and polls again never misses a change, even when writers commit
@@ -42,20 +42,8 @@ async def changes(
             errors=[ErrorItem(loc=["query", "types"], msg=f"Chọn trong: {', '.join(service.FEED_TYPES)}", type="enum")],
         )
     rows, cursor = await feed.read(session, principal, int(since or 0), wanted, limit)
-    items = [
-        ChangeOut(
-            seq=c.seq,
-            type=c.type,
-            id=c.record_id,
-            external_id=c.external_id,
-            partner=c.partner,
-            op=c.op,
-            changed_at=c.changed_at,
-            data=c.data,
-        )
-        for c in rows
-    ]
-    return ChangesOut(items=items, next_cursor=str(cursor))
+    # Serialised once here; a Response is sent as it is (response_model only declares the schema).
+    return Response(feed.page_json(rows, cursor), media_type="application/json")
 
 
 @router.put(

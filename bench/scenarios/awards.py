@@ -243,6 +243,7 @@ def run_export(results: Results, ds: Dataset, service: Server, log: Any) -> None
         after = service.memory()
         peaks.append(max(after[p]["peak_kb"] - before[p]["rss_kb"] for p in after))
         peak_abs = max(a["peak_kb"] for a in after.values())
+        uss_after = max(a["uss_kb"] for a in after.values())
     rows = ds.export_rows
     copy_rate, export_rate = rows / median(copy_times), rows / median(export_times)
     results.details["award export"] = {
@@ -254,6 +255,7 @@ def run_export(results: Results, ds: Dataset, service: Server, log: Any) -> None
         "worker_memory_idle_kb": idle,
         "worker_peak_growth_kb": peaks,
         "worker_peak_kb": peak_abs,
+        "worker_unique_after_kb": uss_after,
     }
     results.add(
         Figure(
@@ -279,6 +281,17 @@ def run_export(results: Results, ds: Dataset, service: Server, log: Any) -> None
             None,
             "service peak < 100 MB",
             peak_abs / 1024 < 100,
+        )
+    )
+    results.add(
+        Figure(
+            "award export (CSV, streamed)",
+            "worker memory after the export: its own pages (USS, without the libraries shared with the others)",
+            round(uss_after / 1024, 1),
+            "MB",
+            "",
+            None,
+            None,
         )
     )
     log(
