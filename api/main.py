@@ -121,8 +121,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
             allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key"],
             expose_headers=["ETag", "X-Request-ID", "X-Next-Cursor", "Location"],
         )
-    app.add_middleware(KeptAnswers)  # repeated statistics requests, before routing (api/stats/cache.py)
-    install_ops(app, settings)  # limits, timeouts, metrics, replica routing (api/ops)
+    # Limits, timeouts, metrics, replica routing (api/ops), and the kept statistics answers (api/stats/cache.py)
+    install_ops(app, settings, before_routing=KeptAnswers)
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(RequestContextMiddleware)
     _mount_dashboard(app, settings.frontend_dist)

@@ -58,7 +58,12 @@ def _tags(header: str) -> set[str]:
 
 def not_modified(request: Request, etag: str) -> bool:
     header = request.headers.get("if-none-match")
-    return header is not None and (header.strip() == "*" or etag.removeprefix("W/") in _tags(header))
+    return header is not None and etag_matches(header, etag)
+
+
+def etag_matches(if_none_match: str, etag: str) -> bool:
+    """Whether an ``If-None-Match`` value names this ETag (weak comparison), or is ``*``."""
+    return if_none_match.strip() == "*" or etag.removeprefix("W/") in _tags(if_none_match)
 
 
 def check_if_match(request: Request, current_etag: str) -> None:

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import FastAPI
+from starlette.types import ASGIApp
 
 from api.core.config import Settings
 
 
-def install(app: FastAPI, settings: Settings) -> None:
-    """Add the operations middleware; call it just before the request-context middleware is added."""
+def install(app: FastAPI, settings: Settings, *, before_routing: Callable[[ASGIApp], ASGIApp] | None = None) -> None:
+    """Add the operations middleware; call it just before the request-context middleware is added.
+
+    ``before_routing`` (the kept statistics answers) runs inside the metrics, before the limits and the
+    replica routing, which an answer made in advance does not need."""
     from api.ops.limits import LimitsMiddleware
     from api.ops.metrics import MetricsMiddleware
     from api.ops.replica import ReplicaRoutingMiddleware
@@ -16,4 +22,6 @@ def install(app: FastAPI, settings: Settings) -> None:
     # The last added runs first: metrics time everything, limits sit closest to the routes.
     app.add_middleware(LimitsMiddleware, settings=settings)
     app.add_middleware(ReplicaRoutingMiddleware)
+    if before_routing is not None:
+        app.add_middleware(before_routing)
     app.add_middleware(MetricsMiddleware, settings=settings)

@@ -39,11 +39,12 @@ from fastapi import Request, Response
 from fastapi.security.utils import get_authorization_scheme_param
 from sqlalchemy import func, literal, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.datastructures import QueryParams
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth.principal import Principal
 from api.auth.scopes import Scope as ApiScope
-from api.core.representation import OutputFormat, not_modified
+from api.core.representation import OutputFormat, etag_matches, not_modified
 from api.core.text import today_vn
 from api.db.notify import Notifications
 from api.models import Report, Target, Unit, UnitSuccession
@@ -71,12 +72,29 @@ class Entry:
     def etag(self) -> str:
         return dict(self.headers).get("etag", "")
 
+    def raw_headers(self, *, with_body: bool) -> list[tuple[bytes, bytes]]:
+        """The headers as ``response`` sends them (a 304 without content type, a 200 with its length)."""
+        found = _RAW.get((id(self), with_body))
+        if found is None or found[0] is not self:
+            raw = [
+                (k.encode("latin-1"), v.encode("latin-1")) for k, v in self.headers if with_body or k != "content-type"
+            ]
+            if with_body:
+                raw.append((b"content-length", str(len(self.body)).encode()))
+            found = _RAW[(id(self), with_body)] = (self, raw)
+            if len(_RAW) > 4096:
+                _RAW.clear()
+        return list(found[1])
+
     def response(self, request: Request) -> Response:
         headers = dict(self.headers)
         if not_modified(request, self.etag):
             headers.pop("content-type", None)
             return Response(status_code=304, headers=headers)
         return Response(self.body, status_code=self.status_code, headers=headers)
+
+
+_RAW: dict[tuple[int, bool], tuple[Entry, list[tuple[bytes, bytes]]]] = {}
 
 
 class AnswerCache:
@@ -286,38 +304,63 @@ class KeptAnswers:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] in STATS_PATHS:
-            response = await _kept_response(scope)
-            if response is not None:
+            messages = await _kept_messages(scope)
+            if messages is not None:
                 scope["route"] = SimpleNamespace(path_format=scope["path"])  # for the metrics' label
-                await response(scope, receive, send)
+                for message in messages:
+                    await send(message)
                 return
         await self.app(scope, receive, send)
 
 
-async def _kept_response(scope: Scope) -> Response | None:
+_QUERIES: dict[bytes, tuple[tuple[tuple[str, str], ...], OutputFormat | None] | None] = {}
+
+
+def _query(raw: bytes) -> tuple[tuple[tuple[str, str], ...], OutputFormat | None] | None:
+    """The query as ``request_key`` sees it and its ?format=, or None when the endpoint must decide (drafts,
+    an unknown format); kept per query string (dashboards ask the same few again and again)."""
+    if raw in _QUERIES:
+        return _QUERIES[raw]
+    params = QueryParams(raw)
+    formats = params.getlist("format")
+    found: tuple[tuple[tuple[str, str], ...], OutputFormat | None] | None = None
+    if params.getlist("status") in ([], ["approved"]) and len(formats) <= 1 and set(formats) <= {"json", "csv"}:
+        found = (tuple(sorted(params.multi_items())), OutputFormat(formats[0]) if formats else None)
+    if len(_QUERIES) >= 1024:
+        _QUERIES.clear()
+    _QUERIES[raw] = found
+    return found
+
+
+async def _kept_messages(scope: Scope) -> list[Message] | None:
+    """The ASGI messages of the kept answer (200 or 304) for this request, or None (the endpoint answers)."""
     app = scope.get("app")
     notifications: Notifications | None = getattr(getattr(app, "state", None), "notifications", None)
-    if notifications is None or not notifications.trust_for_stats:
+    if notifications is None or not notifications.trust_for_stats or scope.get("root_path"):
         return None
-    request = Request(scope)
-    scheme, token = get_authorization_scheme_param(request.headers.get("authorization"))
+    authorization = condition = accept = ""
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            authorization = value.decode("latin-1")
+        elif name == b"if-none-match":
+            condition = value.decode("latin-1")
+        elif name == b"accept":
+            accept = value.decode("latin-1")
+        elif name in (b"cache-control", b"pragma"):
+            return None  # no-cache and its kin: the endpoint
+    scheme, token = get_authorization_scheme_param(authorization)
     if scheme.lower() != "bearer" or not token:
         return None
     principal = notifications.principal(Notifications.principal_key(token))
-    if principal is None or not principal.has(ApiScope.stats_read) or bypass(request):
+    if principal is None or not principal.has(ApiScope.stats_read):
         return None
-    query = request.query_params
-    if query.getlist("status") not in ([], ["approved"]):
-        return None  # drafts: the endpoint decides
-    formats = query.getlist("format")
-    if len(formats) > 1 or (formats and formats[0] not in ("json", "csv")):
+    query = _query(scope.get("query_string", b""))
+    if query is None:
         return None
-    if formats:
-        fmt = OutputFormat(formats[0])
-    else:
-        accept = request.headers.get("accept", "")
+    items, fmt = query
+    if fmt is None:
         fmt = OutputFormat.csv if "text/csv" in accept and "application/json" not in accept else OutputFormat.json
-    key = request_key(request, fmt, None)
+    key = (scope["path"], items, fmt.value, today_vn(), None)  # request_key's, without a Request
     await asyncio.sleep(0)  # as in ``answer``
     if not _trusted(notifications):  # the connection may have been lost meanwhile
         return None
@@ -325,7 +368,15 @@ async def _kept_response(scope: Scope) -> Response | None:
     if entry is None or entry.epoch != (id(notifications), notifications.stats_epoch):
         return None
     CACHE.hits += 1
-    return entry.response(request)
+    if condition and etag_matches(condition, entry.etag):
+        return [
+            {"type": "http.response.start", "status": 304, "headers": entry.raw_headers(with_body=False)},
+            {"type": "http.response.body", "body": b""},
+        ]
+    return [
+        {"type": "http.response.start", "status": entry.status_code, "headers": entry.raw_headers(with_body=True)},
+        {"type": "http.response.body", "body": entry.body},
+    ]
 
 
 def _trusted(notifications: Notifications) -> bool:

@@ -175,3 +175,50 @@ async def test_without_notifications_the_database_is_asked_and_listening_resumes
         assert (await members(client, 2019))[0] == COMPLETE["members"]
         assert (await client.post(f"{REPORT.format(year=2019)}/reopen")).status_code == 200
         assert (await members(client, 2019))[0] is None
+
+
+async def test_kept_answers_served_before_routing_are_the_endpoints_answers(
+    live: Live, heard: Notifications, statements: Statements
+) -> None:
+    params = {"unit": "34", "year": 2017, "indicator": ["members", "learning_family_rate"]}
+    async with live.client() as admin:
+        made = await admin.post(
+            "/api/v1/users",
+            json={
+                "username": "no-stats",
+                "password": "mật-khẩu-dài-12",
+                "display_name": "Không xem thống kê",
+                "role": "viewer",
+                "scopes": ["reports:read"],
+            },
+        )
+        assert made.status_code == 201, made.text
+        first = await admin.get("/api/v1/stats/indicators", params=params)  # made by the endpoint, kept
+        assert first.status_code == 200
+        statements.count = 0
+        hits = cache.CACHE.hits
+        again = await admin.get("/api/v1/stats/indicators", params=params)  # before routing
+        assert cache.CACHE.hits == hits + 1 and statements.count == 0
+        assert again.content == first.content
+        for header in ("etag", "content-type", "cache-control", "vary", "content-length"):
+            assert again.headers.get(header) == first.headers.get(header), header
+        assert again.headers["x-request-id"] and again.headers["x-content-type-options"] == "nosniff"
+        unchanged = await admin.get(
+            "/api/v1/stats/indicators", params=params, headers={"If-None-Match": first.headers["etag"]}
+        )
+        assert unchanged.status_code == 304 and not unchanged.content and "content-type" not in unchanged.headers
+        assert unchanged.headers["etag"] == first.headers["etag"]
+        csv = await admin.get("/api/v1/stats/indicators", params=params, headers={"Accept": "text/csv"})
+        assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+        assert (
+            await admin.get("/api/v1/stats/indicators", params=params, headers={"Accept": "text/csv"})
+        ).content == csv.content
+        wrong = await admin.get("/api/v1/stats/indicators", params={**params, "format": "xml"})
+        assert wrong.status_code == 422  # the endpoint still validates what was never answered
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=live.app), base_url="http://test") as anon:
+        assert (await anon.get("/api/v1/stats/indicators", params=params)).status_code == 401
+        signed = await anon.post("/api/v1/auth/token", data={"username": "no-stats", "password": "mật-khẩu-dài-12"})
+        token = signed.json()["access_token"]
+    async with live.client(token) as no_stats:
+        for _ in range(2):  # kept as a caller after the first, still without the scope
+            assert (await no_stats.get("/api/v1/stats/indicators", params=params)).status_code == 403
