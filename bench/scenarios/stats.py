@@ -163,11 +163,16 @@ def repeated(
         first = httpx.get(url, headers=auth, timeout=120)
         etag, size = first.headers["etag"], len(first.content)
         wrk(url, seconds=1, connections=4, headers=auth)  # every worker keeps its answer
+        conditional = auth | {"If-None-Match": etag}
         with SnapshotProbe(ds.url) as probe:
-            with_etag = wrk(url, seconds=seconds, connections=CONNECTIONS, headers=auth | {"If-None-Match": etag})
-        churn[name] = round(probe.changes / with_etag.seconds, 1)
+            etag_runs = [wrk(url, seconds=seconds, connections=CONNECTIONS, headers=conditional)]
+        churn[name] = round(probe.changes / etag_runs[0].seconds, 1)
         kept = wrk(url, seconds=seconds, connections=CONNECTIONS, headers=auth)
+        etag_runs.append(wrk(url, seconds=seconds, connections=CONNECTIONS, headers=conditional))
         same_bytes = wrk(f"{bare.url}/bare-bytes/{size}", seconds=seconds, connections=CONNECTIONS)
+        etag_runs.append(wrk(url, seconds=seconds, connections=CONNECTIONS, headers=conditional))
+        # Three runs spread over the case, the median kept: this machine's throughput moves between runs.
+        with_etag = sorted(etag_runs, key=lambda r: r.rps)[1]
         runs[name] = (with_etag, kept, same_bytes, size)
     bare_runs.append(wrk(f"{bare.url}/bare", seconds=seconds, connections=CONNECTIONS))
     bare_rps = median([r.rps for r in bare_runs])
