@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
+from typing import Annotated
+
+from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 
 
 def fold(text: str) -> str:
@@ -24,3 +29,17 @@ VIETNAM_TZ = dt.timezone(dt.timedelta(hours=7), "ICT")  # no daylight saving in 
 def today_vn() -> dt.date:
     """Today's date in Vietnam, the default for ?as_of=."""
     return dt.datetime.now(VIETNAM_TZ).date()
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value: object) -> object:
+    # pydantic would read "0" or "1700000000" as a Unix time; a date in a query is written YYYY-MM-DD.
+    if isinstance(value, int | float) or (isinstance(value, str) and not _ISO_DATE.fullmatch(value)):
+        raise PydanticCustomError("date_format", "Ngày phải viết dạng YYYY-MM-DD, ví dụ 2024-12-31.")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+"""A date given as YYYY-MM-DD (query parameters): numbers are refused rather than read as Unix times."""

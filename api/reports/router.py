@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, File, Path, Query, Request, Response, UploadFile
@@ -11,6 +10,7 @@ from api.auth.dependencies import ReportsApprove, ReportsRead, ReportsWrite, Sta
 from api.core.errors import PayloadTooLarge, PreconditionFailed, problem_responses
 from api.core.pagination import Page, PageDep
 from api.core.representation import FormatDep, check_if_match, make_etag, represent
+from api.core.text import IsoDate
 from api.db.engine import SessionDep
 from api.models import ReportStatus
 from api.reports import excel, imports, reconciliation, service
@@ -100,7 +100,7 @@ async def summary_xlsx(
     _: StatsRead,
     unit_code: UnitCodePath,
     year: Year,
-    as_of: Annotated[dt.date | None, Query(description="Date the unit code is read on (default as in /stats).")] = None,
+    as_of: Annotated[IsoDate | None, Query(description="Date the unit code is read on (default as in /stats).")] = None,
 ) -> Response:
     """The figures of a unit and of each of its children (approved reports) as an Excel workbook."""
     place, rows = await stats_service.summary_rows(session, code=unit_code, year=year, as_of=as_of)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
@@ -10,7 +9,7 @@ from fastapi import APIRouter, Query, Request, Response
 from api.auth.dependencies import StatsRead
 from api.core.errors import problem_responses
 from api.core.representation import FormatDep, OutputFormat, represent
-from api.core.text import today_vn
+from api.core.text import IsoDate, today_vn
 from api.db.engine import SessionDep
 from api.stats import cache, service
 from api.stats.schemas import (
@@ -35,7 +34,7 @@ UnitParam = Annotated[
     ),
 ]
 YearParam = Annotated[int, Query(ge=1990, le=2100, description="Year of the figures.")]
-AsOfParam = Annotated[dt.date | None, Query(description="Date on which the unit code (and the map) is read.")]
+AsOfParam = Annotated[IsoDate | None, Query(description="Date on which the unit code (and the map) is read.")]
 
 
 def _parts(value: Rate | int | None) -> tuple[float | int | None, int | None, int | None]:

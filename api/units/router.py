@@ -11,7 +11,7 @@ from api.auth.dependencies import CurrentPrincipal, UnitsWrite
 from api.core.errors import problem_responses
 from api.core.pagination import Page, PageDep
 from api.core.representation import FormatDep, represent
-from api.core.text import today_vn
+from api.core.text import IsoDate, today_vn
 from api.db.engine import SessionDep
 from api.models import UnitLevel
 from api.units import service
@@ -20,7 +20,7 @@ from api.units.schemas import UnitCodePath, UnitOut, VillageCreate
 router = APIRouter(prefix="/units", tags=["units"])
 
 AsOf = Annotated[
-    dt.date | None,
+    IsoDate | None,
     Query(description="The date the codes are read on (YYYY-MM-DD); default today. Units changed on 2025-07-01."),
 ]
 

@@ -117,3 +117,20 @@ async def test_unexpected_errors_are_500_problems_without_internals(db: Database
     assert r.headers["content-type"] == "application/problem+json"
     assert "secret" not in r.text and "postgresql" not in r.text
     assert r.json()["request_id"]
+
+
+async def test_dates_in_queries_are_written_yyyy_mm_dd(client: httpx.AsyncClient) -> None:
+    # pydantic alone reads a number as a Unix time (as_of=0 would be 1970-01-01): refused, field named.
+    for url, params in (
+        ("/api/v1/stats/indicators", {"year": 2023, "unit": "34"}),
+        ("/api/v1/units/34", {}),
+        ("/api/v1/reports/34/2023/summary.xlsx", {}),
+    ):
+        for bad in ("0", "1700000000", "31/12/2024", "2024-1-5"):
+            r = await client.get(url, params={**params, "as_of": bad})
+            assert r.status_code == 422, (url, bad, r.text)
+            assert r.headers["content-type"].startswith("application/problem+json")
+            assert r.json()["errors"][0]["loc"] == ["query", "as_of"], r.text
+            assert "YYYY-MM-DD" in r.json()["errors"][0]["msg"]
+        ok = await client.get(url, params={**params, "as_of": "2024-12-31"})
+        assert ok.status_code == 200, (url, ok.text)
