@@ -124,8 +124,10 @@ async def test_a_request_over_the_timeout_answers_503_and_its_writes_are_rolled_
         return {"done": True}
 
     async with make_client(app) as c:
-        # The first call of a route is slower (the app's stack and the route's dependencies are built).
-        assert (await c.post("/test/slow-write", params={"pause": 0})).status_code == 200
+        # The first call of a route is slower (the app's stack and the route's dependencies are built): on a
+        # loaded machine it may itself pass the 0.5 s; what is tested is the call after it.
+        warm = [(await c.post("/test/slow-write", params={"pause": 0})).status_code for _ in range(3)]
+        assert warm[-1] == 200, warm
         started = time.monotonic()
         r = await c.post("/test/slow-write", params={"pause": 30})
     assert reached.is_set()
