@@ -36,12 +36,12 @@ def output_format(
         OutputFormat | None, Query(description="json (default) or csv; Accept: text/csv works too.")
     ] = None,
 ) -> OutputFormat:
-    if format is not None:
-        return format
-    accept = request.headers.get("accept", "")
-    if "text/csv" in accept and "application/json" not in accept:
-        return OutputFormat.csv
-    return OutputFormat.json
+    return format if format is not None else negotiate(request.headers.get("accept", ""))
+
+
+def negotiate(accept: str) -> OutputFormat:
+    """The format an ``Accept`` header asks for when ?format= does not say."""
+    return OutputFormat.csv if "text/csv" in accept and "application/json" not in accept else OutputFormat.json
 
 
 FormatDep = Annotated[OutputFormat, Depends(output_format)]

@@ -17,20 +17,9 @@ class ReportStatus(enum.StrEnum):
     approved = "approved"
 
 
-class Report(TimestampMixin, VersionMixin, Base):
-    __tablename__ = "reports"
-    __table_args__ = (
-        UniqueConstraint("unit_id", "year"),
-        UniqueConstraint("partner", "external_id"),
-        CheckConstraint("status IN ('draft', 'submitted', 'approved')", name="status"),
-        CheckConstraint("year BETWEEN 1990 AND 2100", name="year"),
-        Index("ix_reports_year_status", "year", "status"),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"), index=True)
-    year: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(16), default=ReportStatus.draft.value)
+class Figures:
+    """The 30 figures of a report (api/reports/fields.py), integers (đồng for *_vnd); null when not given.
+    Reports hold them, and the roll-ups hold their sums."""
 
     population: Mapped[int | None] = mapped_column(BigInteger)
     households: Mapped[int | None] = mapped_column(BigInteger)
@@ -62,6 +51,22 @@ class Report(TimestampMixin, VersionMixin, Base):
     medals: Mapped[int | None] = mapped_column(BigInteger)
     certificates_of_merit: Mapped[int | None] = mapped_column(BigInteger)
     inspections: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class Report(Figures, TimestampMixin, VersionMixin, Base):
+    __tablename__ = "reports"
+    __table_args__ = (
+        UniqueConstraint("unit_id", "year"),
+        UniqueConstraint("partner", "external_id"),
+        CheckConstraint("status IN ('draft', 'submitted', 'approved')", name="status"),
+        CheckConstraint("year BETWEEN 1990 AND 2100", name="year"),
+        Index("ix_reports_year_status", "year", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default=ReportStatus.draft.value)
 
     submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     submitted_by: Mapped[str | None] = mapped_column(String(200))
@@ -88,7 +93,7 @@ class Target(TimestampMixin, VersionMixin, Base):
     source: Mapped[str] = mapped_column(String(300), default="")
 
 
-class ReportRollup(Base):
+class ReportRollup(Figures, Base):
     """The approved reports of a unit's subtree summed for a year, "deepest wins" (api/stats/rollup.py),
     kept so that statistics read a few rows instead of every report.
 
@@ -107,33 +112,3 @@ class ReportRollup(Base):
     commune_reports: Mapped[int] = mapped_column(Integer, default=0)
     village_communes: Mapped[int] = mapped_column(Integer, default=0)
     high: Mapped[str | None] = mapped_column(Text)  # paths of the district and province reports counted
-    population: Mapped[int | None] = mapped_column(BigInteger)
-    households: Mapped[int | None] = mapped_column(BigInteger)
-    members: Mapped[int | None] = mapped_column(BigInteger)
-    branches: Mapped[int | None] = mapped_column(BigInteger)
-    boards: Mapped[int | None] = mapped_column(BigInteger)
-    learning_citizens: Mapped[int | None] = mapped_column(BigInteger)
-    citizens_assessed: Mapped[int | None] = mapped_column(BigInteger)
-    citizens_registered: Mapped[int | None] = mapped_column(BigInteger)
-    learning_families: Mapped[int | None] = mapped_column(BigInteger)
-    families_assessed: Mapped[int | None] = mapped_column(BigInteger)
-    families_registered: Mapped[int | None] = mapped_column(BigInteger)
-    learning_clans: Mapped[int | None] = mapped_column(BigInteger)
-    clans: Mapped[int | None] = mapped_column(BigInteger)
-    clans_registered: Mapped[int | None] = mapped_column(BigInteger)
-    learning_communities: Mapped[int | None] = mapped_column(BigInteger)
-    communities: Mapped[int | None] = mapped_column(BigInteger)
-    communities_registered: Mapped[int | None] = mapped_column(BigInteger)
-    learning_units: Mapped[int | None] = mapped_column(BigInteger)
-    units_assessed: Mapped[int | None] = mapped_column(BigInteger)
-    units_registered: Mapped[int | None] = mapped_column(BigInteger)
-    communes_rated_learning_community: Mapped[int | None] = mapped_column(BigInteger)
-    communes: Mapped[int | None] = mapped_column(BigInteger)
-    fund_raised_vnd: Mapped[int | None] = mapped_column(BigInteger)
-    fund_balance_vnd: Mapped[int | None] = mapped_column(BigInteger)
-    awards_count: Mapped[int | None] = mapped_column(BigInteger)
-    awards_vnd: Mapped[int | None] = mapped_column(BigInteger)
-    emulation_flags: Mapped[int | None] = mapped_column(BigInteger)
-    medals: Mapped[int | None] = mapped_column(BigInteger)
-    certificates_of_merit: Mapped[int | None] = mapped_column(BigInteger)
-    inspections: Mapped[int | None] = mapped_column(BigInteger)

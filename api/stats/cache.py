@@ -28,6 +28,7 @@ Entries are dropped least recently used first beyond ``MAX_BYTES`` per worker.
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable
@@ -44,7 +45,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth.principal import Principal
 from api.auth.scopes import Scope as ApiScope
-from api.core.representation import OutputFormat, etag_matches, not_modified
+from api.core.representation import OutputFormat, etag_matches, negotiate, not_modified
 from api.core.text import today_vn
 from api.db.notify import Notifications
 from api.models import Report, Target, Unit, UnitSuccession
@@ -72,19 +73,15 @@ class Entry:
     def etag(self) -> str:
         return dict(self.headers).get("etag", "")
 
-    def raw_headers(self, *, with_body: bool) -> list[tuple[bytes, bytes]]:
-        """The headers as ``response`` sends them (a 304 without content type, a 200 with its length)."""
-        found = _RAW.get((id(self), with_body))
-        if found is None or found[0] is not self:
-            raw = [
-                (k.encode("latin-1"), v.encode("latin-1")) for k, v in self.headers if with_body or k != "content-type"
-            ]
-            if with_body:
-                raw.append((b"content-length", str(len(self.body)).encode()))
-            found = _RAW[(id(self), with_body)] = (self, raw)
-            if len(_RAW) > 4096:
-                _RAW.clear()
-        return list(found[1])
+    @functools.cached_property
+    def raw_200_headers(self) -> list[tuple[bytes, bytes]]:
+        """The headers ``response`` sends with the body (and its length), encoded once."""
+        return [*_encoded(self.headers), (b"content-length", str(len(self.body)).encode())]
+
+    @functools.cached_property
+    def raw_304_headers(self) -> list[tuple[bytes, bytes]]:
+        """The headers ``response`` sends with a 304 (no content type), encoded once."""
+        return _encoded((k, v) for k, v in self.headers if k != "content-type")
 
     def response(self, request: Request) -> Response:
         headers = dict(self.headers)
@@ -94,7 +91,8 @@ class Entry:
         return Response(self.body, status_code=self.status_code, headers=headers)
 
 
-_RAW: dict[tuple[int, bool], tuple[Entry, list[tuple[bytes, bytes]]]] = {}
+def _encoded(headers: Iterable[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
+    return [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers]
 
 
 class AnswerCache:
@@ -205,10 +203,16 @@ async def data_version(session: AsyncSession, years: Iterable[int]) -> tuple[str
 
 
 def request_key(request: Request, fmt: OutputFormat, drafts_of: Principal | None) -> tuple[Any, ...]:
-    """What the answer depends on besides the data: the query, the format, today's date (the default
-    map) and, for drafts, whose drafts."""
+    return answer_key(request.url.path, tuple(sorted(request.query_params.multi_items())), fmt, drafts_of)
+
+
+def answer_key(
+    path: str, query: tuple[tuple[str, str], ...], fmt: OutputFormat, drafts_of: Principal | None
+) -> tuple[Any, ...]:
+    """What the answer depends on besides the data: the path and the sorted query, the format, today's
+    date (the default map) and, for drafts, whose drafts."""
     drafts = None if drafts_of is None else (drafts_of.national, drafts_of.unit_prefixes)
-    return (request.url.path, tuple(sorted(request.query_params.multi_items())), fmt.value, today_vn(), drafts)
+    return (path, query, fmt.value, today_vn(), drafts)
 
 
 def bypass(request: Request) -> bool:
@@ -358,9 +362,7 @@ async def _kept_messages(scope: Scope) -> list[Message] | None:
     if query is None:
         return None
     items, fmt = query
-    if fmt is None:
-        fmt = OutputFormat.csv if "text/csv" in accept and "application/json" not in accept else OutputFormat.json
-    key = (scope["path"], items, fmt.value, today_vn(), None)  # request_key's, without a Request
+    key = answer_key(scope["path"], items, fmt or negotiate(accept), None)
     await asyncio.sleep(0)  # as in ``answer``
     if not _trusted(notifications):  # the connection may have been lost meanwhile
         return None
@@ -370,11 +372,11 @@ async def _kept_messages(scope: Scope) -> list[Message] | None:
     CACHE.hits += 1
     if condition and etag_matches(condition, entry.etag):
         return [
-            {"type": "http.response.start", "status": 304, "headers": entry.raw_headers(with_body=False)},
+            {"type": "http.response.start", "status": 304, "headers": list(entry.raw_304_headers)},
             {"type": "http.response.body", "body": b""},
         ]
     return [
-        {"type": "http.response.start", "status": entry.status_code, "headers": entry.raw_headers(with_body=True)},
+        {"type": "http.response.start", "status": entry.status_code, "headers": list(entry.raw_200_headers)},
         {"type": "http.response.body", "body": entry.body},
     ]
 

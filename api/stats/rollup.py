@@ -212,16 +212,7 @@ def _sums_statement(
     """The sums' statement, kept for the next request of the same shape (building it costs more than
     running a small one)."""
     parts = [_year_sums(n, y, layer, drafts_of, postgres) for n, (y, layer) in enumerate(layers)]
-    # One more row: the newest unit and succession ids, which say whether commune counts kept from an
-    # earlier request still hold (communes are only ever added, by the loader).
-    version = select(
-        literal(_UNITS_VERSION).label("part"),
-        null().label("key"),
-        select(func.max(Unit.id)).scalar_subquery(),  # in "reports"
-        select(func.max(UnitSuccession.id)).scalar_subquery(),  # in "commune_reports"
-        *[null()] * (2 + len(FIGURE_NAMES)),  # village_communes, high, the figures
-    )
-    return union_all(*parts, version)
+    return union_all(*parts, _units_version(2 + len(FIGURE_NAMES)))  # village_communes, high, the figures
 
 
 _UNITS_VERSION = -1
@@ -326,7 +317,7 @@ async def _kept_sums(session: AsyncSession, layers: Sequence[tuple[int, Sequence
         values.update(summed)
         await _store(session, [(y, p, found[(y, p)].gen if (y, p) in found else 0, summed[(y, p)]) for y, p in stale])
     if not units_version:
-        units_version = (await session.execute(_units_version_statement())).one()
+        units_version = (await session.execute(_units_version(2))).one()
     out: list[Sequence[Any]] = [units_version]
     for part, (year, layer) in enumerate(layers):
         out.extend((part, p, *values[(year, p)]) for p in layer)
@@ -354,15 +345,17 @@ async def _store(session: AsyncSession, rows: Sequence[tuple[int, str, int, Sequ
         log.info("rollups_not_stored", rows=len(rows), error=type(exc.orig).__name__)
 
 
-@functools.lru_cache(maxsize=1)
-def _units_version_statement() -> Any:
+@functools.lru_cache(maxsize=2)
+def _units_version(padding: int) -> Any:
+    """The row that says whether commune counts kept from an earlier request still hold: the newest unit
+    and succession ids (communes are only ever added, by the loader), in the columns "reports" and
+    "commune_reports" of the sums' rows, then ``padding`` nulls."""
     return select(
         literal(_UNITS_VERSION),
         null(),
         select(func.max(Unit.id)).scalar_subquery(),
         select(func.max(UnitSuccession.id)).scalar_subquery(),
-        null(),
-        null(),
+        *[null()] * padding,
     )
 
 

@@ -112,28 +112,8 @@ class Calculator:
 
 
 def value_of(ind: Indicator, totals: rollup.Totals) -> Rate | int | None:
-    if totals.reports == 0:
-        return None
-    num = totals.figures[ind.numerator]
-    if ind.kind == "rate":
-        den = totals.figures[ind.denominator or ""]
-        return Rate(numerator=num, denominator=den, value=round(num / den, 6) if den else None)
-    if ind.kind == "per_capita":
-        return per_capita(num, totals.figures[ind.denominator or ""])
-    return num
-
-
-def _scalar(value: Rate | int | None) -> float | None:
-    if isinstance(value, Rate):
-        return value.value
-    return float(value) if value is not None else None
-
-
-def difference(ind: Indicator, now: Rate | int | None, before: Rate | int | None) -> float | None:
-    a, b = _scalar(now), _scalar(before)
-    if a is None or b is None:
-        return None
-    return round((a - b) * 100, 4) if ind.kind == "rate" else a - b
+    value, _ = measure(ind, totals)
+    return Rate(**value) if isinstance(value, dict) else value
 
 
 def measure(ind: Indicator, totals: rollup.Totals) -> tuple[dict[str, Any] | int | None, float | None]:
