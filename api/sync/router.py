@@ -9,7 +9,9 @@ from fastapi.responses import JSONResponse
 
 from api.auth.dependencies import SyncRead, SyncWrite
 from api.core.errors import AppError, ErrorItem, ValidationFailed, problem_responses
+from api.db.base import utcnow
 from api.db.engine import SessionDep
+from api.ops.metrics import set_sync_lag
 from api.sync import feed, service
 from api.sync.schemas import BatchIn, BatchOut, BatchResult, ChangesOut
 
@@ -42,6 +44,9 @@ async def changes(
             errors=[ErrorItem(loc=["query", "types"], msg=f"Chọn trong: {', '.join(service.FEED_TYPES)}", type="enum")],
         )
     rows, cursor = await feed.read(session, principal, int(since or 0), wanted, limit)
+    # A full page means more is waiting: the partner is as far behind as the newest change it got.
+    behind = (utcnow() - rows[-1].changed_at).total_seconds() if len(rows) == limit else 0.0
+    set_sync_lag(principal.partner or principal.name, max(behind, 0.0))
     # Serialised once here; a Response is sent as it is (response_model only declares the schema).
     return Response(feed.page_json(rows, cursor), media_type="application/json")
 

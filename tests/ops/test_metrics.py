@@ -113,3 +113,24 @@ async def test_database_pool_and_import_jobs_are_reported(
     assert value(after, "khuyenhoc_import_jobs_in_progress", kind="reports") == 0
     assert value(after, "khuyenhoc_db_pool_connections", database="primary", state="size") >= 1
     assert ("khuyenhoc_db_pool_connections", frozenset({("database", "primary"), ("state", "checked_out")})) in after
+
+
+async def test_sync_lag_is_how_far_behind_a_partner_pull_is(
+    db: Database, settings: Settings, admin: Account, make_client: Callable[..., httpx.AsyncClient]
+) -> None:
+    """The documented khuyenhoc_sync_lag_seconds gauge is set by /sync/changes: behind while pages are full."""
+    async with make_client(metrics_app(db, settings)) as c:
+        c.headers.update(admin.headers)
+        first = await c.get("/api/v1/sync/changes", params={"limit": 1})
+        assert first.status_code == 200 and len(first.json()["items"]) == 1  # the demo reports are on the feed
+        who = f"user:{admin.user.username}"  # a user's changes are owned by "user:<name>", a key's by its partner
+        behind = value(await scrape(c), "khuyenhoc_sync_lag_seconds", partner=who)
+        cursor = first.json()["next_cursor"]
+        while True:
+            page = (await c.get("/api/v1/sync/changes", params={"since": cursor, "limit": 1000})).json()
+            cursor = page["next_cursor"]
+            if len(page["items"]) < 1000:
+                break
+        caught_up = value(await scrape(c), "khuyenhoc_sync_lag_seconds", partner=who)
+    assert behind > 0
+    assert caught_up == 0
