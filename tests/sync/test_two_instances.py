@@ -33,7 +33,7 @@ from tests.conftest import DatabaseFactory
 from tests.reporting import REOPEN, submit_and_approve
 from tests.sync.test_client import figures
 
-pytestmark = pytest.mark.postgres_only
+pytestmark = [pytest.mark.postgres_only, pytest.mark.slow]
 
 PASSWORD = "mật khẩu quản trị thử"
 OLD = "2024-12-31"
