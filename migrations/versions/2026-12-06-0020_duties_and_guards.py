@@ -27,6 +27,10 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("submitted_by_key", sa.String(length=80), nullable=True))
         batch_op.add_column(sa.Column("approval_reason", sa.String(length=500), nullable=True))
         batch_op.add_column(sa.Column("reopen_reason", sa.String(length=500), nullable=True))
+    with op.batch_alter_table("fund_entries", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_fund_entries_fund_id_amount", ["fund_id"], unique=False, postgresql_include=["amount_vnd"]
+        )
     if op.get_bind().dialect.name == "postgresql":
         _guards()
 
@@ -63,6 +67,8 @@ def downgrade() -> None:
         op.execute("DROP TRIGGER IF EXISTS funds_balance_matches_ledger ON funds")
         op.execute("DROP FUNCTION IF EXISTS funds_balance_matches_ledger()")
         op.execute("DROP TRIGGER IF EXISTS fund_entries_no_truncate ON fund_entries")
+    with op.batch_alter_table("fund_entries", schema=None) as batch_op:
+        batch_op.drop_index("ix_fund_entries_fund_id_amount")
     with op.batch_alter_table("reports", schema=None) as batch_op:
         batch_op.drop_column("reopen_reason")
         batch_op.drop_column("approval_reason")
