@@ -12,7 +12,7 @@ export KH_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: help run test browser test-frontend test-e2e lint format openapi openapi-check install install-dev frontend test-sqlite test-postgres migrate demo clean lock bench bench-quick
+.PHONY: help run test browser test-frontend test-e2e lint format openapi openapi-check install install-dev frontend test-sqlite test-postgres test-fast migrate demo clean lock bench bench-quick
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-15s\033[0m %s\n", $$1, $$2}'
@@ -73,6 +73,14 @@ test-postgres: install-dev ## Run the test suite on PostgreSQL (KH_TEST_POSTGRES
 		echo "#  SKIPPED: the PostgreSQL half of the tests. Nothing answers at"; \
 		echo "#  $$KH_TEST_POSTGRES_URL (set KH_TEST_POSTGRES_URL)."; \
 		echo "########################################################################"; echo; \
+	fi
+
+test-fast: install-dev ## The edit loop: both databases' tests without the slow ones (-m "not slow"), no lint
+	KH_TEST_BACKEND=sqlite $(BIN)/pytest -m "not slow"
+	@if $(BIN)/python -m tests.pg_probe; then \
+		KH_TEST_BACKEND=postgresql $(BIN)/pytest -m "not slow"; \
+	else \
+		echo "SKIPPED: the PostgreSQL half (nothing answers at $$KH_TEST_POSTGRES_URL)." >&2; \
 	fi
 
 browser: ## Install Debian's chromium for the browser tests (when missing)

@@ -29,6 +29,8 @@ app.add_typer(demo_app, name="demo")
 app.add_typer(users_app, name="users")
 sync_app = typer.Typer(help="Đồng bộ với hệ thống đối tác (partner sync; docs/partners.md).", no_args_is_help=True)
 app.add_typer(sync_app, name="sync")
+db_app = typer.Typer(help="Cơ sở dữ liệu: vai trò chạy dịch vụ (database roles; docs/deploy.md).", no_args_is_help=True)
+app.add_typer(db_app, name="db")
 
 
 def _with_session(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
@@ -79,6 +81,34 @@ def migrate(revision: Annotated[str, typer.Argument(help="Target revision.")] = 
     _ensure_sqlite_dir()
     upgrade(get_settings().database_url, revision)
     typer.echo(f"Đã nâng cấp cơ sở dữ liệu lên {revision}.", err=True)
+
+
+@db_app.command("create-roles")
+def db_create_roles(
+    role: Annotated[str, typer.Option(envvar="KH_APP_DB_ROLE", help="Name of the runtime role.")] = "khuyenhoc_app",
+    password_env: Annotated[
+        str, typer.Option(help="Environment variable holding its password (unset: keep the current one).")
+    ] = "KH_APP_DB_PASSWORD",
+) -> None:
+    """Create the service's least-privilege PostgreSQL role and grant it the tables (run as the owner, after
+    every migrate)."""
+    from api.db.roles import create_runtime_role
+
+    url = get_settings().database_url
+    if not url.startswith("postgresql"):
+        typer.echo("Chỉ PostgreSQL có vai trò: SQLite là một tệp, quyền do hệ điều hành quyết định.", err=True)
+        raise typer.Exit(2)
+
+    async def run() -> None:
+        engine = make_engine(url)
+        try:
+            async with engine.begin() as conn:
+                await create_runtime_role(conn, role, os.environ.get(password_env) or None)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())
+    typer.echo(f"Vai trò {role}: đã tạo hoặc cập nhật, đã cấp quyền tối thiểu trên các bảng.", err=True)
 
 
 @app.command()

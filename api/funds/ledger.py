@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.auth.principal import Principal
 from api.core.errors import Conflict, ErrorItem, NotFound, ValidationFailed
 from api.db.base import utcnow
+from api.funds.errors import FundClosed
 from api.models import Fund, FundEntry
 from api.sync.feed import record_changes
 
@@ -100,7 +101,7 @@ async def post(
 ) -> FundEntry:
     """A contribution (amount > 0 in) or a disbursement (amount > 0 out) of one fund."""
     if fund.closed_on is not None and kind == "contribution":
-        raise Conflict("Quỹ đã đóng, không nhận thêm tiền.")
+        raise FundClosed("Quỹ đã đóng, không nhận thêm tiền.")
     signed = amount if kind == "contribution" else -amount
     await move(session, fund.id, signed)
     entry = _entry(
@@ -121,6 +122,9 @@ async def transfer(
             "Không chuyển quỹ cho chính nó.",
             errors=[ErrorItem(loc=["body", "to_fund_id"], msg="Phải là một quỹ khác", type="same_fund")],
         )
+    if target.closed_on is not None:
+        # A transfer in is money in, like a contribution; a closed fund may still pay out what it holds.
+        raise FundClosed(f"Quỹ nhận (mã {target.id}) đã đóng, không nhận thêm tiền.")
     for fund_id, amount_change in sorted([(source.id, -amount), (target.id, amount)]):
         await move(session, fund_id, amount_change)
     out = _entry(source, principal, "transfer_out", -amount, on, description, counterpart_fund_id=target.id)

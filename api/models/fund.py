@@ -50,6 +50,8 @@ class FundEntry(Base):
         ),
         UniqueConstraint("partner", "external_id"),
         Index("ix_fund_entries_fund_id_year", "fund_id", "year"),
+        # The commit-time check that a balance is the sum of its entries reads this index only (PostgreSQL).
+        Index("ix_fund_entries_fund_id_amount", "fund_id", postgresql_include=["amount_vnd"]),
         Index("ix_fund_entries_unit_path", "unit_path", postgresql_ops={"unit_path": "varchar_pattern_ops"}),
     )
 

@@ -70,8 +70,12 @@ class Report(Figures, TimestampMixin, VersionMixin, Base):
 
     submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     submitted_by: Mapped[str | None] = mapped_column(String(200))
+    # "user:12" or "api_key:3": names are shown, but two keys may share one; identity decides who may approve.
+    submitted_by_key: Mapped[str | None] = mapped_column(String(80))
     approved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     approved_by: Mapped[str | None] = mapped_column(String(200))
+    approval_reason: Mapped[str | None] = mapped_column(String(500))
+    reopen_reason: Mapped[str | None] = mapped_column(String(500))
     partner: Mapped[str | None] = mapped_column(String(64))
     external_id: Mapped[str | None] = mapped_column(String(100))
 

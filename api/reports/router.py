@@ -15,7 +15,7 @@ from api.db.engine import SessionDep
 from api.models import ReportStatus
 from api.reports import excel, imports, reconciliation, service
 from api.reports.excel import XLSX_MEDIA_TYPE
-from api.reports.schemas import ImportResult, ReportHistoryEntry, ReportIn, ReportOut
+from api.reports.schemas import ApproveIn, ImportResult, ReopenIn, ReportHistoryEntry, ReportIn, ReportOut
 from api.stats import service as stats_service
 from api.stats.indicators import BY_NAME, INDICATORS
 from api.stats.schemas import Rate
@@ -188,6 +188,7 @@ async def put_report(
 ) -> Response:
     """Create or replace the draft report (201 created, 200 replaced). Honours If-Match; every violation is listed."""
     unit = await service.unit_for(session, principal, unit_code, year)
+    service.check_draft(unit, body.model_dump(), body.shape_errors)
     existing = await service.find(session, unit.id, year)
     if existing is not None:
         check_if_match(request, make_etag(service.etag_key(existing), "json"))
@@ -211,11 +212,17 @@ async def report_history(
 
 
 async def _transition(
-    request: Request, session: SessionDep, principal: object, code: str, year: int, action: str
+    request: Request,
+    session: SessionDep,
+    principal: object,
+    code: str,
+    year: int,
+    action: str,
+    reason: str | None = None,
 ) -> Response:
     report, unit = await service.get(session, principal, code, year)  # type: ignore[arg-type]
     check_if_match(request, make_etag(service.etag_key(report), "json"))
-    report, unit = await service.transition(session, principal, code, year, action)  # type: ignore[arg-type]
+    report, unit = await service.transition(session, principal, code, year, action, reason=reason)  # type: ignore[arg-type]
     return _respond(request, report, unit)
 
 
@@ -225,7 +232,7 @@ async def _transition(
 async def submit_report(
     request: Request, session: SessionDep, principal: ReportsWrite, unit_code: UnitCodePath, year: Year
 ) -> Response:
-    """Submit the draft for approval (every figure required, every rule checked)."""
+    """Submit the draft for approval (its own unit's editors or partner key; every figure and rule checked)."""
     return await _transition(request, session, principal, unit_code, year, "submit")
 
 
@@ -233,17 +240,28 @@ async def submit_report(
     "/{unit_code}/{year}/approve", response_model=ReportOut, responses=problem_responses(401, 403, 404, 409, 412, 422)
 )
 async def approve_report(
-    request: Request, session: SessionDep, principal: ReportsApprove, unit_code: UnitCodePath, year: Year
+    request: Request,
+    session: SessionDep,
+    principal: ReportsApprove,
+    unit_code: UnitCodePath,
+    year: Year,
+    body: ApproveIn | None = None,
 ) -> Response:
-    """Approve a submitted report (editors and admins of a unit above). It is then locked until reopened."""
-    return await _transition(request, session, principal, unit_code, year, "approve")
+    """Approve a submitted report (a unit above it on its year's map, never its submitter); locked until reopened."""
+    reason = body.reason if body is not None else None
+    return await _transition(request, session, principal, unit_code, year, "approve", reason)
 
 
 @router.post(
     "/{unit_code}/{year}/reopen", response_model=ReportOut, responses=problem_responses(401, 403, 404, 409, 412, 422)
 )
 async def reopen_report(
-    request: Request, session: SessionDep, principal: ReportsApprove, unit_code: UnitCodePath, year: Year
+    request: Request,
+    session: SessionDep,
+    principal: ReportsApprove,
+    unit_code: UnitCodePath,
+    year: Year,
+    body: ReopenIn,
 ) -> Response:
-    """Reopen a submitted or approved report as a draft (approvers and admins)."""
-    return await _transition(request, session, principal, unit_code, year, "reopen")
+    """Reopen a submitted or approved report as a draft (a unit above it), with the reason the unit will see."""
+    return await _transition(request, session, principal, unit_code, year, "reopen", body.reason)

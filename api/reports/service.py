@@ -10,11 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.audit.service import diff, record
 from api.auth.principal import Principal
-from api.auth.scopes import Role
-from api.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from api.core.errors import Conflict, ErrorItem, NotFound, ValidationFailed
 from api.core.pagination import PageParams, paginate_rows
 from api.db.base import AnyRow, utcnow
 from api.models import AuditEntry, Report, ReportStatus, Unit
+from api.reports import duties
 from api.reports.fields import FIGURE_NAMES
 from api.reports.schemas import ReportHistoryEntry, ReportOut
 from api.reports.validation import check, effective
@@ -59,6 +59,8 @@ def to_out(report: Report, unit: Any) -> ReportOut:
         submitted_by=report.submitted_by,
         approved_at=report.approved_at,
         approved_by=report.approved_by,
+        approval_reason=report.approval_reason,
+        reopen_reason=report.reopen_reason,
         updated_at=report.updated_at,
         version=report.version,
         **figures_of(report),
@@ -86,6 +88,13 @@ async def get(session: AsyncSession, principal: Principal, code: str, year: int)
     if report is None:
         raise NotFound(f"Đơn vị {code} chưa có báo cáo năm {year}.")
     return report, unit
+
+
+def check_draft(unit: AnyRow, figures: dict[str, int | None], shape_errors: list[ErrorItem]) -> None:
+    """Every error of a draft at once: the fields of the wrong shape, and the rules on the fields that parsed."""
+    errors = shape_errors + check(figures, level=unit.level, complete=False)
+    if errors:
+        raise ValidationFailed(_errors_detail(errors), errors=errors)
 
 
 async def put_draft(
@@ -133,53 +142,64 @@ def _errors_detail(errors: list[Any]) -> str:
     return f"Báo cáo có {len(errors)} lỗi: " + "; ".join(f"{e.loc[-1]}: {e.msg}" for e in errors)
 
 
-def _is_approver(principal: Principal, unit: AnyRow) -> bool:
-    """Editors and admins of a unit above (or of the successor of a unit above) may approve."""
-    return principal.covers(unit.path) and principal.unit_id != unit.id
+_WORKFLOW_FIELDS = ("status", "approval_reason", "reopen_reason")
 
 
 async def transition(
-    session: AsyncSession, principal: Principal, code: str, year: int, action: str
+    session: AsyncSession, principal: Principal, code: str, year: int, action: str, *, reason: str | None = None
 ) -> tuple[Report, AnyRow]:
+    """Submit, approve or reopen; duties are checked before the state, so a refusal says who, not when."""
     report, unit = await get(session, principal, code, year)
     await session.refresh(report, with_for_update=True)
-    status = ReportStatus(report.status)
-    now = utcnow()
-    before = {"status": report.status}
+    before = {name: getattr(report, name) for name in _WORKFLOW_FIELDS}
     if action == "submit":
-        if status is not ReportStatus.draft:
-            raise Conflict(f"Chỉ nộp được báo cáo nháp; báo cáo này {_STATUS_VI[status]}.", current_status=status.value)
-        errors = check(figures_of(report), level=unit.level, complete=True, loc="report")
-        if errors:
-            raise ValidationFailed(_errors_detail(errors), errors=errors)
-        report.status, report.submitted_at, report.submitted_by = ReportStatus.submitted.value, now, principal.name
+        _submit(principal, report, unit)
     elif action == "approve":
-        if not _is_approver(principal, unit):
-            raise Forbidden("Báo cáo phải được đơn vị cấp trên phê duyệt.")
-        if status is not ReportStatus.submitted:
-            raise Conflict(
-                f"Chỉ phê duyệt được báo cáo đã nộp; báo cáo này {_STATUS_VI[status]}.", current_status=status.value
-            )
-        report.status, report.approved_at, report.approved_by = ReportStatus.approved.value, now, principal.name
+        await duties.check_approver(session, principal, unit, report, action=action)
+        _approve(principal, report, reason)
     elif action == "reopen":
-        if not (_is_approver(principal, unit) or (principal.role is Role.admin and principal.covers(unit.path))):
-            raise Forbidden("Chỉ đơn vị cấp trên hoặc quản trị mới mở lại được báo cáo.")
-        if status is ReportStatus.draft:
-            raise Conflict("Báo cáo đang là nháp, không cần mở lại.", current_status=status.value)
-        report.status, report.approved_at, report.approved_by = ReportStatus.draft.value, None, None
-        report.submitted_at = report.submitted_by = None
+        await duties.check_approver(session, principal, unit, report, action=action)
+        _reopen(report, reason)
     await session.flush()
+    changes = diff(before, {name: getattr(report, name) for name in _WORKFLOW_FIELDS})
+    if reason:
+        changes["reason"] = [None, reason]  # kept even when it repeats the previous step's reason
     await record(
-        session,
-        principal,
-        action=action,
-        entity="report",
-        entity_id=report.id,
-        changes=diff(before, {"status": report.status}),
-        unit_path=unit.path,
+        session, principal, action=action, entity="report", entity_id=report.id, changes=changes, unit_path=unit.path
     )
     await emit(session, report, unit)
     return report, unit
+
+
+def _submit(principal: Principal, report: Report, unit: AnyRow) -> None:
+    duties.check_submitter(principal, unit)
+    status = ReportStatus(report.status)
+    if status is not ReportStatus.draft:
+        raise Conflict(f"Chỉ nộp được báo cáo nháp; báo cáo này {_STATUS_VI[status]}.", current_status=status.value)
+    errors = check(figures_of(report), level=unit.level, complete=True, loc="report")
+    if errors:
+        raise ValidationFailed(_errors_detail(errors), errors=errors)
+    report.status, report.submitted_at, report.submitted_by = ReportStatus.submitted.value, utcnow(), principal.name
+    report.submitted_by_key = duties.principal_key(principal)
+
+
+def _approve(principal: Principal, report: Report, reason: str | None) -> None:
+    status = ReportStatus(report.status)
+    if status is not ReportStatus.submitted:
+        raise Conflict(
+            f"Chỉ phê duyệt được báo cáo đã nộp; báo cáo này {_STATUS_VI[status]}.", current_status=status.value
+        )
+    report.status, report.approved_at, report.approved_by = ReportStatus.approved.value, utcnow(), principal.name
+    report.approval_reason = reason
+
+
+def _reopen(report: Report, reason: str | None) -> None:
+    status = ReportStatus(report.status)
+    if status is ReportStatus.draft:
+        raise Conflict("Báo cáo đang là nháp, không cần mở lại.", current_status=status.value)
+    report.status, report.approved_at, report.approved_by = ReportStatus.draft.value, None, None
+    report.submitted_at = report.submitted_by = report.submitted_by_key = None
+    report.approval_reason, report.reopen_reason = None, reason
 
 
 async def list_reports(
@@ -209,6 +229,13 @@ async def history(session: AsyncSession, report: Report) -> list[ReportHistoryEn
         .order_by(AuditEntry.id)
     )
     return [
-        ReportHistoryEntry(at=e.at, actor_name=e.actor_name, action=e.action, changes=e.changes)
+        ReportHistoryEntry(
+            at=e.at, actor_name=e.actor_name, action=e.action, reason=_reason(e.changes), changes=e.changes
+        )
         for e in (await session.scalars(stmt)).all()
     ]
+
+
+def _reason(changes: dict[str, Any]) -> str | None:
+    given = changes.get("reason")
+    return given[1] if isinstance(given, list) and len(given) == 2 and isinstance(given[1], str) else None

@@ -183,9 +183,10 @@ async def _upsert_report(
     report.partner, report.external_id, report.status = principal.partner, external_id, parsed.status
     # Times and names change with the status only: sending the same report again changes nothing (same ETag).
     if parsed.status == "draft":
-        report.submitted_at = report.submitted_by = None
+        report.submitted_at = report.submitted_by = report.submitted_by_key = None
     elif previous in (None, "draft"):
         report.submitted_at, report.submitted_by = now, principal.name
+        report.submitted_by_key = f"{principal.kind}:{principal.id}"
     if parsed.status != "approved":
         report.approved_at = report.approved_by = None
     elif previous != "approved":

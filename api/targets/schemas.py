@@ -10,7 +10,11 @@ from pydantic import BaseModel, ConfigDict, Field
 class TargetIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    value: float = Field(ge=0, description="Rates as a fraction (0.70 = 70 %); totals in their unit (đồng for *_vnd).")
+    value: float = Field(
+        ge=0,
+        allow_inf_nan=False,
+        description="Rates as a fraction (0.70 = 70 %); totals in their unit (đồng for *_vnd).",
+    )
     unit_code: str | None = Field(
         default=None, pattern=r"^\d{2,5}$", description="A unit's own target; null = national."
     )

@@ -36,14 +36,34 @@ async def list_targets(session: AsyncSession, indicator: str, year: int) -> list
     ]
 
 
+# Counts and đồng are whole numbers, bounded like report figures (api/reports/schemas.py).
+MAX_TOTAL = 10**15
+
+
+def _check_value(indicator: str, value: float) -> None:
+    """Rates are fractions; totals and đồng per person are whole numbers a report could hold."""
+    if BY_NAME[indicator].kind == "rate":
+        if value > 1:
+            raise _invalid("Chỉ tiêu tỷ lệ ghi dạng phân số (0,70 = 70%).", "Tỷ lệ phải từ 0 đến 1", "less_than_equal")
+    elif value > MAX_TOTAL:
+        limit = f"{MAX_TOTAL:,}".replace(",", ".")
+        raise _invalid(f"Chỉ tiêu lớn hơn {limit}.", f"Không được lớn hơn {limit}", "less_than_equal")
+    elif value != int(value):
+        raise _invalid(
+            "Chỉ tiêu này là số nguyên (số lượng hoặc đồng).",
+            "Phải là số nguyên, không có phần thập phân",
+            "int_from_float",
+        )
+
+
+def _invalid(detail: str, msg: str, kind: str) -> ValidationFailed:
+    return ValidationFailed(detail, errors=[ErrorItem(loc=["body", "value"], msg=msg, type=kind)])
+
+
 async def put_target(
     session: AsyncSession, principal: Principal, indicator: str, year: int, data: TargetIn
 ) -> tuple[TargetOut, bool]:
-    if BY_NAME[indicator].kind == "rate" and data.value > 1:
-        raise ValidationFailed(
-            "Chỉ tiêu tỷ lệ ghi dạng phân số (0,70 = 70%).",
-            errors=[ErrorItem(loc=["body", "value"], msg="Tỷ lệ phải từ 0 đến 1", type="less_than_equal")],
-        )
+    _check_value(indicator, data.value)
     unit = await assignable_unit(session, principal, data.unit_code, as_of=data.unit_as_of)
     unit_id = unit.id if unit else None
     stmt = select(Target).where(

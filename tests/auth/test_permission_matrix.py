@@ -67,9 +67,9 @@ class Ctx:
         await self.session.flush()
         return user.id
 
-    async def report(self, where: str, status: str) -> str:
-        """A 2026 report of the home or away commune in the given state; returns its URL."""
-        code = self.commune[where]
+    async def report(self, where: str, status: str, *, own: bool = False) -> str:
+        """A 2026 report of the home or away commune (own: province) in the given state; returns its URL."""
+        code = (HOME if where == "home" else AWAY) if own else self.commune[where]
         unit_id = await self.session.scalar(select(Unit.id).where(Unit.code == code, Unit.valid_to.is_(None)))
         await self.session.execute(delete(Report).where(Report.unit_id == unit_id, Report.year == 2026))
         self.session.add(Report(unit_id=unit_id, year=2026, status=status, **COMPLETE))
@@ -197,6 +197,15 @@ def _key_delete() -> Build:
 def _report(method: str, status: str, suffix: str = "", body: dict[str, Any] | None = None) -> Build:
     async def build(ctx: Ctx, where: str) -> Request:
         return method, await ctx.report(where, status) + suffix, body
+
+    return build
+
+
+def _own_report(method: str, status: str, suffix: str) -> Build:
+    """A report of the callers' own unit: only a unit's own people submit its report."""
+
+    async def build(ctx: Ctx, where: str) -> Request:
+        return method, await ctx.report(where, status, own=True) + suffix, None
 
     return build
 
@@ -387,13 +396,13 @@ CASES: dict[tuple[str, str], Case] = {
         _report("GET", "draft", "/history"), Scope.reports_read
     ),
     ("POST", "/api/v1/reports/{unit_code}/{year}/submit"): Case(
-        _report("POST", "draft", "/submit"), Scope.reports_write
+        _own_report("POST", "draft", "/submit"), Scope.reports_write
     ),
     ("POST", "/api/v1/reports/{unit_code}/{year}/approve"): Case(
         _report("POST", "submitted", "/approve"), Scope.reports_approve
     ),
     ("POST", "/api/v1/reports/{unit_code}/{year}/reopen"): Case(
-        _report("POST", "approved", "/reopen"), Scope.reports_approve
+        _report("POST", "approved", "/reopen", {"reason": "Sai số hội viên"}), Scope.reports_approve
     ),
     ("GET", "/api/v1/reports/template.xlsx"): Case(
         simple("GET", "/api/v1/reports/template.xlsx"), Scope.reports_write, away=None

@@ -23,7 +23,7 @@ from api.db.engine import make_engine
 from tests.ops.cluster import PrivateCluster, pg_binary
 from tests.ops.conftest import Service, khuyenhoc, service_env, sign_in, wait_until
 
-pytestmark = pytest.mark.postgres_only
+pytestmark = [pytest.mark.postgres_only, pytest.mark.slow]
 
 COMMUNES = ["12433", "12436", "12439", "12442", "12445", "12448"]  # wards of TP Thái Bình before 2025-07-01
 YEAR = 2024

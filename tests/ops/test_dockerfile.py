@@ -65,6 +65,7 @@ async def url(databases: DatabaseFactory) -> str:
     return await databases.create()
 
 
+@pytest.mark.slow
 def test_the_dockerfile_steps_build_and_run_the_service(url: str, tmp_path: Path) -> None:
     for tool in ("npm", "node", "pg_dump"):  # what the images bring; SYSTEM_COMMANDS are not run here
         assert shutil.which(tool), f"{tool} is needed on this machine"

@@ -28,7 +28,7 @@ from api.users.service import create_user
 from tests.conftest import DatabaseFactory, migrate_and_load
 from tests.ops.conftest import Service, service_env, sign_in
 
-pytestmark = pytest.mark.sqlite_only
+pytestmark = [pytest.mark.sqlite_only, pytest.mark.slow]
 
 HERE = Path(__file__).parent
 FUZZ_SECONDS = 50

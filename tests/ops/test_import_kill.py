@@ -29,7 +29,7 @@ from api.users.service import create_user
 from tests.conftest import DatabaseFactory, migrate_and_load
 from tests.ops.conftest import Service, service_env, sign_in, wait_until
 
-pytestmark = pytest.mark.postgres_only
+pytestmark = [pytest.mark.postgres_only, pytest.mark.slow]
 
 ROWS = 60_000  # the write (two COPY streams) takes seconds: time to see it under way and kill it
 WARDS = ["12433", "12436", "12439", "12442", "12445", "12448"]  # TP Thái Bình before 2025-07-01

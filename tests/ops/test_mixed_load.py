@@ -27,7 +27,7 @@ from api.users.service import create_user
 from tests.conftest import DatabaseFactory, migrate_and_load
 from tests.ops.conftest import Service, service_env, sign_in
 
-pytestmark = pytest.mark.postgres_only
+pytestmark = [pytest.mark.postgres_only, pytest.mark.slow]
 
 DURATION = 6.0  # seconds of load
 WRITERS, READERS = 6, 4

@@ -80,9 +80,9 @@ async def test_the_workflow_and_who_may_do_each_step(anon: httpx.AsyncClient, ma
     assert approved.json()["approved_by"] == district.user.username
     locked = await anon.put(URL, json=COMPLETE | {"members": 3000}, headers=c)
     assert locked.status_code == 409 and locked.headers["content-type"] == "application/problem+json"
-    assert (await anon.post(f"{URL}/reopen", headers=c)).status_code == 403
+    assert (await anon.post(f"{URL}/reopen", json={"reason": "Sửa lại"}, headers=c)).status_code == 403
 
-    reopened = await anon.post(f"{URL}/reopen", headers=d)
+    reopened = await anon.post(f"{URL}/reopen", json={"reason": "Sai số hội viên"}, headers=d)
     assert reopened.status_code == 200 and reopened.json()["status"] == "draft"
     assert reopened.json()["approved_at"] is None
     assert (await anon.put(URL, json=COMPLETE | {"members": 3000}, headers=c)).status_code == 200

@@ -7,6 +7,7 @@ import httpx
 import pytest
 
 from api.stats import cache
+from tests.reporting import REOPEN, submit_and_approve
 from tests.reports.conftest import COMPLETE
 
 URL = "/api/v1/reports/12433/2021"  # a commune of old Thái Bình, in a year without demo reports
@@ -26,7 +27,7 @@ async def members(client: httpx.AsyncClient, **headers: str) -> tuple[int | None
 
 async def test_an_approval_is_in_the_next_answer_and_unchanged_data_is_served_again(client: httpx.AsyncClient) -> None:
     assert (await client.put(URL, json=COMPLETE)).status_code in (200, 201)
-    assert (await client.post(f"{URL}/submit")).status_code == 200
+    await submit_and_approve(client, "12433", 2021, as_of="2024-12-31", approve=False)
     before, first = await members(client)
     assert before is None  # nothing approved yet
     hits = cache.CACHE.hits
@@ -37,7 +38,7 @@ async def test_an_approval_is_in_the_next_answer_and_unchanged_data_is_served_ag
     assert (await client.post(f"{URL}/approve")).status_code == 200
     after, third = await members(client, **{"If-None-Match": first.headers["etag"]})
     assert third.status_code == 200 and after == COMPLETE["members"]
-    assert (await client.post(f"{URL}/reopen")).status_code == 200
+    assert (await client.post(f"{URL}/reopen", json=REOPEN)).status_code == 200
     assert (await members(client))[0] is None
 
 

@@ -16,7 +16,8 @@ from sqlalchemy import event, text
 from api.db.notify import Notifications
 from api.stats import cache
 from tests.conftest import Live
-from tests.reports.conftest import COMPLETE
+from tests.reporting import REOPEN, submit_and_approve, unit_editor
+from tests.reports.conftest import COMPLETE, OLD
 
 pytestmark = pytest.mark.postgres_only
 
@@ -70,8 +71,9 @@ async def test_a_kept_answer_costs_no_query_and_an_approval_is_in_the_next_answe
     live: Live, heard: Notifications, statements: Statements
 ) -> None:
     async with live.client() as client:
+        editor = await unit_editor(client, "12433", OLD)
         assert (await client.put(REPORT.format(year=2021), json=COMPLETE)).status_code in (200, 201)
-        assert (await client.post(f"{REPORT.format(year=2021)}/submit")).status_code == 200
+        assert (await client.post(f"{REPORT.format(year=2021)}/submit", headers=editor)).status_code == 200
         before, first = await members(client, 2021)
         assert before is None
 
@@ -82,20 +84,15 @@ async def test_a_kept_answer_costs_no_query_and_an_approval_is_in_the_next_answe
         for _ in range(5):  # every change is in the very next answer, each time
             assert (await client.post(f"{REPORT.format(year=2021)}/approve")).status_code == 200
             assert (await members(client, 2021))[0] == COMPLETE["members"]
-            assert (await client.post(f"{REPORT.format(year=2021)}/reopen")).status_code == 200
+            assert (await client.post(f"{REPORT.format(year=2021)}/reopen", json=REOPEN)).status_code == 200
             assert (await members(client, 2021))[0] is None
-            assert (await client.post(f"{REPORT.format(year=2021)}/submit")).status_code == 200
+            assert (await client.post(f"{REPORT.format(year=2021)}/submit", headers=editor)).status_code == 200
 
 
 async def test_a_write_by_another_process_is_in_the_next_answer(live: Live, heard: Notifications) -> None:
     async with live.client() as client:
-        for step in ("", "/submit", "/approve"):
-            call = (
-                client.put(REPORT.format(year=2020), json=COMPLETE)
-                if not step
-                else client.post(f"{REPORT.format(year=2020)}{step}")
-            )
-            assert (await call).status_code in (200, 201)
+        assert (await client.put(REPORT.format(year=2020), json=COMPLETE)).status_code in (200, 201)
+        await submit_and_approve(client, "12433", 2020, as_of=OLD)
         assert (await members(client, 2020))[0] == COMPLETE["members"]
         hits = cache.CACHE.hits
         assert (await members(client, 2020))[0] == COMPLETE["members"] and cache.CACHE.hits == hits + 1
@@ -146,7 +143,7 @@ async def test_without_notifications_the_database_is_asked_and_listening_resumes
 ) -> None:
     async with live.client() as client:
         assert (await client.put(REPORT.format(year=2019), json=COMPLETE)).status_code in (200, 201)
-        assert (await client.post(f"{REPORT.format(year=2019)}/submit")).status_code == 200
+        await submit_and_approve(client, "12433", 2019, as_of=OLD, approve=False)
         await members(client, 2019)
         async with live.db.engine.connect() as conn:
             killed = await conn.scalar(
@@ -173,7 +170,7 @@ async def test_without_notifications_the_database_is_asked_and_listening_resumes
             await asyncio.sleep(0.01)
         assert heard.live
         assert (await members(client, 2019))[0] == COMPLETE["members"]
-        assert (await client.post(f"{REPORT.format(year=2019)}/reopen")).status_code == 200
+        assert (await client.post(f"{REPORT.format(year=2019)}/reopen", json=REOPEN)).status_code == 200
         assert (await members(client, 2019))[0] is None
 
 

@@ -25,6 +25,7 @@ from api.sync import client as sync_client
 from api.sync import mirror, service
 from api.sync.client import RetryPolicy, SyncError, normalise_source, pull, push
 from tests.conftest import DatabaseFactory, Live, _account, migrate_and_load
+from tests.reporting import submit_and_approve
 
 OLD = "2023-12-31"
 MEDAL = {"form": "medal", "year": 2023, "issuing_level": "central", "recipient_kind": "person"}
@@ -490,9 +491,8 @@ async def test_push_sends_own_approved_reports_idempotently(remote: Live, local:
     async with local.client() as c:
         for n, code in enumerate(codes):
             assert (await c.put(f"/api/v1/reports/{code}/2023", json=figures(1000 + n))).status_code == 201
-            assert (await c.post(f"/api/v1/reports/{code}/2023/submit")).status_code == 200
-            if n < 3:  # the fourth stays submitted: not pushed
-                assert (await c.post(f"/api/v1/reports/{code}/2023/approve")).status_code == 200
+            # the fourth stays submitted: not pushed
+            await submit_and_approve(c, code, 2023, as_of=OLD, approve=n < 3)
     # The partner already has the third commune's report from another system.
     other = await make_key(remote, "30", role="admin", partner="he-thong-khac")
     await file_reports(remote, other, codes[2:3], 2023)

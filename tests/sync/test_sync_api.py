@@ -66,6 +66,8 @@ async def test_a_province_report_filed_twice_updates_it(client: httpx.AsyncClien
             "submitted_by",
             "approved_at",
             "approved_by",
+            "approval_reason",
+            "reopen_reason",
             "updated_at",
             "version",
         }

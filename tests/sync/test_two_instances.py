@@ -30,9 +30,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from api.core.config import PROJECT_ROOT
 from api.db.engine import make_engine
 from tests.conftest import DatabaseFactory
+from tests.reporting import REOPEN, submit_and_approve
 from tests.sync.test_client import figures
 
-pytestmark = pytest.mark.postgres_only
+pytestmark = [pytest.mark.postgres_only, pytest.mark.slow]
 
 PASSWORD = "mật khẩu quản trị thử"
 OLD = "2024-12-31"
@@ -237,8 +238,7 @@ async def make_ha_nam_records(b: Instance) -> dict[str, Any]:
         filed = [(code, 2024, figures(1500 + n)) for n, code in enumerate(codes)] + [("35", 2023, province)]
         for code, year, body in filed:
             assert (await c.put(f"/api/v1/reports/{code}/{year}", json=body)).status_code == 201
-            assert (await c.post(f"/api/v1/reports/{code}/{year}/submit")).status_code == 200
-            assert (await c.post(f"/api/v1/reports/{code}/{year}/approve")).status_code == 200
+            await submit_and_approve(c, code, year, as_of=OLD)
         where = {"unit_code": codes[0], "unit_as_of": OLD}
         r = await c.post("/api/v1/associations", json=where | {"kind": "association", "name": "Hội Khuyến học xã"})
         assert r.status_code == 201, r.text
@@ -325,21 +325,19 @@ async def test_two_instances_sync_both_ways(instances: tuple[Instance, Instance]
         code = report["unit_code"]
         body = {k: report[k] for k in figures()} | {"members": report["members"] + 100}
         async with a.client() as c:
-            assert (await c.post(f"/api/v1/reports/{code}/2023/reopen")).status_code == 200
+            assert (await c.post(f"/api/v1/reports/{code}/2023/reopen", json=REOPEN)).status_code == 200
             assert (await c.put(f"/api/v1/reports/{code}/2023", json=body)).status_code == 200
-            assert (await c.post(f"/api/v1/reports/{code}/2023/submit")).status_code == 200
-            assert (await c.post(f"/api/v1/reports/{code}/2023/approve")).status_code == 200
+            await submit_and_approve(c, code, 2023, as_of=OLD)
         first_id, second_id = ha_nam["commendations"]
         changed = ha_nam["codes"][1]
         async with b.client() as c:
             r = await c.patch(f"/api/v1/commendations/{first_id}", json={"recipient_name": "Nguyễn Văn An (sửa)"})
             assert r.status_code == 200, r.text
             assert (await c.delete(f"/api/v1/commendations/{second_id}")).status_code == 204
-            assert (await c.post(f"/api/v1/reports/{changed}/2024/reopen")).status_code == 200
+            assert (await c.post(f"/api/v1/reports/{changed}/2024/reopen", json=REOPEN)).status_code == 200
             r = await c.put(f"/api/v1/reports/{changed}/2024", json=figures(2222))
             assert r.status_code == 200, r.text
-            assert (await c.post(f"/api/v1/reports/{changed}/2024/submit")).status_code == 200
-            assert (await c.post(f"/api/v1/reports/{changed}/2024/approve")).status_code == 200
+            await submit_and_approve(c, changed, 2024, as_of=OLD)
 
         tb_a = await get(a, "/api/v1/stats/highlights", unit="34", year=2023)
         assert tb_a["items"][0]["value"]["numerator"] == THAI_BINH_MEMBERS_2023 + 100
