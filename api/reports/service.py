@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.audit.service import diff, record
+from api import journal
 from api.auth.principal import Principal
 from api.auth.scopes import Role
 from api.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -18,7 +19,6 @@ from api.models import AuditEntry, Report, ReportStatus, Unit
 from api.reports.fields import FIGURE_NAMES
 from api.reports.schemas import ReportHistoryEntry, ReportOut
 from api.reports.validation import check, effective
-from api.sync.feed import record_change
 from api.units import service as units_service
 
 
@@ -28,20 +28,6 @@ def year_end(year: int) -> dt.date:
 
 def etag_key(report: Report) -> str:
     return f"report-{report.id}-{report.version}"
-
-
-async def emit(session: AsyncSession, report: Report, unit: Any) -> None:
-    """The report on the change feed, as the API shows it."""
-    await record_change(
-        session,
-        "report",
-        "upsert",
-        report.id,
-        unit.path,
-        external_id=report.external_id,
-        partner=report.partner,
-        data=to_out(report, unit),
-    )
 
 
 def figures_of(report: Report) -> dict[str, int | None]:
@@ -63,6 +49,53 @@ def to_out(report: Report, unit: Any) -> ReportOut:
         version=report.version,
         **figures_of(report),
     )
+
+
+async def _serialize(session: AsyncSession, reports: Sequence[Report]) -> list[ReportOut]:
+    """The reports as GET /reports/{unit}/{year} shows them (their unit read as filed)."""
+    ids = {r.unit_id for r in reports}
+    units = {u.id: u for u in (await session.execute(select(Unit).where(Unit.id.in_(ids)))).scalars()}
+    return [to_out(r, units[r.unit_id]) for r in reports]
+
+
+journal.register("report", _serialize)
+
+
+async def write_figures(
+    session: AsyncSession,
+    principal: Principal,
+    unit: AnyRow,
+    year: int,
+    report: Report | None,
+    figures: dict[str, int | None],
+    *,
+    action: str,
+    also: Callable[[Report], None] | None = None,
+) -> tuple[Report, dict[str, Any]]:
+    """The one writer of report figures (the form, the Excel import and partner sync): store the
+    figures as they count (``effective``), apply ``also`` (status changes), journal the change.
+    Returns the report and its audited changes (empty when nothing changed)."""
+    before = None if report is None else await journal.snapshot(session, "report", report)
+    if report is None:
+        report = Report(unit_id=unit.id, year=year, status=ReportStatus.draft.value)
+        session.add(report)
+    stored = effective(figures)
+    for name in FIGURE_NAMES:
+        setattr(report, name, stored[name])
+    if also is not None:
+        also(report)
+    await session.flush()
+    changes = await journal.write(
+        session,
+        principal,
+        action=action,
+        kind="report",
+        obj=report,
+        before=before,
+        unit_path=unit.path,
+        always=action == "import",
+    )
+    return report, changes
 
 
 async def unit_for(session: AsyncSession, principal: Principal, code: str, year: int) -> AnyRow:
@@ -98,31 +131,13 @@ async def put_draft(
         raise ValidationFailed(_errors_detail(errors), errors=errors)
     report = await find(session, unit.id, year, lock=True)
     created = report is None
-    before = figures_of(report) if report else {}
-    if report is None:
-        report = Report(unit_id=unit.id, year=year, status=ReportStatus.draft.value)
-        session.add(report)
-    elif report.status != ReportStatus.draft:
+    if report is not None and report.status != ReportStatus.draft:
         raise Conflict(
             f"Báo cáo đang ở trạng thái {_STATUS_VI[report.status]}: cần mở lại trước khi sửa.",
             current_status=report.status,
         )
-    stored = effective(figures)
-    for name in FIGURE_NAMES:
-        setattr(report, name, stored[name])
-    await session.flush()
-    changes = diff(before, stored)
-    if created or changes:
-        await record(
-            session,
-            principal,
-            action="create" if created else "update",
-            entity="report",
-            entity_id=report.id,
-            changes=changes,
-            unit_path=unit.path,
-        )
-        await emit(session, report, unit)
+    action = "create" if created else "update"
+    report, _ = await write_figures(session, principal, unit, year, report, figures, action=action)
     return report, unit, created
 
 
@@ -145,7 +160,7 @@ async def transition(
     await session.refresh(report, with_for_update=True)
     status = ReportStatus(report.status)
     now = utcnow()
-    before = {"status": report.status}
+    before = await journal.snapshot(session, "report", report)
     if action == "submit":
         if status is not ReportStatus.draft:
             raise Conflict(f"Chỉ nộp được báo cáo nháp; báo cáo này {_STATUS_VI[status]}.", current_status=status.value)
@@ -169,16 +184,9 @@ async def transition(
         report.status, report.approved_at, report.approved_by = ReportStatus.draft.value, None, None
         report.submitted_at = report.submitted_by = None
     await session.flush()
-    await record(
-        session,
-        principal,
-        action=action,
-        entity="report",
-        entity_id=report.id,
-        changes=diff(before, {"status": report.status}),
-        unit_path=unit.path,
+    await journal.write(
+        session, principal, action=action, kind="report", obj=report, before=before, unit_path=unit.path
     )
-    await emit(session, report, unit)
     return report, unit
 
 
