@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import journal
 from api.auth.dependencies import RegistriesRead, RegistriesWrite
+from api.auth.principal import Principal
 from api.core.errors import ErrorItem, ValidationFailed, problem_responses
 from api.core.representation import represent
 from api.db.engine import SessionDep
@@ -96,6 +97,34 @@ async def _years(session: AsyncSession, rows: Sequence[AssociationYear]) -> list
 # An association's year is a record of its own on the feed (type association_year, id: the row's id).
 journal.register("association_year", _years)
 
+
+async def save_year(
+    session: AsyncSession, principal: Principal, assoc: Association, year: int, body: AssociationYearIn
+) -> AssociationYear:
+    """Create or replace an association's year, journaled (the API and a mirror's copy both write here)."""
+    row = await session.scalar(
+        select(AssociationYear).where(AssociationYear.association_id == assoc.id, AssociationYear.year == year)
+    )
+    before = await journal.snapshot(session, "association_year", row) if row else None
+    if row is None:
+        row = AssociationYear(association_id=assoc.id, year=year)
+        session.add(row)
+    row.members, row.rating = body.members, body.rating
+    await session.flush()
+    action = "update" if before else "create"
+    await journal.write(
+        session,
+        principal,
+        action=action,
+        kind="association_year",
+        obj=row,
+        before=before,
+        unit_path=assoc.unit_path,
+        partner=assoc.partner,  # a mirror's copy stays marked as one, so it is never copied back
+    )
+    return row
+
+
 Year = Annotated[int, Path(ge=1990, le=2100, description="Year.")]
 
 
@@ -129,17 +158,5 @@ async def put_year(
             "Ban khuyến học không có hội viên riêng.",
             errors=[ErrorItem(loc=["body", "members"], msg="Ban khuyến học không có hội viên", type="not_allowed")],
         )
-    row = await session.scalar(
-        select(AssociationYear).where(AssociationYear.association_id == record_id, AssociationYear.year == year)
-    )
-    before = await journal.snapshot(session, "association_year", row) if row else None
-    if row is None:
-        row = AssociationYear(association_id=record_id, year=year)
-        session.add(row)
-    row.members, row.rating = body.members, body.rating
-    await session.flush()
-    action = "update" if before else "create"
-    await journal.write(
-        session, principal, action=action, kind="association_year", obj=row, before=before, unit_path=assoc.unit_path
-    )
+    row = await save_year(session, principal, assoc, year, body)
     return represent(request, year_out(row))

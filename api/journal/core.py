@@ -74,18 +74,21 @@ async def write(
     before: Mapping[str, Any] | None = None,
     delete: bool = False,
     unit_path: str | None = None,
+    partner: str | None = None,
     always: bool = False,
 ) -> dict[str, Any]:
     """Journal one record after its flush (``delete``: before it is deleted); returns the audited changes.
 
     An update that changed nothing a person sees (``before`` given, no difference) records nothing,
-    unless ``always`` (an import: the trail shows every file that was applied).
+    unless ``always`` (an import: the trail shows every file that was applied). ``unit_path`` and
+    ``partner`` name the record's owner when the record has no such columns (a report, an association's year).
     """
     after = None if delete else (await serialize(session, kind, [obj]))[0]
     changes = diff(before, after, ignore=_NOT_AUDITED)
     if before is not None and after is not None and not changes and not always:
         return {}
-    rid, path, ext, partner = _identity(obj, unit_path)
+    rid, path, ext, own = _identity(obj, unit_path)
+    partner = partner or own
     await audit_rows.insert_rows(
         session,
         [audit_rows.row(actor, action=action, entity=kind, entity_id=rid, changes=changes, unit_path=path)],
