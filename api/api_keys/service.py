@@ -6,7 +6,6 @@ from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.api_keys.schemas import ApiKeyCreate, ApiKeyOut
-from api.audit.service import diff, record
 from api.auth.principal import Principal
 from api.auth.scopes import Role, invalid_scopes
 from api.auth.secrets import new_api_key
@@ -14,6 +13,7 @@ from api.auth.units import assignable_unit, unit_labels
 from api.core.errors import ErrorItem, NotFound, ValidationFailed
 from api.core.pagination import PageParams, paginate_rows
 from api.db.base import utcnow
+from api.journal import audit, diff
 from api.models import ApiKey, Unit
 
 
@@ -79,7 +79,7 @@ async def create_key(session: AsyncSession, principal: Principal, data: ApiKeyCr
         "unit_id": key.unit_id,
         "expires_at": key.expires_at,
     }
-    await record(
+    await audit(
         session,
         principal,
         action="create",
@@ -105,7 +105,7 @@ async def revoke_key(session: AsyncSession, principal: Principal, key_id: int) -
     if key.revoked_at is None:
         key.revoked_at = utcnow()
         await session.flush()
-        await record(
+        await audit(
             session,
             principal,
             action="revoke",

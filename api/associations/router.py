@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Annotated, Literal
 
 from fastapi import Path, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.audit.service import diff, record
+from api import journal
 from api.auth.dependencies import RegistriesRead, RegistriesWrite
+from api.auth.principal import Principal
 from api.core.errors import ErrorItem, ValidationFailed, problem_responses
 from api.core.representation import represent
 from api.db.engine import SessionDep
@@ -83,6 +86,45 @@ class AssociationYearOut(AssociationYearIn):
     year: int = Field(description="Year.")
 
 
+def year_out(row: AssociationYear) -> AssociationYearOut:
+    return AssociationYearOut(association_id=row.association_id, year=row.year, members=row.members, rating=row.rating)
+
+
+async def _years(session: AsyncSession, rows: Sequence[AssociationYear]) -> list[AssociationYearOut]:
+    return [year_out(r) for r in rows]
+
+
+# An association's year is a record of its own on the feed (type association_year, id: the row's id).
+journal.register("association_year", _years)
+
+
+async def save_year(
+    session: AsyncSession, principal: Principal, assoc: Association, year: int, body: AssociationYearIn
+) -> AssociationYear:
+    """Create or replace an association's year, journaled (the API and a mirror's copy both write here)."""
+    row = await session.scalar(
+        select(AssociationYear).where(AssociationYear.association_id == assoc.id, AssociationYear.year == year)
+    )
+    before = await journal.snapshot(session, "association_year", row) if row else None
+    if row is None:
+        row = AssociationYear(association_id=assoc.id, year=year)
+        session.add(row)
+    row.members, row.rating = body.members, body.rating
+    await session.flush()
+    action = "update" if before else "create"
+    await journal.write(
+        session,
+        principal,
+        action=action,
+        kind="association_year",
+        obj=row,
+        before=before,
+        unit_path=assoc.unit_path,
+        partner=assoc.partner,  # a mirror's copy stays marked as one, so it is never copied back
+    )
+    return row
+
+
 Year = Annotated[int, Path(ge=1990, le=2100, description="Year.")]
 
 
@@ -95,10 +137,7 @@ async def list_years(session: SessionDep, principal: RegistriesRead, record_id: 
     rows = await session.scalars(
         select(AssociationYear).where(AssociationYear.association_id == record_id).order_by(AssociationYear.year)
     )
-    return [
-        AssociationYearOut(association_id=r.association_id, year=r.year, members=r.members, rating=r.rating)
-        for r in rows
-    ]
+    return [year_out(r) for r in rows]
 
 
 @router.put(
@@ -119,23 +158,5 @@ async def put_year(
             "Ban khuyến học không có hội viên riêng.",
             errors=[ErrorItem(loc=["body", "members"], msg="Ban khuyến học không có hội viên", type="not_allowed")],
         )
-    row = await session.scalar(
-        select(AssociationYear).where(AssociationYear.association_id == record_id, AssociationYear.year == year)
-    )
-    before = {"members": row.members, "rating": row.rating} if row else {}
-    if row is None:
-        row = AssociationYear(association_id=record_id, year=year)
-        session.add(row)
-    row.members, row.rating = body.members, body.rating
-    await session.flush()
-    await record(
-        session,
-        principal,
-        action="update",
-        entity="association",
-        entity_id=record_id,
-        changes={f"{k}[{year}]": v for k, v in diff(before, body.model_dump()).items()},
-        unit_path=assoc.unit_path,
-    )
-    out = AssociationYearOut(association_id=record_id, year=year, members=row.members, rating=row.rating)
-    return represent(request, out)
+    row = await save_year(session, principal, assoc, year, body)
+    return represent(request, year_out(row))

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Query, Request, Response, UploadFile
 from sqlalchemy import select
 
-from api.audit.service import record
+from api import journal
 from api.auth.dependencies import CategoriesWrite, CurrentPrincipal, RegistriesRead, RegistriesWrite
 from api.awards import imports, service
 from api.awards.schemas import AwardFilters, AwardIn, AwardOut, AwardUpdate, CategoryIn, CategoryOut, ImportJobOut
@@ -169,7 +169,7 @@ async def create_category(session: SessionDep, principal: CategoriesWrite, body:
     category = AwardCategory(code=body.code, name=body.name)
     session.add(category)
     await session.flush()
-    await record(
+    await journal.audit(
         session,
         principal,
         action="create",

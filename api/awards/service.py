@@ -7,26 +7,17 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.audit.service import diff, record
+from api import journal
 from api.auth.principal import Principal
 from api.awards.schemas import AwardIn, AwardOut, AwardUpdate
 from api.core.errors import Conflict, ErrorItem, ValidationFailed
 from api.core.text import today_vn
 from api.funds import ledger
-from api.funds.router import REGISTRY as FUNDS
+from api.funds.registry import REGISTRY as FUNDS
 from api.models import Award, AwardCategory, FundEntry
 from api.registries import kit
-from api.sync.feed import record_change
 
 FIELDS = ("year", "awarded_on", "recipient_name", "recipient_kind", "school", "amount_vnd", "gift_value_vnd", "fund_id")
-REGISTRY = kit.Registry(
-    entity="award",
-    label="khen thưởng",
-    model=Award,
-    out=AwardOut,
-    fields=FIELDS,
-    filters={"year": "year", "recipient_kind": "recipient_kind"},
-)
 
 
 async def category_ids(session: AsyncSession) -> dict[str, int]:
@@ -72,11 +63,15 @@ async def to_out(session: AsyncSession, awards: Sequence[Award]) -> list[AwardOu
     ]
 
 
-async def emit(session: AsyncSession, award: Award, op: str = "upsert") -> None:
-    data = (await to_out(session, [award]))[0] if op == "upsert" else None
-    await record_change(
-        session, "award", op, award.id, award.unit_path, external_id=award.external_id, partner=award.partner, data=data
-    )
+REGISTRY = kit.Registry(
+    entity="award",
+    label="khen thưởng",
+    model=Award,
+    out=AwardOut,
+    fields=FIELDS,
+    filters={"year": "year", "recipient_kind": "recipient_kind"},
+    serializer=lambda session, objs: to_out(session, objs),
+)
 
 
 async def create(session: AsyncSession, principal: Principal, data: AwardIn) -> Award:
@@ -94,6 +89,8 @@ async def create(session: AsyncSession, principal: Principal, data: AwardIn) -> 
     )
     session.add(award)
     await session.flush()
+    await journal.write(session, principal, action="create", kind="award", obj=award)
+    # After the award: the feed names the award before the fund entry that refers to it.
     if fund is not None and award.amount_vnd > 0:
         await ledger.post(
             session,
@@ -105,16 +102,6 @@ async def create(session: AsyncSession, principal: Principal, data: AwardIn) -> 
             f"Chi trao thưởng: {award.recipient_name}",
             award_id=award.id,
         )
-    await record(
-        session,
-        principal,
-        action="create",
-        entity="award",
-        entity_id=award.id,
-        changes=diff(None, values | {"category": data.category, "unit_code": data.unit_code}),
-        unit_path=path,
-    )
-    await emit(session, award)
     return award
 
 
@@ -122,24 +109,13 @@ async def update(session: AsyncSession, principal: Principal, award: Award, data
     values = data.model_dump(exclude_unset=True)
     if award.fund_id is not None and "amount_vnd" in values and values["amount_vnd"] != award.amount_vnd:
         raise Conflict("Khoản thưởng đã chi từ quỹ: không sửa số tiền; hãy xoá (quỹ được hoàn lại) rồi ghi lại.")
-    before = {k: getattr(award, k) for k in values if k != "category"}
+    before = await journal.snapshot(session, "award", award)
     if "category" in values:
         award.category_id = await _category(session, values.pop("category"))
     for k, v in values.items():
         setattr(award, k, v)
-    changes = diff(before, values)
-    if changes:
-        await session.flush()
-        await record(
-            session,
-            principal,
-            action="update",
-            entity="award",
-            entity_id=award.id,
-            changes=changes,
-            unit_path=award.unit_path,
-        )
-        await emit(session, award)
+    await session.flush()
+    await journal.write(session, principal, action="update", kind="award", obj=award, before=before)
     return award
 
 
@@ -156,15 +132,7 @@ async def delete(session: AsyncSession, principal: Principal, award: Award) -> N
             continue
         fund = await kit.get(session, principal, FUNDS, entry.fund_id)
         await ledger.reverse(session, principal, fund, entry.id, today_vn(), f"Huỷ khoản thưởng {award.id}")
-    await record(
-        session,
-        principal,
-        action="delete",
-        entity="award",
-        entity_id=award.id,
-        changes=diff({k: getattr(award, k) for k in FIELDS}, None),
-        unit_path=award.unit_path,
-    )
-    await emit(session, award, "delete")
+    before = await journal.snapshot(session, "award", award)
+    await journal.write(session, principal, action="delete", kind="award", obj=award, before=before, delete=True)
     await session.delete(award)
     await session.flush()

@@ -5,12 +5,20 @@ mismatch, as real registries have."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api import journal
+from api.associations.router import REGISTRY as ASSOCIATIONS
 from api.auth.principal import SYSTEM
+from api.awards.service import REGISTRY as AWARDS
+from api.commendations.router import REGISTRY as COMMENDATIONS
 from api.funds import ledger
+from api.funds.registry import REGISTRY as FUNDS
+from api.inspections.router import REGISTRY as INSPECTIONS
 from api.models import (
     Association,
     AssociationYear,
@@ -56,6 +64,12 @@ FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "B�
 def _split(total: int, parts: int) -> list[int]:
     base, extra = divmod(total, parts)
     return [base + (1 if i < extra else 0) for i in range(parts)]
+
+
+async def _journal(session: AsyncSession, kind: str, objs: Sequence[Any], path: str | None = None) -> None:
+    """The demo's records on the change feed and the audit trail, as if a partner had sent them."""
+    paths = [path] * len(objs) if path is not None else None
+    await journal.write_many(session, SYSTEM, action="import", kind=kind, objs=objs, unit_paths=paths)
 
 
 async def load_registries(session: AsyncSession) -> int:
@@ -121,17 +135,22 @@ async def load_registries(session: AsyncSession) -> int:
         ]
         session.add_all(branches + boards)
         await session.flush()
-        for branch, members in zip(branches, _split(f["members"] or 0, len(branches)), strict=True):
-            session.add(
-                AssociationYear(
-                    association_id=branch.id, year=YEAR, members=members, rating="Vững mạnh" if members % 3 else "Khá"
-                )
+        await _journal(session, ASSOCIATIONS.entity, [hội, *branches, *boards])
+        years = [
+            AssociationYear(
+                association_id=branch.id, year=YEAR, members=members, rating="Vững mạnh" if members % 3 else "Khá"
             )
+            for branch, members in zip(branches, _split(f["members"] or 0, len(branches)), strict=True)
+        ]
+        session.add_all(years)
+        await session.flush()
+        await _journal(session, "association_year", years, unit.path)
         fund = Fund(
             name=f"Quỹ khuyến học {unit.name}", owner_kind="association", association_id=hội.id, balance_vnd=0, **where
         )
         session.add(fund)
         await session.flush()
+        await _journal(session, FUNDS.entity, [fund])
         raised, balance = f["fund_raised_vnd"] or 0, f["fund_balance_vnd"] or 0
         if balance:
             await ledger.post(
@@ -158,18 +177,21 @@ async def load_registries(session: AsyncSession) -> int:
             for i, amount in enumerate(amounts)
         ]
         if rows:
-            await session.execute(insert(Award), rows)
+            ids = (await session.execute(insert(Award).returning(Award.id), rows)).scalars().all()
+            awards = (await session.scalars(select(Award).where(Award.id.in_(ids)).order_by(Award.id))).all()
+            await _journal(session, AWARDS.entity, awards)
         # The awards' cash left the fund: one disbursement for the whole list keeps the demo ledger short.
         await ledger.post(
             session, SYSTEM, fund, "disbursement", raised, dt.date(YEAR, 9, 5), "Chi trao thưởng năm 2023"
         )
+        later: list[Commendation | Inspection] = []
         for name, form in (
             ("emulation_flags", "emulation_flag"),
             ("medals", "medal"),
             ("certificates_of_merit", "certificate_of_merit"),
         ):
             for i in range(f[name] or 0):
-                session.add(
+                later.append(
                     Commendation(
                         form=form,
                         year=YEAR,
@@ -182,7 +204,7 @@ async def load_registries(session: AsyncSession) -> int:
                     )
                 )
         for i in range(f["inspections"] or 0):
-            session.add(
+            later.append(
                 Inspection(
                     year=YEAR,
                     plan_number="19/KH-HKH",
@@ -195,6 +217,9 @@ async def load_registries(session: AsyncSession) -> int:
                     **where,
                 )
             )
+        session.add_all(later)
         await session.flush()
+        await _journal(session, COMMENDATIONS.entity, [o for o in later if isinstance(o, Commendation)])
+        await _journal(session, INSPECTIONS.entity, [o for o in later if isinstance(o, Inspection)])
         filled += 1
     return filled

@@ -17,13 +17,13 @@ from collections.abc import Sequence
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.audit.service import record
+from api import journal
 from api.auth.principal import SYSTEM
 from api.db.base import utcnow
 from api.models import Report, ReportStatus, Unit, UnitSource
+from api.reports import service as _reports  # noqa: F401 - registers the report serializer
 from api.reports.fields import FIGURE_NAMES
 from api.reports.validation import check
-from api.sync.feed import record_changes
 
 # Province totals. Chains (recognised ≤ registered ≤ denominator) are built per commune below.
 THAI_BINH = {
@@ -290,35 +290,8 @@ async def load_reports(session: AsyncSession) -> int:
         add(uid, code, path, 2026, figures, status)
     if rows:
         ids = (await session.execute(insert(Report).returning(Report.id), rows)).scalars().all()
-        await record_changes(
-            session,
-            "report",
-            "upsert",
-            [
-                (
-                    rid,
-                    path,
-                    None,
-                    None,
-                    {
-                        "unit_code": code,
-                        "year": row["year"],
-                        "status": row["status"],
-                        **{n: row[n] for n in FIGURE_NAMES},
-                        "unit_path": path,
-                    },
-                )
-                for rid, path, code, row in zip(ids, paths, codes, rows, strict=True)
-            ],
+        by_id = {r.id: r for r in (await session.scalars(select(Report).where(Report.id.in_(ids)))).all()}
+        await journal.write_many(
+            session, SYSTEM, action="import", kind="report", objs=[by_id[i] for i in ids], unit_paths=paths
         )
-        for rid, path in zip(ids, paths, strict=True):
-            await record(
-                session,
-                SYSTEM,
-                action="import",
-                entity="report",
-                entity_id=rid,
-                changes={"source": [None, "demo"]},
-                unit_path=path,
-            )
     return len(rows)

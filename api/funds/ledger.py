@@ -12,12 +12,13 @@ import datetime as dt
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api import journal
 from api.auth.principal import Principal
 from api.core.errors import Conflict, ErrorItem, NotFound, ValidationFailed
 from api.db.base import utcnow
 from api.funds.errors import FundClosed
+from api.funds.registry import REGISTRY as FUNDS
 from api.models import Fund, FundEntry
-from api.sync.feed import record_changes
 
 
 def _vi(n: int) -> str:
@@ -42,31 +43,16 @@ async def move(session: AsyncSession, fund_id: int, amount: int) -> int:
     return new_balance
 
 
-async def _emit(session: AsyncSession, *entries: FundEntry) -> None:
-    await record_changes(
-        session,
-        "fund_entry",
-        "upsert",
-        [
-            (
-                e.id,
-                e.unit_path,
-                e.external_id,
-                e.partner,
-                {
-                    "fund_id": e.fund_id,
-                    "kind": e.kind,
-                    "amount_vnd": e.amount_vnd,
-                    "occurred_on": e.occurred_on.isoformat(),
-                    "description": e.description,
-                    "counterpart_fund_id": e.counterpart_fund_id,
-                    "reverses_entry_id": e.reverses_entry_id,
-                    "award_id": e.award_id,
-                },
-            )
-            for e in entries
-        ],
-    )
+async def _journal(session: AsyncSession, principal: Principal, *entries: FundEntry) -> None:
+    """Each entry, then each fund whose balance it moved (its new balance and version, as GET shows it)."""
+    for e in entries:
+        await journal.write(session, principal, action=e.kind, kind="fund_entry", obj=e)
+    for e in entries:
+        fund = await session.get_one(Fund, e.fund_id)
+        await session.refresh(fund)  # move() changed the row with a Core UPDATE
+        after = await journal.snapshot(session, FUNDS.entity, fund)
+        before = after | {"balance_vnd": after["balance_vnd"] - e.amount_vnd}
+        await journal.write(session, principal, action=e.kind, kind=FUNDS.entity, obj=fund, before=before)
 
 
 def _entry(
@@ -109,7 +95,7 @@ async def post(
     )
     session.add(entry)
     await session.flush()
-    await _emit(session, entry)
+    await _journal(session, principal, entry)
     return entry
 
 
@@ -131,7 +117,7 @@ async def transfer(
     into = _entry(target, principal, "transfer_in", amount, on, description, counterpart_fund_id=source.id)
     session.add_all([out, into])
     await session.flush()
-    await _emit(session, out, into)
+    await _journal(session, principal, out, into)
     return out, into
 
 
@@ -159,5 +145,5 @@ async def reverse(
     )
     session.add(entry)
     await session.flush()
-    await _emit(session, entry)
+    await _journal(session, principal, entry)
     return entry

@@ -10,7 +10,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.audit.service import record
 from api.auth.dependencies import RegistriesRead, RegistriesWrite
 from api.core.errors import ErrorItem, ValidationFailed, problem_responses
 from api.core.pagination import Page, PageDep, paginate_rows
@@ -18,47 +17,12 @@ from api.core.representation import FormatDep, represent
 from api.core.text import today_vn
 from api.db.engine import SessionDep
 from api.funds import ledger
-from api.models import Fund, FundEntry
+from api.funds.registry import REGISTRY, EntryOut, Filters, FundIn, FundUpdate, entry_out
+from api.models import FundEntry
 from api.registries import kit
-from api.registries.kit import RecordIn, RecordOut, Registry, partial
-from api.registries.routing import ListFilters, crud_router
+from api.registries.routing import crud_router
 from api.units import service as units_service
 
-Owner = Literal["association", "unit", "clan", "school", "enterprise"]
-
-
-class FundFields(BaseModel):
-    name: str = Field(min_length=1, max_length=300, description="Name, e.g. “Quỹ khuyến học xã Vũ Lạc”.")
-    owner_kind: Owner = Field(description="Whose fund: association, unit, clan, school or enterprise.")
-    association_id: int | None = Field(default=None, description="The association that runs it, if any.")
-    closed_on: dt.date | None = Field(default=None, description="Closing date (null: open).")
-
-
-class FundIn(RecordIn, FundFields):
-    """A fund to open (its balance starts at 0; money comes in through entries)."""
-
-
-FundUpdate = partial(FundFields, "FundUpdate")
-
-
-class FundOut(RecordOut, FundFields):
-    """A study-promotion fund (quỹ khuyến học, khuyến tài)."""
-
-    balance_vnd: int = Field(description="Balance in đồng: always the sum of the fund's entries.")
-
-
-class Filters(ListFilters):
-    owner_kind: Owner | None = Field(default=None, description="Only funds of this kind of owner.")
-
-
-REGISTRY = Registry(
-    entity="fund",
-    label="quỹ",
-    model=Fund,
-    out=FundOut,
-    fields=tuple(FundFields.model_fields),
-    filters={"owner_kind": "owner_kind"},
-)
 router = crud_router(
     REGISTRY,
     prefix="/funds",
@@ -86,27 +50,6 @@ class EntryIn(BaseModel):
     external_id: str | None = Field(default=None, max_length=100, description="Your own id for it (partners).")
 
 
-class EntryOut(BaseModel):
-    """A ledger entry (bút toán)."""
-
-    id: int = Field(description="Entry id.")
-    fund_id: int = Field(description="The fund.")
-    kind: str = Field(description="contribution, disbursement, transfer_in, transfer_out or reversal.")
-    amount_vnd: int = Field(description="Signed amount in đồng: + into the fund, − out of it.")
-    occurred_on: dt.date = Field(description="Date.")
-    description: str = Field(description="What it was for.")
-    counterpart_fund_id: int | None = Field(description="transfer: the other fund.")
-    reverses_entry_id: int | None = Field(description="reversal: the entry it undoes.")
-    award_id: int | None = Field(description="The award it paid, if any.")
-    created_at: dt.datetime = Field(description="Recorded at.")
-    created_by: str = Field(description="Recorded by.")
-    external_id: str | None = Field(description="The partner's id for it.")
-
-
-def _out(e: FundEntry) -> EntryOut:
-    return EntryOut.model_validate(e, from_attributes=True)
-
-
 def _need(field: str, msg: str) -> ValidationFailed:
     return ValidationFailed(msg, errors=[ErrorItem(loc=["body", field], msg=msg, type="missing")])
 
@@ -127,7 +70,7 @@ async def list_entries(
     if year is not None:
         stmt = stmt.where(FundEntry.year == year)
     rows, cursor = await paginate_rows(session, stmt, order=[FundEntry.id], page=page)
-    items = [_out(r[0]) for r in rows]
+    items = [entry_out(r[0]) for r in rows]
     return represent(request, Page[EntryOut](items=items, next_cursor=cursor), fmt=fmt, csv_rows=(EntryOut, items))
 
 
@@ -165,16 +108,7 @@ async def post_entry(session: SessionDep, principal: RegistriesWrite, record_id:
                 external_id=body.external_id,
                 partner=kit.partner_of(principal),
             )
-    await record(
-        session,
-        principal,
-        action=body.kind,
-        entity="fund",
-        entity_id=fund.id,
-        changes={"entry": [None, entry.id], "amount_vnd": [None, entry.amount_vnd]},
-        unit_path=fund.unit_path,
-    )
-    return _out(entry)
+    return entry_out(entry)
 
 
 class FundSummary(BaseModel):

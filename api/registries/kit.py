@@ -5,7 +5,7 @@ own rules on top (ledger, awards paid from a fund)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -13,14 +13,13 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.audit.service import diff, record
+from api import journal
 from api.auth.principal import Principal
 from api.core.errors import ErrorItem, Forbidden, NotFound, ValidationFailed
 from api.core.pagination import PageParams, paginate_rows
 from api.core.text import today_vn
 from api.models import Unit
 from api.models.registry import RegistryMixin
-from api.sync.feed import record_change
 from api.units import repository as units_repo
 
 M = TypeVar("M", bound=RegistryMixin)
@@ -69,6 +68,14 @@ class Registry(Generic[M]):
     out: type[RecordOut]
     fields: tuple[str, ...]  # the model fields the API writes
     filters: dict[str, str] = field(default_factory=dict)  # query parameter → model column
+    # The GET's serializer when the record needs more than its columns and unit code (awards: the category).
+    serializer: Callable[[AsyncSession, Sequence[Any]], Awaitable[Sequence[BaseModel]]] | None = None
+
+    def __post_init__(self) -> None:
+        journal.register(self.entity, self._serialize)
+
+    async def _serialize(self, session: AsyncSession, objs: Sequence[Any]) -> Sequence[BaseModel]:
+        return await to_out(session, self, objs)
 
     def etag_key(self, obj: M) -> str:
         return f"{self.entity}-{obj.id}-{obj.version}"
@@ -99,6 +106,8 @@ async def unit_codes(session: AsyncSession, ids: set[int]) -> dict[int, str]:
 
 
 async def to_out(session: AsyncSession, reg: Registry[M], objs: Sequence[M]) -> list[RecordOut]:
+    if reg.serializer is not None:
+        return list(await reg.serializer(session, objs))  # type: ignore[arg-type]
     codes = await unit_codes(session, {o.unit_id for o in objs})
     return [
         reg.out.model_validate(
@@ -106,14 +115,6 @@ async def to_out(session: AsyncSession, reg: Registry[M], objs: Sequence[M]) -> 
         )
         for o in objs
     ]
-
-
-async def emit(session: AsyncSession, reg: Registry[M], obj: M, op: str = "upsert") -> None:
-    """Put the record's change on the feed for partner systems (after the write, in its transaction)."""
-    data = (await to_out(session, reg, [obj]))[0] if op == "upsert" else None
-    await record_change(
-        session, reg.entity, op, obj.id, obj.unit_path, external_id=obj.external_id, partner=obj.partner, data=data
-    )
 
 
 async def get(session: AsyncSession, principal: Principal, reg: Registry[M], obj_id: int, *, lock: bool = False) -> M:
@@ -163,16 +164,7 @@ async def create(session: AsyncSession, principal: Principal, reg: Registry[M], 
     obj = reg.model(**identity, **values)
     session.add(obj)
     await session.flush()
-    await record(
-        session,
-        principal,
-        action="create",
-        entity=reg.entity,
-        entity_id=obj.id,
-        changes=diff(None, values | {"unit_code": data.unit_code}),
-        unit_path=path,
-    )
-    await emit(session, reg, obj)
+    await journal.write(session, principal, action="create", kind=reg.entity, obj=obj)
     return obj
 
 
@@ -191,7 +183,7 @@ async def update(
                 for k in empty
             ],
         )
-    before = {k: getattr(obj, k) for k in values}
+    before = await journal.snapshot(session, reg.entity, obj)
     fields_set = data.model_fields_set
     new_code = getattr(data, "unit_code", None) if "unit_code" in fields_set else None
     if new_code:
@@ -200,32 +192,13 @@ async def update(
         )
     for k, v in values.items():
         setattr(obj, k, v)
-    changes = diff(before, values)
-    if changes:
-        await session.flush()
-        await record(
-            session,
-            principal,
-            action="update",
-            entity=reg.entity,
-            entity_id=obj.id,
-            changes=changes,
-            unit_path=obj.unit_path,
-        )
-        await emit(session, reg, obj)
+    await session.flush()
+    await journal.write(session, principal, action="update", kind=reg.entity, obj=obj, before=before)
     return obj
 
 
 async def delete(session: AsyncSession, principal: Principal, reg: Registry[M], obj: M) -> None:
-    await record(
-        session,
-        principal,
-        action="delete",
-        entity=reg.entity,
-        entity_id=obj.id,
-        changes=diff({f: getattr(obj, f) for f in reg.fields}, None),
-        unit_path=obj.unit_path,
-    )
-    await emit(session, reg, obj, "delete")
+    before = await journal.snapshot(session, reg.entity, obj)
+    await journal.write(session, principal, action="delete", kind=reg.entity, obj=obj, before=before, delete=True)
     await session.delete(obj)
     await session.flush()

@@ -7,16 +7,13 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.audit.service import diff, record
 from api.auth.principal import Principal
 from api.core.errors import ErrorItem, ValidationFailed
 from api.models import Report, ReportStatus, Unit
 from api.reports.excel import Parsed, cell_error
-from api.reports.fields import FIGURE_NAMES
 from api.reports.schemas import ImportResult
-from api.reports.service import to_out
-from api.reports.validation import check, effective
-from api.sync.feed import record_change
+from api.reports.service import write_figures
+from api.reports.validation import check
 from api.units.repository import valid_on
 
 _STATUS_VI = {"submitted": "đã nộp", "approved": "đã phê duyệt"}
@@ -89,34 +86,9 @@ async def import_reports(
         for row in parsed.rows:
             unit = units[row.unit_code]
             report = existing.get(unit.id)
-            stored = effective(row.figures)
-            before = {n: getattr(report, n) for n in FIGURE_NAMES} if report else {}
-            if report is None:
-                report = Report(unit_id=unit.id, year=year, status=ReportStatus.draft.value)
-                session.add(report)
-            for n in FIGURE_NAMES:
-                setattr(report, n, stored[n])
-            await session.flush()
-            await record(
-                session,
-                principal,
-                action="import",
-                entity="report",
-                entity_id=report.id,
-                changes=diff(before, stored),
-                unit_path=unit.path,
-            )
-            await record_change(
-                session,
-                "report",
-                "upsert",
-                report.id,
-                unit.path,
-                external_id=report.external_id,
-                partner=report.partner,
-                data=to_out(report, unit),
-            )
-            if before:
+            existed = report is not None
+            await write_figures(session, principal, unit, year, report, row.figures, action="import")
+            if existed:
                 updated += 1
             else:
                 created += 1

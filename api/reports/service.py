@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.audit.service import diff, record
+from api import journal
 from api.auth.principal import Principal
 from api.core.errors import Conflict, ErrorItem, NotFound, ValidationFailed
 from api.core.pagination import PageParams, paginate_rows
@@ -18,7 +19,6 @@ from api.reports import duties
 from api.reports.fields import FIGURE_NAMES
 from api.reports.schemas import ReportHistoryEntry, ReportOut
 from api.reports.validation import check, effective
-from api.sync.feed import record_change
 from api.units import service as units_service
 
 
@@ -28,20 +28,6 @@ def year_end(year: int) -> dt.date:
 
 def etag_key(report: Report) -> str:
     return f"report-{report.id}-{report.version}"
-
-
-async def emit(session: AsyncSession, report: Report, unit: Any) -> None:
-    """The report on the change feed, as the API shows it."""
-    await record_change(
-        session,
-        "report",
-        "upsert",
-        report.id,
-        unit.path,
-        external_id=report.external_id,
-        partner=report.partner,
-        data=to_out(report, unit),
-    )
 
 
 def figures_of(report: Report) -> dict[str, int | None]:
@@ -65,6 +51,53 @@ def to_out(report: Report, unit: Any) -> ReportOut:
         version=report.version,
         **figures_of(report),
     )
+
+
+async def _serialize(session: AsyncSession, reports: Sequence[Report]) -> list[ReportOut]:
+    """The reports as GET /reports/{unit}/{year} shows them (their unit read as filed)."""
+    ids = {r.unit_id for r in reports}
+    units = {u.id: u for u in (await session.execute(select(Unit).where(Unit.id.in_(ids)))).scalars()}
+    return [to_out(r, units[r.unit_id]) for r in reports]
+
+
+journal.register("report", _serialize)
+
+
+async def write_figures(
+    session: AsyncSession,
+    principal: Principal,
+    unit: AnyRow,
+    year: int,
+    report: Report | None,
+    figures: dict[str, int | None],
+    *,
+    action: str,
+    also: Callable[[Report], None] | None = None,
+) -> tuple[Report, dict[str, Any]]:
+    """The one writer of report figures (the form, the Excel import and partner sync): store the
+    figures as they count (``effective``), apply ``also`` (status changes), journal the change.
+    Returns the report and its audited changes (empty when nothing changed)."""
+    before = None if report is None else await journal.snapshot(session, "report", report)
+    if report is None:
+        report = Report(unit_id=unit.id, year=year, status=ReportStatus.draft.value)
+        session.add(report)
+    stored = effective(figures)
+    for name in FIGURE_NAMES:
+        setattr(report, name, stored[name])
+    if also is not None:
+        also(report)
+    await session.flush()
+    changes = await journal.write(
+        session,
+        principal,
+        action=action,
+        kind="report",
+        obj=report,
+        before=before,
+        unit_path=unit.path,
+        always=action == "import",
+    )
+    return report, changes
 
 
 async def unit_for(session: AsyncSession, principal: Principal, code: str, year: int) -> AnyRow:
@@ -107,31 +140,13 @@ async def put_draft(
         raise ValidationFailed(_errors_detail(errors), errors=errors)
     report = await find(session, unit.id, year, lock=True)
     created = report is None
-    before = figures_of(report) if report else {}
-    if report is None:
-        report = Report(unit_id=unit.id, year=year, status=ReportStatus.draft.value)
-        session.add(report)
-    elif report.status != ReportStatus.draft:
+    if report is not None and report.status != ReportStatus.draft:
         raise Conflict(
             f"Báo cáo đang ở trạng thái {_STATUS_VI[report.status]}: cần mở lại trước khi sửa.",
             current_status=report.status,
         )
-    stored = effective(figures)
-    for name in FIGURE_NAMES:
-        setattr(report, name, stored[name])
-    await session.flush()
-    changes = diff(before, stored)
-    if created or changes:
-        await record(
-            session,
-            principal,
-            action="create" if created else "update",
-            entity="report",
-            entity_id=report.id,
-            changes=changes,
-            unit_path=unit.path,
-        )
-        await emit(session, report, unit)
+    action = "create" if created else "update"
+    report, _ = await write_figures(session, principal, unit, year, report, figures, action=action)
     return report, unit, created
 
 
@@ -142,7 +157,6 @@ def _errors_detail(errors: list[Any]) -> str:
     return f"Báo cáo có {len(errors)} lỗi: " + "; ".join(f"{e.loc[-1]}: {e.msg}" for e in errors)
 
 
-_WORKFLOW_FIELDS = ("status", "approval_reason", "reopen_reason")
 
 
 async def transition(
@@ -151,7 +165,7 @@ async def transition(
     """Submit, approve or reopen; duties are checked before the state, so a refusal says who, not when."""
     report, unit = await get(session, principal, code, year)
     await session.refresh(report, with_for_update=True)
-    before = {name: getattr(report, name) for name in _WORKFLOW_FIELDS}
+    before = await journal.snapshot(session, "report", report)
     if action == "submit":
         _submit(principal, report, unit)
     elif action == "approve":
@@ -161,13 +175,9 @@ async def transition(
         await duties.check_approver(session, principal, unit, report, action=action)
         _reopen(report, reason)
     await session.flush()
-    changes = diff(before, {name: getattr(report, name) for name in _WORKFLOW_FIELDS})
-    if reason:
-        changes["reason"] = [None, reason]  # kept even when it repeats the previous step's reason
-    await record(
-        session, principal, action=action, entity="report", entity_id=report.id, changes=changes, unit_path=unit.path
+    await journal.write(
+        session, principal, action=action, kind="report", obj=report, before=before, unit_path=unit.path
     )
-    await emit(session, report, unit)
     return report, unit
 
 
@@ -181,6 +191,7 @@ def _submit(principal: Principal, report: Report, unit: AnyRow) -> None:
         raise ValidationFailed(_errors_detail(errors), errors=errors)
     report.status, report.submitted_at, report.submitted_by = ReportStatus.submitted.value, utcnow(), principal.name
     report.submitted_by_key = duties.principal_key(principal)
+    report.reopen_reason = None  # answered by this submission; a later reopening with the same words shows again
 
 
 def _approve(principal: Principal, report: Report, reason: str | None) -> None:
@@ -237,5 +248,9 @@ async def history(session: AsyncSession, report: Report) -> list[ReportHistoryEn
 
 
 def _reason(changes: dict[str, Any]) -> str | None:
-    given = changes.get("reason")
-    return given[1] if isinstance(given, list) and len(given) == 2 and isinstance(given[1], str) else None
+    """The reason an approval or reopening gave: the report's own reason field, as the journal recorded it."""
+    for name in ("reason", "reopen_reason", "approval_reason"):
+        given = changes.get(name)
+        if isinstance(given, list) and len(given) == 2 and isinstance(given[1], str):
+            return given[1]
+    return None

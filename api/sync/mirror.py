@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.associations import router as associations
 from api.auth.principal import SYSTEM, Principal
 from api.awards import service as awards
 from api.awards.schemas import AwardIn
@@ -212,6 +213,8 @@ async def apply_change(
         return Outcome("skipped", "bản sao dữ liệu của nơi khác", quiet=True)
     if kind == "fund_entry":
         return Outcome("skipped", "bút toán quỹ không được sao chép", quiet=True)
+    if kind == "association_year":
+        return await _association_year(session, principal, change)
     if kind not in RESOURCE_OF:
         return Outcome("skipped", f"loại {kind} chưa được hỗ trợ")
     own = str(principal.partner)
@@ -236,6 +239,24 @@ async def apply_change(
         if exc.errors:
             detail += " (" + "; ".join(f"{'.'.join(map(str, e.loc))}: {e.msg}" for e in exc.errors[:5]) + ")"
         return Outcome("failed", detail)
+
+
+async def _association_year(session: AsyncSession, principal: Principal, change: dict[str, Any]) -> Outcome:
+    """An association's members and rating in a year, on the local copy of the association."""
+    data = change.get("data") or {}
+    if change.get("op") == "delete" or not isinstance(data.get("year"), int):
+        return Outcome("skipped", "năm của hội không xoá qua đồng bộ", quiet=True)
+    local = await _local_id(session, str(principal.partner), "association", int(data.get("association_id") or 0))
+    if local is None:
+        return Outcome("skipped", f"hội {data.get('association_id')} chưa có bản sao ở đây")
+    try:
+        async with session.begin_nested():
+            assoc = await kit.get(session, principal, associations.REGISTRY, local, lock=True)
+            body = associations.AssociationYearIn(members=data.get("members"), rating=data.get("rating"))
+            await associations.save_year(session, principal, assoc, data["year"], body)
+    except (AppError, ValueError) as exc:
+        return Outcome("failed", str(exc))
+    return Outcome("applied")
 
 
 async def _local_report(session: AsyncSession, partner: str, external_id: str, body: dict[str, Any]) -> str:

@@ -14,7 +14,6 @@ from api.activities.router import REGISTRY as ACTIVITIES
 from api.activities.router import ActivityIn
 from api.associations.router import REGISTRY as ASSOCIATIONS
 from api.associations.router import AssociationIn
-from api.audit.service import diff, record
 from api.auth.principal import Principal
 from api.auth.scopes import Scope
 from api.awards import service as awards
@@ -32,8 +31,8 @@ from api.core.errors import (
 )
 from api.core.representation import make_etag
 from api.db.base import utcnow
-from api.funds.router import REGISTRY as FUNDS
-from api.funds.router import FundIn
+from api.funds.registry import REGISTRY as FUNDS
+from api.funds.registry import FundIn
 from api.inspections.router import REGISTRY as INSPECTIONS
 from api.inspections.router import InspectionIn
 from api.models import Award, Report, ReportStatus
@@ -42,7 +41,7 @@ from api.partnerships.router import PartnershipIn
 from api.registries import kit
 from api.reports import service as reports
 from api.reports.fields import FIGURE_NAMES
-from api.reports.validation import check, effective
+from api.reports.validation import check
 from api.sync.schemas import ReportSync
 from api.units import service as units_service
 
@@ -55,7 +54,7 @@ REGISTRIES: dict[str, tuple[kit.Registry[Any], type[kit.RecordIn]]] = {
     "activities": (ACTIVITIES, ActivityIn),
 }
 RESOURCES = ("reports", "awards", *REGISTRIES)
-FEED_TYPES = ("report", "award", "fund_entry", *(r.entity for r, _ in REGISTRIES.values()))
+FEED_TYPES = ("report", "award", "fund_entry", "association_year", *(r.entity for r, _ in REGISTRIES.values()))
 
 
 ParsedT = TypeVar("ParsedT", bound=BaseModel)
@@ -164,46 +163,31 @@ async def _upsert_report(
         if report is not None and report.partner is not None and report.partner != principal.partner:
             raise Conflict(f"Báo cáo {parsed.unit_code}/{parsed.year} do hệ thống khác gửi ({report.partner}).")
     created = report is None
-    before: dict[str, Any] = {}
-    if report is None:
-        report = Report(unit_id=unit.id, year=parsed.year)
-        session.add(report)
-    else:
+    if report is not None:
         _check_if_match(if_match, reports.etag_key(report))
         if report.status == ReportStatus.approved and not principal.has(Scope.reports_approve):
             raise Conflict("Báo cáo đã phê duyệt: cần mở lại trước khi gửi lại.")
         if report.unit_id != unit.id or report.year != parsed.year:
             raise Conflict("Mã ngoài này đã dùng cho báo cáo của đơn vị hoặc năm khác.")
-        before = {n: getattr(report, n) for n in FIGURE_NAMES} | {"status": report.status}
-    stored = effective(figures)
-    for name in FIGURE_NAMES:
-        setattr(report, name, stored[name])
-    now = utcnow()
-    previous = None if created else report.status
-    report.partner, report.external_id, report.status = principal.partner, external_id, parsed.status
-    # Times and names change with the status only: sending the same report again changes nothing (same ETag).
-    if parsed.status == "draft":
-        report.submitted_at = report.submitted_by = report.submitted_by_key = None
-    elif previous in (None, "draft"):
-        report.submitted_at, report.submitted_by = now, principal.name
-        report.submitted_by_key = f"{principal.kind}:{principal.id}"
-    if parsed.status != "approved":
-        report.approved_at = report.approved_by = None
-    elif previous != "approved":
-        report.approved_at, report.approved_by = now, principal.name
-    await session.flush()
-    changes = diff(before, stored | {"status": parsed.status})
-    if created or changes:
-        await record(
-            session,
-            principal,
-            action="sync",
-            entity="report",
-            entity_id=report.id,
-            changes=changes,
-            unit_path=unit.path,
-        )
-        await reports.emit(session, report, unit)
+    previous = None if report is None else report.status
+
+    def take_status(report: Report) -> None:
+        now = utcnow()
+        report.partner, report.external_id, report.status = principal.partner, external_id, parsed.status
+        # Times and names change with the status only: sending the same report again changes nothing (same ETag).
+        if parsed.status == "draft":
+            report.submitted_at = report.submitted_by = report.submitted_by_key = None
+        elif previous in (None, "draft"):
+            report.submitted_at, report.submitted_by = now, principal.name
+            report.submitted_by_key = f"{principal.kind}:{principal.id}"
+        if parsed.status != "approved":
+            report.approved_at = report.approved_by = None
+        elif previous != "approved":
+            report.approved_at, report.approved_by = now, principal.name
+
+    report, _ = await reports.write_figures(
+        session, principal, unit, parsed.year, report, figures, action="sync", also=take_status
+    )
     return Upserted(report.id, make_etag(reports.etag_key(report), "json"), created, reports.to_out(report, unit))
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.audit.service import diff, record
 from api.auth.principal import Principal
 from api.auth.units import assignable_unit
 from api.core.errors import ErrorItem, ValidationFailed
+from api.journal import audit, diff
 from api.models import Target, Unit
 from api.stats.indicators import BY_NAME
 from api.targets.schemas import TargetIn, TargetOut
@@ -80,7 +80,7 @@ async def put_target(
         session.add(target)
     target.value, target.source = data.value, data.source
     await session.flush()
-    await record(
+    await audit(
         session,
         principal,
         action="create" if created else "update",

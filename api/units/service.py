@@ -7,12 +7,12 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.audit.service import diff, record
 from api.auth.principal import Principal
 from api.core.errors import Conflict, ErrorItem, Forbidden, NotFound, ValidationFailed
 from api.core.pagination import Page, PageParams
 from api.core.text import fold, today_vn
 from api.db.base import AnyRow
+from api.journal import audit, diff
 from api.models import LEVEL_RANK, Unit, UnitLevel, UnitSource
 from api.units import repository
 from api.units.schemas import UnitOut, VillageCreate
@@ -136,7 +136,7 @@ async def create_village(session: AsyncSession, principal: Principal, data: Vill
     )
     session.add(unit)
     await session.flush()
-    await record(
+    await audit(
         session,
         principal,
         action="create",

@@ -7,7 +7,6 @@ from typing import Any
 from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.audit.service import diff, record
 from api.auth import service as auth_service
 from api.auth.principal import Principal
 from api.auth.scopes import Role, invalid_scopes
@@ -15,6 +14,7 @@ from api.auth.secrets import hash_password
 from api.auth.units import assignable_unit, unit_labels
 from api.core.errors import Conflict, ErrorItem, NotFound, ValidationFailed
 from api.core.pagination import PageParams, paginate_rows
+from api.journal import audit, diff
 from api.models import Unit, User
 from api.users.schemas import UserCreate, UserOut, UserUpdate
 
@@ -105,7 +105,7 @@ async def create_user(session: AsyncSession, principal: Principal, data: UserCre
     )
     session.add(user)
     await session.flush()
-    await record(
+    await audit(
         session,
         principal,
         action="create",
@@ -144,7 +144,7 @@ async def update_user(session: AsyncSession, principal: Principal, user: User, d
         if "password_hash" in changes or user.is_active is False:
             await auth_service.revoke_user_tokens(session, user.id)  # old sessions end with the change
         labels = await unit_labels(session, {user.unit_id} if user.unit_id else set())
-        await record(
+        await audit(
             session,
             principal,
             action="update",
@@ -159,7 +159,7 @@ async def update_user(session: AsyncSession, principal: Principal, user: User, d
 async def delete_user(session: AsyncSession, principal: Principal, user: User, unit_path: str | None) -> None:
     if user.id == principal.id and principal.kind == "user":
         raise Conflict("Không thể tự xoá tài khoản của mình.")
-    await record(
+    await audit(
         session,
         principal,
         action="delete",

@@ -11,13 +11,13 @@ import re
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth.principal import SYSTEM
 from api.awards import imports
 from api.core.text import fold
-from api.models import Award, Change
+from api.models import AuditEntry, Award, Change
 
 
 def old_int(value: Any) -> int | None:
@@ -134,11 +134,22 @@ async def test_copy_writes_what_the_inserts_write(session: AsyncSession) -> None
                 )
             ).all()
             assert [c.record_id for c in changes] == ids
+            assert [c.data["id"] for c in changes] == ids and {c.data["import_job_id"] for c in changes} == {job.id}
+            audited = await session.scalar(
+                select(func.count())
+                .select_from(AuditEntry)
+                .where(AuditEntry.entity == "award", AuditEntry.entity_id.in_([str(i) for i in ids]))
+            )
+            assert audited == len(ids)  # one audit entry per award, on both paths
+            own = {"id", "created_at", "updated_at", "import_job_id"}  # this write's own
             fields = ("unit_id", "unit_path", "year", "awarded_on", "recipient_name", "recipient_kind", "school")
             fields += ("category_id", "amount_vnd", "gift_value_vnd", "external_id", "partner", "version", "fund_id")
             written[name] = (
                 [tuple(getattr(a, f) for f in fields) for a in awards],
-                [(c.op, c.unit_path, c.external_id, c.partner, c.data) for c in changes],
+                [
+                    (c.op, c.unit_path, c.external_id, c.partner, {k: v for k, v in c.data.items() if k not in own})
+                    for c in changes
+                ],
             )
             await savepoint.rollback()
     assert written["copy"] == written["insert"]

@@ -221,8 +221,9 @@ async def test_pull_mirrors_records_then_follows_changes_and_deletes(remote_35: 
     async with partner_client(remote, secret) as http:
         first = await pull(local.db, http, source="ha-nam.test", limit=3, log=lines.append, sleep=Sleeps())
     partner = "mirror:ha-nam.test"
-    # 3 reports, 2 associations, a fund, an award, 2 commendations; 2 ledger entries are not copied.
-    assert (first.pages, first.changes, first.applied, first.skipped, first.failed) == (4, 11, 9, 2, 0), lines
+    # 3 reports, 2 associations, a fund, an award, 2 commendations; 2 ledger entries are not copied, and each
+    # moved the fund's balance: the fund's two newer versions are applied too.
+    assert (first.pages, first.changes, first.applied, first.skipped, first.failed) == (5, 13, 11, 2, 0), lines
     assert "Bỏ qua 2 thay đổi: bút toán quỹ không được sao chép." in " ".join(lines)
     assert any(line.startswith("Trang 1: 3 thay đổi") for line in lines)
     assert await count(local.db, Report, Report.partner == partner) == 3
@@ -258,7 +259,8 @@ async def test_pull_mirrors_records_then_follows_changes_and_deletes(remote_35: 
     async with partner_client(remote, secret) as http:
         third = await pull(local.db, http, source="ha-nam.test", log=lines.append)
     # The deleted award's money went back to its fund there: one more ledger entry, not copied.
-    assert (third.changes, third.applied, third.skipped, third.failed) == (5, 4, 1, 0)
+    # (and the fund's new balance, applied to the copy without its money).
+    assert (third.changes, third.applied, third.skipped, third.failed) == (6, 5, 1, 0)
     async with local.db.sessionmaker() as s:
         names = (await s.scalars(select(Commendation.recipient_name).where(Commendation.partner == partner))).all()
         members = await s.scalar(select(func.sum(Report.members)).where(Report.partner == partner))

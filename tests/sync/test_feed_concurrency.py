@@ -8,6 +8,7 @@ import random
 
 from api.auth.principal import SYSTEM
 from api.db.engine import write_intent
+from api.journal import feed as journal_feed
 from api.sync import feed
 from tests.conftest import Live
 
@@ -32,7 +33,9 @@ async def test_a_polling_reader_sees_every_committed_change_exactly_once(live: L
             attempted.add(rid)
             try:
                 async with live.db.sessionmaker() as s, s.begin():
-                    await feed.record_change(s, "commendation", "upsert", rid, "vn-pre-2025:34/", data={"w": w, "i": i})
+                    await journal_feed.insert_changes(
+                        s, "commendation", "upsert", [(rid, "vn-pre-2025:34/", None, None, {"w": w, "i": i})]
+                    )
                     await asyncio.sleep(rng.uniform(0, 0.04))  # commit later than others that started after
                     if rng.random() < 0.15:
                         raise Abandon

@@ -139,9 +139,9 @@ class Instance:
         assert r.status_code == 201, r.text
         return str(r.json()["secret"])
 
-    async def pull(self, other: Instance, key: str, *more: str) -> dict[str, int]:
+    async def pull(self, other: Instance, key: str, *more: str, seconds: float = 120) -> dict[str, int]:
         """``khuyenhoc sync pull`` from the other instance; the totals of its last line."""
-        lines = await self.cli("sync", "pull", "--from", other.url, "--key", key, *more)
+        lines = await self.cli("sync", "pull", "--from", other.url, "--key", key, *more, seconds=seconds)
         return totals(lines)
 
 
@@ -202,6 +202,73 @@ async def visible(inst: Instance, key: str, engine: AsyncEngine, province: str, 
                 )
                 raise AssertionError(f"{inst.name}: the feed is held back by transactions still running: {held}")
             await asyncio.sleep(0.5)
+
+
+# What a copy keeps of a record (docs/partners.md, "Copies"): everything but its own identity, times and
+# version; the ledger is not copied (a fund's balance is the sum of local entries, an award's fund_id is null).
+COPIED = {
+    "association": "associations",
+    "fund": "funds",
+    "award": "awards",
+    "commendation": "commendations",
+    "inspection": "inspections",
+    "partnership": "partnerships",
+    "activity": "activities",
+}
+OWN = {"id", "external_id", "partner", "version", "created_at", "updated_at", "import_job_id"}
+NOT_COPIED = {"fund": {"balance_vnd"}, "award": {"fund_id"}}
+REFERENCES = {"parent_id": "association", "association_id": "association"}
+REPORT_OWN = {"version", "updated_at", "submitted_at", "submitted_by", "approved_at", "approved_by"}
+
+
+async def listed(inst: Instance, path: str, **params: Any) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    cursor = None
+    async with inst.client() as c:
+        while True:
+            r = await c.get(path, params=params | {"limit": 1000} | ({"cursor": cursor} if cursor else {}))
+            assert r.status_code == 200, f"{inst.name} {path}: {r.text}"
+            items += r.json()["items"]
+            cursor = r.json()["next_cursor"]
+            if not cursor:
+                return items
+
+
+async def same_records(a: Instance, b: Instance) -> dict[str, int]:
+    """Compare each Thái Bình record on A with its copy on B, field by field; how many of each type."""
+    counts: dict[str, int] = {}
+    ids: dict[str, dict[int, int]] = {}
+    for kind, path in COPIED.items():
+        mine = await listed(a, f"/api/v1/{path}", unit="34")
+        copies = {c["external_id"]: c for c in await listed(b, f"/api/v1/{path}", unit="34")}
+        ids[kind] = {r["id"]: copies[f"{kind}:{r['id']}"]["id"] for r in mine if f"{kind}:{r['id']}" in copies}
+        assert len(ids[kind]) == len(mine), (kind, len(mine), len(copies))
+        for record in mine:
+            copy = copies[f"{kind}:{record['id']}"]
+            for key in record.keys() - OWN - NOT_COPIED.get(kind, set()):
+                want = record[key]
+                if key in REFERENCES and want is not None:
+                    want = ids[REFERENCES[key]][want]
+                assert copy[key] == want, (kind, record["id"], key, copy[key], want)
+        counts[kind] = len(mine)
+    years = 0
+    for remote, local in ids["association"].items():
+        async with a.client() as c:
+            there = (await c.get(f"/api/v1/associations/{remote}/years")).json()
+        async with b.client() as c:
+            here = (await c.get(f"/api/v1/associations/{local}/years")).json()
+        assert here == [y | {"association_id": local} for y in there], remote
+        years += len(there)
+    counts["association_year"] = years
+    reports = {(r["unit_code"], r["year"]): r for r in await listed(a, "/api/v1/reports", unit="34")}
+    copies = {(r["unit_code"], r["year"]): r for r in await listed(b, "/api/v1/reports", unit="34")}
+    assert copies.keys() == reports.keys()
+    for key, report in reports.items():
+        assert {k: v for k, v in copies[key].items() if k not in REPORT_OWN} == {
+            k: v for k, v in report.items() if k not in REPORT_OWN
+        }, key
+    counts["report"] = len(reports)
+    return counts
 
 
 @pytest.fixture
@@ -290,9 +357,11 @@ async def test_two_instances_sync_both_ways(instances: tuple[Instance, Instance]
         copied = await scalar(engine_b, "SELECT count(*) FROM reports WHERE partner LIKE 'mirror:%'")
         assert cursor and copied % 20 == 0 and 20 <= copied < 484, (cursor, copied)
 
-        rest = await b.pull(a, key_on_a)
-        assert rest["applied"] == 484 - copied and rest["failed"] == 0, rest
+        rest = await b.pull(a, key_on_a, seconds=900)  # the demo's registries too: thousands of awards
+        assert rest["applied"] > 484 - copied and rest["failed"] == 0, rest
         assert await scalar(engine_b, "SELECT count(*) FROM reports WHERE partner LIKE 'mirror:%'") == 484
+        # Every record type of the demo, not only reports, is on A's feed and copied to B as A's GET shows it.
+        assert await same_records(a, b) >= {"report": 484, "association": 3, "award": 3, "fund": 3}
         tb_a = await get(a, "/api/v1/stats/highlights", unit="34", year=2023)
         assert tb_a["items"][0]["value"]["numerator"] == THAI_BINH_MEMBERS_2023
         assert await get(b, "/api/v1/stats/highlights", unit="34", year=2023) == tb_a

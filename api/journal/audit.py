@@ -1,4 +1,4 @@
-"""Recording the audit trail: called by every service that writes, inside the same transaction."""
+"""The audit trail's rows: who changed what, old and new values, under which request."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import enum
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth.principal import Principal
@@ -29,41 +30,49 @@ def _plain(value: Any) -> Any:
 
 
 def diff(
-    old: Mapping[str, Any] | None, new: Mapping[str, Any] | None, fields: Iterable[str] | None = None
+    old: Mapping[str, Any] | None,
+    new: Mapping[str, Any] | None,
+    fields: Iterable[str] | None = None,
+    *,
+    ignore: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     """``{field: [old, new]}`` for the fields that differ; secrets show as ``"***"`` changed or not at all."""
     old, new = old or {}, new or {}
     names = list(fields) if fields is not None else sorted(set(old) | set(new))
     out: dict[str, Any] = {}
     for name in names:
+        if name in ignore:
+            continue
         before, after = _plain(old.get(name)), _plain(new.get(name))
         if before != after:
             out[name] = ["***", "***"] if name in SECRET_FIELDS else [before, after]
     return out
 
 
-async def record(
-    session: AsyncSession,
+def row(
     actor: Principal,
     *,
     action: str,
     entity: str,
     entity_id: object,
-    changes: dict[str, Any] | None = None,
-    unit_path: str | None = None,
-) -> AuditEntry:
-    entry = AuditEntry(
-        at=utcnow(),
-        actor_kind=actor.kind,
-        actor_id=actor.id,
-        actor_name=actor.name,
-        action=action,
-        entity=entity,
-        entity_id=str(entity_id),
-        changes=changes or {},
-        unit_path=unit_path,
-        request_id=current_request_id(),
-    )
-    session.add(entry)
-    await session.flush()
-    return entry
+    changes: dict[str, Any] | None,
+    unit_path: str | None,
+    at: dt.datetime | None = None,
+) -> dict[str, Any]:
+    return {
+        "at": at or utcnow(),
+        "actor_kind": actor.kind,
+        "actor_id": actor.id,
+        "actor_name": actor.name,
+        "action": action,
+        "entity": entity,
+        "entity_id": str(entity_id),
+        "changes": changes or {},
+        "unit_path": unit_path,
+        "request_id": current_request_id(),
+    }
+
+
+async def insert_rows(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        await session.execute(insert(AuditEntry), rows)

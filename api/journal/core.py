@@ -1,0 +1,216 @@
+"""One call per write: the audit entry and the feed change, from the record type's serializer."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic_core import to_json
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.auth.principal import Principal
+from api.db.base import utcnow
+from api.journal import audit as audit_rows
+from api.journal import feed
+from api.journal.audit import diff
+
+Serializer = Callable[[AsyncSession, Sequence[Any]], Awaitable[Sequence[BaseModel]]]
+
+# Bookkeeping every upsert moves: the audit entry keeps what a person changed.
+_NOT_AUDITED = frozenset({"id", "version", "created_at", "updated_at"})
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    serializer: Serializer
+
+
+_KINDS: dict[str, Kind] = {}
+
+
+def register(name: str, serializer: Serializer) -> None:
+    """Declare the record type ``name`` (the feed's ``type``) and the serializer its GET answers with."""
+    _KINDS[name] = Kind(name, serializer)
+
+
+def kinds() -> Mapping[str, Kind]:
+    return _KINDS
+
+
+def _kind(name: str) -> Kind:
+    try:
+        return _KINDS[name]
+    except KeyError:
+        raise LookupError(f"no serializer registered for record type {name!r} (journal.register)") from None
+
+
+async def serialize(session: AsyncSession, kind: str, objs: Sequence[Any]) -> list[dict[str, Any]]:
+    """The records as their GET shows them, as JSON-ready dicts."""
+    if not objs:
+        return []
+    return [m.model_dump(mode="json") for m in await _kind(kind).serializer(session, objs)]
+
+
+async def snapshot(session: AsyncSession, kind: str, obj: Any) -> dict[str, Any]:
+    """The record before a change, to pass to ``write`` as ``before``."""
+    return (await serialize(session, kind, [obj]))[0]
+
+
+def _identity(obj: Any, unit_path: str | None) -> tuple[int, str, str | None, str | None]:
+    path = unit_path if unit_path is not None else obj.unit_path
+    return obj.id, path, getattr(obj, "external_id", None), getattr(obj, "partner", None)
+
+
+async def write(
+    session: AsyncSession,
+    actor: Principal,
+    *,
+    action: str,
+    kind: str,
+    obj: Any,
+    before: Mapping[str, Any] | None = None,
+    delete: bool = False,
+    unit_path: str | None = None,
+    partner: str | None = None,
+    always: bool = False,
+) -> dict[str, Any]:
+    """Journal one record after its flush (``delete``: before it is deleted); returns the audited changes.
+
+    An update that changed nothing a person sees (``before`` given, no difference) records nothing,
+    unless ``always`` (an import: the trail shows every file that was applied). ``unit_path`` and
+    ``partner`` name the record's owner when the record has no such columns (a report, an association's year).
+    """
+    after = None if delete else (await serialize(session, kind, [obj]))[0]
+    changes = diff(before, after, ignore=_NOT_AUDITED)
+    if before is not None and after is not None and not changes and not always:
+        return {}
+    rid, path, ext, own = _identity(obj, unit_path)
+    partner = partner or own
+    await audit_rows.insert_rows(
+        session,
+        [audit_rows.row(actor, action=action, entity=kind, entity_id=rid, changes=changes, unit_path=path)],
+    )
+    await feed.insert_changes(session, kind, "delete" if delete else "upsert", [(rid, path, ext, partner, after)])
+    return changes
+
+
+async def write_many(
+    session: AsyncSession,
+    actor: Principal,
+    *,
+    action: str,
+    kind: str,
+    objs: Sequence[Any],
+    unit_paths: Sequence[str] | None = None,
+) -> None:
+    """Journal records created together (an import, the demo loader): one audit entry and one change each."""
+    data = await serialize(session, kind, objs)
+    paths: Iterable[str | None] = unit_paths if unit_paths is not None else [None] * len(objs)
+    items = [(*_identity(o, p), d) for o, p, d in zip(objs, paths, data, strict=True)]
+    await write_created(session, actor, action=action, kind=kind, items=items)
+
+
+Pace = Callable[[Iterable[tuple[Any, ...]], int], AsyncIterable[tuple[Any, ...]]]
+
+_CHANGE_COLUMNS = ["seq", "type", "record_id", "external_id", "partner", "op", "unit_path", "changed_at", "data"]
+_AUDIT_COLUMNS = [
+    "at",
+    "actor_kind",
+    "actor_id",
+    "actor_name",
+    "action",
+    "entity",
+    "entity_id",
+    "changes",
+    "unit_path",
+    "request_id",
+]
+
+
+async def write_created(
+    session: AsyncSession,
+    actor: Principal,
+    *,
+    action: str,
+    kind: str,
+    items: Sequence[feed.Item],
+    pace: Pace | None = None,
+) -> None:
+    """Journal created records whose serialized form the caller built (``data`` of each item).
+
+    The caller's data must be what the kind's serializer gives (tests check it key for key). On
+    PostgreSQL the rows go in with binary COPY (``pace`` wraps each stream, for progress).
+    """
+    if not items:
+        return
+    if session.get_bind().dialect.name != "postgresql" or pace is None:
+        at = utcnow()
+        await audit_rows.insert_rows(
+            session,
+            [
+                audit_rows.row(
+                    actor, action=action, entity=kind, entity_id=i[0], changes=diff(None, i[4]), unit_path=i[1], at=at
+                )
+                for i in items
+            ],
+        )
+        await feed.insert_changes(session, kind, "upsert", items)
+        return
+    await _copy_created(session, actor, action, kind, items, pace)
+
+
+async def _copy_created(
+    session: AsyncSession, actor: Principal, action: str, kind: str, items: Sequence[feed.Item], pace: Pace
+) -> None:
+    driver = (await (await session.connection()).get_raw_connection()).driver_connection
+    assert driver is not None
+    seqs = await feed.next_seqs(session, len(items))
+    at = utcnow()
+    changes = (
+        (seq, kind, rid, ext, partner, "upsert", path, at, to_json(data).decode())
+        for seq, (rid, path, ext, partner, data) in zip(seqs, items, strict=True)
+    )
+    await driver.copy_records_to_table("changes", records=pace(changes, 0), columns=_CHANGE_COLUMNS)
+    base = audit_rows.row(actor, action=action, entity=kind, entity_id=0, changes=None, unit_path=None, at=at)
+    entries = (
+        (
+            at,
+            base["actor_kind"],
+            base["actor_id"],
+            base["actor_name"],
+            action,
+            kind,
+            str(rid),
+            to_json(diff(None, data)).decode(),
+            path,
+            base["request_id"],
+        )
+        for rid, path, _, _, data in items
+    )
+    await driver.copy_records_to_table("audit_log", records=pace(entries, len(items)), columns=_AUDIT_COLUMNS)
+
+
+async def audit(
+    session: AsyncSession,
+    actor: Principal,
+    *,
+    action: str,
+    entity: str,
+    entity_id: object,
+    changes: dict[str, Any] | None = None,
+    unit_path: str | None = None,
+) -> None:
+    """An audit entry for a record that is not on the feed (users, keys, targets, units, categories, jobs)."""
+    if entity in _KINDS:
+        raise LookupError(f"{entity} is on the feed: journal it with write(), not audit()")
+    await audit_rows.insert_rows(
+        session,
+        [
+            audit_rows.row(
+                actor, action=action, entity=entity, entity_id=entity_id, changes=changes, unit_path=unit_path
+            )
+        ],
+    )
