@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.audit.service import record
+from api.auth import scope
 from api.auth.dependencies import RegistriesRead, RegistriesWrite
 from api.core.errors import ErrorItem, ValidationFailed, problem_responses
 from api.core.pagination import Page, PageDep, paginate_rows
@@ -18,7 +19,7 @@ from api.core.representation import FormatDep, represent
 from api.core.text import today_vn
 from api.db.engine import SessionDep
 from api.funds import ledger
-from api.models import Fund, FundEntry
+from api.models import Association, Fund, FundEntry
 from api.registries import kit
 from api.registries.kit import RecordIn, RecordOut, Registry, partial
 from api.registries.routing import ListFilters, crud_router
@@ -58,6 +59,7 @@ REGISTRY = Registry(
     out=FundOut,
     fields=tuple(FundFields.model_fields),
     filters={"owner_kind": "owner_kind"},
+    references={"association_id": (Association, "tổ chức hội")},
 )
 router = crud_router(
     REGISTRY,
@@ -151,7 +153,9 @@ async def post_entry(session: SessionDep, principal: RegistriesWrite, record_id:
         if body.kind == "transfer":
             if body.to_fund_id is None:
                 raise _need("to_fund_id", "Cần chọn quỹ nhận")
-            target = await kit.get(session, principal, REGISTRY, body.to_fund_id)
+            target = await scope.resolve_reference(
+                session, principal, Fund, body.to_fund_id, field="to_fund_id", label="quỹ"
+            )
             entry, _ = await ledger.transfer(session, principal, fund, target, body.amount_vnd, on, body.description)
         else:
             entry = await ledger.post(
@@ -198,7 +202,9 @@ async def fund_summary(
     """Raised, disbursed and balance of the funds in a unit's subtree (within your scope)."""
     path = (await units_service.resolve_for_filter(session, unit, dt.date(year, 12, 31))).path
     return FundSummary(
-        unit_code=unit, year=year, **await figures(session, [path], year, principal.path_filter(FundEntry.unit_path))
+        unit_code=unit,
+        year=year,
+        **await figures(session, [path], year, scope.condition(principal, FundEntry.unit_path)),
     )
 
 

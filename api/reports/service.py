@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.audit.service import diff, record
+from api.auth import scope
 from api.auth.principal import Principal
 from api.auth.scopes import Role
 from api.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -68,7 +69,7 @@ def to_out(report: Report, unit: Any) -> ReportOut:
 async def unit_for(session: AsyncSession, principal: Principal, code: str, year: int) -> AnyRow:
     """The unit a report is filed on (the code read on 31 December of the year), inside the caller's scope."""
     unit = await units_service.resolve(session, code, year_end(year))
-    if not principal.covers(unit.path):
+    if not scope.visible(principal, unit.path):
         raise NotFound(f"Không có báo cáo của đơn vị {code} năm {year}.")
     return unit
 
@@ -135,7 +136,7 @@ def _errors_detail(errors: list[Any]) -> str:
 
 def _is_approver(principal: Principal, unit: AnyRow) -> bool:
     """Editors and admins of a unit above (or of the successor of a unit above) may approve."""
-    return principal.covers(unit.path) and principal.unit_id != unit.id
+    return scope.visible(principal, unit.path) and principal.unit_id != unit.id
 
 
 async def transition(
@@ -162,7 +163,9 @@ async def transition(
             )
         report.status, report.approved_at, report.approved_by = ReportStatus.approved.value, now, principal.name
     elif action == "reopen":
-        if not (_is_approver(principal, unit) or (principal.role is Role.admin and principal.covers(unit.path))):
+        if not (
+            _is_approver(principal, unit) or (principal.role is Role.admin and scope.visible(principal, unit.path))
+        ):
             raise Forbidden("Chỉ đơn vị cấp trên hoặc quản trị mới mở lại được báo cáo.")
         if status is ReportStatus.draft:
             raise Conflict("Báo cáo đang là nháp, không cần mở lại.", current_status=status.value)
@@ -191,7 +194,7 @@ async def list_reports(
     unit_path: str | None,
     status: ReportStatus | None,
 ) -> tuple[list[ReportOut], str | None]:
-    stmt = select(Report, Unit).join(Unit, Unit.id == Report.unit_id).where(principal.path_filter(Unit.path))
+    stmt = select(Report, Unit).join(Unit, Unit.id == Report.unit_id).where(scope.condition(principal, Unit.path))
     if year is not None:
         stmt = stmt.where(Report.year == year)
     if unit_path is not None:

@@ -10,6 +10,7 @@ from pydantic_core import from_json
 from sqlalchemy import BigInteger, Text, and_, func, insert, literal_column, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.auth import scope
 from api.auth.principal import Principal
 from api.db.base import AnyRow, utcnow
 from api.models import Change
@@ -94,7 +95,7 @@ async def read(
     Rows of seq, type, record_id, external_id, partner, op, changed_at and data (the JSON text, or None).
     """
     seq = _TABLE.c.seq
-    stmt = select(*_COLUMNS).where(seq > since, principal.path_filter(_TABLE.c.unit_path))
+    stmt = select(*_COLUMNS).where(seq > since, scope.condition(principal, _TABLE.c.unit_path))
     if session.get_bind().dialect.name == "postgresql":
         xmin = literal_column("(pg_snapshot_xmin(pg_current_snapshot())::text::bigint)", BigInteger)
         own = literal_column("(pg_current_xact_id_if_assigned()::text::bigint)", BigInteger)  # null when none
