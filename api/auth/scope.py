@@ -98,6 +98,16 @@ async def resolve_reference(
     return obj
 
 
+def key(principal: Principal) -> tuple[bool, tuple[str, ...]]:
+    """What the principal may see, as a hashable value: callers with equal keys see the same records."""
+    return principal.national, principal.unit_prefixes
+
+
+def home_path(principal: Principal) -> str | None:
+    """The path of the principal's own unit (None: the whole country), for records it starts."""
+    return principal.unit_prefixes[0] if principal.unit_prefixes and not principal.national else None
+
+
 def owner(principal: Principal) -> tuple[str, int | None]:
     """Who owns what this principal creates: (kind, id), e.g. ("api_key", 12)."""
     return principal.kind, principal.id

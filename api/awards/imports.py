@@ -815,7 +815,7 @@ async def new_job(session: AsyncSession, principal: Principal, filename: str, dr
         created_by_id=principal.id,
         created_at=now,
         heartbeat_at=now,
-        unit_path=principal.unit_prefixes[0] if principal.unit_prefixes else None,
+        unit_path=scope.home_path(principal),
     )
     session.add(job)
     await session.flush()
