@@ -17,7 +17,11 @@ when anything else tries). The rule, in one place:
    and an id that does not exist get the same 404 naming the field, so 201 vs 409 cannot reveal
    what exists in another unit.
 5. Records a principal creates (import jobs, ledger entries) are owned by its kind and id
-   (:func:`owner`), never by its name: names are chosen by whoever makes the key.
+   (:func:`owner`), never by its name: names are chosen by whoever makes the key. An import job is
+   read by its owner, or by a caller whose scope covers the job's unit (a national job: national
+   callers only).
+6. A referenced record may not sit below itself (an association as its own parent or ancestor):
+   422 naming the field (api/registries/kit.py walks the tree).
 """
 
 from __future__ import annotations

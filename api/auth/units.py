@@ -1,4 +1,4 @@
-"""Choosing the unit of a user or key: it must exist today and lie inside the caller's scope."""
+"""Choosing the unit of a user, key or target: it must exist on the date and lie inside the caller's scope."""
 
 from __future__ import annotations
 
