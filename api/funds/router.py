@@ -192,7 +192,7 @@ class FundSummary(BaseModel):
     balance_vnd: int = Field(description="Balance at the end of the year (transfers inside the subtree cancel out).")
 
 
-@router.get("/summary", response_model=FundSummary, responses=problem_responses(401, 403, 422))
+@router.get("/summary", response_model=FundSummary, responses=problem_responses(401, 403, 404, 422))
 async def fund_summary(
     session: SessionDep,
     principal: RegistriesRead,
@@ -201,6 +201,8 @@ async def fund_summary(
 ) -> FundSummary:
     """Raised, disbursed and balance of the funds in a unit's subtree (within your scope)."""
     path = (await units_service.resolve_for_filter(session, unit, dt.date(year, 12, 31))).path
+    # A place wider than the scope would be summed from the caller's part only, under the place's name.
+    scope.require_unit(principal, path, unit, field="unit", loc="query")
     return FundSummary(
         unit_code=unit,
         year=year,

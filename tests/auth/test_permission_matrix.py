@@ -369,9 +369,11 @@ def _sync_batch() -> Build:
     return build
 
 
-def _coverage() -> Build:
+def _place(url: str) -> Build:
+    """A figure of a place: the callers' province, or another one."""
+
     async def build(ctx: Ctx, where: str) -> Request:
-        return "GET", f"/api/v1/inspections/coverage?unit={HOME if where == 'home' else AWAY}&year=2026", None
+        return "GET", f"{url}?unit={HOME if where == 'home' else AWAY}&year=2026", None
 
     return build
 
@@ -491,9 +493,7 @@ CASES: dict[tuple[str, str], Case] = {
         ok=201,
         ref=(_transfer_to_away(), "to_fund_id"),
     ),
-    ("GET", "/api/v1/funds/summary"): Case(
-        simple("GET", "/api/v1/funds/summary?unit=33&year=2026"), Scope.registries_read, away=None
-    ),
+    ("GET", "/api/v1/funds/summary"): Case(_place("/api/v1/funds/summary"), Scope.registries_read),
     ("POST", "/api/v1/awards/imports"): Case(_awards_import(), Scope.registries_write, ok=201, away=422),
     ("GET", "/api/v1/awards/imports/{job_id}"): Case(_job(), Scope.registries_read),
     ("GET", "/api/v1/awards/export"): Case(simple("GET", "/api/v1/awards/export"), Scope.registries_read, away=None),
@@ -510,7 +510,7 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/reports/{unit_code}/{year}/prefill"): Case(
         _report("POST", "draft", "/prefill"), Scope.reports_write
     ),
-    ("GET", "/api/v1/inspections/coverage"): Case(_coverage(), Scope.registries_read),
+    ("GET", "/api/v1/inspections/coverage"): Case(_place("/api/v1/inspections/coverage"), Scope.registries_read),
     ("GET", "/api/v1/sync/changes"): Case(simple("GET", "/api/v1/sync/changes"), Scope.sync_read, away=None),
     ("PUT", "/api/v1/sync/{resource}/{external_id}"): Case(
         _sync_put(), Scope.sync_write, ok=201, ref=(_sync_fund_put(), "association_id")

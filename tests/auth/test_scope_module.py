@@ -219,6 +219,17 @@ async def test_inspection_coverage_answers_only_inside_the_scope(
     assert outside.status_code == 404 and outside.json()["errors"][0]["loc"] == ["query", "unit"]
 
 
+async def test_a_fund_summary_answers_only_inside_the_scope(anon: httpx.AsyncClient, make_account: MakeAccount) -> None:
+    """Same rule as coverage: a commune's staff asking for their province got the province's name over
+    their own commune's sums; a place outside the scope is 404."""
+    communes = (await anon.get("/api/v1/units/33/children", headers=(await make_account("viewer")).headers)).json()
+    editor = await make_account("editor", communes["items"][0]["code"])
+    own = await anon.get(f"/api/v1/funds/summary?unit={communes['items'][0]['code']}&year=2026", headers=editor.headers)
+    assert own.status_code == 200, own.text
+    wider = await anon.get("/api/v1/funds/summary?unit=33&year=2026", headers=editor.headers)
+    assert wider.status_code == 404 and wider.json()["errors"][0]["loc"] == ["query", "unit"]
+
+
 async def test_an_import_is_owned_by_kind_and_id_not_by_the_name(
     anon: httpx.AsyncClient,
     client: httpx.AsyncClient,
