@@ -25,7 +25,7 @@ async def list_keys(
     return represent(request, result, fmt=fmt, csv_rows=(ApiKeyOut, items))
 
 
-@router.post("", response_model=ApiKeyCreated, status_code=201, responses=problem_responses(401, 403, 422))
+@router.post("", response_model=ApiKeyCreated, status_code=201, responses=problem_responses(401, 403, 404, 422))
 async def create_key(session: SessionDep, principal: KeysAdmin, body: ApiKeyCreate) -> Response:
     """Create a key for a partner system or script; the response alone carries the secret."""
     key, secret = await service.create_key(session, principal, body)

@@ -6,6 +6,7 @@ from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.api_keys.schemas import ApiKeyCreate, ApiKeyOut
+from api.auth import scope
 from api.auth.principal import Principal
 from api.auth.scopes import Role, invalid_scopes
 from api.auth.secrets import new_api_key
@@ -18,7 +19,7 @@ from api.models import ApiKey, Unit
 
 
 def _visible(principal: Principal) -> ColumnElement[bool]:
-    return true() if principal.national else principal.path_filter(Unit.path)
+    return true() if principal.national else scope.condition(principal, Unit.path)
 
 
 async def to_out(session: AsyncSession, keys: list[ApiKey]) -> list[ApiKeyOut]:

@@ -62,6 +62,7 @@ REGISTRY = Registry(
     out=AssociationOut,
     fields=tuple(AssociationFields.model_fields),
     filters={"kind": "kind", "host_kind": "host_kind"},
+    references={"parent_id": (Association, "tổ chức hội")},
 )
 router = crud_router(
     REGISTRY,

@@ -9,6 +9,7 @@ from pydantic import AwareDatetime
 from sqlalchemy import select
 
 from api.audit.schemas import AuditEntryOut
+from api.auth import scope
 from api.auth.dependencies import AuditRead
 from api.core.errors import problem_responses
 from api.core.pagination import Page, PageDep, paginate_rows
@@ -34,7 +35,7 @@ async def list_audit(
     """The audit trail, oldest first (nhật ký thay đổi)."""
     stmt = select(AuditEntry)
     if not principal.national:  # entries of records outside every unit are for national admins only
-        stmt = stmt.where(AuditEntry.unit_path.is_not(None), principal.path_filter(AuditEntry.unit_path))
+        stmt = stmt.where(AuditEntry.unit_path.is_not(None), scope.condition(principal, AuditEntry.unit_path))
     if entity:
         stmt = stmt.where(AuditEntry.entity == entity)
     if id:

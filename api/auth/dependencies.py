@@ -1,7 +1,7 @@
 """Typed dependencies: every endpoint states in its signature who may call it.
 
 ``CurrentPrincipal`` needs only a valid token or key; the aliases below also need a scope.
-Unit scope (which records exist for the caller) is applied in the repositories.
+Unit scope (which records exist for the caller) is decided by api/auth/scope.py alone.
 """
 
 from __future__ import annotations

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
-
-from sqlalchemy import false, or_, true
-from sqlalchemy.sql.elements import ColumnElement
+from typing import Literal
 
 from api.auth.scopes import Role, Scope
 
@@ -36,19 +33,7 @@ class Principal:
     def has(self, scope: Scope) -> bool:
         return scope in self.scopes
 
-    def covers(self, path: str | None) -> bool:
-        """Whether a record at this unit path is inside the principal's unit scope."""
-        if self.national:
-            return True
-        return path is not None and any(path.startswith(p) for p in self.unit_prefixes)
-
-    def path_filter(self, path_column: Any) -> ColumnElement[bool]:
-        """SQL condition: the row's unit path is inside the principal's unit scope."""
-        if self.national:
-            return true()
-        if not self.unit_prefixes:
-            return false()
-        return or_(*(path_column.like(f"{p}%") for p in self.unit_prefixes))
+    # Which records it may see is decided by api/auth/scope.py alone (condition, visible, require).
 
 
 SYSTEM = Principal(

@@ -1,4 +1,4 @@
-"""Choosing the unit of a user or key: it must exist today and lie inside the caller's scope."""
+"""Choosing the unit of a user, key or target: it must exist on the date and lie inside the caller's scope."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.auth import scope
 from api.auth.principal import Principal
 from api.core.errors import ErrorItem, Forbidden, ValidationFailed
 from api.core.text import today_vn
@@ -34,8 +35,7 @@ async def assignable_unit(
             f"Không có đơn vị mã {code} vào ngày {day.isoformat()}.",
             errors=[ErrorItem(loc=["body", field], msg="Không có đơn vị này", type="unknown_unit")],
         )
-    if not principal.covers(row.path):
-        raise Forbidden(f"Đơn vị {code} nằm ngoài phạm vi của bạn.", field=field)
+    scope.require_unit(principal, row.path, code, field=field)
     return await session.scalar(select(Unit).where(Unit.id == row.id))
 
 

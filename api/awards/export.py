@@ -20,6 +20,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 from sqlalchemy import BigInteger, String, case, cast, func, literal, select
 
+from api.auth import scope
 from api.auth.dependencies import RegistriesRead
 from api.auth.principal import Principal
 from api.awards import service
@@ -70,7 +71,7 @@ def _filtered(
     category: int | None,
     kind: str | None,
 ) -> AnySelect:
-    stmt = stmt.where(principal.path_filter(Award.unit_path))
+    stmt = stmt.where(scope.condition(principal, Award.unit_path))
     if unit_path is not None:
         stmt = stmt.where(Award.unit_path.like(f"{unit_path}%"))
     if year is not None:

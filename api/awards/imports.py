@@ -35,6 +35,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import journal
+from api.auth import scope
 from api.auth.principal import Principal
 from api.awards.schemas import ImportJobOut
 from api.awards.service import category_ids
@@ -382,7 +383,7 @@ async def _check_fast(
         )
         for u in (await session.execute(stmt)).all():
             units[(u.code, year)] = (u.id, u.path)
-    if any(p not in units or not principal.covers(units[p][1]) for p in pairs):
+    if any(p not in units or not scope.visible(principal, units[p][1]) for p in pairs):
         return None
     located = list(map(units.__getitem__, zip(codes, years, strict=True)))
     unit_ids = [u[0] for u in located]
@@ -533,7 +534,7 @@ async def _check_rows(
     existing = await _existing_keys(session, {u for u, _ in units.values()}, years)
     for n, r in parsed:
         unit = units.get((r["unit_code"], r.get("year") or 0))
-        if unit is None or not principal.covers(unit[1]):
+        if unit is None or not scope.visible(principal, unit[1]):
             if r.get("year") and r["unit_code"]:
                 bad(
                     n,
@@ -813,9 +814,11 @@ async def new_job(session: AsyncSession, principal: Principal, filename: str, dr
         duplicates=[],
         message="Đang chờ xử lý",
         created_by=principal.name,
+        created_by_kind=principal.kind,
+        created_by_id=principal.id,
         created_at=now,
         heartbeat_at=now,
-        unit_path=principal.unit_prefixes[0] if principal.unit_prefixes else None,
+        unit_path=scope.home_path(principal),
     )
     session.add(job)
     await session.flush()

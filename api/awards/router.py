@@ -8,10 +8,11 @@ from fastapi import APIRouter, File, Query, Request, Response, UploadFile
 from sqlalchemy import select
 
 from api import journal
+from api.auth import scope
 from api.auth.dependencies import CategoriesWrite, CurrentPrincipal, RegistriesRead, RegistriesWrite
 from api.awards import imports, service
 from api.awards.schemas import AwardFilters, AwardIn, AwardOut, AwardUpdate, CategoryIn, CategoryOut, ImportJobOut
-from api.core.errors import Conflict, ErrorItem, NotFound, PayloadTooLarge, ValidationFailed, problem_responses
+from api.core.errors import Conflict, ErrorItem, PayloadTooLarge, ValidationFailed, problem_responses
 from api.core.pagination import Page, PageDep
 from api.core.representation import FormatDep, check_if_match, make_etag, represent
 from api.db.engine import SessionDep
@@ -143,12 +144,17 @@ def _job_response(job: ImportJob, status_code: int) -> Response:
     return response
 
 
-@router.get("/awards/imports/{job_id:int}", response_model=ImportJobOut, responses=problem_responses(401, 404, 422))
-async def import_status(session: SessionDep, principal: CurrentPrincipal, job_id: int) -> ImportJobOut:
+@router.get(
+    "/awards/imports/{job_id:int}", response_model=ImportJobOut, responses=problem_responses(401, 403, 404, 422)
+)
+async def import_status(session: SessionDep, principal: RegistriesRead, job_id: int) -> ImportJobOut:
     """An import's state and progress (rows done of total), its errors and possible duplicates."""
     job = await session.get(ImportJob, job_id)
-    if job is None or (job.created_by != principal.name and not principal.covers(job.unit_path)):
-        raise NotFound(f"Không có lượt nhập {job_id}.")
+    # Recipients' names are in it: its owner (kind and id) and those whose scope covers its unit may read it.
+    if job is None or not (
+        scope.owns(principal, job.created_by_kind, job.created_by_id) or scope.visible(principal, job.unit_path)
+    ):
+        raise scope.not_found(f"Không có lượt nhập {job_id}.")
     return imports.job_out(job)
 
 

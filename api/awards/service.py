@@ -8,13 +8,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import journal
+from api.auth import scope
 from api.auth.principal import Principal
 from api.awards.schemas import AwardIn, AwardOut, AwardUpdate
 from api.core.errors import Conflict, ErrorItem, ValidationFailed
 from api.core.text import today_vn
 from api.funds import ledger
 from api.funds.registry import REGISTRY as FUNDS
-from api.models import Award, AwardCategory, FundEntry
+from api.models import Award, AwardCategory, Fund, FundEntry
 from api.registries import kit
 
 FIELDS = ("year", "awarded_on", "recipient_name", "recipient_kind", "school", "amount_vnd", "gift_value_vnd", "fund_id")
@@ -77,7 +78,9 @@ REGISTRY = kit.Registry(
 async def create(session: AsyncSession, principal: Principal, data: AwardIn) -> Award:
     unit_id, path = await kit.unit_for_write(session, principal, data.unit_code, data.unit_as_of)
     category_id = await _category(session, data.category)
-    fund = await kit.get(session, principal, FUNDS, data.fund_id) if data.fund_id is not None else None
+    fund = None
+    if data.fund_id is not None:
+        fund = await scope.resolve_reference(session, principal, Fund, data.fund_id, field="fund_id", label="quỹ")
     values = data.model_dump(include=set(FIELDS))
     award = Award(
         unit_id=unit_id,

@@ -13,8 +13,9 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import journal
+from api.auth import scope
 from api.auth.principal import Principal
-from api.core.errors import Conflict, ErrorItem, NotFound, ValidationFailed
+from api.core.errors import Conflict, ErrorItem, ValidationFailed
 from api.db.base import utcnow
 from api.funds.errors import FundClosed
 from api.funds.registry import REGISTRY as FUNDS
@@ -68,6 +69,8 @@ def _entry(
         description=description,
         created_at=utcnow(),
         created_by=principal.name,
+        created_by_kind=principal.kind,
+        created_by_id=principal.id,
         **links,
     )
 
@@ -126,8 +129,10 @@ async def reverse(
 ) -> FundEntry:
     """Undo an earlier entry of this fund with an opposite one (never by editing it); once only."""
     original = await session.scalar(select(FundEntry).where(FundEntry.id == entry_id, FundEntry.fund_id == fund.id))
-    if original is None:
-        raise NotFound(f"Quỹ này không có bút toán {entry_id}.")
+    if original is None:  # the fund is in scope, so are its entries: unknown here, unknown everywhere
+        raise scope.not_found(
+            f"Quỹ này không có bút toán {entry_id}.", field="reverses_entry_id", msg="Quỹ này không có bút toán này"
+        )
     if original.kind in ("reversal", "transfer_in", "transfer_out"):
         raise Conflict("Không đảo được bút toán này (bút toán đảo hoặc chuyển quỹ: hãy chuyển ngược lại).")
     if await session.scalar(select(FundEntry.id).where(FundEntry.reverses_entry_id == entry_id)) is not None:

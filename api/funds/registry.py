@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import journal
-from api.models import Fund, FundEntry
+from api.models import Association, Fund, FundEntry
 from api.registries.kit import RecordIn, RecordOut, Registry, partial
 from api.registries.routing import ListFilters
 
@@ -49,6 +49,7 @@ REGISTRY = Registry(
     out=FundOut,
     fields=tuple(FundFields.model_fields),
     filters={"owner_kind": "owner_kind"},
+    references={"association_id": (Association, "tổ chức hội")},
 )
 
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.auth import scope
 from api.auth.dependencies import RegistriesRead, RegistriesWrite
 from api.core.errors import ErrorItem, ValidationFailed, problem_responses
 from api.core.pagination import Page, PageDep, paginate_rows
@@ -18,7 +19,7 @@ from api.core.text import today_vn
 from api.db.engine import SessionDep
 from api.funds import ledger
 from api.funds.registry import REGISTRY, EntryOut, Filters, FundIn, FundUpdate, entry_out
-from api.models import FundEntry
+from api.models import Fund, FundEntry
 from api.registries import kit
 from api.registries.routing import crud_router
 from api.units import service as units_service
@@ -94,7 +95,9 @@ async def post_entry(session: SessionDep, principal: RegistriesWrite, record_id:
         if body.kind == "transfer":
             if body.to_fund_id is None:
                 raise _need("to_fund_id", "Cần chọn quỹ nhận")
-            target = await kit.get(session, principal, REGISTRY, body.to_fund_id)
+            target = await scope.resolve_reference(
+                session, principal, Fund, body.to_fund_id, field="to_fund_id", label="quỹ"
+            )
             entry, _ = await ledger.transfer(session, principal, fund, target, body.amount_vnd, on, body.description)
         else:
             entry = await ledger.post(
@@ -122,7 +125,7 @@ class FundSummary(BaseModel):
     balance_vnd: int = Field(description="Balance at the end of the year (transfers inside the subtree cancel out).")
 
 
-@router.get("/summary", response_model=FundSummary, responses=problem_responses(401, 403, 422))
+@router.get("/summary", response_model=FundSummary, responses=problem_responses(401, 403, 404, 422))
 async def fund_summary(
     session: SessionDep,
     principal: RegistriesRead,
@@ -131,8 +134,12 @@ async def fund_summary(
 ) -> FundSummary:
     """Raised, disbursed and balance of the funds in a unit's subtree (within your scope)."""
     path = (await units_service.resolve_for_filter(session, unit, dt.date(year, 12, 31))).path
+    # A place wider than the scope would be summed from the caller's part only, under the place's name.
+    scope.require_unit(principal, path, unit, field="unit", loc="query")
     return FundSummary(
-        unit_code=unit, year=year, **await figures(session, [path], year, principal.path_filter(FundEntry.unit_path))
+        unit_code=unit,
+        year=year,
+        **await figures(session, [path], year, scope.condition(principal, FundEntry.unit_path)),
     )
 
 

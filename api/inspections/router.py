@@ -9,6 +9,7 @@ from fastapi import Query
 from pydantic import BaseModel, Field
 from sqlalchemy import and_, func, select
 
+from api.auth import scope
 from api.auth.dependencies import RegistriesRead, RegistriesWrite
 from api.core.errors import problem_responses
 from api.db.engine import SessionDep
@@ -81,17 +82,18 @@ class InspectionCoverage(BaseModel):
     share: float | None = Field(description="inspected / units (null when there are none).")
 
 
-@router.get("/coverage", response_model=InspectionCoverage, responses=problem_responses(401, 403, 422))
+@router.get("/coverage", response_model=InspectionCoverage, responses=problem_responses(401, 403, 404, 422))
 async def coverage(
     session: SessionDep,
-    _: RegistriesRead,
+    principal: RegistriesRead,
     unit: Annotated[str, Query(pattern=r"^\d{2,5}$", description="The place (a province or district).")],
     year: Annotated[int, Query(ge=1990, le=2100, description="Year.")],
     level: Annotated[Literal["district", "commune", "village"], Query(description="Which units to count.")] = "commune",
 ) -> InspectionCoverage:
-    """The share of a level's units that were inspected in a year."""
+    """The share of a level's units that were inspected in a year (a place inside your unit scope)."""
     day = dt.date(year, 12, 31)
     place = await units_service.resolve_for_filter(session, unit, day)
+    scope.require_unit(principal, place.path, unit, field="unit", loc="query")
     in_place = and_(Unit.path.like(f"{place.path}%"), Unit.level == level, valid_on(day))
     units = await session.scalar(select(func.count()).select_from(Unit).where(in_place))
     inspected = await session.scalar(

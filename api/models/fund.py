@@ -69,7 +69,9 @@ class FundEntry(Base):
     )
     award_id: Mapped[int | None] = mapped_column(Integer, index=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-    created_by: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[str] = mapped_column(String(200))  # the name shown; the owner is kind and id
+    created_by_kind: Mapped[str | None] = mapped_column(String(16))
+    created_by_id: Mapped[int | None] = mapped_column(Integer)
     partner: Mapped[str | None] = mapped_column(String(64))
     external_id: Mapped[str | None] = mapped_column(String(100))
 
@@ -118,7 +120,10 @@ class ImportJob(Base):
     duplicates: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)
     message: Mapped[str] = mapped_column(Text, default="")
     unit_path: Mapped[str | None] = mapped_column(String(200))
-    created_by: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[str] = mapped_column(String(200))  # the name shown; the owner is kind and id
+    # Its owner (api/auth/scope.py::owner): names are chosen by whoever makes a key, ids are not.
+    created_by_kind: Mapped[str | None] = mapped_column(String(16))
+    created_by_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     heartbeat_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

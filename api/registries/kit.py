@@ -14,8 +14,9 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import journal
+from api.auth import scope
 from api.auth.principal import Principal
-from api.core.errors import ErrorItem, Forbidden, NotFound, ValidationFailed
+from api.core.errors import ErrorItem, NotFound, ValidationFailed
 from api.core.pagination import PageParams, paginate_rows
 from api.core.text import today_vn
 from api.models import Unit
@@ -68,6 +69,9 @@ class Registry(Generic[M]):
     out: type[RecordOut]
     fields: tuple[str, ...]  # the model fields the API writes
     filters: dict[str, str] = field(default_factory=dict)  # query parameter → model column
+    # Fields holding the id of another record: field → (its model, Vietnamese label). They are resolved
+    # through the scope module; one pointing at the registry's own model is a tree, kept free of cycles.
+    references: dict[str, tuple[type[Any], str]] = field(default_factory=dict)
     # The GET's serializer when the record needs more than its columns and unit code (awards: the category).
     serializer: Callable[[AsyncSession, Sequence[Any]], Awaitable[Sequence[BaseModel]]] | None = None
 
@@ -94,8 +98,7 @@ async def unit_for_write(
             f"Không có đơn vị mã {code} vào ngày {(as_of or today_vn()).isoformat()}.",
             errors=[ErrorItem(loc=["body", "unit_code"], msg="Không có đơn vị này", type="unknown_unit")],
         )
-    if not principal.covers(row.path):
-        raise Forbidden(f"Đơn vị {code} nằm ngoài phạm vi của bạn.")
+    scope.require_unit(principal, row.path, code, field="unit_code")
     return row.id, row.path
 
 
@@ -118,7 +121,7 @@ async def to_out(session: AsyncSession, reg: Registry[M], objs: Sequence[M]) -> 
 
 
 async def get(session: AsyncSession, principal: Principal, reg: Registry[M], obj_id: int, *, lock: bool = False) -> M:
-    stmt = select(reg.model).where(reg.model.id == obj_id, principal.path_filter(reg.model.unit_path))
+    stmt = select(reg.model).where(reg.model.id == obj_id, scope.condition(principal, reg.model.unit_path))
     if lock:
         stmt = stmt.with_for_update()
     obj = await session.scalar(stmt)
@@ -137,7 +140,7 @@ async def list_records(
     filters: dict[str, Any],
     extra: Sequence[ColumnElement[bool]] = (),
 ) -> tuple[list[M], str | None]:
-    stmt = select(reg.model).where(principal.path_filter(reg.model.unit_path), *extra)
+    stmt = select(reg.model).where(scope.condition(principal, reg.model.unit_path), *extra)
     if unit_path is not None:
         stmt = stmt.where(reg.model.unit_path.like(f"{unit_path}%"))
     for param, value in filters.items():
@@ -152,9 +155,37 @@ def _values(reg: Registry[M], data: BaseModel, *, partial: bool) -> dict[str, An
     return {k: v for k, v in dumped.items() if k in reg.fields}
 
 
+async def _check_references(
+    session: AsyncSession, principal: Principal, reg: Registry[M], values: dict[str, Any], obj: M | None
+) -> None:
+    for name, (model, label) in reg.references.items():
+        ref_id = values.get(name)
+        if ref_id is None:
+            continue
+        await scope.resolve_reference(session, principal, model, ref_id, field=name, label=label)
+        if obj is not None and model is reg.model:
+            await _refuse_cycle(session, reg, obj, name, ref_id)
+
+
+async def _refuse_cycle(session: AsyncSession, reg: Registry[M], obj: M, name: str, ref_id: int) -> None:
+    """A record cannot sit below itself: walk up from the new parent; meeting the record is a cycle."""
+    column = getattr(reg.model, name)
+    seen: set[int] = set()
+    current: int | None = ref_id
+    while current is not None and current not in seen:
+        if current == obj.id:
+            raise ValidationFailed(
+                f"{reg.label.capitalize()} {obj.id} không thể trực thuộc chính nó hoặc cấp dưới của nó.",
+                errors=[ErrorItem(loc=["body", name], msg="Tạo thành vòng lặp cấp trên – cấp dưới", type="cycle")],
+            )
+        seen.add(current)
+        current = await session.scalar(select(column).where(reg.model.id == current))
+
+
 async def create(session: AsyncSession, principal: Principal, reg: Registry[M], data: RecordIn) -> M:
     unit_id, path = await unit_for_write(session, principal, data.unit_code, data.unit_as_of)
     values = _values(reg, data, partial=False)
+    await _check_references(session, principal, reg, values, None)
     identity = {
         "unit_id": unit_id,
         "unit_path": path,
@@ -183,6 +214,7 @@ async def update(
                 for k in empty
             ],
         )
+    await _check_references(session, principal, reg, values, obj)
     before = await journal.snapshot(session, reg.entity, obj)
     fields_set = data.model_fields_set
     new_code = getattr(data, "unit_code", None) if "unit_code" in fields_set else None

@@ -69,7 +69,7 @@ def crud_router(
         "",
         response_model=out,
         status_code=201,
-        responses=problem_responses(401, 403, 409, 422),
+        responses=problem_responses(401, 403, 404, 409, 422),
         summary=f"Create a {reg.entity}",
     )
     async def create_record(request: Request, session: SessionDep, principal: write, body: create_schema) -> Response:

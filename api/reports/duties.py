@@ -13,6 +13,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.auth import scope
 from api.auth.principal import Principal
 from api.auth.scopes import Role
 from api.core.errors import Forbidden
@@ -39,7 +40,7 @@ def principal_key(principal: Principal) -> str:
 def check_submitter(principal: Principal, unit: AnyRow) -> None:
     if principal.unit_id is not None and principal.unit_id == unit.id:
         return
-    if principal.role is Role.partner and principal.covers(unit.path):
+    if principal.role is Role.partner and scope.visible(principal, unit.path):
         return
     raise NotOwnUnit("Chỉ cán bộ của chính đơn vị (hoặc khoá đối tác của đơn vị) mới nộp được báo cáo này.")
 

@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.auth import scope
 from api.auth.principal import Principal
 from api.core.errors import ErrorItem, ValidationFailed
 from api.models import Report, ReportStatus, Unit
@@ -53,7 +54,7 @@ async def import_reports(
             )
             continue
         first_row[row.unit_code] = row.row
-        if unit is None or not principal.covers(unit.path):
+        if unit is None or not scope.visible(principal, unit.path):
             errors.append(
                 cell_error(
                     row.row,

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import journal
+from api.auth import scope
 from api.auth.principal import Principal
 from api.core.errors import Conflict, ErrorItem, NotFound, ValidationFailed
 from api.core.pagination import PageParams, paginate_rows
@@ -103,7 +104,7 @@ async def write_figures(
 async def unit_for(session: AsyncSession, principal: Principal, code: str, year: int) -> AnyRow:
     """The unit a report is filed on (the code read on 31 December of the year), inside the caller's scope."""
     unit = await units_service.resolve(session, code, year_end(year))
-    if not principal.covers(unit.path):
+    if not scope.visible(principal, unit.path):
         raise NotFound(f"Không có báo cáo của đơn vị {code} năm {year}.")
     return unit
 
@@ -155,8 +156,6 @@ _STATUS_VI = {"draft": "nháp", "submitted": "đã nộp", "approved": "đã ph�
 
 def _errors_detail(errors: list[Any]) -> str:
     return f"Báo cáo có {len(errors)} lỗi: " + "; ".join(f"{e.loc[-1]}: {e.msg}" for e in errors)
-
-
 
 
 async def transition(
@@ -222,7 +221,7 @@ async def list_reports(
     unit_path: str | None,
     status: ReportStatus | None,
 ) -> tuple[list[ReportOut], str | None]:
-    stmt = select(Report, Unit).join(Unit, Unit.id == Report.unit_id).where(principal.path_filter(Unit.path))
+    stmt = select(Report, Unit).join(Unit, Unit.id == Report.unit_id).where(scope.condition(principal, Unit.path))
     if year is not None:
         stmt = stmt.where(Report.year == year)
     if unit_path is not None:

@@ -43,6 +43,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import QueryParams
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.auth import scope as unit_scope  # `scope` is the ASGI scope in this module
 from api.auth.principal import Principal
 from api.auth.scopes import Scope as ApiScope
 from api.core.representation import OutputFormat, etag_matches, negotiate, not_modified
@@ -211,7 +212,7 @@ def answer_key(
 ) -> tuple[Any, ...]:
     """What the answer depends on besides the data: the path and the sorted query, the format, today's
     date (the default map) and, for drafts, whose drafts."""
-    drafts = None if drafts_of is None else (drafts_of.national, drafts_of.unit_prefixes)
+    drafts = None if drafts_of is None else unit_scope.key(drafts_of)
     return (path, query, fmt.value, today_vn(), drafts)
 
 

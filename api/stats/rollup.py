@@ -35,6 +35,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
+from api.auth import scope
 from api.auth.principal import Principal
 from api.db.base import AnyRow
 from api.models import Report, ReportRollup, ReportStatus, Unit, UnitLevel, UnitSuccession
@@ -235,7 +236,7 @@ def _year_sums(part: int, year: int, prefixes: Sequence[str], drafts_of: Princip
     another parent. The sums then read the rows in that order, without sorting them again."""
     visible: ColumnElement[bool] = Report.status == ReportStatus.approved.value
     if drafts_of is not None:
-        visible = or_(visible, drafts_of.path_filter(Unit.path))
+        visible = or_(visible, scope.condition(drafts_of, Unit.path))
     key = _prefix_key(Unit.path, prefixes)
     path: Any = Unit.path.collate("C") if postgres else Unit.path
     rows = (

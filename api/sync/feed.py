@@ -8,6 +8,7 @@ from pydantic_core import from_json
 from sqlalchemy import BigInteger, Text, and_, literal_column, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.auth import scope
 from api.auth.principal import Principal
 from api.db.base import AnyRow
 from api.journal import PER_TRANSACTION
@@ -31,7 +32,7 @@ async def read(
     Rows of seq, type, record_id, external_id, partner, op, changed_at and data (the JSON text, or None).
     """
     seq = _TABLE.c.seq
-    stmt = select(*_COLUMNS).where(seq > since, principal.path_filter(_TABLE.c.unit_path))
+    stmt = select(*_COLUMNS).where(seq > since, scope.condition(principal, _TABLE.c.unit_path))
     if session.get_bind().dialect.name == "postgresql":
         xmin = literal_column("(pg_snapshot_xmin(pg_current_snapshot())::text::bigint)", BigInteger)
         own = literal_column("(pg_current_xact_id_if_assigned()::text::bigint)", BigInteger)  # null when none

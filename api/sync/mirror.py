@@ -33,10 +33,13 @@ PARTNER_MAX = 64  # the partner columns' length
 RESOURCE_OF: dict[str, str] = {"report": "reports", "award": "awards"} | {
     reg.entity: name for name, (reg, _) in service.REGISTRIES.items()
 }
-# Fields that hold the remote id of another record: mapped to the local mirror copy of that record.
+# Fields that hold the remote id of another record (declared once, on the registries): mapped to the
+# local mirror copy of that record.
+_ENTITY_OF = {reg.model: reg.entity for reg, _ in service.REGISTRIES.values()}
 REFERENCES: dict[tuple[str, str], str] = {
-    ("association", "parent_id"): "association",
-    ("fund", "association_id"): "association",
+    (reg.entity, name): _ENTITY_OF[model]
+    for reg, _ in service.REGISTRIES.values()
+    for name, (model, _label) in reg.references.items()
 }
 # Dates that tell which unit an ambiguous code meant (a code can name an old and a new unit).
 DATE_HINTS = ("decision_date", "inspected_on", "held_on", "signed_on", "awarded_on", "plan_date", "founded_on")

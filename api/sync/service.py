@@ -14,6 +14,7 @@ from api.activities.router import REGISTRY as ACTIVITIES
 from api.activities.router import ActivityIn
 from api.associations.router import REGISTRY as ASSOCIATIONS
 from api.associations.router import AssociationIn
+from api.auth import scope
 from api.auth.principal import Principal
 from api.auth.scopes import Scope
 from api.awards import service as awards
@@ -24,7 +25,6 @@ from api.core.errors import (
     Conflict,
     ErrorItem,
     Forbidden,
-    NotFound,
     PreconditionFailed,
     ValidationFailed,
     validation_items,
@@ -109,8 +109,7 @@ async def upsert(
         obj = await kit.create(session, principal, reg, parsed)
         created = True
     else:
-        if not principal.covers(obj.unit_path):
-            raise NotFound(f"Không có bản ghi {external_id}.")
+        scope.require(principal, obj.unit_path, scope.not_found(f"Không có bản ghi {external_id}."))
         _check_if_match(if_match, reg.etag_key(obj))
         obj = await kit.update(session, principal, reg, obj, parsed, replace=True)
         created = False
@@ -128,8 +127,7 @@ async def _upsert_award(
     if award is None:
         award, created = await awards.create(session, principal, parsed), True
     else:
-        if not principal.covers(award.unit_path):
-            raise NotFound(f"Không có bản ghi {external_id}.")
+        scope.require(principal, award.unit_path, scope.not_found(f"Không có bản ghi {external_id}."))
         _check_if_match(if_match, awards.REGISTRY.etag_key(award))
         fields = parsed.model_dump(include=set(AwardUpdate.model_fields))
         award, created = await awards.update(session, principal, award, AwardUpdate(**fields)), False
@@ -147,8 +145,7 @@ async def _upsert_report(
 ) -> Upserted:
     parsed = _parse(ReportSync, data, loc)
     unit = await units_service.resolve(session, parsed.unit_code, dt.date(parsed.year, 12, 31))
-    if not principal.covers(unit.path):
-        raise Forbidden(f"Đơn vị {parsed.unit_code} nằm ngoài phạm vi của bạn.")
+    scope.require_unit(principal, unit.path, parsed.unit_code, field="unit_code", loc=loc)
     if parsed.status == ReportStatus.approved and not principal.has(Scope.reports_approve):
         raise Forbidden("Khoá này không được gửi báo cáo đã phê duyệt (cần quyền reports:approve).")
     figures = {n: getattr(parsed, n) for n in FIGURE_NAMES}

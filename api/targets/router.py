@@ -32,7 +32,7 @@ async def get_targets(
 @router.put(
     "/{indicator}/{year}",
     response_model=TargetOut,
-    responses={201: {"model": TargetOut, "description": "Created"}, **problem_responses(401, 403, 422)},
+    responses={201: {"model": TargetOut, "description": "Created"}, **problem_responses(401, 403, 404, 422)},
 )
 async def put_target(
     request: Request, session: SessionDep, principal: TargetsWrite, indicator: IndicatorName, year: Year, body: TargetIn

@@ -71,7 +71,7 @@ async def list_children(
     return represent(request, result, fmt=fmt, csv_rows=(UnitOut, result.items))
 
 
-@router.post("", response_model=UnitOut, status_code=201, responses=problem_responses(401, 403, 409, 422))
+@router.post("", response_model=UnitOut, status_code=201, responses=problem_responses(401, 403, 404, 409, 422))
 async def create_village(request: Request, session: SessionDep, principal: UnitsWrite, body: VillageCreate) -> Response:
     """Add a village or residential group (thôn, tổ dân phố) below a commune in your scope."""
     unit = await service.create_village(session, principal, body)

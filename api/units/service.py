@@ -7,8 +7,9 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.auth import scope
 from api.auth.principal import Principal
-from api.core.errors import Conflict, ErrorItem, Forbidden, NotFound, ValidationFailed
+from api.core.errors import Conflict, ErrorItem, NotFound, ValidationFailed
 from api.core.pagination import Page, PageParams
 from api.core.text import fold, today_vn
 from api.db.base import AnyRow
@@ -115,8 +116,7 @@ async def create_village(session: AsyncSession, principal: Principal, data: Vill
             f"Không có xã/phường mã {data.parent_code} hiện nay.",
             errors=[ErrorItem(loc=["body", "parent_code"], msg="Không có xã/phường này", type="unknown_unit")],
         )
-    if not principal.covers(commune.path):
-        raise Forbidden(f"Xã/phường {data.parent_code} nằm ngoài phạm vi của bạn.")
+    scope.require_unit(principal, commune.path, data.parent_code, field="parent_code")
     suffix = data.code_suffix or f"{await repository.count_children(session, commune.id) + 1:02d}"
     code = f"{commune.code}-{suffix}"
     if await repository.code_exists(session, code, UnitSource.local):

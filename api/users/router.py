@@ -29,7 +29,7 @@ async def list_users(
     return represent(request, result, fmt=fmt, csv_rows=(UserOut, items))
 
 
-@router.post("", response_model=UserOut, status_code=201, responses=problem_responses(401, 403, 409, 422))
+@router.post("", response_model=UserOut, status_code=201, responses=problem_responses(401, 403, 404, 409, 422))
 async def create_user(request: Request, session: SessionDep, principal: UsersAdmin, body: UserCreate) -> Response:
     """Create a user in a unit inside the admin's scope."""
     user = await service.create_user(session, principal, body)

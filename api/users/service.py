@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.auth import scope
 from api.auth import service as auth_service
 from api.auth.principal import Principal
 from api.auth.scopes import Role, invalid_scopes
@@ -43,7 +44,7 @@ def _check_scopes(role: Role, scopes: list[str]) -> None:
 def _visible(principal: Principal) -> ColumnElement[bool]:
     if principal.national:
         return true()
-    return principal.path_filter(Unit.path)
+    return scope.condition(principal, Unit.path)
 
 
 async def to_out(session: AsyncSession, users: list[User]) -> list[UserOut]:

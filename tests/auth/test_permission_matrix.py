@@ -140,6 +140,9 @@ class Case:
     scope: Scope | None  # what the route must require (None: any signed-in principal)
     ok: int = 200
     away: int | None = 404  # expected outside the scope; None: no scope (reference data, own identity)
+    # A request inside the scope whose body refers to an out-of-scope record's id, and the field
+    # that carries it: always 404 naming that field (the answer for an id that does not exist).
+    ref: tuple[Build, str] | None = None
 
 
 def simple(method: str, url: str, body: dict[str, Any] | None = None) -> Build:
@@ -300,7 +303,9 @@ def _registry_cases() -> dict[tuple[str, str], Case]:
         base = f"/api/v1/{prefix}"
         item = f"{base}/{{award_id}}" if prefix == "awards" else f"{base}/{{record_id}}"
         cases[("GET", base)] = Case(simple("GET", base), Scope.registries_read, away=None)
-        cases[("POST", base)] = Case(_record_post(prefix), Scope.registries_write, ok=201, away=403)
+        cases[("POST", base)] = Case(
+            _record_post(prefix), Scope.registries_write, ok=201, ref=REFERENCES.get(("POST", prefix))
+        )
         cases[("GET", item)] = Case(_record_url(prefix, "GET"), Scope.registries_read)
         cases[("DELETE", item)] = Case(_record_url(prefix, "DELETE"), Scope.registries_write, ok=204)
     patches = {
@@ -314,7 +319,9 @@ def _registry_cases() -> dict[tuple[str, str], Case]:
     }
     for prefix, body in patches.items():
         item = f"/api/v1/{prefix}/{{award_id}}" if prefix == "awards" else f"/api/v1/{prefix}/{{record_id}}"
-        cases[("PATCH", item)] = Case(_record_url(prefix, "PATCH", body=body), Scope.registries_write)
+        cases[("PATCH", item)] = Case(
+            _record_url(prefix, "PATCH", body=body), Scope.registries_write, ref=REFERENCES.get(("PATCH", prefix))
+        )
     return cases
 
 
@@ -371,6 +378,64 @@ def _sync_batch() -> Build:
     return build
 
 
+def _place(url: str) -> Build:
+    """A figure of a place: the callers' province, or another one."""
+
+    async def build(ctx: Ctx, where: str) -> Request:
+        return "GET", f"{url}?unit={HOME if where == 'home' else AWAY}&year=2026", None
+
+    return build
+
+
+def _ref_post(prefix: str, field: str, model: type[Any]) -> Build:
+    """A new record in the home commune naming an away record in ``field``."""
+
+    async def build(ctx: Ctx, _: str) -> Request:
+        away_id = await ctx.record(model, "away", **REGISTRIES[_PREFIX[model]][1])
+        return "POST", f"/api/v1/{prefix}", REGISTRIES[prefix][2] | {"unit_code": ctx.commune["home"], field: away_id}
+
+    return build
+
+
+def _ref_patch(prefix: str, field: str, model: type[Any]) -> Build:
+    """A home record changed to name an away record in ``field``."""
+    own_model, fields, _ = REGISTRIES[prefix]
+
+    async def build(ctx: Ctx, _: str) -> Request:
+        away_id = await ctx.record(model, "away", **REGISTRIES[_PREFIX[model]][1])
+        return "PATCH", f"/api/v1/{prefix}/{await ctx.record(own_model, 'home', **fields)}", {field: away_id}
+
+    return build
+
+
+def _transfer_to_away() -> Build:
+    async def build(ctx: Ctx, _: str) -> Request:
+        fields = REGISTRIES["funds"][1] | {"balance_vnd": 0}
+        home, away = await ctx.record(Fund, "home", **fields), await ctx.record(Fund, "away", **fields)
+        return "POST", f"/api/v1/funds/{home}/entries", {"kind": "transfer", "amount_vnd": 1, "to_fund_id": away}
+
+    return build
+
+
+def _sync_fund_put() -> Build:
+    async def build(ctx: Ctx, _: str) -> Request:
+        away_id = await ctx.record(Association, "away", **REGISTRIES["associations"][1])
+        body = REGISTRIES["funds"][2] | {"unit_code": ctx.commune["home"], "association_id": away_id}
+        return "PUT", f"/api/v1/sync/funds/ext-{uuid.uuid4().hex[:8]}", body
+
+    return build
+
+
+_PREFIX: dict[type[Any], str] = {Association: "associations", Fund: "funds"}
+REFERENCES: dict[tuple[str, str], tuple[Build, str]] = {
+    ("POST", "associations"): (_ref_post("associations", "parent_id", Association), "parent_id"),
+    ("PATCH", "associations"): (_ref_patch("associations", "parent_id", Association), "parent_id"),
+    ("POST", "funds"): (_ref_post("funds", "association_id", Association), "association_id"),
+    ("PATCH", "funds"): (_ref_patch("funds", "association_id", Association), "association_id"),
+    ("POST", "awards"): (_ref_post("awards", "fund_id", Fund), "fund_id"),
+}
+
+
 STATS = "/api/v1/stats/indicators?unit=34&year=2023&as_of=2024-12-31"
 
 CASES: dict[tuple[str, str], Case] = {
@@ -379,14 +444,14 @@ CASES: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/units"): Case(simple("GET", "/api/v1/units?level=province"), None, away=None),
     ("GET", "/api/v1/units/{code}"): Case(simple("GET", f"/api/v1/units/{AWAY}"), None, away=None),
     ("GET", "/api/v1/units/{code}/children"): Case(simple("GET", f"/api/v1/units/{AWAY}/children"), None, away=None),
-    ("POST", "/api/v1/units"): Case(_units_post(), Scope.units_write, ok=201, away=403),
+    ("POST", "/api/v1/units"): Case(_units_post(), Scope.units_write, ok=201),
     ("GET", "/api/v1/users"): Case(simple("GET", "/api/v1/users"), Scope.users_admin, away=None),
-    ("POST", "/api/v1/users"): Case(_user_post(), Scope.users_admin, ok=201, away=403),
+    ("POST", "/api/v1/users"): Case(_user_post(), Scope.users_admin, ok=201),
     ("GET", "/api/v1/users/{user_id}"): Case(_user_url("GET"), Scope.users_admin),
     ("PATCH", "/api/v1/users/{user_id}"): Case(_user_url("PATCH", {"display_name": "Đổi tên"}), Scope.users_admin),
     ("DELETE", "/api/v1/users/{user_id}"): Case(_user_url("DELETE"), Scope.users_admin, ok=204),
     ("GET", "/api/v1/api-keys"): Case(simple("GET", "/api/v1/api-keys"), Scope.keys_admin, away=None),
-    ("POST", "/api/v1/api-keys"): Case(_key_post(), Scope.keys_admin, ok=201, away=403),
+    ("POST", "/api/v1/api-keys"): Case(_key_post(), Scope.keys_admin, ok=201),
     ("DELETE", "/api/v1/api-keys/{key_id}"): Case(_key_delete(), Scope.keys_admin, ok=204),
     ("GET", "/api/v1/audit"): Case(simple("GET", "/api/v1/audit"), Scope.audit_read, away=None),
     ("GET", "/api/v1/reports"): Case(simple("GET", "/api/v1/reports"), Scope.reports_read, away=None),
@@ -421,7 +486,7 @@ CASES: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/targets/{indicator}/{year}"): Case(
         simple("GET", "/api/v1/targets/learning_family_rate/2025"), Scope.stats_read, away=None
     ),
-    ("PUT", "/api/v1/targets/{indicator}/{year}"): Case(_target_put(), Scope.targets_write, ok=201, away=403),
+    ("PUT", "/api/v1/targets/{indicator}/{year}"): Case(_target_put(), Scope.targets_write, ok=201),
     **_registry_cases(),
     ("GET", "/api/v1/associations/{record_id}/years"): Case(
         _record_url("associations", "GET", "/years"), Scope.registries_read
@@ -435,12 +500,11 @@ CASES: dict[tuple[str, str], Case] = {
         _record_url("funds", "POST", "/entries", {"kind": "contribution", "amount_vnd": 1000}),
         Scope.registries_write,
         ok=201,
+        ref=(_transfer_to_away(), "to_fund_id"),
     ),
-    ("GET", "/api/v1/funds/summary"): Case(
-        simple("GET", "/api/v1/funds/summary?unit=33&year=2026"), Scope.registries_read, away=None
-    ),
+    ("GET", "/api/v1/funds/summary"): Case(_place("/api/v1/funds/summary"), Scope.registries_read),
     ("POST", "/api/v1/awards/imports"): Case(_awards_import(), Scope.registries_write, ok=201, away=422),
-    ("GET", "/api/v1/awards/imports/{job_id}"): Case(_job(), None),
+    ("GET", "/api/v1/awards/imports/{job_id}"): Case(_job(), Scope.registries_read),
     ("GET", "/api/v1/awards/export"): Case(simple("GET", "/api/v1/awards/export"), Scope.registries_read, away=None),
     ("GET", "/api/v1/award-categories"): Case(simple("GET", "/api/v1/award-categories"), None, away=None),
     ("POST", "/api/v1/award-categories"): Case(
@@ -455,11 +519,11 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/reports/{unit_code}/{year}/prefill"): Case(
         _report("POST", "draft", "/prefill"), Scope.reports_write
     ),
-    ("GET", "/api/v1/inspections/coverage"): Case(
-        simple("GET", "/api/v1/inspections/coverage?unit=33&year=2026"), Scope.registries_read, away=None
-    ),
+    ("GET", "/api/v1/inspections/coverage"): Case(_place("/api/v1/inspections/coverage"), Scope.registries_read),
     ("GET", "/api/v1/sync/changes"): Case(simple("GET", "/api/v1/sync/changes"), Scope.sync_read, away=None),
-    ("PUT", "/api/v1/sync/{resource}/{external_id}"): Case(_sync_put(), Scope.sync_write, ok=201, away=403),
+    ("PUT", "/api/v1/sync/{resource}/{external_id}"): Case(
+        _sync_put(), Scope.sync_write, ok=201, ref=(_sync_fund_put(), "association_id")
+    ),
     ("POST", "/api/v1/sync/{resource}:batch"): Case(_sync_batch(), Scope.sync_write, away=422),
 }
 
@@ -542,4 +606,28 @@ async def test_each_role_in_and_out_of_scope(
                 )
             elif r.status_code >= 400:
                 assert r.headers["content-type"] == "application/problem+json"
+        if case.ref is not None:
+            failures += await _reference_out_of_scope(anon, ctx, make_account, role, (method, path), case, allowed)
     assert not failures, "\n".join(failures)
+
+
+async def _reference_out_of_scope(
+    anon: httpx.AsyncClient,
+    ctx: Ctx,
+    make_account: MakeAccount,
+    role: Role,
+    route: tuple[str, str],
+    case: Case,
+    allowed: bool,
+) -> list[str]:
+    """The "reference an out-of-scope id" column: 404 naming the field (403 without the permission)."""
+    assert case.ref is not None
+    build, ref_field = case.ref
+    caller = await make_account(role.value, HOME)
+    r = await _call(anon, await build(ctx, "home"), caller.headers)
+    expected = 404 if allowed else 403
+    named = r.status_code != 404 or [e["loc"][-1] for e in r.json().get("errors", [])] == [ref_field]
+    if r.status_code != expected or not named:
+        where = f"{role} {route[0]} {route[1]} [reference {ref_field}]"
+        return [f"{where}: expected {expected}, got {r.status_code} {r.text[:200]}"]
+    return []

@@ -92,7 +92,7 @@ async def test_a_commune_editor_never_sees_another_communes_award_recipients(
             "category": "khac",
         },
     )
-    assert outside.status_code == 403
+    assert outside.status_code == 404 and outside.json()["errors"][0]["loc"] == ["body", "unit_code"]
     unknown = await anon.post(
         "/api/v1/awards",
         headers=editor.headers,

@@ -53,13 +53,13 @@ async def test_a_province_key_writes_only_inside_its_province(
     outside = await anon.put(
         f"/api/v1/sync/{resource}/{uuid.uuid4().hex}", headers=key, json=BODIES[resource] | {"unit_code": "336"}
     )  # TP Thái Bình
-    assert outside.status_code == 403, outside.text
+    assert outside.status_code == 404, outside.text
     assert outside.headers["content-type"] == "application/problem+json"
     batch = await anon.post(
         f"/api/v1/sync/{resource}:batch",
         headers=key,
         json={"items": [{"external_id": "x", "data": BODIES[resource] | {"unit_code": "336"}}]},
     )
-    assert batch.status_code == 422 and batch.json()["results"][0]["status"] == 403
+    assert batch.status_code == 422 and batch.json()["results"][0]["status"] == 404
     feed = (await anon.get("/api/v1/sync/changes", params={"limit": 1000}, headers=key)).json()["items"]
     assert feed and all(c["data"] is None or c["data"].get("unit_code") != "336" for c in feed)

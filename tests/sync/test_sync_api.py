@@ -43,7 +43,7 @@ async def test_upsert_creates_then_replaces_and_honours_if_match(
     assert ok.status_code == 200 and ok.json()["recipient_name"] == "Trần Văn Lâm"
     # Thái Bình is outside Hà Nam's scope.
     outside = await anon.put("/api/v1/sync/commendations/HN-x", json=body | {"unit_code": "336"}, headers=ha_nam)
-    assert outside.status_code == 403
+    assert outside.status_code == 404
     bad = await anon.put("/api/v1/sync/commendations/HN-y", json=body | {"form": "cup"}, headers=ha_nam)
     assert bad.status_code == 422 and bad.json()["errors"][0]["loc"] == ["body", "form"]
     assert (await anon.put("/api/v1/sync/planets/1", json={}, headers=ha_nam)).status_code == 422
