@@ -7,7 +7,7 @@ transaction commits, so that a role allowed to UPDATE ``funds`` (the ledger need
 write a balance the ledger does not hold.
 
 Revision ID: 6d2a91c4e7b3
-Revises: efb862115689
+Revises: fb785a81b3f4
 Create Date: 2026-12-06 00:20:00
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "6d2a91c4e7b3"
-down_revision: str | None = "efb862115689"
+down_revision: str | None = "fb785a81b3f4"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
