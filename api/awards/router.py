@@ -17,7 +17,7 @@ from api.core.representation import FormatDep, check_if_match, make_etag, repres
 from api.db.engine import SessionDep
 from api.models import Award, AwardCategory, ImportJob
 from api.registries import kit
-from api.units import service as units_service
+from api.registries.routing import unit_filter
 
 router = APIRouter(tags=["awards"])
 MAX_UPLOAD = 50 * 1024 * 1024
@@ -39,7 +39,7 @@ async def list_awards(
     params: Annotated[AwardFilters, Query()],
 ) -> Response:
     """Awards and scholarships inside your unit scope (recipients' names never leave it)."""
-    unit_path = (await units_service.resolve_for_filter(session, params.unit, None)).path if params.unit else None
+    unit = await unit_filter(session, params)
     extra = []
     if params.category:
         extra.append(Award.category_id == (await service.category_ids(session)).get(params.category, -1))
@@ -48,7 +48,7 @@ async def list_awards(
         principal,
         service.REGISTRY,
         page,
-        unit_path=unit_path,
+        unit=unit,
         filters={"year": params.year, "recipient_kind": params.recipient_kind},
         extra=extra,
     )

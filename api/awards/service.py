@@ -26,6 +26,7 @@ REGISTRY = kit.Registry(
     out=AwardOut,
     fields=FIELDS,
     filters={"year": "year", "recipient_kind": "recipient_kind"},
+    dated_by=("awarded_on", "year"),
 )
 
 
@@ -80,7 +81,7 @@ async def emit(session: AsyncSession, award: Award, op: str = "upsert") -> None:
 
 
 async def create(session: AsyncSession, principal: Principal, data: AwardIn) -> Award:
-    unit_id, path = await kit.unit_for_write(session, principal, data.unit_code, data.unit_as_of)
+    unit_id, path = await kit.unit_for_write(session, principal, kit.unit_ref(REGISTRY, data))
     category_id = await _category(session, data.category)
     fund = await kit.get(session, principal, FUNDS, data.fund_id) if data.fund_id is not None else None
     values = data.model_dump(include=set(FIELDS))
