@@ -134,6 +134,16 @@ def existed_on(unit: AnyRow, day: dt.date) -> bool:
     return (unit.valid_from is None or unit.valid_from <= day) and (unit.valid_to is None or unit.valid_to >= day)
 
 
+async def resolve_many(session: AsyncSession, refs: Iterable[tuple[str, dt.date]]) -> dict[tuple[str, dt.date], AnyRow]:
+    """The units many (code, date) pairs name, for imports: one query for every version of the codes."""
+    wanted = set(refs)
+    versions: dict[str, list[AnyRow]] = {}
+    for row in await repository.versions_of_codes(session, {code for code, _ in wanted}):
+        versions.setdefault(row.code, []).append(row)
+    found = {(code, day): next((v for v in versions.get(code, ()) if existed_on(v, day)), None) for code, day in wanted}
+    return {ref: row for ref, row in found.items() if row is not None}
+
+
 @dataclass(frozen=True)
 class UnitFilter:
     """A list filter's unit: the code as read, and the subtrees (path prefixes) it covers."""

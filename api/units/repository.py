@@ -137,3 +137,8 @@ async def versions_with_successors(session: AsyncSession, code: str) -> Sequence
     """Every unit that ever had this code, oldest first, with its path (for successors and messages)."""
     stmt = _base().where(Unit.code == code).order_by(Unit.valid_from.nulls_first(), Unit.id)
     return (await session.execute(stmt)).all()
+
+
+async def versions_of_codes(session: AsyncSession, codes: Iterable[str]) -> Sequence[AnyRow]:
+    """Every unit that ever had one of these codes (imports pick each row's by its date)."""
+    return (await session.execute(_base().where(Unit.code.in_(set(codes))))).all()

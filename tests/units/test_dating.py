@@ -164,3 +164,29 @@ async def test_registries_read_the_code_on_the_records_year(
     assert r.status_code == 201, r.text
     listed = await anon.get(f"/api/v1/{resource}", params={"unit": "13285", "year": 2024}, headers=key)
     assert r.json()["id"] in [i["id"] for i in listed.json()["items"]], listed.text
+
+
+IMPORT_HEADER = "unit_code,recipient_name,recipient_kind,category,year,awarded_on"
+
+
+async def import_csv(client: httpx.AsyncClient, lines: list[str], headers: dict[str, str]) -> httpx.Response:
+    data = ("\n".join([IMPORT_HEADER, *lines]) + "\n").encode()
+    files = {"file": ("khen-thuong.csv", data, "text/csv")}
+    return await client.post("/api/v1/awards/imports", params={"wait": "true"}, files=files, headers=headers)
+
+
+async def test_award_import_reads_each_code_on_the_rows_date(
+    client: httpx.AsyncClient, anon: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    """The import follows the API's rule: a Hà Nam 2024 row for 13285 is its commune; an award date picks the map."""
+    key = await ha_nam_key(client)
+    ha_nam = await import_csv(anon, ["13285,Đỗ Văn Nam,pupil,khac,2024,"], key)
+    assert ha_nam.status_code == 201, ha_nam.text
+    dated = await import_csv(client, ["00004,Lê Thị Hoa,pupil,khac,2025,2025-03-01"], {})
+    assert dated.status_code == 201, dated.text
+    stmt = select(Award.recipient_name, Unit.name).join(Unit, Unit.id == Award.unit_id)
+    placed = dict((await session.execute(stmt.where(Award.recipient_name.in_(["Đỗ Văn Nam", "Lê Thị Hoa"])))).all())
+    assert placed == {"Đỗ Văn Nam": "Phường Quang Trung", "Lê Thị Hoa": "Phường Trúc Bạch"}
+    missing = await import_csv(client, ["34,Vũ Văn Tú,pupil,khac,2026,", "34,Vũ Văn Tú,pupil,khong-co,2026,"], {})
+    assert missing.status_code == 422, missing.text
+    assert any("31/12/2026" in e["msg"] and e["type"] == "unknown_unit" for e in missing.json()["errors"])
