@@ -134,6 +134,10 @@ async def test_a_code_missing_on_its_date_is_explained_in_plain_vietnamese(clien
         assert words in body["detail"], body["detail"]
     assert "as_of" not in body["detail"]
     assert body["meant"]["name"] == "Tỉnh Thái Bình" and body["successors"] == [{"code": "33", "name": "Tỉnh Hưng Yên"}]
+    report = await client.put(
+        "/api/v1/sync/reports/r-34-2026", json={"unit_code": "34", "year": 2026, "status": "draft"}
+    )
+    assert report.status_code == 422 and report.json()["errors"][0]["loc"] == ["body", "unit_code"], report.text
     flt = await client.get("/api/v1/reports", params={"unit": "34", "as_of": "2026-01-01"})
     assert flt.status_code == 422 and flt.json()["errors"][0]["loc"] == ["query", "unit"], flt.text
     path = await client.get("/api/v1/units/34", params={"as_of": "2026-01-01"})
