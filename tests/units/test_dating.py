@@ -194,3 +194,14 @@ async def test_award_import_reads_each_code_on_the_rows_date(
     missing = await import_csv(client, ["34,Vũ Văn Tú,pupil,khac,2026,", "34,Vũ Văn Tú,pupil,khong-co,2026,"], {})
     assert missing.status_code == 422, missing.text
     assert any("31/12/2026" in e["msg"] and e["type"] == "unknown_unit" for e in missing.json()["errors"])
+
+
+@pytest.mark.parametrize("resource", ["funds", "associations"])
+async def test_registry_filter_on_todays_code_keeps_the_records_of_the_units_it_was_formed_from(
+    client: httpx.AsyncClient, resource: str
+) -> None:
+    """Like /reports?unit=01: /funds?unit=33 hid the demo records of Thái Bình's wards (today part of Hưng Yên)."""
+    merged = await all_items(client, f"/api/v1/{resource}", unit="33")
+    old = await all_items(client, f"/api/v1/{resource}", unit="34")
+    assert old and {i["id"] for i in old} <= {i["id"] for i in merged}
+    assert await all_items(client, f"/api/v1/{resource}", unit="33", as_of="2024-12-31") == []
