@@ -44,12 +44,6 @@ async def get_by_code(session: AsyncSession, code: str, day: dt.date) -> AnyRow 
     return (await session.execute(_base().where(Unit.code == code, valid_on(day)))).first()
 
 
-async def versions_of_code(session: AsyncSession, code: str) -> Sequence[AnyRow]:
-    """Every unit that ever had this code, for helpful 404s."""
-    stmt = select(Unit.name, Unit.valid_from, Unit.valid_to).where(Unit.code == code).order_by(Unit.valid_from)
-    return (await session.execute(stmt)).all()
-
-
 async def list_units(
     session: AsyncSession,
     *,

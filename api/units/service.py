@@ -97,8 +97,8 @@ async def children(session: AsyncSession, code: str, *, as_of: dt.date, page: Pa
 async def create_village(session: AsyncSession, principal: Principal, data: VillageCreate) -> UnitOut:
     """Add a village below a commune inside the principal's scope; its code is made here."""
     day = today_vn()
-    commune = await repository.get_by_code(session, data.parent_code, day)
-    if commune is None or commune.level != UnitLevel.commune:
+    commune = await dating.resolve(session, dating.UnitRef(data.parent_code, day, ("body", "parent_code")))
+    if commune.level != UnitLevel.commune:
         raise ValidationFailed(
             f"Không có xã/phường mã {data.parent_code} hiện nay.",
             errors=[ErrorItem(loc=["body", "parent_code"], msg="Không có xã/phường này", type="unknown_unit")],

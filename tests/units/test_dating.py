@@ -140,6 +140,9 @@ async def test_a_code_missing_on_its_date_is_explained_in_plain_vietnamese(clien
     assert report.status_code == 422 and report.json()["errors"][0]["loc"] == ["body", "unit_code"], report.text
     flt = await client.get("/api/v1/reports", params={"unit": "34", "as_of": "2026-01-01"})
     assert flt.status_code == 422 and flt.json()["errors"][0]["loc"] == ["query", "unit"], flt.text
+    village = await client.post("/api/v1/units", json={"parent_code": "12442", "name": "Thôn Đông"})
+    assert village.status_code == 422 and village.json()["errors"][0]["loc"] == ["body", "parent_code"], village.text
+    assert "30/06/2025" in village.json()["detail"] and "Tỉnh Hưng Yên (mã 33)" in village.json()["detail"]
     path = await client.get("/api/v1/units/34", params={"as_of": "2026-01-01"})
     assert path.status_code == 404 and "as_of" not in path.json()["detail"] and "Tỉnh Hưng Yên" in path.json()["detail"]
 
