@@ -49,6 +49,7 @@ REGISTRY = Registry(
     out=ActivityOut,
     fields=tuple(ActivityFields.model_fields),
     filters={"year": "year", "kind": "kind"},
+    dated_by=("held_on", "year"),
 )
 router = crud_router(
     REGISTRY,

@@ -30,7 +30,8 @@ from api.core.representation import CSV_MEDIA_TYPE, csv_columns
 from api.db.base import AnySelect
 from api.db.engine import Database, SessionDep
 from api.models import Award, AwardCategory, Unit
-from api.units import service as units_service
+from api.registries.routing import unit_filter
+from api.units.dating import UnitFilter
 
 router = APIRouter(tags=["awards"])
 COLUMNS = csv_columns(AwardOut)
@@ -50,9 +51,9 @@ async def export_awards(
     request: Request, session: SessionDep, principal: RegistriesRead, params: Annotated[AwardFilters, Query()]
 ) -> StreamingResponse:
     """Every award of the filter inside your unit scope as one CSV file, streamed (no pages)."""
-    unit_path = (await units_service.resolve_for_filter(session, params.unit, None)).path if params.unit else None
+    unit = await unit_filter(session, params)
     category = (await service.category_ids(session)).get(params.category, -1) if params.category else None
-    stmt = _select(principal, unit_path, params.year, category, params.recipient_kind)
+    stmt = _select(principal, unit, params.year, category, params.recipient_kind)
     db: Database = request.app.state.db
     body = _copy(db, stmt) if db.dialect == "postgresql" else _batches(db, stmt)
     name = f"khen-thuong{'-' + params.unit if params.unit else ''}{'-' + str(params.year) if params.year else ''}.csv"
@@ -66,14 +67,14 @@ async def export_awards(
 def _filtered(
     stmt: AnySelect,
     principal: Principal,
-    unit_path: str | None,
+    unit: UnitFilter | None,
     year: int | None,
     category: int | None,
     kind: str | None,
 ) -> AnySelect:
     stmt = stmt.where(scope.condition(principal, Award.unit_path))
-    if unit_path is not None:
-        stmt = stmt.where(Award.unit_path.like(f"{unit_path}%"))
+    if unit is not None:
+        stmt = stmt.where(unit.condition(Award.unit_path))
     if year is not None:
         stmt = stmt.where(Award.year == year)
     if category is not None:
@@ -84,11 +85,11 @@ def _filtered(
 
 
 def _select(
-    principal: Principal, unit_path: str | None, year: int | None, category: int | None, kind: str | None
+    principal: Principal, unit: UnitFilter | None, year: int | None, category: int | None, kind: str | None
 ) -> AnySelect:
     base = select(Award, Unit.code, AwardCategory.code).join(Unit, Unit.id == Award.unit_id)
     base = base.join(AwardCategory, AwardCategory.id == Award.category_id)
-    return _filtered(base, principal, unit_path, year, category, kind)
+    return _filtered(base, principal, unit, year, category, kind)
 
 
 # PostgreSQL: the database formats each value as the API does (``model_dump(mode="json")`` then the csv

@@ -42,9 +42,9 @@ from api.awards.service import category_ids
 from api.core.config import get_settings
 from api.db.base import utcnow
 from api.db.engine import Database, write_intent
-from api.models import Award, ImportJob, Unit
+from api.models import Award, ImportJob
 from api.reports.excel import BROKEN, MAX_UNCOMPRESSED
-from api.units.repository import valid_on
+from api.units import dating
 
 log = structlog.get_logger(__name__)
 
@@ -374,18 +374,13 @@ async def _check_fast(
     schools = list(map(_cut(300), map(str.strip, cols[at["school"]])))
     externals = [x.strip()[:100] if x else None for x in cols[at["external_id"]]]
 
-    # Units: read on 31 December of each row's year, inside the caller's scope.
-    pairs = set(zip(codes, years, strict=True))
-    units: dict[tuple[str, int], tuple[int, str]] = {}
-    for year in {y for _, y in pairs}:
-        stmt = select(Unit.id, Unit.code, Unit.path).where(
-            Unit.code.in_({c for c, y in pairs if y == year}), valid_on(dt.date(year, 12, 31))
-        )
-        for u in (await session.execute(stmt)).all():
-            units[(u.code, year)] = (u.id, u.path)
+    # Units: each row's code read on its own date (api.units.dating), inside the caller's scope.
+    days = [d or dating.year_end(y) for d, y in zip(dates, years, strict=True)]
+    pairs = set(zip(codes, days, strict=True))
+    units = {p: (u.id, u.path) for p, u in (await dating.resolve_many(session, pairs)).items()}
     if any(p not in units or not scope.visible(principal, units[p][1]) for p in pairs):
         return None
-    located = list(map(units.__getitem__, zip(codes, years, strict=True)))
+    located = list(map(units.__getitem__, zip(codes, days, strict=True)))
     unit_ids = [u[0] for u in located]
 
     duplicates: list[dict[str, Any]] = []
@@ -522,25 +517,23 @@ async def _check_rows(
         if progress.done % CHUNK == 0:
             await progress.tick()
     out.total = progress.total = len(parsed)
-    # Units: read on 31 December of each row's year, inside the caller's scope.
+    # Units: each row's code read on its own date (api.units.dating), inside the caller's scope.
     years = {r["year"] for _, r in parsed if isinstance(r.get("year"), int) and 1990 <= r["year"] <= 2100}
-    units: dict[tuple[str, int], tuple[int, str]] = {}
-    for year in years:
-        codes = {r["unit_code"] for _, r in parsed if r.get("year") == year}
-        stmt = select(Unit.id, Unit.code, Unit.path).where(Unit.code.in_(codes), valid_on(dt.date(year, 12, 31)))
-        for u in (await session.execute(stmt)).all():
-            units[(u.code, year)] = (u.id, u.path)
+    day_of = {n: r.get("awarded_on") or dating.year_end(r["year"]) for n, r in parsed if r.get("year") in years}
+    found = await dating.resolve_many(session, {(r["unit_code"], day_of[n]) for n, r in parsed if n in day_of})
+    units = {p: (u.id, u.path) for p, u in found.items()}
     seen: dict[tuple[str, int, int, int], int] = {}
     existing = await _existing_keys(session, {u for u, _ in units.values()}, years)
     for n, r in parsed:
-        unit = units.get((r["unit_code"], r.get("year") or 0))
+        unit = units.get((r["unit_code"], day_of[n])) if n in day_of else None
         if unit is None or not scope.visible(principal, unit[1]):
-            if r.get("year") and r["unit_code"]:
+            if n in day_of and r["unit_code"]:
                 bad(
                     n,
                     where["unit_code"],
                     "unit_code",
-                    f"Không có đơn vị mã {r['unit_code'][:20]} trong phạm vi của bạn năm {r['year']}",
+                    f"Không có đơn vị mã {r['unit_code'][:20]} trong phạm vi của bạn "
+                    f"vào ngày {dating.vn_date(day_of[n])}",
                     "unknown_unit",
                 )
             continue

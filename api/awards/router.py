@@ -18,7 +18,7 @@ from api.core.representation import FormatDep, check_if_match, make_etag, repres
 from api.db.engine import SessionDep
 from api.models import Award, AwardCategory, ImportJob
 from api.registries import kit
-from api.units import service as units_service
+from api.registries.routing import unit_filter
 
 router = APIRouter(tags=["awards"])
 MAX_UPLOAD = 50 * 1024 * 1024
@@ -40,7 +40,7 @@ async def list_awards(
     params: Annotated[AwardFilters, Query()],
 ) -> Response:
     """Awards and scholarships inside your unit scope (recipients' names never leave it)."""
-    unit_path = (await units_service.resolve_for_filter(session, params.unit, None)).path if params.unit else None
+    unit = await unit_filter(session, params)
     extra = []
     if params.category:
         extra.append(Award.category_id == (await service.category_ids(session)).get(params.category, -1))
@@ -49,7 +49,7 @@ async def list_awards(
         principal,
         service.REGISTRY,
         page,
-        unit_path=unit_path,
+        unit=unit,
         filters={"year": params.year, "recipient_kind": params.recipient_kind},
         extra=extra,
     )

@@ -71,12 +71,13 @@ REGISTRY = kit.Registry(
     out=AwardOut,
     fields=FIELDS,
     filters={"year": "year", "recipient_kind": "recipient_kind"},
+    dated_by=("awarded_on", "year"),
     serializer=lambda session, objs: to_out(session, objs),
 )
 
 
 async def create(session: AsyncSession, principal: Principal, data: AwardIn) -> Award:
-    unit_id, path = await kit.unit_for_write(session, principal, data.unit_code, data.unit_as_of)
+    unit_id, path = await kit.unit_for_write(session, principal, kit.unit_ref(REGISTRY, data))
     category_id = await _category(session, data.category)
     fund = None
     if data.fund_id is not None:

@@ -62,6 +62,7 @@ REGISTRY = Registry(
     out=CommendationOut,
     fields=tuple(CommendationFields.model_fields),
     filters={"year": "year", "form": "form"},
+    dated_by=("decision_date", "year"),
 )
 router = crud_router(
     REGISTRY,

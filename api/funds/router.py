@@ -15,14 +15,14 @@ from api.auth.dependencies import RegistriesRead, RegistriesWrite
 from api.core.errors import ErrorItem, ValidationFailed, problem_responses
 from api.core.pagination import Page, PageDep, paginate_rows
 from api.core.representation import FormatDep, represent
-from api.core.text import today_vn
+from api.core.text import IsoDate, today_vn
 from api.db.engine import SessionDep
 from api.funds import ledger
 from api.funds.registry import REGISTRY, EntryOut, Filters, FundIn, FundUpdate, entry_out
 from api.models import Fund, FundEntry
 from api.registries import kit
 from api.registries.routing import crud_router
-from api.units import service as units_service
+from api.units import dating
 
 router = crud_router(
     REGISTRY,
@@ -131,20 +131,24 @@ async def fund_summary(
     principal: RegistriesRead,
     unit: Annotated[str, Query(pattern=r"^\d{2,5}(-[0-9A-Za-z]{1,12})?$", description="Unit code.")],
     year: Annotated[int, Query(ge=1990, le=2100, description="Year.")],
+    as_of: Annotated[IsoDate | None, Query(description="Date unit is read on (default as in /reports).")] = None,
 ) -> FundSummary:
     """Raised, disbursed and balance of the funds in a unit's subtree (within your scope)."""
-    path = (await units_service.resolve_for_filter(session, unit, dt.date(year, 12, 31))).path
+    place = await dating.resolve_filter(session, unit, as_of=as_of, year=year)
     # A place wider than the scope would be summed from the caller's part only, under the place's name.
-    scope.require_unit(principal, path, unit, field="unit", loc="query")
+    for path in place.paths:
+        scope.require_unit(principal, path, unit, field="unit", loc="query")
     return FundSummary(
         unit_code=unit,
         year=year,
-        **await figures(session, [path], year, scope.condition(principal, FundEntry.unit_path)),
+        **await figures(session, list(place.paths), year, scope.condition(principal, FundEntry.unit_path)),
     )
 
 
 async def figures(session: AsyncSession, prefixes: list[str], year: int, *extra: ColumnElement[bool]) -> dict[str, int]:
     """Raised, disbursed and year-end balance of the funds under ``prefixes``."""
+    if not prefixes:
+        return dict.fromkeys(("funds", "raised_vnd", "disbursed_vnd", "balance_vnd"), 0)
     original = select(FundEntry.id, FundEntry.kind).subquery()
     kind = func.coalesce(original.c.kind, FundEntry.kind)  # a reversal counts against what it reverses
     in_year = FundEntry.year == year

@@ -59,6 +59,7 @@ REGISTRY = Registry(
     out=InspectionOut,
     fields=tuple(InspectionFields.model_fields),
     filters={"year": "year", "subject_kind": "subject_kind"},
+    dated_by=("inspected_on", "year"),
 )
 router = crud_router(
     REGISTRY,

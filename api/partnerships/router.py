@@ -49,6 +49,7 @@ REGISTRY = Registry(
     out=PartnershipOut,
     fields=tuple(PartnershipFields.model_fields),
     filters={"year": "year", "status": "status"},
+    dated_by=("signed_on", "year"),
 )
 router = crud_router(
     REGISTRY,

@@ -18,10 +18,9 @@ from api.auth import scope
 from api.auth.principal import Principal
 from api.core.errors import ErrorItem, NotFound, ValidationFailed
 from api.core.pagination import PageParams, paginate_rows
-from api.core.text import today_vn
 from api.models import Unit
 from api.models.registry import RegistryMixin
-from api.units import repository as units_repo
+from api.units import dating
 
 M = TypeVar("M", bound=RegistryMixin)
 
@@ -33,7 +32,8 @@ class RecordIn(BaseModel):
 
     unit_code: str = Field(pattern=r"^\d{2,5}(-[0-9A-Za-z]{1,12})?$", description="The unit the record belongs to.")
     unit_as_of: dt.date | None = Field(
-        default=None, description="Date unit_code is read on (default today; 2024-12-31 for the old map)."
+        default=None,
+        description="Date unit_code is read on (default the record's own date, else today; 2024-12-31: the old map).",
     )
     external_id: str | None = Field(default=None, max_length=100, description="Your own id for it (partners).")
 
@@ -72,6 +72,7 @@ class Registry(Generic[M]):
     # Fields holding the id of another record: field → (its model, Vietnamese label). They are resolved
     # through the scope module; one pointing at the registry's own model is a tree, kept free of cycles.
     references: dict[str, tuple[type[Any], str]] = field(default_factory=dict)
+    dated_by: tuple[str, ...] = ()  # the record's own date, first found: date fields, then "year" (its 31 December)
     # The GET's serializer when the record needs more than its columns and unit code (awards: the category).
     serializer: Callable[[AsyncSession, Sequence[Any]], Awaitable[Sequence[BaseModel]]] | None = None
 
@@ -89,17 +90,20 @@ def partner_of(principal: Principal) -> str | None:
     return principal.partner
 
 
-async def unit_for_write(
-    session: AsyncSession, principal: Principal, code: str, as_of: dt.date | None
-) -> tuple[int, str]:
-    row = await units_repo.get_by_code(session, code, as_of or today_vn())
-    if row is None:
-        raise ValidationFailed(
-            f"Không có đơn vị mã {code} vào ngày {(as_of or today_vn()).isoformat()}.",
-            errors=[ErrorItem(loc=["body", "unit_code"], msg="Không có đơn vị này", type="unknown_unit")],
-        )
-    scope.require_unit(principal, row.path, code, field="unit_code")
+async def unit_for_write(session: AsyncSession, principal: Principal, ref: dating.UnitRef) -> tuple[int, str]:
+    """The unit a body's code names on its date (see api.units.dating), inside the caller's scope."""
+    row = await dating.resolve(session, ref)
+    scope.require_unit(principal, row.path, ref.code, field=str(ref.loc[-1]), loc=str(ref.loc[0]))
     return row.id, row.path
+
+
+def unit_ref(reg: Registry[M], data: BaseModel, current: M | None = None) -> dating.UnitRef:
+    """The body's unit_code read on its date: unit_as_of, else the record's own date (after the change)."""
+    values = {f: getattr(current, f, None) for f in reg.dated_by} if current is not None else {}
+    values |= data.model_dump(include=set(reg.dated_by), exclude_unset=current is not None)
+    own = dating.own_date(values, reg.dated_by)
+    code: str = data.unit_code  # type: ignore[attr-defined]  # a create or replace body, or a PATCH sending it
+    return dating.body_ref(code, unit_as_of=getattr(data, "unit_as_of", None), own=own)
 
 
 async def unit_codes(session: AsyncSession, ids: set[int]) -> dict[int, str]:
@@ -136,13 +140,13 @@ async def list_records(
     reg: Registry[M],
     page: PageParams,
     *,
-    unit_path: str | None,
+    unit: dating.UnitFilter | None,
     filters: dict[str, Any],
     extra: Sequence[ColumnElement[bool]] = (),
 ) -> tuple[list[M], str | None]:
     stmt = select(reg.model).where(scope.condition(principal, reg.model.unit_path), *extra)
-    if unit_path is not None:
-        stmt = stmt.where(reg.model.unit_path.like(f"{unit_path}%"))
+    if unit is not None:
+        stmt = stmt.where(unit.condition(reg.model.unit_path))
     for param, value in filters.items():
         if value is not None:
             stmt = stmt.where(getattr(reg.model, reg.filters[param]) == value)
@@ -183,7 +187,7 @@ async def _refuse_cycle(session: AsyncSession, reg: Registry[M], obj: M, name: s
 
 
 async def create(session: AsyncSession, principal: Principal, reg: Registry[M], data: RecordIn) -> M:
-    unit_id, path = await unit_for_write(session, principal, data.unit_code, data.unit_as_of)
+    unit_id, path = await unit_for_write(session, principal, unit_ref(reg, data))
     values = _values(reg, data, partial=False)
     await _check_references(session, principal, reg, values, None)
     identity = {
@@ -220,7 +224,7 @@ async def update(
     new_code = getattr(data, "unit_code", None) if "unit_code" in fields_set else None
     if new_code:
         obj.unit_id, obj.unit_path = await unit_for_write(
-            session, principal, new_code, getattr(data, "unit_as_of", None)
+            session, principal, unit_ref(reg, data, None if replace else obj)
         )
     for k, v in values.items():
         setattr(obj, k, v)

@@ -13,17 +13,32 @@ from pydantic import BaseModel, Field
 from api.core.errors import problem_responses
 from api.core.pagination import Page, PageDep
 from api.core.representation import FormatDep, check_if_match, make_etag, represent
+from api.core.text import IsoDate
 from api.db.engine import SessionDep
 from api.registries import kit
-from api.units import service as units_service
+from api.units import dating
 
 
 class ListFilters(BaseModel):
     """Filters every registry list takes; registries add their own."""
 
     unit: str | None = Field(
-        default=None, pattern=r"^\d{2,5}(-[0-9A-Za-z]{1,12})?$", description="Only this unit's subtree."
+        default=None,
+        pattern=r"^\d{2,5}(-[0-9A-Za-z]{1,12})?$",
+        description="Only this unit's subtree, and the units it was formed from (with year: that year's units).",
     )
+    as_of: IsoDate | None = Field(
+        default=None,
+        description="Date unit is read on (default today's map, and the year's own where a year is given).",
+    )
+
+
+async def unit_filter(session: SessionDep, flt: ListFilters) -> dating.UnitFilter | None:
+    """The ``unit`` filter read by the dating rule (api.units.dating), on the list's ``year`` if it has one."""
+    if not flt.unit:
+        return None
+    year = getattr(flt, "year", None)
+    return await dating.resolve_filter(session, flt.unit, as_of=flt.as_of, year=year)
 
 
 def crud_router(
@@ -55,11 +70,9 @@ def crud_router(
         params: Annotated[filters, Query()],
     ) -> Response:
         flt = cast(ListFilters, params)
-        unit_path = None
-        if flt.unit:
-            unit_path = (await units_service.resolve_for_filter(session, flt.unit, None)).path
+        unit = await unit_filter(session, flt)
         values = {k: v for k, v in flt.model_dump().items() if k in reg.filters}
-        objs, cursor = await kit.list_records(session, principal, reg, page, unit_path=unit_path, filters=values)
+        objs, cursor = await kit.list_records(session, principal, reg, page, unit=unit, filters=values)
         items = await kit.to_out(session, reg, objs)
         return represent(request, Page[out](items=items, next_cursor=cursor), fmt=fmt, csv_rows=(out, items))
 

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth import scope
 from api.auth.principal import Principal
 from api.core.errors import ErrorItem, ValidationFailed
-from api.models import Report, ReportStatus, Unit
+from api.models import Report, ReportStatus
 from api.reports.excel import Parsed, cell_error
 from api.reports.schemas import ImportResult
 from api.reports.service import write_figures
 from api.reports.validation import check
-from api.units.repository import valid_on
+from api.units import dating
 
 _STATUS_VI = {"submitted": "đã nộp", "approved": "đã phê duyệt"}
 
@@ -23,17 +21,10 @@ _STATUS_VI = {"submitted": "đã nộp", "approved": "đã phê duyệt"}
 async def import_reports(
     session: AsyncSession, principal: Principal, year: int, parsed: Parsed, *, dry_run: bool
 ) -> ImportResult:
-    day = dt.date(year, 12, 31)
+    day = dating.year_end(year)  # a report's codes are read on 31 December of its year (api.units.dating)
     errors: list[ErrorItem] = list(parsed.errors)
-    codes = {r.unit_code for r in parsed.rows}
-    units = {
-        u.code: u
-        for u in (
-            await session.execute(
-                select(Unit.id, Unit.code, Unit.name, Unit.level, Unit.path).where(Unit.code.in_(codes), valid_on(day))
-            )
-        ).all()
-    }
+    found = await dating.resolve_many(session, {(r.unit_code, day) for r in parsed.rows})
+    units = {code: u for (code, _), u in found.items()}
     existing = {
         r.unit_id: r
         for r in (

@@ -19,7 +19,7 @@ from api.reports.schemas import ApproveIn, ImportResult, ReopenIn, ReportHistory
 from api.stats import service as stats_service
 from api.stats.indicators import BY_NAME, INDICATORS
 from api.stats.schemas import Rate
-from api.units import service as units_service
+from api.units import dating
 from api.units.schemas import UnitCodePath
 
 router = APIRouter(prefix="/reports", tags=["reports"])
@@ -43,16 +43,20 @@ async def list_reports(
     fmt: FormatDep,
     year: Annotated[int | None, Query(ge=1990, le=2100, description="Only this year.")] = None,
     unit: Annotated[
-        str | None, Query(pattern=r"^\d{2,5}(-[0-9A-Za-z]{1,12})?$", description="Only this unit's subtree.")
+        str | None,
+        Query(
+            pattern=r"^\d{2,5}(-[0-9A-Za-z]{1,12})?$",
+            description="This unit's subtree and the units it was formed from (with year: that year's, as /stats).",
+        ),
+    ] = None,
+    as_of: Annotated[
+        IsoDate | None, Query(description="Date unit is read on (default today's map, and the year's own).")
     ] = None,
     status: Annotated[ReportStatus | None, Query(description="Only reports in this state.")] = None,
 ) -> Response:
     """Reports inside your unit scope, filtered by year, unit subtree and state."""
-    unit_path = None
-    if unit is not None:
-        day = service.year_end(year) if year else None
-        unit_path = (await units_service.resolve_for_filter(session, unit, day)).path
-    items, cursor = await service.list_reports(session, principal, page, year=year, unit_path=unit_path, status=status)
+    place = await dating.resolve_filter(session, unit, as_of=as_of, year=year) if unit is not None else None
+    items, cursor = await service.list_reports(session, principal, page, year=year, unit=place, status=status)
     result = Page[ReportOut](items=items, next_cursor=cursor)
     return represent(request, result, fmt=fmt, csv_rows=(ReportOut, items))
 

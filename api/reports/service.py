@@ -20,6 +20,7 @@ from api.reports import duties
 from api.reports.fields import FIGURE_NAMES
 from api.reports.schemas import ReportHistoryEntry, ReportOut
 from api.reports.validation import check, effective
+from api.units import dating
 from api.units import service as units_service
 
 
@@ -218,14 +219,14 @@ async def list_reports(
     page: PageParams,
     *,
     year: int | None,
-    unit_path: str | None,
+    unit: dating.UnitFilter | None,
     status: ReportStatus | None,
 ) -> tuple[list[ReportOut], str | None]:
     stmt = select(Report, Unit).join(Unit, Unit.id == Report.unit_id).where(scope.condition(principal, Unit.path))
     if year is not None:
         stmt = stmt.where(Report.year == year)
-    if unit_path is not None:
-        stmt = stmt.where(Unit.path.like(f"{unit_path}%"))
+    if unit is not None:
+        stmt = stmt.where(unit.condition(Unit.path))
     if status is not None:
         stmt = stmt.where(Report.status == status.value)
     rows, cursor = await paginate_rows(session, stmt, order=[Report.id], page=page)

@@ -26,6 +26,7 @@ from api.stats.schemas import (
     SeriesOut,
     SeriesPoint,
 )
+from api.units import dating
 from api.units import repository as units_repo
 
 COUNTRY_CODE, COUNTRY_NAME = "VN", "Toàn quốc"
@@ -52,7 +53,8 @@ async def resolve_place(
             break
         row = await units_repo.get_by_code(session, code, rollup.year_end(y))
     if row is None:
-        raise NotFound(f"Không có đơn vị mã {code} vào ngày đã chọn.", code=code)
+        detail, extra = await dating.explain(session, code, as_of or rollup.year_end(year))
+        raise NotFound(detail, **extra)
     return Place(row.code, row.name, row.path, row)
 
 

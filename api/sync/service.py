@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -43,7 +42,7 @@ from api.reports import service as reports
 from api.reports.fields import FIGURE_NAMES
 from api.reports.validation import check
 from api.sync.schemas import ReportSync
-from api.units import service as units_service
+from api.units import dating
 
 REGISTRIES: dict[str, tuple[kit.Registry[Any], type[kit.RecordIn]]] = {
     "associations": (ASSOCIATIONS, AssociationIn),
@@ -144,7 +143,9 @@ async def _upsert_report(
     session: AsyncSession, principal: Principal, external_id: str, data: dict[str, Any], if_match: str | None, loc: str
 ) -> Upserted:
     parsed = _parse(ReportSync, data, loc)
-    unit = await units_service.resolve(session, parsed.unit_code, dt.date(parsed.year, 12, 31))
+    unit = await dating.resolve(
+        session, dating.UnitRef(parsed.unit_code, dating.year_end(parsed.year), (loc, "unit_code"))
+    )
     scope.require_unit(principal, unit.path, parsed.unit_code, field="unit_code", loc=loc)
     if parsed.status == ReportStatus.approved and not principal.has(Scope.reports_approve):
         raise Forbidden("Khoá này không được gửi báo cáo đã phê duyệt (cần quyền reports:approve).")

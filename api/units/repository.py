@@ -44,12 +44,6 @@ async def get_by_code(session: AsyncSession, code: str, day: dt.date) -> AnyRow 
     return (await session.execute(_base().where(Unit.code == code, valid_on(day)))).first()
 
 
-async def versions_of_code(session: AsyncSession, code: str) -> Sequence[AnyRow]:
-    """Every unit that ever had this code, for helpful 404s."""
-    stmt = select(Unit.name, Unit.valid_from, Unit.valid_to).where(Unit.code == code).order_by(Unit.valid_from)
-    return (await session.execute(stmt)).all()
-
-
 async def list_units(
     session: AsyncSession,
     *,
@@ -114,3 +108,31 @@ async def latest_by_code(session: AsyncSession, code: str) -> AnyRow | None:
     """The most recent unit that had this code."""
     stmt = _base().where(Unit.code == code).order_by(Unit.valid_from.desc().nulls_last()).limit(1)
     return (await session.execute(stmt)).first()
+
+
+async def predecessors(session: AsyncSession, ids: Iterable[int]) -> list[AnyRow]:
+    """The units the given ones were formed from, through every earlier reorganisation."""
+    found: list[AnyRow] = []
+    frontier, seen = set(ids), set(ids)
+    while frontier:
+        stmt = (
+            _base()
+            .join(UnitSuccession, UnitSuccession.predecessor_id == Unit.id)
+            .where(UnitSuccession.successor_id.in_(frontier))
+        )
+        rows = {r.id: r for r in (await session.execute(stmt)).all() if r.id not in seen}
+        frontier = set(rows)
+        seen |= frontier
+        found += rows.values()
+    return found
+
+
+async def versions_with_successors(session: AsyncSession, code: str) -> Sequence[AnyRow]:
+    """Every unit that ever had this code, oldest first, with its path (for successors and messages)."""
+    stmt = _base().where(Unit.code == code).order_by(Unit.valid_from.nulls_first(), Unit.id)
+    return (await session.execute(stmt)).all()
+
+
+async def versions_of_codes(session: AsyncSession, codes: Iterable[str]) -> Sequence[AnyRow]:
+    """Every unit that ever had one of these codes (imports pick each row's by its date)."""
+    return (await session.execute(_base().where(Unit.code.in_(set(codes))))).all()

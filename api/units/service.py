@@ -15,7 +15,7 @@ from api.core.text import fold, today_vn
 from api.db.base import AnyRow
 from api.journal import audit, diff
 from api.models import LEVEL_RANK, Unit, UnitLevel, UnitSource
-from api.units import repository
+from api.units import dating, repository
 from api.units.schemas import UnitOut, VillageCreate
 
 
@@ -51,24 +51,12 @@ async def to_out(session: AsyncSession, rows: Sequence[AnyRow]) -> list[UnitOut]
 
 
 async def resolve(session: AsyncSession, code: str, day: dt.date) -> AnyRow:
-    """The unit a code names on ``day``; 404 that says when the code was valid, if ever."""
+    """The unit a code names on ``day``; a 404 naming the date, what the code meant then and its successor."""
     row = await repository.get_by_code(session, code, day)
     if row is not None:
         return row
-    versions = await repository.versions_of_code(session, code)
-    if not versions:
-        raise NotFound(f"Không có đơn vị hành chính mã {code}.", code=code)
-    spans = "; ".join(f"{v.name} ({_span(v.valid_from, v.valid_to)})" for v in versions)
-    raise NotFound(
-        f"Mã {code} không thuộc đơn vị nào vào ngày {day.isoformat()}. Mã này từng dùng cho: {spans}. "
-        "Hãy chọn ngày bằng ?as_of=.",
-        code=code,
-        as_of=day.isoformat(),
-    )
-
-
-def _span(start: dt.date | None, end: dt.date | None) -> str:
-    return f"{start.isoformat() if start else '…'} – {end.isoformat() if end else 'nay'}"
+    detail, extra = await dating.explain(session, code, day)
+    raise NotFound(detail, **extra)
 
 
 async def get_unit(session: AsyncSession, code: str, *, as_of: dt.date) -> UnitOut:
@@ -110,8 +98,8 @@ async def children(session: AsyncSession, code: str, *, as_of: dt.date, page: Pa
 async def create_village(session: AsyncSession, principal: Principal, data: VillageCreate) -> UnitOut:
     """Add a village below a commune inside the principal's scope; its code is made here."""
     day = today_vn()
-    commune = await repository.get_by_code(session, data.parent_code, day)
-    if commune is None or commune.level != UnitLevel.commune:
+    commune = await dating.resolve(session, dating.UnitRef(data.parent_code, day, ("body", "parent_code")))
+    if commune.level != UnitLevel.commune:
         raise ValidationFailed(
             f"Không có xã/phường mã {data.parent_code} hiện nay.",
             errors=[ErrorItem(loc=["body", "parent_code"], msg="Không có xã/phường này", type="unknown_unit")],
@@ -163,8 +151,5 @@ async def resolve_for_filter(session: AsyncSession, code: str, day: dt.date | No
     if row is None and day is None:
         row = await repository.latest_by_code(session, code)
     if row is None:
-        raise ValidationFailed(
-            f"Không có đơn vị mã {code}.",
-            errors=[ErrorItem(loc=["query", field], msg="Không có đơn vị này", type="unknown_unit")],
-        )
+        raise await dating.not_on_date(session, dating.UnitRef(code, day or today_vn(), ("query", field)))
     return row

@@ -118,8 +118,8 @@ async def test_a_code_no_longer_valid_answers_404_saying_when_it_was(client: htt
     assert r.status_code == 404
     assert r.headers["content-type"] == "application/problem+json"
     body = r.json()
-    assert "Tỉnh Thái Bình" in body["detail"] and "2025-06-30" in body["detail"]
-    assert body["code"] == "34"
+    assert "Tỉnh Thái Bình" in body["detail"] and "30/06/2025" in body["detail"]
+    assert body["code"] == "34" and body["meant"]["valid_to"] == "2025-06-30"
 
 
 @pytest.mark.parametrize(
