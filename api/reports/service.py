@@ -201,7 +201,7 @@ def _approve(principal: Principal, report: Report, reason: str | None) -> None:
             f"Chỉ phê duyệt được báo cáo đã nộp; báo cáo này {_STATUS_VI[status]}.", current_status=status.value
         )
     report.status, report.approved_at, report.approved_by = ReportStatus.approved.value, utcnow(), principal.name
-    report.approval_reason = reason
+    report.approval_reason, report.reopen_reason = reason, None
 
 
 def _reopen(report: Report, reason: str | None) -> None:

@@ -179,7 +179,7 @@ async def _upsert_report(
             report.submitted_at, report.submitted_by = now, principal.name
             report.submitted_by_key = f"{principal.kind}:{principal.id}"
         if parsed.status != "approved":
-            report.approved_at = report.approved_by = None
+            report.approved_at = report.approved_by = report.approval_reason = None
         elif previous != "approved":
             report.approved_at, report.approved_by = now, principal.name
 

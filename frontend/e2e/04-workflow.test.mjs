@@ -115,7 +115,7 @@ test('commune editor: an invalid entry is refused inline and saves nothing; a co
     const meta = ['unit_code', 'unit_name', 'unit_level', 'year', 'status', 'version', 'updated_at'];
     const body = {};
     for (const [k, v] of Object.entries(current)) {
-      if (!meta.includes(k) && !/^(submitted|approved)_/.test(k)) body[k] = v;
+      if (!meta.includes(k) && !/^(submitted|approved|approval|reopen)_/.test(k)) body[k] = v;
     }
     body.branches = 10;
     return (await fetch(path, { method: 'PUT', headers, body: JSON.stringify(body) })).status;

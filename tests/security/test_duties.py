@@ -114,6 +114,10 @@ async def test_reasons_are_required_to_reopen_and_kept_in_the_report_and_its_his
     assert reopened.status_code == 200
     assert reopened.json()["reopen_reason"] == "Thiếu số quỹ khuyến học"
     assert reopened.json()["approval_reason"] is None and reopened.json()["submitted_by"] is None
+    assert (await anon.post(f"{URL}/submit", headers=editor.headers)).status_code == 200
+    assert (await client.get(URL)).json()["reopen_reason"] == "Thiếu số quỹ khuyến học"  # until approved again
+    again = await client.post(f"{URL}/approve")
+    assert again.json()["reopen_reason"] is None and again.json()["approval_reason"] is None
     history = (await anon.get(f"{URL}/history", headers=editor.headers)).json()
     steps = [(h["action"], h["reason"]) for h in history]
     assert steps == [
@@ -121,4 +125,6 @@ async def test_reasons_are_required_to_reopen_and_kept_in_the_report_and_its_his
         ("submit", None),
         ("approve", "Số liệu khớp sổ sách"),
         ("reopen", "Thiếu số quỹ khuyến học"),
+        ("submit", None),
+        ("approve", None),
     ]

@@ -114,14 +114,24 @@ export function useReportMutations(unit: string, year: number) {
   });
 
   const step = useMutation({
-    mutationFn: async ({ action, etag }: { action: WorkflowAction; etag: string | null }): Promise<LoadedReport> => {
+    mutationFn: async ({
+      action,
+      etag,
+      reason = '',
+    }: {
+      action: WorkflowAction;
+      etag: string | null;
+      /** Approve: an optional note; reopen: why (required by the service). */
+      reason?: string;
+    }): Promise<LoadedReport> => {
       const options = { params: { path: { unit_code: unit, year } }, headers: ifMatch(etag) };
+      const note = reason.trim();
       const result =
         action === 'submit'
           ? await api.POST('/api/v1/reports/{unit_code}/{year}/submit', options)
           : action === 'approve'
-            ? await api.POST('/api/v1/reports/{unit_code}/{year}/approve', options)
-            : await api.POST('/api/v1/reports/{unit_code}/{year}/reopen', options);
+            ? await api.POST('/api/v1/reports/{unit_code}/{year}/approve', { ...options, body: note ? { reason: note } : null })
+            : await api.POST('/api/v1/reports/{unit_code}/{year}/reopen', { ...options, body: { reason: note } });
       const report = unwrap(result);
       return { report, etag: result.response.headers.get('ETag') };
     },

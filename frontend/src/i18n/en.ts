@@ -450,6 +450,7 @@ const en: Messages = {
       approved: 'Approved',
       version: 'Version',
       by: '{{at}} by {{who}}',
+      reopenReason: 'Reason for reopening',
     },
     locked: {
       submitted: 'The report is submitted and awaits approval by the unit above; it cannot be changed unless returned.',
@@ -472,6 +473,7 @@ const en: Messages = {
       approved: 'The report is approved.',
       reopen: 'Reopen for changes',
       reopening: 'Reopening…',
+      reason: 'Reason (required to reopen, optional to approve)',
       reopened: 'The report is a draft again.',
       unsaved: 'There are unsaved changes.',
       saveFailed: 'The report was not saved',

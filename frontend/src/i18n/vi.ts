@@ -448,6 +448,7 @@ const vi = {
       approved: 'Phê duyệt',
       version: 'Phiên bản',
       by: '{{at}} bởi {{who}}',
+      reopenReason: 'Lý do mở lại',
     },
     locked: {
       submitted: 'Báo cáo đã nộp và đang chờ đơn vị cấp trên phê duyệt; không sửa được cho đến khi được trả lại.',
@@ -470,6 +471,7 @@ const vi = {
       approved: 'Đã phê duyệt báo cáo.',
       reopen: 'Mở lại để sửa',
       reopening: 'Đang mở lại…',
+      reason: 'Lý do (bắt buộc khi mở lại, tuỳ chọn khi phê duyệt)',
       reopened: 'Đã mở lại báo cáo thành bản nháp.',
       unsaved: 'Có thay đổi chưa lưu.',
       saveFailed: 'Chưa lưu được báo cáo',

@@ -238,4 +238,25 @@ describe('report form', () => {
     expect(await screen.findByText('Trạng thái: Nháp → Đã nộp')).toBeTruthy();
     expect(screen.getByText('Số hội viên: — → 2.200')).toBeTruthy();
   });
+
+  it('reopens only with a reason, which it sends', async () => {
+    let sent: unknown = null;
+    stubApi({
+      ...RECON,
+      'GET /api/v1/me': () => json({ ...EDITOR, unit_code: '336', unit_name: 'Thành phố Thái Bình', unit_level: 'district' }),
+      [`GET ${PATH}`]: () => withEtag(report({ status: 'approved', approved_at: '2026-11-28T08:00:00Z', approved_by: 'tp.thaibinh' }), '"v3"'),
+      [`GET ${PATH}/history`]: () => json([]),
+      [`POST ${PATH}/reopen`]: async (req) => {
+        sent = await req.json();
+        return withEtag(report({ status: 'draft', reopen_reason: 'Thiếu số quỹ' }), '"v4"');
+      },
+    });
+    renderReport();
+    const reopen = (await screen.findByRole('button', { name: 'Mở lại để sửa' })) as HTMLButtonElement;
+    expect(reopen.disabled).toBe(true);
+    await userEvent.type(screen.getByLabelText('Lý do (bắt buộc khi mở lại, tuỳ chọn khi phê duyệt)'), 'Thiếu số quỹ');
+    expect(reopen.disabled).toBe(false);
+    await userEvent.click(reopen);
+    await waitFor(() => expect(sent).toEqual({ reason: 'Thiếu số quỹ' }));
+  });
 });

@@ -82,6 +82,7 @@ export function ReportForm({
   const [failure, setFailure] = useState<Failure | null>(null);
   const [conflict, setConflict] = useState(false);
   const [busy, setBusy] = useState<null | 'save' | WorkflowAction>(null);
+  const [reason, setReason] = useState('');
   const summary = useRef<HTMLDivElement>(null);
 
   // New figures from the server (saved, reloaded, approved…): show them.
@@ -168,7 +169,8 @@ export function ReportForm({
       etag = saved.etag;
     }
     try {
-      await step.mutateAsync({ action, etag });
+      await step.mutateAsync({ action, etag, reason: action === 'submit' ? '' : reason });
+      if (action !== 'submit') setReason('');
       onDone(t(`reports.form.${action === 'submit' ? 'submitted' : action === 'approve' ? 'approved' : 'reopened'}`));
     } catch (e) {
       fail(e, action === 'submit' ? t('reports.form.submitFailed') : t('reports.form.stepFailed'));
@@ -220,6 +222,12 @@ export function ReportForm({
         </fieldset>
       ))}
 
+      {(can.approve || can.reopen) && (
+        <label className="field">
+          <span>{t('reports.form.reason')}</span>
+          <input type="text" maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} />
+        </label>
+      )}
       {(can.edit || can.submit || can.approve || can.reopen) && (
         <div className="form-actions">
           {can.edit && (
@@ -238,7 +246,7 @@ export function ReportForm({
             </ActionButton>
           )}
           {can.reopen && (
-            <ActionButton busy={busy === 'reopen'} disabled={busy !== null} onClick={() => void onStep('reopen')}>
+            <ActionButton busy={busy === 'reopen'} disabled={busy !== null || !reason.trim()} onClick={() => void onStep('reopen')}>
               {busy === 'reopen' ? t('reports.form.reopening') : t('reports.form.reopen')}
             </ActionButton>
           )}

@@ -14,8 +14,8 @@ import { StatusBadge } from './StatusBadge';
 
 /**
  * What the user may do with a report, as the service decides it (the buttons only mirror it;
- * the API refuses anything else): editors change and submit drafts of their units; approving
- * and reopening is for the editors and admins of a unit above.
+ * the API refuses anything else): editors change drafts of their units, and submit those of their own
+ * unit (partner keys: of their scope); approving and reopening is for a unit above, never the submitter.
  */
 export function permissionsFor(me: Me | undefined, unit: string, report: Report | null): Permissions {
   const scopes = new Set(me?.scopes ?? []);
@@ -24,7 +24,7 @@ export function permissionsFor(me: Me | undefined, unit: string, report: Report 
   const status = report?.status ?? 'draft';
   return {
     edit: writer && status === 'draft',
-    submit: writer && status === 'draft',
+    submit: writer && status === 'draft' && (me?.unit_code === unit || me?.role === 'partner'),
     approve: above && status === 'submitted',
     reopen: above && (status === 'submitted' || status === 'approved'),
   };
@@ -153,8 +153,15 @@ function ReportMeta({ report, unit, level }: { report: Report | null; unit: stri
               {report.approved_at
                 ? t('reports.meta.by', { at: formatDateTime(report.approved_at), who: report.approved_by ?? MISSING })
                 : MISSING}
+              {report.approval_reason ? ` — ${report.approval_reason}` : ''}
             </dd>
           </div>
+          {report.reopen_reason && (
+            <div>
+              <dt>{t('reports.meta.reopenReason')}</dt>
+              <dd>{report.reopen_reason}</dd>
+            </div>
+          )}
         </>
       )}
     </dl>
