@@ -10,16 +10,17 @@ when anything else tries). The rule, in one place:
 2. Outside scope a record does not exist: **404**, the same answer as for an id that was never
    there, for lists (filtered out), reads, updates, deletes and every other action. **403** is kept
    for "inside scope, but the caller lacks a permission" (a missing API scope, an approver rule).
-3. A unit named in a body (``unit_code``, ``parent_code``) that lies outside scope is 404 naming the
-   field: nothing can be written there. Units are public reference data, so the message may say why.
+3. A unit named in a body (``unit_code``, ``parent_code``) or as the place of a figure
+   (``/inspections/coverage``, ``/funds/summary``) that lies outside scope is 404 naming the field:
+   nothing is written or summed there. Units are public reference data, so the message says why.
 4. An id referenced in a body (``parent_id``, ``association_id``, ``fund_id``, ``to_fund_id``,
    ``reverses_entry_id``, …) is resolved by :func:`resolve_reference`: an id the caller cannot see
    and an id that does not exist get the same 404 naming the field, so 201 vs 409 cannot reveal
    what exists in another unit.
 5. Records a principal creates (import jobs, ledger entries) are owned by its kind and id
-   (:func:`owner`), never by its name: names are chosen by whoever makes the key. An import job is
-   read by its owner, or by a caller whose scope covers the job's unit (a national job: national
-   callers only).
+   (``created_by_kind``, ``created_by_id``; :func:`owns`), never by its name: names are chosen by
+   whoever makes the key. An import job is read by its owner, or by a caller whose scope covers the
+   job's unit (a national job: national callers only).
 6. A referenced record may not sit below itself (an association as its own parent or ancestor):
    422 naming the field (api/registries/kit.py walks the tree).
 """
@@ -110,11 +111,6 @@ def key(principal: Principal) -> tuple[bool, tuple[str, ...]]:
 def home_path(principal: Principal) -> str | None:
     """The path of the principal's own unit (None: the whole country), for records it starts."""
     return principal.unit_prefixes[0] if principal.unit_prefixes and not principal.national else None
-
-
-def owner(principal: Principal) -> tuple[str, int | None]:
-    """Who owns what this principal creates: (kind, id), e.g. ("api_key", 12)."""
-    return principal.kind, principal.id
 
 
 def owns(principal: Principal, kind: str | None, owner_id: int | None) -> bool:

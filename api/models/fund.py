@@ -121,7 +121,7 @@ class ImportJob(Base):
     message: Mapped[str] = mapped_column(Text, default="")
     unit_path: Mapped[str | None] = mapped_column(String(200))
     created_by: Mapped[str] = mapped_column(String(200))  # the name shown; the owner is kind and id
-    # Its owner (api/auth/scope.py::owner): names are chosen by whoever makes a key, ids are not.
+    # Its owner (api/auth/scope.py::owns): names are chosen by whoever makes a key, ids are not.
     created_by_kind: Mapped[str | None] = mapped_column(String(16))
     created_by_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
