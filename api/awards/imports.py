@@ -692,45 +692,45 @@ async def _copy(session: AsyncSession, principal: Principal, job_id: int, checke
 
     codes = {v: k for k, v in (await category_ids(session)).items()}
     at = _json_time(now)
-    rows = (
-        {
-            "unit_code": code,
-            "year": year,
-            "recipient_name": name,
-            "recipient_kind": kind,
-            "school": school,
-            "category_id": category,
-            "awarded_on": day,
-            "amount_vnd": amount,
-            "gift_value_vnd": gift,
-            "external_id": external,
-            "partner": partner_,
-            "import_job_id": job_id,
-        }
-        for code, year, name, kind, school, category, day, amount, gift, external, partner_ in zip(
-            cols["unit_code"],
-            cols["year"],
-            cols["recipient_name"],
-            cols["recipient_kind"],
-            schools,
-            cols["category_id"],
-            cols["awarded_on"],
-            amounts,
-            gifts,
-            externals,
-            partners,
-            strict=True,
+
+    def items() -> Iterator[tuple[int, str, str | None, str | None, dict[str, Any]]]:
+        rows = (
+            {
+                "unit_code": code,
+                "year": year,
+                "recipient_name": name,
+                "recipient_kind": kind,
+                "school": school,
+                "category_id": category,
+                "awarded_on": day,
+                "amount_vnd": amount,
+                "gift_value_vnd": gift,
+                "external_id": external,
+                "partner": partner_,
+                "import_job_id": job_id,
+            }
+            for code, year, name, kind, school, category, day, amount, gift, external, partner_ in zip(
+                cols["unit_code"],
+                cols["year"],
+                cols["recipient_name"],
+                cols["recipient_kind"],
+                schools,
+                cols["category_id"],
+                cols["awarded_on"],
+                amounts,
+                gifts,
+                externals,
+                partners,
+                strict=True,
+            )
         )
-    )
-    items = [
-        (aid, path, external, partner_, _feed_data(aid, row, codes, at))
-        for aid, path, external, partner_, row in zip(ids, cols["unit_path"], externals, partners, rows, strict=True)
-    ]
+        for aid, path, row in zip(ids, cols["unit_path"], rows, strict=True):
+            yield aid, path, row["external_id"], row["partner"], _feed_data(aid, row, codes, at)
 
     def pace(records: Iterable[tuple[Any, ...]], offset: int) -> AsyncIterator[Any]:
         return _paced(records, progress, n + offset)
 
-    await journal.write_created(session, principal, action="import", kind="award", items=items, pace=pace)
+    await journal.copy_created(session, principal, action="import", kind="award", count=n, items=items, pace=pace)
     progress.done = n
     return n
 
