@@ -686,45 +686,14 @@ async def _copy(session: AsyncSession, principal: Principal, job_id: int, checke
 
     codes = {v: k for k, v in (await category_ids(session)).items()}
     at = _json_time(now)
-    rows = (
-        {
-            "unit_code": code,
-            "year": year,
-            "recipient_name": name,
-            "recipient_kind": kind,
-            "school": school,
-            "category_id": category,
-            "awarded_on": day,
-            "amount_vnd": amount,
-            "gift_value_vnd": gift,
-            "external_id": external,
-            "partner": partner_,
-            "import_job_id": job_id,
-        }
-        for code, year, name, kind, school, category, day, amount, gift, external, partner_ in zip(
-            cols["unit_code"],
-            cols["year"],
-            cols["recipient_name"],
-            cols["recipient_kind"],
-            schools,
-            cols["category_id"],
-            cols["awarded_on"],
-            amounts,
-            gifts,
-            externals,
-            partners,
-            strict=True,
-        )
-    )
-    items = [
-        (aid, path, external, partner_, _feed_data(aid, row, codes, at))
-        for aid, path, external, partner_, row in zip(ids, cols["unit_path"], externals, partners, rows, strict=True)
-    ]
+
+    def items() -> Iterator[tuple[int, str, str | None, str | None, dict[str, Any]]]:
+        return _feed_items(cols, ids, job_id, codes, at, schools, amounts, gifts, partners)
 
     def pace(records: Iterable[tuple[Any, ...]], offset: int) -> AsyncIterator[Any]:
         return _paced(records, progress, n + offset)
 
-    await journal.write_created(session, principal, action="import", kind="award", items=items, pace=pace)
+    await journal.copy_created(session, principal, action="import", kind="award", count=n, items=items, pace=pace)
     progress.done = n
     return n
 
@@ -741,6 +710,27 @@ async def _paced(records: Iterable[tuple[Any, ...]], progress: Progress, offset:
 
 
 _TIME: TypeAdapter[dt.datetime] = TypeAdapter(dt.datetime)
+
+
+def _feed_items(
+    cols: dict[str, list[Any]],
+    ids: list[int],
+    job_id: int,
+    codes: dict[int, str],
+    at: str,
+    schools: list[str],
+    amounts: list[int],
+    gifts: list[int],
+    partners: list[str | None],
+) -> Iterator[tuple[int, str, str | None, str | None, dict[str, Any]]]:
+    """The COPY path's journal items, one award at a time: (id, unit path, external id, partner, GET shape)."""
+    names = ("unit_code", "year", "recipient_name", "recipient_kind", "category_id", "awarded_on", "external_id")
+    columns = [cols[name] for name in names]
+    for k, values in enumerate(zip(*columns, strict=True)):
+        row = dict(zip(names, values, strict=True))
+        row |= {"school": schools[k], "amount_vnd": amounts[k], "gift_value_vnd": gifts[k]}
+        row |= {"partner": partners[k], "import_job_id": job_id}
+        yield ids[k], cols["unit_path"][k], row["external_id"], partners[k], _feed_data(ids[k], row, codes, at)
 
 
 def _json_time(at: dt.datetime) -> str:

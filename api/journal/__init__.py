@@ -14,6 +14,7 @@ from api.journal.audit import diff
 from api.journal.core import (
     Serializer,
     audit,
+    copy_created,
     kinds,
     register,
     serialize,
@@ -28,6 +29,7 @@ __all__ = [
     "PER_TRANSACTION",
     "Serializer",
     "audit",
+    "copy_created",
     "diff",
     "kinds",
     "register",

@@ -131,47 +131,47 @@ _AUDIT_COLUMNS = [
 
 
 async def write_created(
+    session: AsyncSession, actor: Principal, *, action: str, kind: str, items: Sequence[feed.Item]
+) -> None:
+    """Journal created records whose serialized form the caller built (``data`` of each item).
+
+    The caller's data must be what the kind's serializer gives (tests check it key for key)."""
+    if not items:
+        return
+    at = utcnow()
+    await audit_rows.insert_rows(
+        session,
+        [
+            audit_rows.row(
+                actor, action=action, entity=kind, entity_id=i[0], changes=diff(None, i[4]), unit_path=i[1], at=at
+            )
+            for i in items
+        ],
+    )
+    await feed.insert_changes(session, kind, "upsert", items)
+
+
+async def copy_created(
     session: AsyncSession,
     actor: Principal,
     *,
     action: str,
     kind: str,
-    items: Sequence[feed.Item],
-    pace: Pace | None = None,
+    count: int,
+    items: Callable[[], Iterable[feed.Item]],
+    pace: Pace,
 ) -> None:
-    """Journal created records whose serialized form the caller built (``data`` of each item).
-
-    The caller's data must be what the kind's serializer gives (tests check it key for key). On
-    PostgreSQL the rows go in with binary COPY (``pace`` wraps each stream, for progress).
-    """
-    if not items:
+    """``write_created`` for PostgreSQL's bulk paths: the ``count`` items, made twice by ``items()`` (never all
+    in memory at once), go in with binary COPY; ``pace`` wraps each stream (progress, letting requests in)."""
+    if not count:
         return
-    if session.get_bind().dialect.name != "postgresql" or pace is None:
-        at = utcnow()
-        await audit_rows.insert_rows(
-            session,
-            [
-                audit_rows.row(
-                    actor, action=action, entity=kind, entity_id=i[0], changes=diff(None, i[4]), unit_path=i[1], at=at
-                )
-                for i in items
-            ],
-        )
-        await feed.insert_changes(session, kind, "upsert", items)
-        return
-    await _copy_created(session, actor, action, kind, items, pace)
-
-
-async def _copy_created(
-    session: AsyncSession, actor: Principal, action: str, kind: str, items: Sequence[feed.Item], pace: Pace
-) -> None:
     driver = (await (await session.connection()).get_raw_connection()).driver_connection
     assert driver is not None
-    seqs = await feed.next_seqs(session, len(items))
+    seqs = await feed.next_seqs(session, count)
     at = utcnow()
     changes = (
         (seq, kind, rid, ext, partner, "upsert", path, at, to_json(data).decode())
-        for seq, (rid, path, ext, partner, data) in zip(seqs, items, strict=True)
+        for seq, (rid, path, ext, partner, data) in zip(seqs, items(), strict=True)
     )
     await driver.copy_records_to_table("changes", records=pace(changes, 0), columns=_CHANGE_COLUMNS)
     base = audit_rows.row(actor, action=action, entity=kind, entity_id=0, changes=None, unit_path=None, at=at)
@@ -188,9 +188,9 @@ async def _copy_created(
             path,
             base["request_id"],
         )
-        for rid, path, _, _, data in items
+        for rid, path, _, _, data in items()
     )
-    await driver.copy_records_to_table("audit_log", records=pace(entries, len(items)), columns=_AUDIT_COLUMNS)
+    await driver.copy_records_to_table("audit_log", records=pace(entries, count), columns=_AUDIT_COLUMNS)
 
 
 async def audit(

@@ -132,14 +132,28 @@ async def test_demo_load_puts_every_record_on_the_feed(session: AsyncSession) ->
         assert rows and on_feed and on_feed >= rows, (kind, rows, on_feed)
 
 
-async def test_fund_entries_refer_to_funds_already_on_the_feed(client: httpx.AsyncClient) -> None:
-    """Finding: fund entries referred to funds that never appeared on the feed."""
+async def test_fund_entries_refer_to_funds_already_on_the_feed(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    """Finding: fund entries referred to funds that never appeared on the feed (the demo's, and any made here).
+
+    Read from the table in feed order: on PostgreSQL /sync/changes may hold back changes while another
+    database of the same server runs a long transaction (docs/partners.md), which is not this test's subject."""
+    from api.models import Change
+
+    fund = await _fund(client, "Quỹ có bút toán")
+    await client.post(f"{API}/funds/{fund['id']}/entries", json={"kind": "contribution", "amount_vnd": 100})
     seen: set[int] = set()
     entries = 0
-    for change in await changes(client, "0", "fund,fund_entry"):
-        if change["type"] == "fund":
-            seen.add(change["id"])
+    rows = await session.execute(
+        select(Change.type, Change.record_id, Change.data)
+        .where(Change.type.in_(["fund", "fund_entry"]))
+        .order_by(Change.seq)
+    )
+    for kind, record_id, data in rows:
+        if kind == "fund":
+            seen.add(record_id)
         else:
             entries += 1
-            assert change["data"]["fund_id"] in seen, change
-    assert entries
+            assert data["fund_id"] in seen, (record_id, data)
+    assert entries > 1
