@@ -32,6 +32,16 @@ _BY_NAME = {f.name: f.name for f in FIGURES}
 _GROUPED_INT = re.compile(r"^\d{1,3}([.,  ]\d{3})+$")
 
 
+def put(ws: Any, row: int, column: int, value: Any) -> Any:
+    """Write one cell; text is always text. openpyxl stores a string starting with ``=`` as a formula, so a
+    village named ``=HYPERLINK(…)`` would become a live link in the file: every cell the service writes
+    goes through here."""
+    cell = ws.cell(row=row, column=column, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
 @dataclass
 class SummaryRow:
     code: str
@@ -52,11 +62,10 @@ def summary_workbook(title: str, rate_labels: dict[str, str], rows: list[Summary
     ws = wb.active
     assert ws is not None
     ws.title = "Tổng hợp"
-    ws["A1"] = title
-    ws["A1"].font = Font(bold=True, size=14)
+    put(ws, 1, 1, title).font = Font(bold=True, size=14)
     headers = ["Mã", "Đơn vị", "Số xã có báo cáo", "Số xã", *rate_labels.values(), *(f.label for f in FIGURES)]
     for col, text in enumerate(headers, start=1):
-        cell = ws.cell(row=3, column=col, value=text)
+        cell = put(ws, 3, col, text)
         cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor=HEADER_FILL_COLOR)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.column_dimensions[get_column_letter(col)].width = 12 if col > 2 else (8 if col == 1 else 30)
@@ -71,7 +80,7 @@ def summary_workbook(title: str, rate_labels: dict[str, str], rows: list[Summary
             *(row.figures[f.name] for f in FIGURES),
         ]
         for col, value in enumerate(values, start=1):
-            cell = ws.cell(row=r, column=col, value=value)
+            cell = put(ws, r, col, value)
             cell.font = Font(bold=row.bold)
             if 5 <= col < 5 + len(rate_labels):
                 cell.number_format = PCT_FORMAT
@@ -92,8 +101,9 @@ def template_workbook() -> bytes:
     ws = wb.active
     assert ws is not None
     ws.title = "Báo cáo"
-    ws.append(["unit_code", *(f.name for f in FIGURES)])
-    ws.append(["Mã đơn vị (xã)", *(f.label for f in FIGURES)])
+    for col, (name, label) in enumerate([("unit_code", "Mã đơn vị (xã)"), *((f.name, f.label) for f in FIGURES)], 1):
+        put(ws, 1, col, name)
+        put(ws, 2, col, label)
     for col in range(1, len(FIGURES) + 2):
         ws.cell(row=1, column=col).font = Font(bold=True)
         ws.cell(row=2, column=col).fill = PatternFill("solid", fgColor=HEADER_FILL_COLOR)
