@@ -11,6 +11,7 @@ from api.audit.service import record
 from api.auth.dependencies import CategoriesWrite, CurrentPrincipal, RegistriesRead, RegistriesWrite
 from api.awards import imports, service
 from api.awards.schemas import AwardFilters, AwardIn, AwardOut, AwardUpdate, CategoryIn, CategoryOut, ImportJobOut
+from api.core import spreadsheet
 from api.core.errors import Conflict, ErrorItem, NotFound, PayloadTooLarge, ValidationFailed, problem_responses
 from api.core.pagination import Page, PageDep
 from api.core.representation import FormatDep, check_if_match, make_etag, represent
@@ -113,6 +114,7 @@ async def import_awards(
     data = await file.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
         raise PayloadTooLarge(f"Tệp lớn hơn {MAX_UPLOAD // (1024 * 1024)} MB.")
+    spreadsheet.guard(data)  # 413 for a zip bomb, before a job is made
     filename = file.filename or "awards"
     if wait:
         job = await imports.run_inline(session, principal, data, filename, dry_run)
