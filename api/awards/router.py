@@ -154,11 +154,11 @@ async def import_status(session: SessionDep, principal: CurrentPrincipal, job_id
     return imports.job_out(job)
 
 
-@router.get("/award-categories", response_model=list[CategoryOut], responses=problem_responses(401))
-async def list_categories(session: SessionDep, _: CurrentPrincipal) -> list[CategoryOut]:
-    """Categories of awards and scholarships."""
+@router.get("/award-categories", response_model=Page[CategoryOut], responses=problem_responses(401))
+async def list_categories(session: SessionDep, _: CurrentPrincipal) -> Page[CategoryOut]:
+    """Categories of awards and scholarships (one page: a few dozen at most)."""
     rows = await session.scalars(select(AwardCategory).order_by(AwardCategory.id))
-    return [CategoryOut(id=c.id, code=c.code, name=c.name) for c in rows]
+    return Page(items=[CategoryOut(id=c.id, code=c.code, name=c.name) for c in rows], next_cursor=None)
 
 
 @router.post(

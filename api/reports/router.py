@@ -203,15 +203,15 @@ async def put_report(
 
 @router.get(
     "/{unit_code}/{year}/history",
-    response_model=list[ReportHistoryEntry],
+    response_model=Page[ReportHistoryEntry],
     responses=problem_responses(401, 403, 404, 422),
 )
 async def report_history(
     session: SessionDep, principal: ReportsRead, unit_code: UnitCodePath, year: Year
-) -> list[ReportHistoryEntry]:
-    """Every change and workflow step of the report, from the audit trail."""
+) -> Page[ReportHistoryEntry]:
+    """Every change and workflow step of the report, from the audit trail (one page)."""
     report, _ = await service.get(session, principal, unit_code, year)
-    return await service.history(session, report)
+    return Page(items=await service.history(session, report), next_cursor=None)
 
 
 async def _transition(
