@@ -112,11 +112,7 @@ MAX_SERIES_YEARS = 20  # each year is a roll-up of the whole subtree: 1990–210
 
 
 def _check_span(first: int, last: int) -> None:
-    if first > last:
-        raise ValidationFailed(
-            "Năm đầu (from) phải trước hoặc bằng năm cuối (to).",
-            errors=[ErrorItem(loc=["query", "from"], msg="Phải nhỏ hơn hoặc bằng to", type="series_order")],
-        )
+    """422 before any work for a span too long (from after to is the service's 422)."""
     if last - first + 1 > MAX_SERIES_YEARS:
         msg = f"Tối đa {MAX_SERIES_YEARS} năm mỗi lần hỏi; hãy chia khoảng from–to."
         raise ValidationFailed(
