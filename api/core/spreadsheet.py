@@ -128,8 +128,7 @@ def read_csv(data: bytes) -> list[list[str]]:
         raise SheetProblem("Tệp CSV phải mã hoá UTF-8 (Excel: Lưu thành CSV UTF-8)", "file_invalid") from exc
     first = text[: min(i for i in (text.find("\n"), text.find("\r"), len(text)) if i >= 0)]
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    if first.count(delimiter) >= MAX_COLUMNS:  # the header alone: refuse before splitting it into cells
-        raise SheetProblem(f"Tối đa {MAX_COLUMNS} cột", "too_many_columns", 1, column_letter(MAX_COLUMNS))
+    _check_widths(text, delimiter)
     # newline="": the reader sees \r, \n and \r\n as line ends, and keeps line breaks inside quoted cells.
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
@@ -140,12 +139,59 @@ def read_csv(data: bytes) -> list[list[str]]:
         ) from exc
 
 
-def open_sheet(data: bytes, *, data_only: bool = True) -> Any:
-    """The first worksheet of a workbook, read-only (after ``guard``); SheetProblem when it is not one."""
+def _check_widths(text: str, delimiter: str) -> None:
+    """Refuse a line of too many cells before the csv module splits it (19 MB of commas made 19 million
+    cells, seconds of CPU): counting is C-speed. A quoted cell's delimiters count too, and no cell of
+    ours holds hundreds of them."""
+    for n, line in enumerate(text.splitlines(), start=1):
+        if line.count(delimiter) >= MAX_COLUMNS:
+            raise SheetProblem(f"Tối đa {MAX_COLUMNS} cột", "too_many_columns", n, column_letter(MAX_COLUMNS))
+
+
+def _check_sheet_widths(data: bytes) -> None:
+    """Refuse a worksheet row of too many cells before openpyxl reads it: openpyxl turns every cell of a
+    row into Python objects even when asked for the first few (100,000 cells took seconds). One pass
+    of expat (C) over each sheet's XML, counting cells per row."""
+    import xml.parsers.expat
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for name in zf.namelist():
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            state = {"row": 0, "cells": 0}
+
+            def start(tag: str, attrs: dict[str, str], state: dict[str, int] = state) -> None:
+                local = tag.rsplit(":", 1)[-1]
+                if local == "row":
+                    r = attrs.get("r", "")
+                    state["row"], state["cells"] = (int(r) if r.isdigit() else state["row"] + 1), 0
+                elif local == "c":
+                    state["cells"] += 1
+                    if state["cells"] > MAX_COLUMNS:
+                        raise SheetProblem(
+                            f"Tối đa {MAX_COLUMNS} cột; dòng {state['row']} có nhiều hơn",
+                            "too_many_columns",
+                            state["row"],
+                            column_letter(MAX_COLUMNS),
+                        )
+
+            parser = xml.parsers.expat.ParserCreate()
+            parser.StartElementHandler = start
+            with zf.open(name) as part:
+                while chunk := part.read(1 << 16):
+                    parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+
+
+def open_sheet(data: bytes, *, data_only: bool = True, check: bool = True) -> Any:
+    """The first worksheet of a workbook, read-only, after ``guard`` and (``check``) the row widths;
+    SheetProblem when it is not one."""
     from openpyxl import load_workbook  # here, not at the top: most workers never read a workbook
 
     guard(data)
     try:
+        if check:
+            _check_sheet_widths(data)
         ws = load_workbook(io.BytesIO(data), read_only=True, data_only=data_only).worksheets[0]
     except BROKEN as exc:
         raise SheetProblem("Tệp không phải bảng tính Excel (.xlsx) hợp lệ", "file_invalid") from exc

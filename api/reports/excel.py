@@ -171,8 +171,11 @@ def read_import(data: bytes) -> Parsed:
     out = Parsed()
     try:
         values_ws = spreadsheet.open_sheet(data, data_only=True)
-        formulas_ws = spreadsheet.open_sheet(data, data_only=False)
+        formulas_ws = spreadsheet.open_sheet(data, data_only=False, check=False)
     except SheetProblem as exc:
+        if exc.row:
+            out.errors.append(cell_error(exc.row, exc.column, exc.msg, exc.kind))
+            return out
         return _invalid(out, exc.msg)
     try:
         rows = spreadsheet.bounded(spreadsheet.sheet_rows(values_ws))
