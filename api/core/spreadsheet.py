@@ -5,7 +5,7 @@ Callers run ``read_table`` (or their own openpyxl reading through ``open_sheet``
 thread (``asyncio.to_thread``): parsing a large file is seconds of CPU, and on the event loop it would
 stall every other request of the worker, ``/health`` included.
 
-The limits (docs/security.md lists them):
+The limits:
 
 - a workbook inflates to at most ``MAX_UNCOMPRESSED`` bytes, and no part of it more than ``MAX_RATIO``
   times its compressed size (a zip bomb's ratio is in the thousands, real sheets 5 to 30): else 413,
