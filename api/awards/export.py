@@ -26,7 +26,7 @@ from api.auth.principal import Principal
 from api.awards import service
 from api.awards.schemas import AwardFilters, AwardOut
 from api.core.errors import problem_responses
-from api.core.representation import CSV_MEDIA_TYPE, csv_columns
+from api.core.representation import CSV_MEDIA_TYPE, csv_cell, csv_columns, neutralise_sql
 from api.db.base import AnySelect
 from api.db.engine import Database, SessionDep
 from api.models import Award, AwardCategory, Unit
@@ -93,11 +93,12 @@ def _select(
 
 
 # PostgreSQL: the database formats each value as the API does (``model_dump(mode="json")`` then the csv
-# module): empty text and NULL are both an empty field, timestamps are ISO 8601 in UTC with a Z.
+# module): empty text and NULL are both an empty field, timestamps are ISO 8601 in UTC with a Z, text
+# that a spreadsheet would run as a formula neutralised as ``csv_cell`` does.
 
 
 def _text(column: Any) -> Any:
-    return func.nullif(column, "")
+    return neutralise_sql(func.nullif(column, ""))
 
 
 def _number(column: Any) -> Any:
@@ -218,11 +219,5 @@ def _format(rows: Sequence[Any]) -> bytes:
             fund_id=award.fund_id,
             import_job_id=award.import_job_id,
         ).model_dump(mode="json")
-        writer.writerow(["" if out[c] is None else _value(out[c]) for c in COLUMNS])
+        writer.writerow([csv_cell(out[c]) for c in COLUMNS])
     return buf.getvalue().encode()
-
-
-def _value(value: Any) -> Any:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value

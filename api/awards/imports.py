@@ -14,11 +14,9 @@ docs/benchmarks.md has the figures.
 from __future__ import annotations
 
 import asyncio
-import csv
 import datetime as dt
 import functools
 import gc
-import io
 import operator
 import re
 import sys
@@ -27,7 +25,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterat
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import repeat
-from typing import Any
+from typing import Any, cast
 
 import structlog
 from pydantic import TypeAdapter
@@ -37,13 +35,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api import journal
 from api.auth import scope
 from api.auth.principal import Principal
-from api.awards.schemas import ImportJobOut
+from api.awards.schemas import AwardFields, ImportJobOut
 from api.awards.service import category_ids
+from api.core import spreadsheet
 from api.core.config import get_settings
+from api.core.errors import PayloadTooLarge
+from api.core.spreadsheet import BROKEN, SheetProblem, column_letter
+from api.core.text import clean_external_id
 from api.db.base import utcnow
 from api.db.engine import Database, write_intent
 from api.models import Award, ImportJob
-from api.reports.excel import BROKEN, MAX_UNCOMPRESSED
+from api.registries.kit import RecordIn
 from api.units import dating
 
 log = structlog.get_logger(__name__)
@@ -73,6 +75,11 @@ KINDS = {
 }
 CHUNK = 5_000
 MAX_ERRORS = 1_000
+# The API's own bounds (issue 14, Medium 8): a value the API refuses is refused here too, by row and column.
+YEARS = cast(tuple[int, int], spreadsheet.int_bounds(AwardFields, "year"))
+MONEY = {n: cast(tuple[int, int], spreadsheet.int_bounds(AwardFields, n)) for n in ("amount_vnd", "gift_value_vnd")}
+EXTERNAL_LENGTH = spreadsheet.max_length(RecordIn, "external_id")
+LENGTHS = {n: spreadsheet.max_length(AwardFields, n) for n in ("recipient_name", "school")}
 _HEADERS = {**{k: k for k in COLUMNS}, **{v.casefold(): k for k, v in COLUMNS.items()}}
 
 
@@ -95,53 +102,24 @@ RUNNING: dict[int, Progress] = {}
 _TASKS: set[asyncio.Task[None]] = set()
 
 
-class FileProblem(Exception):
-    """The file cannot be read at all."""
-
-
-def _col(i: int) -> str:
-    s = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
 def read_rows(data: bytes, filename: str) -> tuple[dict[int, str], Iterator[tuple[int, list[Any]]]]:
-    """(column index → field, iterator of (row number, cells)) of a CSV or XLSX file."""
-    if data[:2] == b"PK":
-        import zipfile
-
-        from openpyxl import load_workbook  # here, not at the top: most workers never read a workbook
-
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                if sum(i.file_size for i in zf.infolist()) > MAX_UNCOMPRESSED:
-                    raise FileProblem("Tệp giải nén quá lớn")
-            ws = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-        except BROKEN as exc:
-            raise FileProblem("Tệp không phải bảng tính Excel (.xlsx) hợp lệ") from exc
-        if not hasattr(ws, "iter_rows"):
-            raise FileProblem("Trang tính đầu tiên không phải bảng số liệu")
-        rows: Iterator[Any] = ws.iter_rows(values_only=True)
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise FileProblem("Tệp CSV phải mã hoá UTF-8 (Excel: Lưu thành CSV UTF-8)") from exc
-        first = text.split("\n", 1)[0]
-        delimiter = ";" if first.count(";") > first.count(",") else ","
-        rows = iter(csv.reader(io.StringIO(text), delimiter=delimiter))
-    header = next(rows, None)
-    if not header:
-        raise FileProblem("Tệp trống")
+    """(column index → field, iterator of (row number, cells)) of a CSV or XLSX file; SheetProblem when
+    it cannot be read. All of the file is parsed here: call it in a thread."""
+    table = spreadsheet.read_table(data)
+    if not table or not table[0]:
+        raise SheetProblem("Tệp trống", "file_invalid")
+    header = table[0]
     index = {
         i: _HEADERS[str(h).strip().casefold()]
         for i, h in enumerate(header)
         if h is not None and str(h).strip().casefold() in _HEADERS
     }
-    return index, ((n, list(r)) for n, r in enumerate(rows, start=2))
+    return index, ((n, r) for n, r in enumerate(table[1:], start=2))
+
+
+def _read_listed(data: bytes, filename: str) -> tuple[dict[int, str], list[tuple[int, list[Any]]]]:
+    index, rows = read_rows(data, filename)
+    return index, list(rows)
 
 
 def _blank(value: Any) -> bool:
@@ -290,40 +268,35 @@ async def _check(
 
     def bad(row: int, col: int | str, name: str, msg: str, kind: str) -> None:
         if len(out.errors) < MAX_ERRORS:
-            column = f"{_col(col)} ({name})" if isinstance(col, int) else col
+            column = f"{column_letter(col)} ({name})" if isinstance(col, int) else col
             out.errors.append({"row": row, "column": column, "msg": msg, "type": kind})
 
     try:
-        index, rows = read_rows(data, filename)
-    except (FileProblem, *BROKEN) as exc:
-        out.errors.append(
-            {
-                "row": 0,
-                "column": "",
-                "msg": str(exc) if isinstance(exc, FileProblem) else "Không đọc được tệp (tệp hỏng hoặc không hợp lệ)",
-                "type": "file_invalid",
-            }
-        )
+        # Off the event loop: parsing is seconds of CPU for a large file (issue 14, Medium 9).
+        index, listed = await asyncio.to_thread(_read_listed, data, filename)
+    except (SheetProblem, PayloadTooLarge, *BROKEN) as exc:
+        out.errors.append(_file_error(exc))
         return out
     try:
-        listed = list(rows)
-        del rows  # and with it the reader's copy of the text
-        if data[:2] != b"PK":  # CSV: every cell is text
+        if not spreadsheet.is_workbook(data):  # CSV: every cell is text
             fast = await _check_fast(session, principal, index, listed, progress)
             if fast is not None:
                 return fast
         return await _check_rows(session, principal, index, iter(listed), out, progress, bad)
     except BROKEN:
         out.rows.clear()
-        out.errors.append(
-            {
-                "row": 0,
-                "column": "",
-                "msg": "Không đọc được nội dung tệp (tệp hỏng hoặc không hợp lệ)",
-                "type": "file_invalid",
-            }
-        )
+        out.errors.append(_file_error(None))
         return out
+
+
+def _file_error(exc: BaseException | None) -> dict[str, Any]:
+    """The job's error for a file that cannot be read: the row and column when a cell is to blame."""
+    if isinstance(exc, SheetProblem):
+        column = exc.column if exc.row else ""
+        return {"row": exc.row, "column": column, "msg": exc.msg, "type": exc.kind}
+    if isinstance(exc, PayloadTooLarge):
+        return {"row": 0, "column": "", "msg": exc.detail, "type": "file_too_large"}
+    return {"row": 0, "column": "", "msg": "Không đọc được tệp (tệp hỏng hoặc không hợp lệ)", "type": "file_invalid"}
 
 
 _SLOW = object()
@@ -355,9 +328,9 @@ async def _check_fast(
     if not all(map(str.isdecimal, years_text)):
         return None
     years = list(map(int, years_text))
-    if min(years) < 1990 or max(years) > 2100:
+    if min(years) < YEARS[0] or max(years) > YEARS[1]:
         return None
-    amounts, gifts = _ints(cols[at["amount_vnd"]]), _ints(cols[at["gift_value_vnd"]])
+    amounts, gifts = _ints(cols[at["amount_vnd"]], "amount_vnd"), _ints(cols[at["gift_value_vnd"]], "gift_value_vnd")
     if amounts is None or gifts is None:
         return None
     try:
@@ -365,14 +338,16 @@ async def _check_fast(
     except ValueError:
         return None
     codes = list(map(str.strip, cols[at["unit_code"]]))
-    names = list(map(_cut(200), map(" ".join, map(str.split, cols[at["recipient_name"]]))))
+    names = list(map(_cut(LENGTHS["recipient_name"]), map(" ".join, map(str.split, cols[at["recipient_name"]]))))
     kinds = list(map(KINDS.get, map(str.casefold, map(str.strip, cols[at["recipient_kind"]]))))
     categories = await category_ids(session)
     category_of = list(map(categories.get, map(str.strip, cols[at["category"]])))
     if not (all(codes) and all(names)) or None in kinds or None in category_of:
         return None
-    schools = list(map(_cut(300), map(str.strip, cols[at["school"]])))
-    externals = [x.strip()[:100] if x else None for x in cols[at["external_id"]]]
+    schools = list(map(_cut(LENGTHS["school"]), map(str.strip, cols[at["school"]])))
+    externals = [x.strip()[:EXTERNAL_LENGTH] if x else None for x in cols[at["external_id"]]]
+    if not all(x.isascii() and x.isprintable() for x in externals if x):
+        return None  # the row check normalises them and names an invisible character
 
     # Units: each row's code read on its own date (api.units.dating), inside the caller's scope.
     days = [d or dating.year_end(y) for d, y in zip(dates, years, strict=True)]
@@ -413,9 +388,12 @@ async def _check_fast(
     return Checked(duplicates=duplicates, total=len(body), columns=columns)
 
 
-def _ints(values: Sequence[str]) -> list[int | None] | None:
-    """Non-negative integers of a column (empty cells None), as ``_int`` reads them; None if one is bad."""
-    out: list[Any] = [int(x) if x.isdecimal() else (None if not x else _SLOW) for x in map(str.strip, values)]
+def _ints(values: Sequence[str], name: str) -> list[int | None] | None:
+    """Integers of a column within the API's bounds (empty cells None), as ``_int`` reads them; None if one is bad."""
+    digits = len(str(MONEY[name][1]))
+    out: list[Any] = [
+        int(x) if x.isdecimal() and len(x) <= digits else (None if not x else _SLOW) for x in map(str.strip, values)
+    ]
     for i, x in enumerate(out):
         if x is _SLOW:
             try:
@@ -425,6 +403,9 @@ def _ints(values: Sequence[str]) -> list[int | None] | None:
             if value is None or value < 0:
                 return None
             out[i] = value
+    low, high = MONEY[name]
+    if any(x is not None and not low <= x <= high for x in out):
+        return None
     return out
 
 
@@ -480,6 +461,15 @@ async def _check_rows(
                     raise ValueError
             except ValueError:
                 bad(n, where[name], name, "Phải là một số nguyên không âm", "int_parsing")
+                continue
+            if name in MONEY and value is not None and not MONEY[name][0] <= value <= MONEY[name][1]:
+                bad(
+                    n,
+                    where[name],
+                    name,
+                    f"Phải từ {MONEY[name][0]} đến {MONEY[name][1]:,} đồng".replace(",", "."),
+                    "range",
+                )
         try:
             row["awarded_on"] = _date(cells[i_date])
         except ValueError:
@@ -490,7 +480,7 @@ async def _check_rows(
                 bad(n, where[name], name, "Không được để trống", "missing")
         code = cells[i_code]
         row["unit_code"] = str(int(code)).zfill(5) if isinstance(code, int | float) else str(code or "").strip()
-        row["recipient_name"] = " ".join(str(cells[i_name] or "").split())[:200]
+        row["recipient_name"] = " ".join(str(cells[i_name] or "").split())[: LENGTHS["recipient_name"]]
         given_kind = cells[i_kind]
         kind = KINDS.get(str(given_kind or "").strip().casefold())
         if given_kind and kind is None:
@@ -506,19 +496,22 @@ async def _check_rows(
         if category and category not in categories:
             bad(n, where["category"], "category", f"Không có loại khen thưởng “{category[:40]}”", "unknown")
         row["category_id"] = categories.get(category)
-        row["school"] = str(cells[i_school] or "").strip()[:300]
+        row["school"] = str(cells[i_school] or "").strip()[: LENGTHS["school"]]
         external = cells[i_external]
-        row["external_id"] = str(external).strip()[:100] if external else None
+        try:
+            row["external_id"] = clean_external_id(str(external).strip()[:EXTERNAL_LENGTH]) if external else None
+        except ValueError as exc:
+            bad(n, where["external_id"], "external_id", str(exc), "external_id_invisible")
         year = row.get("year")
-        if year is not None and not 1990 <= year <= 2100:
-            bad(n, where["year"], "year", "Năm phải từ 1990 đến 2100", "range")
+        if year is not None and not YEARS[0] <= year <= YEARS[1]:
+            bad(n, where["year"], "year", f"Năm phải từ {YEARS[0]} đến {YEARS[1]}", "range")
         parsed.append((n, row))
         progress.done += 1
         if progress.done % CHUNK == 0:
             await progress.tick()
     out.total = progress.total = len(parsed)
     # Units: each row's code read on its own date (api.units.dating), inside the caller's scope.
-    years = {r["year"] for _, r in parsed if isinstance(r.get("year"), int) and 1990 <= r["year"] <= 2100}
+    years = {r["year"] for _, r in parsed if isinstance(r.get("year"), int) and YEARS[0] <= r["year"] <= YEARS[1]}
     day_of = {n: r.get("awarded_on") or dating.year_end(r["year"]) for n, r in parsed if r.get("year") in years}
     found = await dating.resolve_many(session, {(r["unit_code"], day_of[n]) for n, r in parsed if n in day_of})
     units = {p: (u.id, u.path) for p, u in found.items()}

@@ -12,6 +12,7 @@ from api.auth import scope
 from api.auth.dependencies import CategoriesWrite, CurrentPrincipal, RegistriesRead, RegistriesWrite
 from api.awards import imports, service
 from api.awards.schemas import AwardFilters, AwardIn, AwardOut, AwardUpdate, CategoryIn, CategoryOut, ImportJobOut
+from api.core import spreadsheet
 from api.core.errors import Conflict, ErrorItem, PayloadTooLarge, ValidationFailed, problem_responses
 from api.core.pagination import Page, PageDep
 from api.core.representation import FormatDep, check_if_match, make_etag, represent
@@ -114,6 +115,7 @@ async def import_awards(
     data = await file.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
         raise PayloadTooLarge(f"Tệp lớn hơn {MAX_UPLOAD // (1024 * 1024)} MB.")
+    spreadsheet.guard(data)  # 413 for a zip bomb, before a job is made
     filename = file.filename or "awards"
     if wait:
         job = await imports.run_inline(session, principal, data, filename, dry_run)
@@ -158,11 +160,11 @@ async def import_status(session: SessionDep, principal: RegistriesRead, job_id: 
     return imports.job_out(job)
 
 
-@router.get("/award-categories", response_model=list[CategoryOut], responses=problem_responses(401))
-async def list_categories(session: SessionDep, _: CurrentPrincipal) -> list[CategoryOut]:
-    """Categories of awards and scholarships."""
+@router.get("/award-categories", response_model=Page[CategoryOut], responses=problem_responses(401))
+async def list_categories(session: SessionDep, _: CurrentPrincipal) -> Page[CategoryOut]:
+    """Categories of awards and scholarships (one page: a few dozen at most)."""
     rows = await session.scalars(select(AwardCategory).order_by(AwardCategory.id))
-    return [CategoryOut(id=c.id, code=c.code, name=c.name) for c in rows]
+    return Page(items=[CategoryOut(id=c.id, code=c.code, name=c.name) for c in rows], next_cursor=None)
 
 
 @router.post(

@@ -4,7 +4,8 @@
 - Writes check ``If-Match`` against the current tag and answer ``412`` when it is stale.
 - ``Accept: text/csv`` or ``?format=csv`` turns a list (or a statistics table) into CSV:
   UTF-8 with a BOM so Excel reads Vietnamese correctly, a header row, the JSON fields as
-  columns (nested objects flattened as ``a.b``, lists joined with ``|``).
+  columns (nested objects flattened as ``a.b``, lists joined with ``|``). A text cell that a
+  spreadsheet would read as a formula is written with a leading ``'`` (``neutralise``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from typing import Annotated, Any
 from fastapi import Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy import String, case, func, literal
+from sqlalchemy.sql.elements import ColumnElement
 
 from api.core.errors import PreconditionFailed
 
@@ -100,14 +103,41 @@ def csv_bytes(rows: Iterable[Mapping[str, Any]], columns: Sequence[str] | None =
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(columns)
     for row in flat:
-        writer.writerow(["" if row.get(c) is None else _csv_value(row.get(c)) for c in columns])
+        writer.writerow([csv_cell(row.get(c)) for c in columns])
     return buf.getvalue().encode("utf-8")
 
 
 def _csv_value(value: Any) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str):
+        return neutralise(value)
     return value
+
+
+# Spreadsheets run a cell that starts with one of these as a formula (=HYPERLINK(…) sends the data
+# away, =cmd|… ran programs in old Excel). OWASP's advice: prefix such text with a quote. Numbers
+# are written as numbers and never prefixed, so a negative amount stays a number.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """The text as a spreadsheet shows it literally: a formula-like start gets a leading ``'``."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def neutralise_sql(column: Any) -> ColumnElement[Any]:
+    """``neutralise`` in SQL, for CSV written by the database (PostgreSQL's COPY); NULL stays NULL."""
+    return case(
+        (func.substr(column, 1, 1).in_([literal(c, String) for c in FORMULA_START]), literal("'", String) + column),
+        else_=column,
+    )
+
+
+def csv_cell(value: Any) -> Any:
+    """A JSON value (``model_dump(mode="json")``) as the CSV writer takes it: booleans as true/false,
+    text neutralised, None empty."""
+    return "" if value is None else _csv_value(value)
 
 
 def csv_columns(model: type[BaseModel]) -> list[str]:

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from typing import Annotated
 
-from pydantic import BeforeValidator
+from pydantic import AfterValidator, BeforeValidator
 from pydantic_core import PydanticCustomError
 
 
@@ -43,3 +43,28 @@ def _iso_date(value: object) -> object:
 
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 """A date given as YYYY-MM-DD (query parameters): numbers are refused rather than read as Unix times."""
+
+
+def clean_external_id(value: str) -> str:
+    """A partner's id in one form: NFC (so "Hòa" typed on two keyboards is one id), with no invisible
+    character (zero-width spaces, direction marks, control characters, NUL): two ids that look the
+    same are the same record, or one of them is refused. ValueError names the character."""
+    if value.isascii() and value.isprintable():
+        return value
+    value = unicodedata.normalize("NFC", value)
+    for ch in value:
+        kind = unicodedata.category(ch)
+        if kind[0] == "C" or kind in ("Zl", "Zp") or (kind == "Zs" and ch != " "):
+            raise ValueError(f"Mã riêng chứa ký tự ẩn U+{ord(ch):04X}; hãy gõ lại mã chỉ bằng ký tự nhìn thấy được.")
+    return value
+
+
+def _external_id(value: str) -> str:
+    try:
+        return clean_external_id(value)
+    except ValueError as exc:
+        raise PydanticCustomError("external_id_invisible", str(exc)) from None
+
+
+ExternalIdText = Annotated[str, AfterValidator(_external_id)]
+"""Every external_id a caller sends (bodies, paths, imports): NFC, no invisible characters."""

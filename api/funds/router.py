@@ -15,7 +15,7 @@ from api.auth.dependencies import RegistriesRead, RegistriesWrite
 from api.core.errors import ErrorItem, ValidationFailed, problem_responses
 from api.core.pagination import Page, PageDep, paginate_rows
 from api.core.representation import FormatDep, represent
-from api.core.text import IsoDate, today_vn
+from api.core.text import ExternalIdText, IsoDate, today_vn
 from api.db.engine import SessionDep
 from api.funds import ledger
 from api.funds.registry import REGISTRY, EntryOut, Filters, FundIn, FundUpdate, entry_out
@@ -48,7 +48,9 @@ class EntryIn(BaseModel):
     description: str = Field(default="", max_length=2000, description="What it was for.")
     to_fund_id: int | None = Field(default=None, description="transfer: the receiving fund.")
     reverses_entry_id: int | None = Field(default=None, description="reversal: the entry to undo.")
-    external_id: str | None = Field(default=None, max_length=100, description="Your own id for it (partners).")
+    external_id: ExternalIdText | None = Field(
+        default=None, max_length=100, description="Your own id for it (partners)."
+    )
 
 
 def _need(field: str, msg: str) -> ValidationFailed:

@@ -18,6 +18,7 @@ from api.auth import scope
 from api.auth.principal import Principal
 from api.core.errors import ErrorItem, NotFound, ValidationFailed
 from api.core.pagination import PageParams, paginate_rows
+from api.core.text import ExternalIdText
 from api.models import Unit
 from api.models.registry import RegistryMixin
 from api.units import dating
@@ -35,7 +36,9 @@ class RecordIn(BaseModel):
         default=None,
         description="Date unit_code is read on (default the record's own date, else today; 2024-12-31: the old map).",
     )
-    external_id: str | None = Field(default=None, max_length=100, description="Your own id for it (partners).")
+    external_id: ExternalIdText | None = Field(
+        default=None, max_length=100, description="Your own id for it (partners)."
+    )
 
 
 class RecordOut(BaseModel):

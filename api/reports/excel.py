@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pyexpat import ExpatError
 from typing import Any
-from xml.etree.ElementTree import ParseError
 
+from api.core import spreadsheet
 from api.core.errors import ErrorItem
+from api.core.spreadsheet import BROKEN, MAX_UNCOMPRESSED, SheetProblem  # noqa: F401 (re-exported: older imports)
 from api.reports.fields import FIGURES, LABELS
 from api.reports.schemas import MAX_FIGURE
 
@@ -24,12 +23,21 @@ HEADER_FILL_COLOR = "DDEBF7"
 INT_FORMAT = "#,##0"
 PCT_FORMAT = "0.0%"
 MAX_ROWS = 20_000
-MAX_UNCOMPRESSED = 200 * 1024 * 1024  # refuse zip bombs before openpyxl inflates them
 
 CODE_HEADERS = ("unit_code", "mã đơn vị", "mã đơn vị (xã)", "mã")
 _BY_LABEL = {f.label.casefold(): f.name for f in FIGURES}
 _BY_NAME = {f.name: f.name for f in FIGURES}
 _GROUPED_INT = re.compile(r"^\d{1,3}([.,  ]\d{3})+$")
+
+
+def put(ws: Any, row: int, column: int, value: Any) -> Any:
+    """Write one cell; text is always text. openpyxl stores a string starting with ``=`` as a formula, so a
+    village named ``=HYPERLINK(…)`` would become a live link in the file: every cell the service writes
+    goes through here."""
+    cell = ws.cell(row=row, column=column, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
 
 
 @dataclass
@@ -52,11 +60,10 @@ def summary_workbook(title: str, rate_labels: dict[str, str], rows: list[Summary
     ws = wb.active
     assert ws is not None
     ws.title = "Tổng hợp"
-    ws["A1"] = title
-    ws["A1"].font = Font(bold=True, size=14)
+    put(ws, 1, 1, title).font = Font(bold=True, size=14)
     headers = ["Mã", "Đơn vị", "Số xã có báo cáo", "Số xã", *rate_labels.values(), *(f.label for f in FIGURES)]
     for col, text in enumerate(headers, start=1):
-        cell = ws.cell(row=3, column=col, value=text)
+        cell = put(ws, 3, col, text)
         cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor=HEADER_FILL_COLOR)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.column_dimensions[get_column_letter(col)].width = 12 if col > 2 else (8 if col == 1 else 30)
@@ -71,7 +78,7 @@ def summary_workbook(title: str, rate_labels: dict[str, str], rows: list[Summary
             *(row.figures[f.name] for f in FIGURES),
         ]
         for col, value in enumerate(values, start=1):
-            cell = ws.cell(row=r, column=col, value=value)
+            cell = put(ws, r, col, value)
             cell.font = Font(bold=row.bold)
             if 5 <= col < 5 + len(rate_labels):
                 cell.number_format = PCT_FORMAT
@@ -92,8 +99,9 @@ def template_workbook() -> bytes:
     ws = wb.active
     assert ws is not None
     ws.title = "Báo cáo"
-    ws.append(["unit_code", *(f.name for f in FIGURES)])
-    ws.append(["Mã đơn vị (xã)", *(f.label for f in FIGURES)])
+    for col, (name, label) in enumerate([("unit_code", "Mã đơn vị (xã)"), *((f.name, f.label) for f in FIGURES)], 1):
+        put(ws, 1, col, name)
+        put(ws, 2, col, label)
     for col in range(1, len(FIGURES) + 2):
         ws.cell(row=1, column=col).font = Font(bold=True)
         ws.cell(row=2, column=col).fill = PatternFill("solid", fgColor=HEADER_FILL_COLOR)
@@ -151,21 +159,6 @@ def _integer(value: Any) -> int | str | None:
     return number
 
 
-# What a broken or hostile workbook raises while openpyxl reads it (bad zip, bad XML, bad numbers, …).
-BROKEN = (
-    zipfile.BadZipFile,
-    OSError,
-    KeyError,
-    ValueError,
-    TypeError,
-    OverflowError,
-    AttributeError,
-    IndexError,
-    ParseError,
-    ExpatError,
-)
-
-
 def _invalid(out: Parsed, msg: str = "Tệp không phải bảng tính Excel (.xlsx) hợp lệ") -> Parsed:
     out.rows.clear()
     out.errors.append(ErrorItem(loc=["file"], msg=msg, type="file_invalid"))
@@ -173,33 +166,32 @@ def _invalid(out: Parsed, msg: str = "Tệp không phải bảng tính Excel (.x
 
 
 def read_import(data: bytes) -> Parsed:
-    """Rows of the first sheet: a header row naming unit_code and figures (code names or Vietnamese labels)."""
-    from openpyxl import load_workbook
-
+    """Rows of the first sheet: a header row naming unit_code and figures (code names or Vietnamese labels).
+    Parses the whole file: call it in a thread."""
     out = Parsed()
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            if sum(i.file_size for i in zf.infolist()) > MAX_UNCOMPRESSED:
-                out.errors.append(ErrorItem(loc=["file"], msg="Tệp giải nén quá lớn", type="file_too_large"))
-                return out
-        values_wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        formulas_wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except BROKEN:
-        return _invalid(out)
-    ws, fs = values_wb.worksheets[0], formulas_wb.worksheets[0]
-    if not hasattr(ws, "iter_rows"):
-        return _invalid(out, "Trang tính đầu tiên không phải bảng số liệu")
+        values_ws = spreadsheet.open_sheet(data, data_only=True)
+        formulas_ws = spreadsheet.open_sheet(data, data_only=False, check=False)
+    except SheetProblem as exc:
+        if exc.row:
+            out.errors.append(cell_error(exc.row, exc.column, exc.msg, exc.kind))
+            return out
+        return _invalid(out, exc.msg)
     try:
-        _read_rows(out, ws.iter_rows(values_only=True), fs.iter_rows(values_only=True))
+        rows = spreadsheet.bounded(spreadsheet.sheet_rows(values_ws))
+        _read_rows(out, rows, spreadsheet.sheet_rows(formulas_ws))
+    except SheetProblem as exc:
+        out.rows.clear()
+        out.errors.append(cell_error(exc.row, exc.column, exc.msg, exc.kind))
     except BROKEN:
         return _invalid(out, "Không đọc được nội dung bảng tính (tệp hỏng hoặc không hợp lệ)")
     finally:
-        values_wb.close()
-        formulas_wb.close()
+        values_ws.parent.close()
+        formulas_ws.parent.close()
     return out
 
 
-def _read_rows(out: Parsed, rows: Iterator[tuple[Any, ...]], formulas: Iterator[tuple[Any, ...]]) -> None:
+def _read_rows(out: Parsed, rows: Iterator[list[Any]], formulas: Iterator[tuple[Any, ...]]) -> None:
     from openpyxl.utils import get_column_letter
 
     header = next(rows, None)

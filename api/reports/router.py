@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, File, Path, Query, Request, Response, UploadFile
 
 from api.auth.dependencies import ReportsApprove, ReportsRead, ReportsWrite, StatsRead
+from api.core import spreadsheet
 from api.core.errors import PayloadTooLarge, PreconditionFailed, problem_responses
 from api.core.pagination import Page, PageDep
 from api.core.representation import FormatDep, check_if_match, make_etag, represent
@@ -88,7 +90,9 @@ async def import_reports(
     data = await file.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
         raise PayloadTooLarge(f"Tệp lớn hơn {MAX_UPLOAD // (1024 * 1024)} MB.")
-    return await imports.import_reports(session, principal, year, excel.read_import(data), dry_run=dry_run)
+    spreadsheet.guard(data)  # 413 for a zip bomb, before anything is inflated
+    parsed = await asyncio.to_thread(excel.read_import, data)  # seconds of CPU for a large file: off the event loop
+    return await imports.import_reports(session, principal, year, parsed, dry_run=dry_run)
 
 
 @router.get(
@@ -204,15 +208,15 @@ async def put_report(
 
 @router.get(
     "/{unit_code}/{year}/history",
-    response_model=list[ReportHistoryEntry],
+    response_model=Page[ReportHistoryEntry],
     responses=problem_responses(401, 403, 404, 422),
 )
 async def report_history(
     session: SessionDep, principal: ReportsRead, unit_code: UnitCodePath, year: Year
-) -> list[ReportHistoryEntry]:
-    """Every change and workflow step of the report, from the audit trail."""
+) -> Page[ReportHistoryEntry]:
+    """Every change and workflow step of the report, from the audit trail (one page)."""
     report, _ = await service.get(session, principal, unit_code, year)
-    return await service.history(session, report)
+    return Page(items=await service.history(session, report), next_cursor=None)
 
 
 async def _transition(

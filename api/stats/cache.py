@@ -21,7 +21,7 @@ then served with no round trip to the database. Without notifications (SQLite, a
 listening connection lost) the checks above are made on every request.
 
 Units renamed by ``khuyenhoc units load`` (no API renames units) are seen when an entry reaches its
-age limit, ``MAX_AGE``. A request with ``Cache-Control: no-cache`` is computed afresh and not kept.
+age limit, ``MAX_AGE``. A request with ``Cache-Control: no-cache`` from an admin is computed afresh and not kept.
 Entries are dropped least recently used first beyond ``MAX_BYTES`` per worker.
 """
 
@@ -45,6 +45,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth import scope as unit_scope  # `scope` is the ASGI scope in this module
 from api.auth.principal import Principal
+from api.auth.scopes import Role
 from api.auth.scopes import Scope as ApiScope
 from api.core.representation import OutputFormat, etag_matches, negotiate, not_modified
 from api.core.text import today_vn
@@ -216,7 +217,12 @@ def answer_key(
     return (path, query, fmt.value, today_vn(), drafts)
 
 
-def bypass(request: Request) -> bool:
+def bypass(request: Request, principal: Principal | None = None) -> bool:
+    """Whether to compute afresh: ``Cache-Control: no-cache`` from an admin. Anyone else gets the kept
+    answer (always current: it is checked against the data), so no-cache cannot make every request a
+    full computation (issue 14, Medium 10)."""
+    if principal is None or principal.role is not Role.admin:
+        return False
     directives = request.headers.get("cache-control", "").lower()
     return "no-cache" in directives or "no-store" in directives
 
@@ -229,12 +235,13 @@ async def answer(
     years: Iterable[int],
     drafts_of: Principal | None,
     compute: Callable[[Request], Awaitable[Response]],
+    principal: Principal | None = None,
 ) -> Response:
     """The kept answer when the data has not changed since it was made, else a fresh one (kept).
 
     ``compute`` gets the request without its ``If-None-Match``, so that the whole answer is kept even
     when this caller already has it (it then gets its 304 from the kept entry)."""
-    if bypass(request):
+    if bypass(request, principal):
         return await compute(request)
     key = request_key(request, fmt, drafts_of)
     notifications: Notifications | None = request.app.state.notifications

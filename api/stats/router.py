@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request, Response
 
 from api.auth.dependencies import StatsRead
-from api.core.errors import problem_responses
+from api.core.errors import ErrorItem, ValidationFailed, problem_responses
 from api.core.representation import FormatDep, OutputFormat, represent
 from api.core.text import IsoDate, today_vn
 from api.db.engine import SessionDep
@@ -76,7 +76,9 @@ async def get_indicators(
             return represent(request, result, fmt=fmt)
         return represent(request, result, fmt=fmt, csv_rows=(IndicatorCsvRow, _indicator_rows(result)))
 
-    return await cache.answer(request, session, fmt=fmt, years=(year - 1, year), drafts_of=drafts_of, compute=compute)
+    return await cache.answer(
+        request, session, fmt=fmt, years=(year - 1, year), drafts_of=drafts_of, compute=compute, principal=principal
+    )
 
 
 def _indicator_rows(result: IndicatorsOut) -> list[IndicatorCsvRow]:
@@ -106,11 +108,24 @@ def _indicator_rows(result: IndicatorsOut) -> list[IndicatorCsvRow]:
     return rows
 
 
+MAX_SERIES_YEARS = 20  # each year is a roll-up of the whole subtree: 1990–2100 took 4–5 s (issue 14, Medium 10)
+
+
+def _check_span(first: int, last: int) -> None:
+    """422 before any work for a span too long (from after to is the service's 422)."""
+    if last - first + 1 > MAX_SERIES_YEARS:
+        msg = f"Tối đa {MAX_SERIES_YEARS} năm mỗi lần hỏi; hãy chia khoảng from–to."
+        raise ValidationFailed(
+            msg,
+            errors=[ErrorItem(loc=["query", name], msg=msg, type="series_span") for name in ("from", "to")],
+        )
+
+
 @router.get("/series", response_model=SeriesOut, responses=problem_responses(401, 403, 404, 422))
 async def get_series(
     request: Request,
     session: SessionDep,
-    _: StatsRead,
+    principal: StatsRead,
     fmt: FormatDep,
     indicator: Annotated[IndicatorName, Query(description="The indicator.")],
     unit: UnitParam = None,
@@ -122,9 +137,10 @@ async def get_series(
     ] = None,
     as_of: AsOfParam = None,
 ) -> Response:
-    """One indicator of a unit over years."""
+    """One indicator of a unit over years (at most 20)."""
     last = last or today_vn().year
     first = first or last - 9
+    _check_span(first, last)
 
     async def compute(request: Request) -> Response:
         result = await service.series(
@@ -132,8 +148,10 @@ async def get_series(
         )
         return represent(request, result, fmt=fmt, csv_rows=(SeriesCsvRow, _series_rows(result)))
 
-    years = range(first, last + 1) if first <= last else ()
-    return await cache.answer(request, session, fmt=fmt, years=years, drafts_of=None, compute=compute)
+    years = range(first, last + 1)
+    return await cache.answer(
+        request, session, fmt=fmt, years=years, drafts_of=None, compute=compute, principal=principal
+    )
 
 
 def _series_rows(result: SeriesOut) -> list[SeriesCsvRow]:
@@ -159,7 +177,7 @@ def _series_rows(result: SeriesOut) -> list[SeriesCsvRow]:
 async def get_highlights(
     request: Request,
     session: SessionDep,
-    _: StatsRead,
+    principal: StatsRead,
     fmt: FormatDep,
     year: YearParam,
     unit: UnitParam = None,
@@ -171,7 +189,9 @@ async def get_highlights(
         result = await service.highlights(session, code=unit, year=year, as_of=as_of)
         return represent(request, result, fmt=fmt, csv_rows=(HighlightCsvRow, _highlight_rows(result)))
 
-    return await cache.answer(request, session, fmt=fmt, years=(year - 1, year), drafts_of=None, compute=compute)
+    return await cache.answer(
+        request, session, fmt=fmt, years=(year - 1, year), drafts_of=None, compute=compute, principal=principal
+    )
 
 
 def _highlight_rows(result: HighlightsOut) -> list[HighlightCsvRow]:

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 
 from api.auth.dependencies import SyncRead, SyncWrite
 from api.core.errors import AppError, ErrorItem, ValidationFailed, problem_responses
+from api.core.text import ExternalIdText
 from api.db.base import utcnow
 from api.db.engine import SessionDep
 from api.ops.metrics import set_sync_lag
@@ -18,7 +19,7 @@ from api.sync.schemas import BatchIn, BatchOut, BatchResult, ChangesOut
 router = APIRouter(prefix="/sync", tags=["sync"])
 
 Resource = Annotated[str, Path(description=f"One of: {', '.join(service.RESOURCES)}.")]
-ExternalId = Annotated[str, Path(min_length=1, max_length=100, description="Your id for the record.")]
+ExternalId = Annotated[ExternalIdText, Path(min_length=1, max_length=100, description="Your id for the record.")]
 
 
 @router.get("/changes", response_model=ChangesOut, responses=problem_responses(401, 403, 422))

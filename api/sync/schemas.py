@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from typing_extensions import TypedDict  # pydantic needs this one on Python < 3.12 (a dependency of pydantic)
 
+from api.core.text import ExternalIdText
 from api.reports.schemas import ReportFigures
 
 
@@ -69,7 +70,7 @@ class ReportSync(ReportFigures):
 class BatchItem(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    external_id: str = Field(min_length=1, max_length=100, description="The partner's id for the record.")
+    external_id: ExternalIdText = Field(min_length=1, max_length=100, description="The partner's id for the record.")
     data: dict[str, Any] = Field(description="The record, as for PUT /sync/{resource}/{external_id}.")
     if_match: str | None = Field(default=None, description="Like If-Match: the ETag the partner last saw.")
 

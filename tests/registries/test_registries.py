@@ -145,7 +145,7 @@ async def test_association_years_and_categories(
     assert (
         await client.post("/api/v1/award-categories", json={"code": "hb_to_hieu", "name": "Học bổng Tô Hiệu"})
     ).status_code == 201
-    codes = [c["code"] for c in (await client.get("/api/v1/award-categories")).json()]
+    codes = [c["code"] for c in (await client.get("/api/v1/award-categories")).json()["items"]]
     assert "hb_to_hieu" in codes and "hoc_bong_vuot_kho" in codes
     editor = await make_account("editor", WARD, as_of=OLD)
     assert (

@@ -71,7 +71,7 @@ async def test_import_dry_run_then_for_real(client: httpx.AsyncClient) -> None:
     assert second["status"] == "draft" and second["members"] == COMPLETE["members"] + 1
     again = await upload(client, data)
     assert again.json()["updated"] == 3 and again.json()["created"] == 0
-    history = (await client.get(f"/api/v1/reports/{WARDS[0]}/2024/history")).json()
+    history = (await client.get(f"/api/v1/reports/{WARDS[0]}/2024/history")).json()["items"]
     assert [h["action"] for h in history] == ["import", "import"]
 
 

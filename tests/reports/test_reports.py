@@ -87,7 +87,7 @@ async def test_the_workflow_and_who_may_do_each_step(anon: httpx.AsyncClient, ma
     assert reopened.json()["approved_at"] is None
     assert (await anon.put(URL, json=COMPLETE | {"members": 3000}, headers=c)).status_code == 200
 
-    history = (await anon.get(f"{URL}/history", headers=c)).json()
+    history = (await anon.get(f"{URL}/history", headers=c)).json()["items"]
     assert [h["action"] for h in history] == ["create", "update", "submit", "approve", "reopen", "update"]
     assert history[-1]["changes"]["members"] == [3100, 3000]
     assert history[3]["actor_name"] == district.user.username

@@ -306,7 +306,7 @@ async def remote_35(remote: Live) -> dict[str, Any]:
         )
         r = await c.post(f"/api/v1/funds/{fund}/entries", json={"kind": "contribution", "amount_vnd": 10_000_000})
         assert r.status_code == 201, r.text
-        category = (await c.get("/api/v1/award-categories")).json()[0]["code"]
+        category = (await c.get("/api/v1/award-categories")).json()["items"][0]["code"]
         award = await post(
             "/api/v1/awards",
             where

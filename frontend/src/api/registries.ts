@@ -260,7 +260,7 @@ export function useAssociationChoices(unit: string | undefined, enabled = true) 
 export function useAwardCategories() {
   return useQuery({
     queryKey: ['award-categories'],
-    queryFn: async ({ signal }) => unwrap(await api.GET('/api/v1/award-categories', { signal })),
+    queryFn: async ({ signal }) => unwrap(await api.GET('/api/v1/award-categories', { signal })).items,
     staleTime: 10 * 60_000,
   });
 }

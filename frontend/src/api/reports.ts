@@ -73,7 +73,7 @@ export function useReportHistory(unit: string, year: number, enabled = true) {
           params: { path: { unit_code: unit, year } },
           signal,
         }),
-      ),
+      ).items,
     enabled,
   });
 }

@@ -66,7 +66,7 @@ describe('reconciliation panel', () => {
     stubApi({
       'GET /api/v1/me': () => json(EDITOR),
       [`GET ${PATH}`]: () => withEtag(report('approved', { members: 4187, awards_count: 1261, awards_vnd: 663_644_851 }), '"v3"'),
-      [`GET ${PATH}/history`]: () => json([]),
+      [`GET ${PATH}/history`]: () => json({ items: [], next_cursor: null }),
       [`GET ${PATH}/reconciliation`]: () =>
         json({
           unit_code: '12439',
@@ -100,7 +100,7 @@ describe('reconciliation panel', () => {
     const fetchMock = stubApi({
       'GET /api/v1/me': () => json(EDITOR),
       [`GET ${PATH}`]: () => withEtag(report('draft', { population: 11120, awards_count: 1261 }), '"v3"'),
-      [`GET ${PATH}/history`]: () => json([]),
+      [`GET ${PATH}/history`]: () => json({ items: [], next_cursor: null }),
       [`GET ${PATH}/reconciliation`]: () =>
         json({
           unit_code: '12439',

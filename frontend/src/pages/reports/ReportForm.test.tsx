@@ -97,7 +97,7 @@ describe('report form', () => {
       ...RECON,
       'GET /api/v1/me': () => json(EDITOR),
       [`GET ${PATH}`]: () => withEtag(report({ population: 1898352 }), '"v1"'),
-      [`GET ${PATH}/history`]: () => json([]),
+      [`GET ${PATH}/history`]: () => json({ items: [], next_cursor: null }),
       'GET /api/v1/units/12433': () => problem(404, 'Không tìm thấy', 'x'),
     });
     renderReport();
@@ -116,7 +116,7 @@ describe('report form', () => {
       ...RECON,
       'GET /api/v1/me': () => json(EDITOR),
       [`GET ${PATH}`]: () => withEtag(report(), '"v1"'),
-      [`GET ${PATH}/history`]: () => json([]),
+      [`GET ${PATH}/history`]: () => json({ items: [], next_cursor: null }),
       [`PUT ${PATH}`]: () =>
         problem(422, 'Dữ liệu không hợp lệ', 'Báo cáo có 2 lỗi', {
           errors: [
@@ -165,7 +165,7 @@ describe('report form', () => {
       ...RECON,
       'GET /api/v1/me': () => json(EDITOR),
       [`GET ${PATH}`]: () => withEtag(report(), '"v1"'),
-      [`GET ${PATH}/history`]: () => json([]),
+      [`GET ${PATH}/history`]: () => json({ items: [], next_cursor: null }),
     });
     renderReport();
     const boards = await screen.findByLabelText('Số ban khuyến học');
@@ -181,7 +181,7 @@ describe('report form', () => {
       ...RECON,
       'GET /api/v1/me': () => json(EDITOR),
       [`GET ${PATH}`]: () => withEtag(report(), '"v1"'),
-      [`GET ${PATH}/history`]: () => json([]),
+      [`GET ${PATH}/history`]: () => json({ items: [], next_cursor: null }),
       [`POST ${PATH}/submit`]: () =>
         problem(422, 'Dữ liệu không hợp lệ', 'Báo cáo có 1 lỗi', {
           errors: [{ loc: ['report', 'households'], msg: 'Cần nhập số hộ gia đình trước khi nộp', type: 'missing' }],
@@ -201,7 +201,7 @@ describe('report form', () => {
       ...RECON,
       'GET /api/v1/me': () => json(EDITOR),
       [`GET ${PATH}`]: () => withEtag(report({ version, branches: version === 1 ? 9 : 10 }), `"v${version}"`),
-      [`GET ${PATH}/history`]: () => json([]),
+      [`GET ${PATH}/history`]: () => json({ items: [], next_cursor: null }),
       [`PUT ${PATH}`]: () => {
         version = 2; // meanwhile, someone else saved
         return problem(412, 'Dữ liệu đã bị người khác thay đổi', 'Bản ghi đã được thay đổi từ lúc bạn tải về.');
@@ -225,10 +225,13 @@ describe('report form', () => {
       'GET /api/v1/me': () => json({ ...EDITOR, unit_code: '336', unit_name: 'Thành phố Thái Bình', unit_level: 'district' }),
       [`GET ${PATH}`]: () => withEtag(report({ status: 'submitted', submitted_at: '2026-11-27T16:20:00Z', submitted_by: 'xa.lehongphong' }), '"v2"'),
       [`GET ${PATH}/history`]: () =>
-        json([
-          { at: '2026-11-27T16:13:18Z', actor_name: 'xa.lehongphong', action: 'create', changes: { members: [null, 2200] } },
-          { at: '2026-11-27T16:20:00Z', actor_name: 'xa.lehongphong', action: 'submit', changes: { status: ['draft', 'submitted'] } },
-        ]),
+        json({
+          items: [
+            { at: '2026-11-27T16:13:18Z', actor_name: 'xa.lehongphong', action: 'create', changes: { members: [null, 2200] } },
+            { at: '2026-11-27T16:20:00Z', actor_name: 'xa.lehongphong', action: 'submit', changes: { status: ['draft', 'submitted'] } },
+          ],
+          next_cursor: null,
+        }),
     });
     renderReport();
     expect(await screen.findByRole('button', { name: 'Phê duyệt' })).toBeTruthy();

@@ -1,0 +1,235 @@
+"""The spreadsheet kit every import uses: a CSV or XLSX upload read into rows of cells, with limits that
+fail fast, and number bounds taken from the API's own schemas.
+
+Callers run ``read_table`` (or their own openpyxl reading through ``open_sheet`` and ``bounded``) in a
+thread (``asyncio.to_thread``): parsing a large file is seconds of CPU, and on the event loop it would
+stall every other request of the worker, ``/health`` included.
+
+The limits:
+
+- a workbook inflates to at most ``MAX_UNCOMPRESSED`` bytes, and no part of it more than ``MAX_RATIO``
+  times its compressed size (a zip bomb's ratio is in the thousands, real sheets 5 to 30): else 413,
+  decided from the zip's directory before anything is inflated;
+- at most ``MAX_COLUMNS`` columns and ``MAX_CELL_CHARS`` characters in a cell (Excel's own limit): else
+  a 422 naming the row and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterable, Iterator
+from pyexpat import ExpatError
+from typing import Any
+from xml.etree.ElementTree import ParseError
+
+from annotated_types import Ge, Le, MaxLen
+from pydantic import BaseModel
+
+from api.core.errors import PayloadTooLarge
+
+MAX_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_RATIO = 100
+_RATIO_FROM = 1024 * 1024  # small parts (styles, a few rows) compress better than that and are harmless
+MAX_COLUMNS = 256
+MAX_CELL_CHARS = 32_767
+
+# The csv module refuses a field over 131,072 characters with csv.Error (a 500 before): let it read the
+# field, and ``bounded`` name the cell. Uploads are capped in size, so this bounds nothing else.
+csv.field_size_limit(64 * 1024 * 1024)
+
+# What a broken or hostile workbook raises while openpyxl reads it (bad zip, bad XML, bad numbers, …).
+BROKEN = (
+    zipfile.BadZipFile,
+    OSError,
+    KeyError,
+    ValueError,
+    TypeError,
+    OverflowError,
+    AttributeError,
+    IndexError,
+    ParseError,
+    ExpatError,
+)
+
+
+class SheetProblem(Exception):
+    """The file cannot be taken; ``row`` 0 means the whole file."""
+
+    def __init__(self, msg: str, kind: str, row: int = 0, column: str = "") -> None:
+        super().__init__(msg)
+        self.msg, self.kind, self.row, self.column = msg, kind, row, column
+
+
+def column_letter(i: int) -> str:
+    """Spreadsheet letters of a 0-based column index: 0 → A, 26 → AA."""
+    s = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def is_workbook(data: bytes) -> bool:
+    return data[:2] == b"PK"
+
+
+def guard(data: bytes) -> None:
+    """413 for a workbook that would inflate too far, read from the zip's directory (nothing inflated)."""
+    if not is_workbook(data):
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            parts = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a zip after all: the reader says the file is invalid
+    total = sum(i.file_size for i in parts)
+    bomb = any(i.file_size > _RATIO_FROM and i.file_size > MAX_RATIO * max(i.compress_size, 1) for i in parts)
+    if total > MAX_UNCOMPRESSED or bomb:
+        raise PayloadTooLarge(
+            f"Tệp Excel giải nén quá lớn (tối đa {MAX_UNCOMPRESSED // (1024 * 1024)} MB, "
+            f"và không phần nào nén quá {MAX_RATIO} lần)."
+        )
+
+
+def bounded(rows: Iterable[Iterable[Any]], first: int = 1) -> Iterator[list[Any]]:
+    """The rows as lists, numbered from ``first``; SheetProblem at the first row too wide or cell too long."""
+    for n, cells in enumerate(rows, start=first):
+        row = list(cells)
+        if len(row) > MAX_COLUMNS:
+            extra = next((i for i in range(len(row) - 1, MAX_COLUMNS - 1, -1) if _filled(row[i])), None)
+            if extra is not None:
+                raise SheetProblem(
+                    f"Tối đa {MAX_COLUMNS} cột; dòng {n} có dữ liệu ở cột {column_letter(extra)}",
+                    "too_many_columns",
+                    n,
+                    column_letter(extra),
+                )
+            del row[MAX_COLUMNS:]
+        for i, cell in enumerate(row):
+            if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
+                raise SheetProblem(
+                    f"Ô dài quá {MAX_CELL_CHARS:,} ký tự".replace(",", "."), "cell_too_long", n, column_letter(i)
+                )
+        yield row
+
+
+def _filled(value: Any) -> bool:
+    return value is not None and value != ""
+
+
+def read_csv(data: bytes) -> list[list[str]]:
+    """Every row of a UTF-8 CSV (BOM or not; ``,`` or ``;``; line ends \\r\\n, \\n or Excel for Mac's \\r)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SheetProblem("Tệp CSV phải mã hoá UTF-8 (Excel: Lưu thành CSV UTF-8)", "file_invalid") from exc
+    first = text[: min(i for i in (text.find("\n"), text.find("\r"), len(text)) if i >= 0)]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    _check_widths(text, delimiter)
+    # newline="": the reader sees \r, \n and \r\n as line ends, and keeps line breaks inside quoted cells.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return list(bounded(reader))
+    except csv.Error as exc:
+        raise SheetProblem(
+            f"Dòng {reader.line_num}: tệp CSV sai dạng ({exc})", "file_invalid", reader.line_num
+        ) from exc
+
+
+def _check_widths(text: str, delimiter: str) -> None:
+    """Refuse a line of too many cells before the csv module splits it (19 MB of commas made 19 million
+    cells, seconds of CPU): counting is C-speed. A quoted cell's delimiters count too, and no cell of
+    ours holds hundreds of them."""
+    for n, line in enumerate(text.splitlines(), start=1):
+        if line.count(delimiter) >= MAX_COLUMNS:
+            raise SheetProblem(f"Tối đa {MAX_COLUMNS} cột", "too_many_columns", n, column_letter(MAX_COLUMNS))
+
+
+def _check_sheet_widths(data: bytes) -> None:
+    """Refuse a worksheet row of too many cells before openpyxl reads it: openpyxl turns every cell of a
+    row into Python objects even when asked for the first few (100,000 cells took seconds). One pass
+    of expat (C) over each sheet's XML, counting cells per row."""
+    import xml.parsers.expat
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for name in zf.namelist():
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            state = {"row": 0, "cells": 0}
+
+            def start(tag: str, attrs: dict[str, str], state: dict[str, int] = state) -> None:
+                local = tag.rsplit(":", 1)[-1]
+                if local == "row":
+                    r = attrs.get("r", "")
+                    state["row"], state["cells"] = (int(r) if r.isdigit() else state["row"] + 1), 0
+                elif local == "c":
+                    state["cells"] += 1
+                    if state["cells"] > MAX_COLUMNS:
+                        raise SheetProblem(
+                            f"Tối đa {MAX_COLUMNS} cột; dòng {state['row']} có nhiều hơn",
+                            "too_many_columns",
+                            state["row"],
+                            column_letter(MAX_COLUMNS),
+                        )
+
+            parser = xml.parsers.expat.ParserCreate()
+            parser.StartElementHandler = start
+            with zf.open(name) as part:
+                while chunk := part.read(1 << 16):
+                    parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+
+
+def open_sheet(data: bytes, *, data_only: bool = True, check: bool = True) -> Any:
+    """The first worksheet of a workbook, read-only, after ``guard`` and (``check``) the row widths;
+    SheetProblem when it is not one."""
+    from openpyxl import load_workbook  # here, not at the top: most workers never read a workbook
+
+    guard(data)
+    try:
+        if check:
+            _check_sheet_widths(data)
+        ws = load_workbook(io.BytesIO(data), read_only=True, data_only=data_only).worksheets[0]
+    except BROKEN as exc:
+        raise SheetProblem("Tệp không phải bảng tính Excel (.xlsx) hợp lệ", "file_invalid") from exc
+    if not hasattr(ws, "iter_rows"):
+        raise SheetProblem("Trang tính đầu tiên không phải bảng số liệu", "file_invalid")
+    return ws
+
+
+def sheet_rows(ws: Any) -> Iterator[tuple[Any, ...]]:
+    """A worksheet's rows, one column past the limit (so ``bounded`` sees a row too wide, without a
+    100,000-cell tuple being made)."""
+    return ws.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1)  # type: ignore[no-any-return]
+
+
+def read_table(data: bytes) -> list[list[Any]]:
+    """Every row of a CSV or of an XLSX's first sheet, header first. Run it in a thread."""
+    if not is_workbook(data):
+        return read_csv(data)
+    ws = open_sheet(data)
+    try:
+        return list(bounded(sheet_rows(ws)))
+    except BROKEN as exc:
+        raise SheetProblem("Không đọc được nội dung tệp (tệp hỏng hoặc không hợp lệ)", "file_invalid") from exc
+    finally:
+        ws.parent.close()
+
+
+def int_bounds(model: type[BaseModel], name: str) -> tuple[int | None, int | None]:
+    """The ``ge``/``le`` of a schema's integer field, so that imports check what the API checks."""
+    low = high = None
+    for item in model.model_fields[name].metadata:
+        if isinstance(item, Ge):
+            low = int(item.ge)  # type: ignore[call-overload]
+        elif isinstance(item, Le):
+            high = int(item.le)  # type: ignore[call-overload]
+    return low, high
+
+
+def max_length(model: type[BaseModel], name: str) -> int:
+    """The ``max_length`` of a schema's text field."""
+    return next(int(item.max_length) for item in model.model_fields[name].metadata if isinstance(item, MaxLen))
