@@ -191,7 +191,6 @@ def _submit(principal: Principal, report: Report, unit: AnyRow) -> None:
         raise ValidationFailed(_errors_detail(errors), errors=errors)
     report.status, report.submitted_at, report.submitted_by = ReportStatus.submitted.value, utcnow(), principal.name
     report.submitted_by_key = duties.principal_key(principal)
-    report.reopen_reason = None  # answered by this submission; a later reopening with the same words shows again
 
 
 def _approve(principal: Principal, report: Report, reason: str | None) -> None:

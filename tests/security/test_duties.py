@@ -118,7 +118,7 @@ async def test_reasons_are_required_to_reopen_and_kept_in_the_report_and_its_his
     assert (await client.get(URL)).json()["reopen_reason"] == "Thiếu số quỹ khuyến học"  # until approved again
     again = await client.post(f"{URL}/approve")
     assert again.json()["reopen_reason"] is None and again.json()["approval_reason"] is None
-    history = (await anon.get(f"{URL}/history", headers=editor.headers)).json()
+    history = (await anon.get(f"{URL}/history", headers=editor.headers)).json()["items"]
     steps = [(h["action"], h["reason"]) for h in history]
     assert steps == [
         ("create", None),
