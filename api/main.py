@@ -121,9 +121,10 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
             allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key"],
             expose_headers=["ETag", "X-Request-ID", "X-Next-Cursor", "Location"],
         )
+    # Inside the body limits: a retry key must never let a body past them (api/core/idempotency.py).
+    app.add_middleware(IdempotencyMiddleware)
     # Limits, timeouts, metrics, replica routing (api/ops), and the kept statistics answers (api/stats/cache.py)
     install_ops(app, settings, before_routing=KeptAnswers)
-    app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(RequestContextMiddleware)
     _mount_dashboard(app, settings.frontend_dist)
     return app
