@@ -12,6 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.convertors import Convertor, register_url_convertor
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api.activities import router as activities
 from api.api_keys.router import router as api_keys_router
@@ -126,6 +127,9 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     # Limits, timeouts, metrics, replica routing (api/ops), and the kept statistics answers (api/stats/cache.py)
     install_ops(app, settings, before_routing=KeptAnswers)
     app.add_middleware(RequestContextMiddleware)
+    # Outermost, here rather than in uvicorn, so the trusted proxies are a setting of ours (and tested):
+    # X-Forwarded-For from anyone else is the client's own writing.
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     _mount_dashboard(app, settings.frontend_dist)
     return app
 

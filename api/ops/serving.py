@@ -50,7 +50,7 @@ def main(argv: list[str]) -> None:
         workers=workers,
         reload=reload,
         access_log=False,
-        proxy_headers=True,
+        proxy_headers=False,  # the app believes X-Forwarded-For from KH_TRUSTED_PROXIES only (api/main.py)
         **uvicorn_options(get_settings(), workers=workers),
     )
 
