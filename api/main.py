@@ -120,7 +120,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
             allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key"],
-            expose_headers=["ETag", "X-Request-ID", "X-Next-Cursor", "Location"],
+            expose_headers=["ETag", "X-Request-ID", "X-Client-Request-ID", "X-Next-Cursor", "Location"],
         )
     # Inside the body limits: a retry key must never let a body past them (api/core/idempotency.py).
     app.add_middleware(IdempotencyMiddleware)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.api_keys import partners
 from api.api_keys.schemas import ApiKeyCreate, ApiKeyOut
 from api.audit.service import diff, record
 from api.auth.grants import check_grant
@@ -59,6 +60,8 @@ async def create_key(session: AsyncSession, principal: Principal, data: ApiKeyCr
         )
     check_grant(principal, data.role, data.scopes, what="khoá API")
     unit = await assignable_unit(session, principal, data.unit_code, as_of=data.unit_as_of)
+    if data.partner is not None:
+        await partners.claim(session, principal, data.partner, unit)
     secret, prefix, secret_hash = new_api_key()
     key = ApiKey(
         name=data.name,

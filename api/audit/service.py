@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth.principal import Principal
-from api.core.requestid import current_request_id
+from api.core.requestid import current_client_request_id, current_request_id
 from api.db.base import utcnow
 from api.models import AuditEntry
 
@@ -63,6 +63,7 @@ async def record(
         changes=changes or {},
         unit_path=unit_path,
         request_id=current_request_id(),
+        client_request_id=current_client_request_id(),
     )
     session.add(entry)
     await session.flush()
