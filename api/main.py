@@ -24,6 +24,7 @@ from api.awards.router import router as awards_router
 from api.commendations import router as commendations
 from api.core.config import Settings, get_settings
 from api.core.errors import install_error_handlers
+from api.core.hostile import NulGuardMiddleware
 from api.core.idempotency import IdempotencyMiddleware
 from api.core.middleware import RequestContextMiddleware
 from api.core.openapi import install as install_openapi
@@ -122,6 +123,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
             allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key"],
             expose_headers=["ETag", "X-Request-ID", "X-Client-Request-ID", "X-Next-Cursor", "Location"],
         )
+    app.add_middleware(NulGuardMiddleware)
     # Inside the body limits: a retry key must never let a body past them (api/core/idempotency.py).
     app.add_middleware(IdempotencyMiddleware)
     # Limits, timeouts, metrics, replica routing (api/ops), and the kept statistics answers (api/stats/cache.py)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import Path, Request, Response
@@ -13,6 +12,7 @@ from api.audit.service import diff, record
 from api.auth.dependencies import RegistriesRead, RegistriesWrite
 from api.core.errors import ErrorItem, ValidationFailed, problem_responses
 from api.core.representation import represent
+from api.core.text import IsoDate
 from api.db.engine import SessionDep
 from api.models import Association, AssociationYear
 from api.registries import kit
@@ -32,8 +32,8 @@ class AssociationFields(BaseModel):
         "armed_forces, other.",
     )
     parent_id: int | None = Field(default=None, description="The association it belongs to.")
-    founded_on: dt.date | None = Field(default=None, description="Founding date.")
-    closed_on: dt.date | None = Field(default=None, description="Closing date (null: active).")
+    founded_on: IsoDate | None = Field(default=None, description="Founding date.")
+    closed_on: IsoDate | None = Field(default=None, description="Closing date (null: active).")
 
 
 class AssociationIn(RecordIn, AssociationFields):

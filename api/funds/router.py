@@ -15,7 +15,7 @@ from api.auth.dependencies import RegistriesRead, RegistriesWrite
 from api.core.errors import ErrorItem, ValidationFailed, problem_responses
 from api.core.pagination import Page, PageDep, paginate_rows
 from api.core.representation import FormatDep, represent
-from api.core.text import today_vn
+from api.core.text import IsoDate, today_vn
 from api.db.engine import SessionDep
 from api.funds import ledger
 from api.models import Fund, FundEntry
@@ -31,7 +31,7 @@ class FundFields(BaseModel):
     name: str = Field(min_length=1, max_length=300, description="Name, e.g. “Quỹ khuyến học xã Vũ Lạc”.")
     owner_kind: Owner = Field(description="Whose fund: association, unit, clan, school or enterprise.")
     association_id: int | None = Field(default=None, description="The association that runs it, if any.")
-    closed_on: dt.date | None = Field(default=None, description="Closing date (null: open).")
+    closed_on: IsoDate | None = Field(default=None, description="Closing date (null: open).")
 
 
 class FundIn(RecordIn, FundFields):
@@ -79,7 +79,7 @@ class EntryIn(BaseModel):
         description="contribution (in), disbursement (out), transfer (to to_fund_id), reversal (of reverses_entry_id)."
     )
     amount_vnd: int | None = Field(default=None, gt=0, le=10**15, description="Amount in đồng (not for reversals).")
-    occurred_on: dt.date | None = Field(default=None, description="Date (default today).")
+    occurred_on: IsoDate | None = Field(default=None, description="Date (default today).")
     description: str = Field(default="", max_length=2000, description="What it was for.")
     to_fund_id: int | None = Field(default=None, description="transfer: the receiving fund.")
     reverses_entry_id: int | None = Field(default=None, description="reversal: the entry to undo.")

@@ -17,7 +17,7 @@ from api.audit.service import diff, record
 from api.auth.principal import Principal
 from api.core.errors import ErrorItem, Forbidden, NotFound, ValidationFailed
 from api.core.pagination import PageParams, paginate_rows
-from api.core.text import today_vn
+from api.core.text import IsoDate, today_vn
 from api.models import Unit
 from api.models.registry import RegistryMixin
 from api.sync.feed import record_change
@@ -32,7 +32,7 @@ class RecordIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     unit_code: str = Field(pattern=r"^\d{2,5}(-[0-9A-Za-z]{1,12})?$", description="The unit the record belongs to.")
-    unit_as_of: dt.date | None = Field(
+    unit_as_of: IsoDate | None = Field(
         default=None, description="Date unit_code is read on (default today; 2024-12-31 for the old map)."
     )
     external_id: str | None = Field(default=None, max_length=100, description="Your own id for it (partners).")

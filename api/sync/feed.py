@@ -127,3 +127,8 @@ def page_json(rows: Sequence[AnyRow], cursor: int) -> bytes:
         for seq, kind, record_id, external_id, partner, op, changed_at, data in rows
     )
     return CHANGES_JSON.dump_json({"items": items, "next_cursor": str(cursor)})
+
+
+async def head(session: AsyncSession) -> int:
+    """The last position the feed has reached: a cursor past it was never handed out (changes are never deleted)."""
+    return int(await session.scalar(select(func.coalesce(func.max(Change.seq), 0))) or 0)

@@ -41,7 +41,13 @@ async def changes(
             f"Không có loại: {', '.join(unknown)}.",
             errors=[ErrorItem(loc=["query", "types"], msg=f"Chọn trong: {', '.join(service.FEED_TYPES)}", type="enum")],
         )
-    rows, cursor = await feed.read(session, principal, int(since or 0), wanted, limit)
+    position = int(since or 0)
+    if position and position > await feed.head(session):
+        raise ValidationFailed(
+            "Con trỏ since không phải con trỏ do nguồn thay đổi này cấp (vượt quá vị trí mới nhất).",
+            errors=[ErrorItem(loc=["query", "since"], msg="Con trỏ không hợp lệ", type="cursor_invalid")],
+        )
+    rows, cursor = await feed.read(session, principal, position, wanted, limit)
     # Serialised once here; a Response is sent as it is (response_model only declares the schema).
     return Response(feed.page_json(rows, cursor), media_type="application/json")
 
