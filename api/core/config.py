@@ -63,6 +63,10 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024, description="Largest request body (JSON, forms).")
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024, description="Largest multipart upload.")
     request_timeout_seconds: float = Field(default=60, gt=0, description="Until a response starts, else 503.")
+    header_timeout_seconds: float = Field(
+        default=10, gt=0, description="A request's line and headers must arrive within this (uvicorn, slowloris)."
+    )
+    max_header_bytes: int = Field(default=64 * 1024, ge=4096, description="Largest request line and headers.")
     keepalive_timeout_seconds: int = Field(default=5, ge=1, description="Idle keep-alive connections (uvicorn).")
     import_stale_seconds: float = Field(
         default=120,
