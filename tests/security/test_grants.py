@@ -10,12 +10,16 @@ import pytest
 from fastapi import FastAPI
 
 from tests.conftest import Account, MakeAccount
+from tests.security.shared_app import app, module_app  # noqa: F401  (one app per module)
 
 FORBIDDEN = "urn:khuyenhoc:problem:forbidden"
 
 
 @pytest.fixture
-async def as_(app: FastAPI, make_client: Callable[..., httpx.AsyncClient]) -> AsyncIterator[Callable[..., Any]]:
+async def as_(
+    app: FastAPI,  # noqa: F811  (the module's shared app)
+    make_client: Callable[..., httpx.AsyncClient],
+) -> AsyncIterator[Callable[..., Any]]:
     clients: list[httpx.AsyncClient] = []
 
     def make(account: Account) -> httpx.AsyncClient:

@@ -13,6 +13,7 @@ from api.db.engine import Database
 from api.main import create_app
 from api.models import ApiKey, IdempotencyKey
 from tests.conftest import Account
+from tests.security.shared_app import app, module_app  # noqa: F401  (one app per module)
 
 LIMIT = 2048
 
@@ -41,13 +42,13 @@ async def test_an_idempotency_key_does_not_lift_the_body_limit(
     db: Database, settings: Settings, admin: Account, make_client: Callable[..., httpx.AsyncClient], signed_in: bool
 ) -> None:
     """Issue 14, High 1: a chunked body past the limit with an Idempotency-Key was read whole before the 413."""
-    app = create_app(settings.model_copy(update={"max_body_bytes": LIMIT}), db=db)
+    limited = create_app(settings.model_copy(update={"max_body_bytes": LIMIT}), db=db)
     body = Chunks()
     headers = {"Idempotency-Key": "x1", "Content-Type": "application/json"}
     if signed_in:
         headers |= admin.headers
     before = await kept_keys(db)
-    async with make_client(app) as c:
+    async with make_client(limited) as c:
         r = await c.post("/api/v1/commendations", content=body, headers=headers)
     assert r.status_code in (401, 413), r.text
     assert body.pulled <= LIMIT // 1024 + 1, f"{body.pulled} KiB read past a {LIMIT} byte limit"

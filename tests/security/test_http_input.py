@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from api.core.pagination import encode_cursor
+from tests.security.shared_app import app, module_app  # noqa: F401  (one app per module)
 
 VALIDATION = "urn:khuyenhoc:problem:validation"
 MEDAL = {"form": "medal", "year": 2023, "issuing_level": "central", "recipient_kind": "person"}

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.models import AuditEntry, Partner
 from tests.conftest import MakeAccount
+from tests.security.shared_app import app, module_app  # noqa: F401  (one app per module)
 
 OLD = "2023-12-31"  # Hà Nam (35) before the 2025 merger
 
@@ -27,7 +28,10 @@ def key_body(partner: str, unit: str | None, **more: Any) -> dict[str, Any]:
 
 
 async def test_a_province_admin_cannot_squat_another_provinces_partner_name(
-    app: FastAPI, make_client: Callable[..., httpx.AsyncClient], make_account: MakeAccount, session: AsyncSession
+    app: FastAPI,  # noqa: F811  (the module's shared app)
+    make_client: Callable[..., httpx.AsyncClient],
+    make_account: MakeAccount,
+    session: AsyncSession,
 ) -> None:
     """Issue 14, Medium 5: a province admin named its own key "ha-nam" and claimed Hà Nam's external ids."""
     province = await make_account("admin", "01")
