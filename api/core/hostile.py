@@ -39,7 +39,7 @@ def _refusal(where: str) -> Any:
 
 def _body_pattern(scope: Scope) -> re.Pattern[bytes] | None:
     content_type = next((v for k, v in scope["headers"] if k == b"content-type"), b"").lower()
-    if b"json" in content_type:
+    if b"json" in content_type or not content_type:  # FastAPI reads a body without a type as JSON
         return _JSON_NUL
     if content_type.startswith(b"application/x-www-form-urlencoded"):
         return _FORM_NUL

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
@@ -40,6 +41,14 @@ async def test_a_nul_character_is_refused_with_422(
     """Issue 14, Low: NUL bytes in q, actor, names or external ids answered 500 (PostgreSQL cannot hold them)."""
     r = await client.request(method, url, **kwargs)
     assert_422(r, where)
+    assert r.json()["errors"][0]["type"] == "nul_character"
+
+
+async def test_a_nul_in_a_body_sent_without_a_content_type_is_refused(client: httpx.AsyncClient) -> None:
+    """FastAPI reads a body without Content-Type as JSON: the NUL check reads it the same way."""
+    body = json.dumps(COMMENDATION | {"recipient_name": "Lê\x00Văn"}).encode()
+    r = await client.post("/api/v1/commendations", content=body, headers={"Content-Type": ""})
+    assert_422(r, "body")
     assert r.json()["errors"][0]["type"] == "nul_character"
 
 
