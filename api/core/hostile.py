@@ -18,7 +18,7 @@ from api.core.errors import ErrorItem, ValidationFailed, problem_response
 
 # \u0000 preceded by an even number of backslashes (an odd one would make it the text "\u0000").
 _JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
-_FORM_NUL = re.compile(rb"%00")
+_FORM_NUL = re.compile(rb"%00|\x00")
 _TAIL = 64  # bytes kept from the previous chunk, so an escape split across chunks is still seen
 
 
