@@ -12,6 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.convertors import Convertor, register_url_convertor
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api.activities import router as activities
 from api.api_keys.router import router as api_keys_router
@@ -23,6 +24,7 @@ from api.awards.router import router as awards_router
 from api.commendations import router as commendations
 from api.core.config import Settings, get_settings
 from api.core.errors import install_error_handlers
+from api.core.hostile import NulGuardMiddleware
 from api.core.idempotency import IdempotencyMiddleware
 from api.core.middleware import RequestContextMiddleware
 from api.core.openapi import install as install_openapi
@@ -119,12 +121,17 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
             allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key"],
-            expose_headers=["ETag", "X-Request-ID", "X-Next-Cursor", "Location"],
+            expose_headers=["ETag", "X-Request-ID", "X-Client-Request-ID", "X-Next-Cursor", "Location"],
         )
+    app.add_middleware(NulGuardMiddleware)
+    # Inside the body limits: a retry key must never let a body past them (api/core/idempotency.py).
+    app.add_middleware(IdempotencyMiddleware)
     # Limits, timeouts, metrics, replica routing (api/ops), and the kept statistics answers (api/stats/cache.py)
     install_ops(app, settings, before_routing=KeptAnswers)
-    app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(RequestContextMiddleware)
+    # Outermost, here rather than in uvicorn, so the trusted proxies are a setting of ours (and tested):
+    # X-Forwarded-For from anyone else is the client's own writing.
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     _mount_dashboard(app, settings.frontend_dist)
     return app
 

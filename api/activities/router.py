@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from api.auth.dependencies import RegistriesRead, RegistriesWrite
+from api.core.text import IsoDate
 from api.models import Activity
 from api.registries.kit import RecordIn, RecordOut, Registry, partial
 from api.registries.routing import ListFilters, crud_router
@@ -19,7 +19,7 @@ class ActivityFields(BaseModel):
     kind: Kind = Field(description="communication, publication, research, training or other.")
     title: str = Field(min_length=1, max_length=300, description="Title.")
     year: int = Field(ge=1990, le=2100, description="Year.")
-    held_on: dt.date | None = Field(default=None, description="Date.")
+    held_on: IsoDate | None = Field(default=None, description="Date.")
     articles: int | None = Field(default=None, ge=0, description="Articles or news items published.")
     participants: int | None = Field(default=None, ge=0, description="People who took part.")
     links: list[str] = Field(default_factory=list, max_length=50, description="Links.")

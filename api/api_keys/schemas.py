@@ -7,6 +7,7 @@ import datetime as dt
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from api.auth.scopes import Role
+from api.core.text import IsoDate
 
 
 class ApiKeyCreate(BaseModel):
@@ -20,7 +21,7 @@ class ApiKeyCreate(BaseModel):
         description='The partner system\'s stable name, e.g. "ha-nam": its external ids survive a new key.',
     )
     unit_code: str | None = Field(default=None, pattern=r"^\d{2,5}$", description="Unit subtree; null = whole country.")
-    unit_as_of: dt.date | None = Field(
+    unit_as_of: IsoDate | None = Field(
         default=None,
         description="Date on which unit_code is read (default today): scope a user to a unit before the 2025 "
         "reorganisation with e.g. 2024-12-31.",

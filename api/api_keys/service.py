@@ -5,8 +5,10 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.api_keys import partners
 from api.api_keys.schemas import ApiKeyCreate, ApiKeyOut
 from api.auth import scope
+from api.auth.grants import check_grant
 from api.auth.principal import Principal
 from api.auth.scopes import Role, invalid_scopes
 from api.auth.secrets import new_api_key
@@ -57,7 +59,10 @@ async def create_key(session: AsyncSession, principal: Principal, data: ApiKeyCr
             f"Vai trò {data.role.value} không được có quyền: {', '.join(bad)}.",
             errors=[ErrorItem(loc=["body", "scopes"], msg=f"Không hợp lệ: {', '.join(bad)}", type="scope_invalid")],
         )
+    check_grant(principal, data.role, data.scopes, what="khoá API")
     unit = await assignable_unit(session, principal, data.unit_code, as_of=data.unit_as_of)
+    if data.partner is not None:
+        await partners.claim(session, principal, data.partner, unit)
     secret, prefix, secret_hash = new_api_key()
     key = ApiKey(
         name=data.name,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import Annotated, Literal
 
@@ -16,6 +15,7 @@ from api.auth.dependencies import RegistriesRead, RegistriesWrite
 from api.auth.principal import Principal
 from api.core.errors import ErrorItem, ValidationFailed, problem_responses
 from api.core.representation import represent
+from api.core.text import IsoDate
 from api.db.engine import SessionDep
 from api.models import Association, AssociationYear
 from api.registries import kit
@@ -35,8 +35,8 @@ class AssociationFields(BaseModel):
         "armed_forces, other.",
     )
     parent_id: int | None = Field(default=None, description="The association it belongs to.")
-    founded_on: dt.date | None = Field(default=None, description="Founding date.")
-    closed_on: dt.date | None = Field(default=None, description="Closing date (null: active).")
+    founded_on: IsoDate | None = Field(default=None, description="Founding date.")
+    closed_on: IsoDate | None = Field(default=None, description="Closing date (null: active).")
 
 
 class AssociationIn(RecordIn, AssociationFields):

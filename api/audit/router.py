@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import AwareDatetime
 from sqlalchemy import select
 
 from api.audit.schemas import AuditEntryOut
@@ -14,6 +13,7 @@ from api.auth.dependencies import AuditRead
 from api.core.errors import problem_responses
 from api.core.pagination import Page, PageDep, paginate_rows
 from api.core.representation import FormatDep, represent
+from api.core.text import IsoDateTime
 from api.db.engine import SessionDep
 from api.models import AuditEntry
 
@@ -30,7 +30,7 @@ async def list_audit(
     entity: Annotated[str | None, Query(max_length=40, description="Kind of record, e.g. report.")] = None,
     id: Annotated[str | None, Query(max_length=80, description="Id of the record (with entity).")] = None,
     actor: Annotated[str | None, Query(max_length=200, description="Username or API key name.")] = None,
-    since: Annotated[AwareDatetime | None, Query(description="Entries at or after this time (RFC 3339).")] = None,
+    since: Annotated[IsoDateTime | None, Query(description="Entries at or after this time (RFC 3339).")] = None,
 ) -> Response:
     """The audit trail, oldest first (nhật ký thay đổi)."""
     stmt = select(AuditEntry)

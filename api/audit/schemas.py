@@ -20,4 +20,7 @@ class AuditEntryOut(BaseModel):
     entity: str = Field(description="Kind of record: user, api_key, unit, report, …")
     entity_id: str = Field(description="Id (or natural key) of the record.")
     changes: dict[str, Any] = Field(description="Changed fields as {field: [old, new]}.")
-    request_id: str | None = Field(description="X-Request-ID of the request that made the write.")
+    request_id: str | None = Field(description="The server's X-Request-ID of the request that made the write.")
+    client_request_id: str | None = Field(
+        default=None, description="The X-Request-ID the client sent with it, if any (chosen by the client)."
+    )

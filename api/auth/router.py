@@ -19,7 +19,10 @@ router = APIRouter(tags=["auth"])
 
 @router.post("/auth/token", response_model=TokenOut, responses=problem_responses(401, 422, 429))
 async def issue_token(
-    request: Request, session: SessionDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
 ) -> TokenOut | JSONResponse:
     """Sign in with username and password (OAuth2 password form); returns a short-lived bearer token."""
     address = request.client.host if request.client else "unknown"
@@ -41,6 +44,9 @@ async def issue_token(
             "Tên đăng nhập hoặc mật khẩu không đúng.",
             headers={"WWW-Authenticate": "Bearer"},
         )
+    # RFC 6749 §5.1: a token must not be kept by any cache (nor by the Idempotency-Key store).
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"
     return TokenOut(access_token=outcome.token, expires_in=outcome.expires_in)
 
 

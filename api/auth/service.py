@@ -126,8 +126,8 @@ class LoginOutcome:
 
 
 async def login(session: AsyncSession, username: str, password: str, address: str, settings: Settings) -> LoginOutcome:
-    """Check a password; count failures per account and address; never say whether the account exists."""
-    keys = [throttle.account_key(username), throttle.address_key(address)]
+    """Check a password; count failures per account-and-address and per address; never say who exists."""
+    keys = [throttle.account_key(username, address), throttle.address_key(address)]
     wait = await throttle.seconds_locked(session, keys)
     if wait is not None:
         return LoginOutcome(retry_after=wait)

@@ -1,4 +1,7 @@
-"""Sign-in throttling per account and per client address, kept in the database for every worker."""
+"""Sign-in throttling per account from one address and per client address, kept in the database for every worker.
+
+Not per account alone: then anyone could lock anyone out with five wrong passwords. Guessing one account's
+password from many addresses is bounded by the addresses' own limits and by the password's cost to check."""
 
 from __future__ import annotations
 
@@ -13,8 +16,8 @@ from api.db.base import utcnow
 from api.models import LoginThrottle
 
 
-def account_key(username: str) -> str:
-    return f"account:{username.strip().lower()}"
+def account_key(username: str, address: str) -> str:
+    return f"account:{username.strip().lower()}@{address}"
 
 
 def address_key(address: str) -> str:

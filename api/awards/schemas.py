@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.core.text import IsoDate
 from api.registries.kit import RecordIn, RecordOut
 from api.registries.routing import ListFilters
 
@@ -15,7 +16,7 @@ RecipientKind = Literal["pupil", "student", "teacher", "other"]
 
 class AwardFields(BaseModel):
     year: int = Field(ge=1990, le=2100, description="Year (school or calendar year of the award).")
-    awarded_on: dt.date | None = Field(default=None, description="Date given.")
+    awarded_on: IsoDate | None = Field(default=None, description="Date given.")
     recipient_name: str = Field(min_length=1, max_length=200, description="Recipient's full name.")
     recipient_kind: RecipientKind = Field(description="pupil (học sinh), student (sinh viên), teacher, other.")
     school: str = Field(default="", max_length=300, description="School or university.")
@@ -37,7 +38,7 @@ class AwardUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     year: int | None = Field(default=None, ge=1990, le=2100)
-    awarded_on: dt.date | None = None
+    awarded_on: IsoDate | None = None
     recipient_name: str | None = Field(default=None, min_length=1, max_length=200)
     recipient_kind: RecipientKind | None = None
     school: str | None = Field(default=None, max_length=300)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from api.auth.dependencies import RegistriesRead, RegistriesWrite
+from api.core.text import IsoDate
 from api.models import Commendation
 from api.registries.kit import RecordIn, RecordOut, Registry, partial
 from api.registries.routing import ListFilters, crud_router
@@ -34,7 +34,7 @@ class CommendationFields(BaseModel):
     issuing_level: Level = Field(description="central (Trung ương Hội), province, district, commune or state.")
     issuing_body: str = Field(default="", max_length=300, description="Who granted it.")
     decision_number: str = Field(default="", max_length=100, description="Decision number, e.g. 123/QĐ-KHVN.")
-    decision_date: dt.date | None = Field(default=None, description="Decision date.")
+    decision_date: IsoDate | None = Field(default=None, description="Decision date.")
     recipient_kind: Recipient = Field(description="unit, association or person.")
     recipient_name: str = Field(min_length=1, max_length=300, description="Who received it.")
 

@@ -41,9 +41,17 @@ class Settings(BaseSettings):
     )
     max_page_size: int = Field(default=1000, ge=1, description="Largest ?limit= a list accepts.")
     access_token_minutes: int = Field(default=60, ge=1, description="Lifetime of a sign-in token.")
-    login_max_failures_account: int = Field(default=5, ge=1, description="Failed sign-ins per account before a lock.")
+    login_max_failures_account: int = Field(
+        default=5, ge=1, description="Failed sign-ins on one account from one address before that address waits."
+    )
     login_max_failures_address: int = Field(default=30, ge=1, description="Failed sign-ins per client address.")
     login_window_minutes: int = Field(default=15, ge=1, description="Window in which failures are counted.")
+    trusted_proxies: str = Field(
+        default="127.0.0.1",
+        description="Addresses or networks (comma-separated) of the reverse proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto are believed; from any other peer they are ignored, so a client cannot choose the "
+        "address that sign-in throttling counts. Never '*' unless nothing but the proxy can reach the port.",
+    )
     login_lock_minutes: int = Field(default=5, ge=1, description="How long a throttled account or address waits.")
     # Operations (api/ops): read replica, limits, timeouts, metrics. docs/deploy.md explains each.
     database_replica_url: str | None = Field(
@@ -55,6 +63,10 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024, description="Largest request body (JSON, forms).")
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024, description="Largest multipart upload.")
     request_timeout_seconds: float = Field(default=60, gt=0, description="Until a response starts, else 503.")
+    header_timeout_seconds: float = Field(
+        default=10, gt=0, description="A request's line and headers must arrive within this (uvicorn, slowloris)."
+    )
+    max_header_bytes: int = Field(default=64 * 1024, ge=4096, description="Largest request line and headers.")
     keepalive_timeout_seconds: int = Field(default=5, ge=1, description="Idle keep-alive connections (uvicorn).")
     import_stale_seconds: float = Field(
         default=120,

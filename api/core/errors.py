@@ -280,10 +280,18 @@ def value_out_of_range(exc: BaseException) -> bool:
     return False
 
 
+def _id_beyond_storage(request: Request) -> bool:
+    """Whether a numeric path parameter (an id) is past what the database's integer columns hold."""
+    values = [int(v) if isinstance(v, str) and v.isdigit() else v for v in request.path_params.values()]
+    return any(isinstance(v, int) and v > 2**31 - 1 for v in values)
+
+
 async def _out_of_range(request: Request, exc: Exception) -> JSONResponse:
     if not value_out_of_range(exc):
         return await _unhandled(request, exc)
     log.warning("value_out_of_range", error=str(exc)[:300])
+    if _id_beyond_storage(request):  # no record can have that id: it does not exist, like any other
+        return problem_response(404, NotFound.slug, NotFound.title, "Không có bản ghi với mã số này.")
     item = ErrorItem(loc=["request"], msg="Giá trị vượt quá giới hạn lưu trữ", type="out_of_range")
     detail = "Có giá trị vượt quá giới hạn cơ sở dữ liệu (số quá lớn hoặc chuỗi quá dài)."
     return problem_response(422, ValidationFailed.slug, ValidationFailed.title, detail, errors=[item])

@@ -1,7 +1,13 @@
 """Idempotency-Key on POST: the first response is stored with a hash of the request; a retry with the
 same key and body gets it again without a second effect, also while the first is still running (it
 waits for it, or after a while answers 409); the same key with another body answers 422. Keys are
-kept 24 hours. The key is reserved in its own committed transaction before the request runs."""
+kept 24 hours. The key is reserved in its own committed transaction before the request runs.
+
+Only a signed-in caller's POSTs are kept: anyone else's pass straight through, nothing read ahead or
+stored (an anonymous caller could otherwise fill the table and the worker's memory). The middleware sits
+inside the body limits (api/main.py), so the body it reads is already bounded. An answer marked
+``Cache-Control: no-store`` (a new API key's secret, a sign-in token) is never kept: a retry of it is told
+so instead of being given the secret again, perhaps after the key was revoked."""
 
 from __future__ import annotations
 
@@ -39,17 +45,16 @@ class IdempotencyMiddleware:
                 scope, receive, send
             )
             return
-        body = b""
-        more = True
-        while more:
-            message = await receive()
-            body += message.get("body", b"")
-            more = message.get("more_body", False)
-        owner = hashlib.sha256(headers.get(b"authorization", b"anonymous")).hexdigest()
+        db: Database = scope["app"].state.db
+        authorization = headers.get(b"authorization", b"")
+        if not await _signed_in(db, authorization):
+            await self.app(scope, receive, send)
+            return
+        body = await _read_body(receive)
+        owner = hashlib.sha256(authorization).hexdigest()
         digest = hashlib.sha256(
             b"\0".join([scope["method"].encode(), scope["path"].encode(), scope.get("query_string", b""), body])
         ).hexdigest()
-        db: Database = scope["app"].state.db
         row_id = await _reserve(db, owner, key, digest)
         if isinstance(row_id, IdempotencyKey):
             await _answer_existing(row_id, digest, scope, receive, send, db)
@@ -80,6 +85,33 @@ class IdempotencyMiddleware:
             await self.app(scope, replay_body, capture)
         finally:
             await _finish(db, row_id, status, out_headers, b"".join(chunks))
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks: list[bytes] = []
+    more = True
+    while more:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunks.append(message.get("body", b""))
+        more = message.get("more_body", False)
+    return b"".join(chunks)
+
+
+async def _signed_in(db: Database, authorization: bytes) -> bool:
+    """Whether the Authorization header names a valid token or key (the endpoint checks its scopes later)."""
+    scheme, _, token = authorization.decode("latin-1").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return False
+    from api.auth.service import principal_for_bearer  # the auth package imports this module's neighbours
+
+    write = write_intent.set(True)  # a key's last use may be noted
+    try:
+        async with db.sessionmaker() as session, session.begin():
+            return await principal_for_bearer(session, token.strip()) is not None
+    finally:
+        write_intent.reset(write)
 
 
 async def _reserve(db: Database, owner: str, key: str, digest: str) -> int | IdempotencyKey:
@@ -117,13 +149,20 @@ async def _finish(db: Database, row_id: int, status: int, headers: list[tuple[by
                 await session.execute(delete(IdempotencyKey).where(IdempotencyKey.id == row_id))
                 return
             kept = [[k.decode("latin-1"), v.decode("latin-1")] for k, v in headers if k.lower() not in _SKIP_HEADERS]
+            withheld = _no_store(headers)  # kept as done (no second effect) but without the answer: body NULL
             await session.execute(
                 update(IdempotencyKey)
                 .where(IdempotencyKey.id == row_id)
-                .values(state="done", status=status, headers=kept, body=body)
+                .values(
+                    state="done", status=status, headers=None if withheld else kept, body=None if withheld else body
+                )
             )
     finally:
         write_intent.reset(token)
+
+
+def _no_store(headers: list[tuple[bytes, bytes]]) -> bool:
+    return any(k.lower() == b"cache-control" and b"no-store" in v.lower() for k, v in headers)
 
 
 async def _answer_existing(
@@ -155,6 +194,14 @@ async def _answer_existing(
             "Yêu cầu đang được xử lý",
             "Yêu cầu với khoá này vẫn đang chạy; hãy thử lại sau.",
             headers={"Retry-After": "2"},
+        )(scope, receive, send)
+        return
+    if row.body is None:
+        await problem_response(
+            409,
+            "idempotency-withheld",
+            "Yêu cầu đã được xử lý",
+            "Yêu cầu với khoá này đã được thực hiện; câu trả lời chứa thông tin bí mật nên không được lưu để gửi lại.",
         )(scope, receive, send)
         return
     headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in (row.headers or [])]

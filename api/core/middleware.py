@@ -10,7 +10,7 @@ import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.core.errors import internal_error_response
-from api.core.requestid import request_id_var
+from api.core.requestid import client_request_id_var, request_id_var
 
 # Sent with every response. The dashboard needs nothing from other origins; /docs loads Swagger UI
 # from its CDN, so it gets no Content-Security-Policy.
@@ -31,7 +31,10 @@ log = structlog.get_logger(__name__)
 
 
 class RequestContextMiddleware:
-    """Gives every request an ``X-Request-ID`` (the caller's, when well-formed) and logs one line for it."""
+    """Gives every request the server's own ``X-Request-ID`` and logs one line for it.
+
+    A well-formed ``X-Request-ID`` from the caller is kept beside it (``X-Client-Request-ID`` in the answer,
+    ``client_request_id`` in logs and the audit), never in its place: the caller chooses it."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -41,9 +44,11 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         incoming = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"x-request-id"), "")
-        rid = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
+        rid = uuid.uuid4().hex
+        theirs = incoming if _VALID_ID.match(incoming) else None
         token = request_id_var.set(rid)
-        structlog.contextvars.bind_contextvars(request_id=rid)
+        client_token = client_request_id_var.set(theirs)
+        structlog.contextvars.bind_contextvars(request_id=rid, client_request_id=theirs)
         began = time.perf_counter()
         status = 500
         started = False
@@ -53,6 +58,8 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 status, started = message["status"], True
                 headers = [*message.get("headers", []), (b"x-request-id", rid.encode()), *SECURITY_HEADERS]
+                if theirs is not None:
+                    headers.append((b"x-client-request-id", theirs.encode()))
                 if not scope["path"].startswith(("/docs", "/redoc")):
                     headers.append((b"content-security-policy", CSP))
                 message["headers"] = headers
@@ -74,5 +81,6 @@ class RequestContextMiddleware:
                 status=status,
                 duration_ms=round((time.perf_counter() - began) * 1000, 2),
             )
-            structlog.contextvars.unbind_contextvars("request_id")
+            structlog.contextvars.unbind_contextvars("request_id", "client_request_id")
             request_id_var.reset(token)
+            client_request_id_var.reset(client_token)

@@ -83,13 +83,35 @@ async def paginate_rows(
                 "Con trỏ phân trang không khớp với danh sách này.",
                 errors=[ErrorItem(loc=["query", "cursor"], msg="Con trỏ không hợp lệ", type="cursor_invalid")],
             )
-        stmt = stmt.where(tuple_(*order) > tuple_(*page.after))
+        after = [_cursor_value(value, column) for value, column in zip(page.after, order, strict=True)]
+        stmt = stmt.where(tuple_(*order) > tuple_(*after))
     rows = list((await session.execute(stmt.order_by(*order).limit(page.limit + 1))).all())
     next_cursor = None
     if len(rows) > page.limit:
         rows = rows[: page.limit]
         next_cursor = encode_cursor([_jsonable(_key_value(rows[-1], c)) for c in order])
     return rows, next_cursor
+
+
+_INT_RANGE = range(-(2**63), 2**63)
+
+
+def _cursor_value(value: Any, column: Any) -> Any:
+    """A cursor's value checked against its column's type: the client can write any JSON into a cursor."""
+    try:
+        kind = column.type.python_type
+    except (AttributeError, NotImplementedError):
+        kind = None
+    ok = {
+        int: isinstance(value, int) and not isinstance(value, bool) and value in _INT_RANGE,
+        str: isinstance(value, str) and "\x00" not in value,
+    }.get(kind, isinstance(value, int | str) and not isinstance(value, bool))
+    if not ok:
+        raise ValidationFailed(
+            "Con trỏ phân trang không hợp lệ.",
+            errors=[ErrorItem(loc=["query", "cursor"], msg="Con trỏ không hợp lệ", type="cursor_invalid")],
+        )
+    return value
 
 
 def _key_value(row: AnyRow, column: Any) -> Any:

@@ -9,10 +9,17 @@ from contextvars import ContextVar
 import structlog
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
+# The X-Request-ID the client sent: kept beside the server's own id, never in its place (a client may
+# send another request's id, or the same one every time).
+client_request_id_var: ContextVar[str | None] = ContextVar("client_request_id", default=None)
 
 
 def current_request_id() -> str | None:
     return request_id_var.get()
+
+
+def current_client_request_id() -> str | None:
+    return client_request_id_var.get()
 
 
 def configure_logging(*, level: str = "INFO", json: bool = True) -> None:

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator
 from pydantic_core import PydanticCustomError
 
 
@@ -34,15 +34,45 @@ def today_vn() -> dt.date:
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100  # no record of the associations lies outside these years
+
+
 def _iso_date(value: object) -> object:
-    # pydantic would read "0" or "1700000000" as a Unix time; a date in a query is written YYYY-MM-DD.
+    # pydantic would read "0" or "1700000000" as a Unix time; a date sent to us is written YYYY-MM-DD.
+    if isinstance(value, dt.date):  # from Python or the database, not from a client
+        return value
     if isinstance(value, int | float) or (isinstance(value, str) and not _ISO_DATE.fullmatch(value)):
         raise PydanticCustomError("date_format", "Ngày phải viết dạng YYYY-MM-DD, ví dụ 2024-12-31.")
+    # 0001-01-01 became -infinity in PostgreSQL and 9999-12-31 overflows date arithmetic: refuse both.
+    if isinstance(value, str) and not EARLIEST_YEAR <= int(value[:4]) <= LATEST_YEAR:
+        raise PydanticCustomError(
+            "date_range", f"Ngày phải nằm trong các năm {EARLIEST_YEAR}–{LATEST_YEAR}, ví dụ 2024-12-31."
+        )
     return value
 
 
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
-"""A date given as YYYY-MM-DD (query parameters): numbers are refused rather than read as Unix times."""
+"""A date sent by a client (query or body): YYYY-MM-DD between 1900 and 2100. Numbers are refused rather
+than read as Unix times."""
+
+_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}.*")
+
+
+def _iso_datetime(value: object) -> object:
+    # As for dates: "0.5" would be half a second after 1970, not a time anybody meant.
+    if isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str) or not _ISO_DATETIME.fullmatch(value):
+        raise PydanticCustomError(
+            "datetime_format", "Thời điểm phải viết theo RFC 3339, ví dụ 2025-01-01T00:00:00+07:00."
+        )
+    if not EARLIEST_YEAR <= int(value[:4]) <= LATEST_YEAR:
+        raise PydanticCustomError("date_range", f"Thời điểm phải nằm trong các năm {EARLIEST_YEAR}–{LATEST_YEAR}.")
+    return value
+
+
+IsoDateTime = Annotated[AwareDatetime, BeforeValidator(_iso_datetime)]
+"""A moment sent by a client: RFC 3339 with its offset, between 1900 and 2100; numbers are refused."""
 
 
 def clean_external_id(value: str) -> str:

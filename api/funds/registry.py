@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import journal
+from api.core.text import IsoDate
 from api.models import Association, Fund, FundEntry
 from api.registries.kit import RecordIn, RecordOut, Registry, partial
 from api.registries.routing import ListFilters
@@ -22,7 +23,7 @@ class FundFields(BaseModel):
     name: str = Field(min_length=1, max_length=300, description="Name, e.g. “Quỹ khuyến học xã Vũ Lạc”.")
     owner_kind: Owner = Field(description="Whose fund: association, unit, clan, school or enterprise.")
     association_id: int | None = Field(default=None, description="The association that runs it, if any.")
-    closed_on: dt.date | None = Field(default=None, description="Closing date (null: open).")
+    closed_on: IsoDate | None = Field(default=None, description="Closing date (null: open).")
 
 
 class FundIn(RecordIn, FundFields):

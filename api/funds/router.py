@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import Query, Request, Response
@@ -44,7 +43,7 @@ class EntryIn(BaseModel):
         description="contribution (in), disbursement (out), transfer (to to_fund_id), reversal (of reverses_entry_id)."
     )
     amount_vnd: int | None = Field(default=None, gt=0, le=10**15, description="Amount in đồng (not for reversals).")
-    occurred_on: dt.date | None = Field(default=None, description="Date (default today).")
+    occurred_on: IsoDate | None = Field(default=None, description="Date (default today).")
     description: str = Field(default="", max_length=2000, description="What it was for.")
     to_fund_id: int | None = Field(default=None, description="transfer: the receiving fund.")
     reverses_entry_id: int | None = Field(default=None, description="reversal: the entry to undo.")

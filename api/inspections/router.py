@@ -12,6 +12,7 @@ from sqlalchemy import and_, func, select
 from api.auth import scope
 from api.auth.dependencies import RegistriesRead, RegistriesWrite
 from api.core.errors import problem_responses
+from api.core.text import IsoDate
 from api.db.engine import SessionDep
 from api.models import Inspection, Unit
 from api.registries.kit import RecordIn, RecordOut, Registry, partial
@@ -25,13 +26,13 @@ Subject = Literal["unit", "association", "family", "clan", "citizen", "community
 class InspectionFields(BaseModel):
     year: int = Field(ge=1990, le=2100, description="Year of the inspection.")
     plan_number: str = Field(default="", max_length=100, description='Plan, e.g. "19/KH-HKH".')
-    plan_date: dt.date | None = Field(default=None, description="Date of the plan, e.g. 2023-02-27.")
+    plan_date: IsoDate | None = Field(default=None, description="Date of the plan, e.g. 2023-02-27.")
     inspecting_body: str = Field(default="", max_length=300, description="Who inspected.")
     subject_kind: Subject = Field(
         description="What was inspected: a unit's association, or a model family, clan, citizen."
     )
     subject_name: str = Field(min_length=1, max_length=300, description="Name of what was inspected.")
-    inspected_on: dt.date | None = Field(default=None, description="Date of the inspection.")
+    inspected_on: IsoDate | None = Field(default=None, description="Date of the inspection.")
     findings: str = Field(default="", max_length=10_000, description="Findings.")
     result: str = Field(default="", max_length=100, description='Result, e.g. "Đạt", "Tốt".')
 

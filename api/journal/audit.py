@@ -11,7 +11,7 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth.principal import Principal
-from api.core.requestid import current_request_id
+from api.core.requestid import current_client_request_id, current_request_id
 from api.db.base import utcnow
 from api.models import AuditEntry
 
@@ -70,6 +70,7 @@ def row(
         "changes": changes or {},
         "unit_path": unit_path,
         "request_id": current_request_id(),
+        "client_request_id": current_client_request_id(),
     }
 
 

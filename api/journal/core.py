@@ -127,6 +127,7 @@ _AUDIT_COLUMNS = [
     "changes",
     "unit_path",
     "request_id",
+    "client_request_id",
 ]
 
 
@@ -187,6 +188,7 @@ async def copy_created(
             to_json(diff(None, data)).decode(),
             path,
             base["request_id"],
+            base["client_request_id"],
         )
         for rid, path, _, _, data in items()
     )

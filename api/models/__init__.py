@@ -2,7 +2,7 @@
 
 from api.db.base import Base
 from api.models.audit import AuditEntry
-from api.models.auth import AccessToken, ApiKey, LoginThrottle, User
+from api.models.auth import AccessToken, ApiKey, LoginThrottle, Partner, User
 from api.models.fund import Award, AwardCategory, Fund, FundEntry, ImportJob
 from api.models.registry import Activity, Association, AssociationYear, Commendation, Inspection, Partnership
 from api.models.report import Report, ReportRollup, ReportStatus, Target
@@ -28,6 +28,7 @@ __all__ = [
     "ImportJob",
     "Inspection",
     "LoginThrottle",
+    "Partner",
     "Partnership",
     "Report",
     "ReportRollup",

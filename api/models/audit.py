@@ -30,4 +30,5 @@ class AuditEntry(Base):
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # Path of the unit the record belongs to, so an admin sees only its subtree's trail.
     unit_path: Mapped[str | None] = mapped_column(String(200))
-    request_id: Mapped[str | None] = mapped_column(String(64))
+    request_id: Mapped[str | None] = mapped_column(String(64))  # the server's own id for the request
+    client_request_id: Mapped[str | None] = mapped_column(String(64))  # the X-Request-ID the client sent

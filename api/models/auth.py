@@ -67,3 +67,15 @@ class LoginThrottle(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     window_start: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class Partner(Base):
+    """A partner system's name ("ha-nam"), registered once by a national admin and bound to one unit.
+
+    External ids sent under this name belong to it, so nobody else may take the name first."""
+
+    __tablename__ = "partners"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"))  # null: national
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -19,7 +19,8 @@ def install(app: FastAPI, settings: Settings, *, before_routing: Callable[[ASGIA
     from api.ops.metrics import MetricsMiddleware
     from api.ops.replica import ReplicaRoutingMiddleware
 
-    # The last added runs first: metrics time everything, limits sit closest to the routes.
+    # The last added runs first: metrics time everything, limits sit closest to the routes (only the
+    # idempotency keys, added before this, sit inside them: they read bodies through the limits).
     app.add_middleware(LimitsMiddleware, settings=settings)
     app.add_middleware(ReplicaRoutingMiddleware)
     if before_routing is not None:

@@ -8,6 +8,7 @@ Content-Length is cut off at the limit too, and nothing past the limit is ever b
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any
 
 import structlog
@@ -26,9 +27,33 @@ class _BodyTooLarge(Exception):
 def body_limit(settings: Settings, scope: Scope) -> tuple[int, str]:
     """The byte limit for this request's body, and what it is called in the error message."""
     content_type = next((v for k, v in scope["headers"] if k == b"content-type"), b"").lower()
-    if content_type.startswith(b"multipart/form-data"):
+    if content_type.startswith(b"multipart/form-data") and _is_upload(scope):
         return settings.max_upload_bytes, "Tệp tải lên"
     return settings.max_body_bytes, "Nội dung gửi lên"
+
+
+def _is_upload(scope: Scope) -> bool:
+    """Whether the request goes to an operation that takes a file: only those get the upload limit.
+
+    Found once from the app's own OpenAPI document (the operations with a multipart body), so a JSON body
+    sent to any other route as multipart/form-data is held to the ordinary limit."""
+    app = scope.get("app")
+    uploads = getattr(app, "_kh_upload_routes", None) if app is not None else None
+    if uploads is None and app is not None:
+        uploads = _upload_routes(app.openapi())
+        app._kh_upload_routes = uploads
+    method = scope["method"].lower()
+    return any(m == method and pattern.fullmatch(scope["path"]) for m, pattern in uploads or [])
+
+
+def _upload_routes(document: dict[str, Any]) -> list[tuple[str, re.Pattern[str]]]:
+    found = []
+    for path, operations in document.get("paths", {}).items():
+        for method, operation in operations.items():
+            content = operation.get("requestBody", {}).get("content", {}) if isinstance(operation, dict) else {}
+            if "multipart/form-data" in content:
+                found.append((method, re.compile(re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(path)))))
+    return found
 
 
 def _too_large(limit: int, what: str) -> Any:

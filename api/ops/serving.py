@@ -31,6 +31,9 @@ def uvicorn_options(settings: Settings, *, workers: int) -> dict[str, Any]:
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = directory
     return {
         "timeout_keep_alive": settings.keepalive_timeout_seconds,
+        # Limits on each request's head (time and size), which uvicorn's own protocol does not have.
+        "http": "api.ops.connection:HeaderLimitsProtocol",
+        "h11_max_incomplete_event_size": settings.max_header_bytes,
         # On SIGTERM, requests in flight may finish (they cannot take longer than the request timeout).
         "timeout_graceful_shutdown": int(settings.request_timeout_seconds) + 1,
         "ws": "none",  # no websockets: their libraries stay out of every worker's memory
@@ -50,7 +53,7 @@ def main(argv: list[str]) -> None:
         workers=workers,
         reload=reload,
         access_log=False,
-        proxy_headers=True,
+        proxy_headers=False,  # the app believes X-Forwarded-For from KH_TRUSTED_PROXIES only (api/main.py)
         **uvicorn_options(get_settings(), workers=workers),
     )
 

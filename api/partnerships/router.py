@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
 from api.auth.dependencies import RegistriesRead, RegistriesWrite
+from api.core.text import IsoDate
 from api.models import Partnership
 from api.registries.kit import RecordIn, RecordOut, Registry, partial
 from api.registries.routing import ListFilters, crud_router
@@ -19,7 +19,7 @@ Link = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=20
 class PartnershipFields(BaseModel):
     title: str = Field(min_length=1, max_length=300, description="Title of the agreement.")
     parties: list[str] = Field(default_factory=list, max_length=50, description="The other parties.")
-    signed_on: dt.date | None = Field(default=None, description="Date signed.")
+    signed_on: IsoDate | None = Field(default=None, description="Date signed.")
     year: int = Field(ge=1990, le=2100, description="Year signed.")
     scope: str = Field(default="", max_length=10_000, description="What it covers.")
     status: Status = Field(default="active", description="planned, active or ended.")

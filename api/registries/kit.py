@@ -18,7 +18,7 @@ from api.auth import scope
 from api.auth.principal import Principal
 from api.core.errors import ErrorItem, NotFound, ValidationFailed
 from api.core.pagination import PageParams, paginate_rows
-from api.core.text import ExternalIdText
+from api.core.text import ExternalIdText, IsoDate
 from api.models import Unit
 from api.models.registry import RegistryMixin
 from api.units import dating
@@ -32,7 +32,7 @@ class RecordIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     unit_code: str = Field(pattern=r"^\d{2,5}(-[0-9A-Za-z]{1,12})?$", description="The unit the record belongs to.")
-    unit_as_of: dt.date | None = Field(
+    unit_as_of: IsoDate | None = Field(
         default=None,
         description="Date unit_code is read on (default the record's own date, else today; 2024-12-31: the old map).",
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from pydantic_core import from_json
-from sqlalchemy import BigInteger, Text, and_, literal_column, or_, select
+from sqlalchemy import BigInteger, Text, and_, func, literal_column, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth import scope
@@ -65,3 +65,8 @@ def page_json(rows: Sequence[AnyRow], cursor: int) -> bytes:
         for seq, kind, record_id, external_id, partner, op, changed_at, data in rows
     )
     return CHANGES_JSON.dump_json({"items": items, "next_cursor": str(cursor)})
+
+
+async def head(session: AsyncSession) -> int:
+    """The last position the feed has reached: a cursor past it was never handed out (changes are never deleted)."""
+    return int(await session.scalar(select(func.coalesce(func.max(Change.seq), 0))) or 0)

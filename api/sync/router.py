@@ -44,7 +44,13 @@ async def changes(
             f"Không có loại: {', '.join(unknown)}.",
             errors=[ErrorItem(loc=["query", "types"], msg=f"Chọn trong: {', '.join(service.FEED_TYPES)}", type="enum")],
         )
-    rows, cursor = await feed.read(session, principal, int(since or 0), wanted, limit)
+    position = int(since or 0)
+    if position and position > await feed.head(session):
+        raise ValidationFailed(
+            "Con trỏ since không phải con trỏ do nguồn thay đổi này cấp (vượt quá vị trí mới nhất).",
+            errors=[ErrorItem(loc=["query", "since"], msg="Con trỏ không hợp lệ", type="cursor_invalid")],
+        )
+    rows, cursor = await feed.read(session, principal, position, wanted, limit)
     # A full page means more is waiting: the partner is as far behind as the newest change it got.
     behind = (utcnow() - rows[-1].changed_at).total_seconds() if len(rows) == limit else 0.0
     set_sync_lag(principal.partner or principal.name, max(behind, 0.0))

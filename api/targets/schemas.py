@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from pydantic import BaseModel, ConfigDict, Field
+
+from api.core.text import IsoDate
 
 
 class TargetIn(BaseModel):
@@ -18,7 +18,7 @@ class TargetIn(BaseModel):
     unit_code: str | None = Field(
         default=None, pattern=r"^\d{2,5}$", description="A unit's own target; null = national."
     )
-    unit_as_of: dt.date | None = Field(default=None, description="Date unit_code is read on (default today).")
+    unit_as_of: IsoDate | None = Field(default=None, description="Date unit_code is read on (default today).")
     variant: str = Field(
         default="", max_length=40, description='"" for the general target; e.g. "disadvantaged", "staff".'
     )

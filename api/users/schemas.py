@@ -7,6 +7,7 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth.scopes import Role
+from api.core.text import IsoDate
 
 USERNAME_PATTERN = r"^[A-Za-z0-9._@-]{3,120}$"
 
@@ -21,7 +22,7 @@ class UserCreate(BaseModel):
     unit_code: str | None = Field(
         default=None, pattern=r"^\d{2,5}$", description="Unit the user works for (its subtree); null = whole country."
     )
-    unit_as_of: dt.date | None = Field(
+    unit_as_of: IsoDate | None = Field(
         default=None,
         description="Date on which unit_code is read (default today): scope a user to a unit before the 2025 "
         "reorganisation with e.g. 2024-12-31.",

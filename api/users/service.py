@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth import scope
 from api.auth import service as auth_service
+from api.auth.grants import check_grant, check_manages, check_not_self
 from api.auth.principal import Principal
 from api.auth.scopes import Role, invalid_scopes
 from api.auth.secrets import hash_password
@@ -90,6 +91,7 @@ async def list_users(session: AsyncSession, principal: Principal, page: PagePara
 
 async def create_user(session: AsyncSession, principal: Principal, data: UserCreate) -> User:
     _check_scopes(data.role, data.scopes)
+    check_grant(principal, data.role, data.scopes, what="người dùng")
     unit = await assignable_unit(session, principal, data.unit_code, as_of=data.unit_as_of)
     username = data.username.lower()
     if await session.scalar(select(User.id).where(User.username == username)) is not None:
@@ -121,13 +123,24 @@ async def create_user(session: AsyncSession, principal: Principal, data: UserCre
 async def update_user(session: AsyncSession, principal: Principal, user: User, data: UserUpdate) -> User:
     before = _snapshot(user)
     fields = data.model_dump(exclude_unset=True)
+    check_manages(principal, Role(user.role), user.scopes)
     role = Role(fields.get("role") or user.role)
+    new_scopes = fields.get("scopes")
+    scopes = list(new_scopes if new_scopes is not None else user.scopes or [])
     if "scopes" in fields or "role" in fields:
-        new_scopes = fields.get("scopes")
-        _check_scopes(role, list(new_scopes if new_scopes is not None else user.scopes or []))
+        _check_scopes(role, scopes)
+        check_grant(principal, role, scopes, what="người dùng")
+    unit_id = user.unit_id
     if "unit_code" in fields and fields["unit_code"] is not None:
         unit = await assignable_unit(session, principal, fields["unit_code"])
-        user.unit_id = unit.id if unit else None
+        unit_id = unit.id if unit else None
+    own = {
+        "role": role.value != user.role,
+        "scopes": scopes != list(user.scopes or []),
+        "unit_code": unit_id != user.unit_id,
+    }
+    check_not_self(principal, user.id, [name for name, changed in own.items() if changed])
+    user.unit_id = unit_id
     if fields.get("is_active") is False and user.id == principal.id and principal.kind == "user":
         raise Conflict("Không thể tự khoá tài khoản của mình.")
     for name in ("display_name", "email", "is_active"):
@@ -160,6 +173,7 @@ async def update_user(session: AsyncSession, principal: Principal, user: User, d
 async def delete_user(session: AsyncSession, principal: Principal, user: User, unit_path: str | None) -> None:
     if user.id == principal.id and principal.kind == "user":
         raise Conflict("Không thể tự xoá tài khoản của mình.")
+    check_manages(principal, Role(user.role), user.scopes)
     await audit(
         session,
         principal,

@@ -45,7 +45,7 @@ async def test_creating_and_changing_a_user_is_audited_without_secrets(
     assert [e["action"] for e in trail] == ["create", "update"]
     created, updated = trail
     assert created["actor_name"] == admin.user.username and created["actor_kind"] == "user"
-    assert created["request_id"] == "req-audit-1"
+    assert created["client_request_id"] == "req-audit-1" and created["request_id"] != "req-audit-1"
     assert created["changes"]["display_name"] == [None, "Ghi Vết"]
     assert created["changes"]["password_hash"] == ["***", "***"]
     assert updated["changes"]["display_name"] == ["Ghi Vết", "Ghi Vết 2"]

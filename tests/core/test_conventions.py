@@ -51,12 +51,13 @@ async def test_ready_is_503_when_the_database_is_unreachable(
 
 async def test_request_id_is_echoed_or_generated(client: httpx.AsyncClient) -> None:
     mine = await client.get("/api/v1/health", headers={"X-Request-ID": "abc-123"})
-    assert mine.headers["x-request-id"] == "abc-123"
+    # The server keeps its own id; the caller's comes back beside it (issue 14).
+    assert mine.headers["x-client-request-id"] == "abc-123" and len(mine.headers["x-request-id"]) == 32
     generated = await client.get("/api/v1/health", headers={"X-Request-ID": "bad id with spaces\n"})
     assert generated.headers["x-request-id"] != "bad id with spaces"
     assert len(generated.headers["x-request-id"]) == 32
     problem = await client.get("/api/v1/nowhere", headers={"X-Request-ID": "trace-me"})
-    assert problem.json()["request_id"] == "trace-me"
+    assert problem.json()["request_id"] == problem.headers["x-request-id"] != "trace-me"
 
 
 async def test_unknown_path_and_wrong_method_are_problems(client: httpx.AsyncClient) -> None:
