@@ -32,7 +32,7 @@ async def authenticate(
 ) -> Principal:
     if not token:
         raise _unauthorized("Cần đăng nhập: gửi Authorization: Bearer <token hoặc khoá API>.")
-    # Kept callers (PostgreSQL, while this worker hears the database's change notifications).
+    # Kept callers: while this worker hears PostgreSQL's change notifications, or reads SQLite's change counter.
     notifications: Notifications | None = request.app.state.notifications
     key = Notifications.principal_key(token) if notifications is not None else ""
     principal = notifications.principal(key) if notifications is not None else None
