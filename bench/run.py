@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if set(args.only or ()) == {"embedded"}:  # SQLite only: no PostgreSQL needed
-        return _embedded_only(SIZES[args.size])
+        return _embedded_only(SIZES[args.size], args.service_code)
     if not asyncio.run(_postgres_answers()):
         where = make_url(ADMIN_URL).render_as_string(hide_password=True)
         line = "#" * 72
@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     if "embedded" in wanted:
         log("-- embedded")
-        embedded.run(results, size, log)
+        embedded.run(results, size, log, args.service_code)
     logs = generate.WORK_DIR / "logs"
     with ExitStack() as stack:
         service = stack.enter_context(servers.khuyenhoc(ds.url, args.workers, logs, args.service_code, dist))
@@ -133,13 +133,14 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _embedded_only(size: Size) -> int:
+def _embedded_only(size: Size, code: Path | None) -> int:
     """``--only embedded``: the SQLite scenario alone (bench/embedded.py), results in results-SIZE-embedded."""
     ensure_wrk()
     log(f"== {size.name} benchmark, embedded only, {dt.datetime.now().isoformat(timespec='seconds')}")
     results = Results(size=size.name, machine=machine() | {"workers": 1})
-    embedded.run(results, size, log)
-    out = generate.WORK_DIR / f"results-{size.name}-embedded.json"
+    embedded.run(results, size, log, code)
+    suffix = f"-{code.name}" if code else ""
+    out = generate.WORK_DIR / f"results-{size.name}-embedded{suffix}.json"
     results.save(out)
     table = results.table()
     out.with_suffix(".md").write_text(table + "\n")
