@@ -82,19 +82,21 @@ def _load(results: Results, service: servers.Server, size: Size, auth: dict[str,
         "answer_bytes": len(first.content),
     }
     results.add(Figure(SCENARIO, "/api/v1/health, requests/s", bare_rps, "req/s", "", None, None))
-    for measure, r in (("repeated statistics with ETag (304)", with_etag), ("repeated statistics (kept 200)", kept)):
+    cases = (("repeated statistics with ETag (304)", with_etag, "304"), ("repeated statistics (kept 200)", kept, "200"))
+    for measure, r, case in cases:
+        p99 = median([x.p99_ms for x in runs[case]])  # as /health's: the median of the three runs' p99
         _rate(results, f"{measure}, requests/s", r, bare_rps, 0.70)
         results.add(
             Figure(
                 SCENARIO,
                 f"{measure}, p99",
-                r.p99_ms,
+                p99,
                 "ms",
                 "/health p99",
                 bare_p99,
-                ratio(r.p99_ms, bare_p99),
+                ratio(p99, bare_p99),
                 "≤ 2 × /health",
-                r.p99_ms <= 2 * bare_p99,
+                p99 <= 2 * bare_p99,
             )
         )
     _rate(results, "signed-in floor (/me), requests/s", me, bare_rps, 0.50)
