@@ -100,9 +100,12 @@ bench: install-dev ## Benchmarks at national scale on PostgreSQL, figures beside
 bench-quick: install-dev ## The same scenarios on a small data set, a smoke test (no timing asserted, ~1 min)
 	$(BIN)/python -m bench.run --size quick
 
-lock: ## Re-resolve requirements*.lock from requirements*.in (needs uv)
-	uv pip compile --universal --generate-hashes --python-version 3.11 requirements.in -o requirements.lock
-	uv pip compile --universal --generate-hashes --python-version 3.11 requirements-dev.in -o requirements-dev.lock
+UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --universal --generate-hashes --python-version 3.11 --no-emit-index-url --no-emit-find-links --quiet
+
+lock: ## Re-resolve requirements*.lock from pyproject.toml (dependencies and the dev extra), hashed
+	test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet "uv>=0.5"
+	$(UV_COMPILE) -o requirements.lock
+	$(UV_COMPILE) --extra dev -c requirements.lock -o requirements-dev.lock
 
 clean: ## Remove the virtual environment, builds and the local database
 	rm -rf $(VENV) var frontend/dist frontend/node_modules

@@ -29,6 +29,7 @@ from api.core.idempotency import IdempotencyMiddleware
 from api.core.middleware import RequestContextMiddleware
 from api.core.openapi import install as install_openapi
 from api.core.requestid import configure_logging
+from api.db.changes import SqliteChanges, sqlite_file
 from api.db.engine import Database
 from api.db.notify import Notifications
 from api.funds import router as funds
@@ -83,8 +84,12 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = db is None
         app.state.db = db or make_database(settings)  # primary, and the read replica when configured
-        notifications = None
-        if settings.notifications and not settings.is_sqlite and owned:
+        notifications: Notifications | None = None
+        changes_file = sqlite_file(settings.database_url) if settings.is_sqlite else None
+        if settings.notifications and changes_file is not None and owned:
+            notifications = SqliteChanges(changes_file)  # SQLite's own change counter, checked per request
+            await notifications.start()
+        elif settings.notifications and not settings.is_sqlite and owned:
             notifications = Notifications(
                 settings.database_listen_url or settings.database_url,
                 replica=settings.database_replica_url is not None,

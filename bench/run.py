@@ -22,13 +22,13 @@ from typing import Any
 import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import make_url
 
-from bench import generate, servers
-from bench.config import ADMIN_URL, SIZES
+from bench import embedded, generate, servers
+from bench.config import ADMIN_URL, SIZES, Size
 from bench.load import ensure_wrk
 from bench.report import Results, machine
 from bench.scenarios import awards, dashboard, feed, freshness, stats
 
-SCENARIOS = ("stats", "dashboard", "freshness", "import", "export", "feed")
+SCENARIOS = ("embedded", "stats", "dashboard", "freshness", "import", "export", "feed")
 
 
 def log(message: str) -> None:
@@ -56,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
         help="Serve the api package of another copy of the project (e.g. `git archive` of an earlier commit).",
     )
     args = parser.parse_args(argv)
+    if set(args.only or ()) == {"embedded"}:  # SQLite only: no PostgreSQL needed
+        return _embedded_only(SIZES[args.size], args.service_code)
     if not asyncio.run(_postgres_answers()):
         where = make_url(ADMIN_URL).render_as_string(hide_password=True)
         line = "#" * 72
@@ -89,6 +91,9 @@ def main(argv: list[str] | None = None) -> int:
         "feed_changes": size.feed_changes,
         "import_rows": size.import_rows,
     }
+    if "embedded" in wanted:
+        log("-- embedded")
+        embedded.run(results, size, log, args.service_code)
     logs = generate.WORK_DIR / "logs"
     with ExitStack() as stack:
         service = stack.enter_context(servers.khuyenhoc(ds.url, args.workers, logs, args.service_code, dist))
@@ -125,6 +130,21 @@ def main(argv: list[str] | None = None) -> int:
     out.with_suffix(".md").write_text(table + "\n")
     log("\n" + table)
     log(f"\n{out} ({results.details['total_seconds']} s)")
+    return 0
+
+
+def _embedded_only(size: Size, code: Path | None) -> int:
+    """``--only embedded``: the SQLite scenario alone (bench/embedded.py), results in results-SIZE-embedded."""
+    ensure_wrk()
+    log(f"== {size.name} benchmark, embedded only, {dt.datetime.now().isoformat(timespec='seconds')}")
+    results = Results(size=size.name, machine=machine() | {"workers": 1})
+    embedded.run(results, size, log, code)
+    suffix = f"-{code.name}" if code else ""
+    out = generate.WORK_DIR / f"results-{size.name}-embedded{suffix}.json"
+    results.save(out)
+    table = results.table()
+    out.with_suffix(".md").write_text(table + "\n")
+    log("\n" + table + f"\n\n{out}")
     return 0
 
 

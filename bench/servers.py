@@ -70,7 +70,7 @@ def _children(pid: int) -> list[int]:
 
 @contextmanager
 def serve(
-    name: str, argv: list[str], env: dict[str, str], port: int, ready_path: str, log_dir: Path
+    name: str, argv: list[str], env: dict[str, str], port: int, ready_path: str, log_dir: Path, cwd: Path = PROJECT_ROOT
 ) -> Iterator[Server]:
     log_dir.mkdir(parents=True, exist_ok=True)
     log = log_dir / f"{name}.log"
@@ -80,7 +80,7 @@ def serve(
             env={**os.environ, **env},
             stdout=out,
             stderr=subprocess.STDOUT,
-            cwd=PROJECT_ROOT,
+            cwd=cwd,
             start_new_session=True,
         )
     server = Server(name, process, port, log)
@@ -140,7 +140,9 @@ def khuyenhoc(
     env = service_env(url) | ({"PYTHONPATH": str(code)} if code else {})
     if dashboard is not None:
         env["KH_FRONTEND_DIST"] = str(dashboard)
-    with serve("khuyenhoc", argv, env, port, "/api/v1/health", log_dir) as server:
+    # From the copy's directory: ``khuyenhoc serve`` execs ``python -m api.ops.serving``, and ``-m`` puts the
+    # working directory first on sys.path, ahead of PYTHONPATH: from the project it would serve its own api.
+    with serve("khuyenhoc", argv, env, port, "/api/v1/health", log_dir, cwd=code or PROJECT_ROOT) as server:
         yield server
 
 

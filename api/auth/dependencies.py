@@ -16,7 +16,7 @@ from api.auth.principal import Principal
 from api.auth.scopes import Scope
 from api.core.errors import Forbidden, Unauthorized
 from api.db.base import utcnow
-from api.db.engine import SessionDep
+from api.db.engine import UnitOfWorkDep
 from api.db.notify import Notifications
 
 bearer = OAuth2PasswordBearer(
@@ -28,16 +28,16 @@ bearer = OAuth2PasswordBearer(
 
 
 async def authenticate(
-    request: Request, session: SessionDep, token: Annotated[str | None, Depends(bearer)]
+    request: Request, work: UnitOfWorkDep, token: Annotated[str | None, Depends(bearer)]
 ) -> Principal:
     if not token:
         raise _unauthorized("Cần đăng nhập: gửi Authorization: Bearer <token hoặc khoá API>.")
-    # Kept callers (PostgreSQL, while this worker hears the database's change notifications).
+    # Kept callers: while this worker hears PostgreSQL's change notifications, or reads SQLite's change counter.
     notifications: Notifications | None = request.app.state.notifications
     key = Notifications.principal_key(token) if notifications is not None else ""
     principal = notifications.principal(key) if notifications is not None else None
     if principal is None:
-        found = await service.principal_for_bearer(session, token)
+        found = await service.principal_for_bearer(work.session, token)  # the request's session
         if found is None:
             raise _unauthorized("Token hoặc khoá API không hợp lệ, đã hết hạn hoặc đã bị thu hồi.")
         principal, expires_at = found

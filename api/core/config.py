@@ -78,8 +78,8 @@ class Settings(BaseSettings):
         description=(
             "PostgreSQL: each worker listens for change notifications (LISTEN) and keeps statistics answers "
             "and signed-in callers in memory until told of a change. Needs a direct or session-pooled "
-            "connection (not PgBouncer in transaction mode: see database_listen_url); false: the database is read "
-            "on every request."
+            "connection (not PgBouncer in transaction mode: see database_listen_url). SQLite: the same, checked "
+            "against SQLite's change counter on each request. False: the database is read on every request."
         ),
     )
     database_listen_url: str | None = Field(

@@ -65,29 +65,59 @@ class Database:
         await self.engine.dispose()
 
 
-async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
-    db: Database = request.app.state.db
+class UnitOfWork:
+    """The request's session, made when first asked for: a request answered from a kept caller
+    (api/auth/dependencies.py) opens none, which is most of what such a request would cost."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self.made: AsyncSession | None = None
+
+    @property
+    def session(self) -> AsyncSession:
+        if self.made is None:
+            self.made = self._db.sessionmaker()
+        return self.made
+
+
+async def _unit_of_work(request: Request) -> AsyncIterator[UnitOfWork]:
     intent = write_intent.set(request.method not in ("GET", "HEAD", "OPTIONS"))
     marks: list[bool] = []
     notifying = notifying_write.set(marks)
+    work = UnitOfWork(request.app.state.db)
     try:
-        async with db.sessionmaker() as session:
-            try:
-                yield session
-                notifications: Notifications | None = getattr(request.app.state, "notifications", None)
-                written = None
-                if marks and notifications is not None and notifications.live and session.in_transaction():
-                    written = (await session.execute(text(WRITTEN_SQL))).one()[1]
-                await session.commit()
-                if written is not None and notifications is not None:
-                    # Answer once this worker has heard the change: the caller's next request finds it.
-                    await notifications.heard(written)
-            except BaseException:
-                await session.rollback()
-                raise
+        yield work
+        if work.made is not None:
+            await _commit(request, work.made, marks)
+    except BaseException:
+        if work.made is not None:
+            await work.made.rollback()
+        raise
     finally:
-        notifying_write.reset(notifying)
-        write_intent.reset(intent)
+        try:
+            if work.made is not None:
+                await work.made.__aexit__(None, None, None)  # closed as ``async with`` would (shielded)
+        finally:
+            notifying_write.reset(notifying)
+            write_intent.reset(intent)
 
 
-SessionDep = Annotated[AsyncSession, Depends(_request_session, scope="function")]
+async def _commit(request: Request, session: AsyncSession, marks: list[bool]) -> None:
+    notifications: Notifications | None = getattr(request.app.state, "notifications", None)
+    written = None
+    if marks and notifications is not None and notifications.live and session.in_transaction():
+        written = (await session.execute(text(WRITTEN_SQL))).one()[1]
+    await session.commit()
+    if written is not None and notifications is not None:
+        # Answer once this worker has heard the change: the caller's next request finds it.
+        await notifications.heard(written)
+
+
+UnitOfWorkDep = Annotated[UnitOfWork, Depends(_unit_of_work, scope="function")]
+
+
+async def _request_session(work: UnitOfWorkDep) -> AsyncSession:
+    return work.session
+
+
+SessionDep = Annotated[AsyncSession, Depends(_request_session)]

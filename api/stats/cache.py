@@ -17,8 +17,10 @@ Two checks, the cheap one first:
 On PostgreSQL, while the worker hears the database's change notifications (api/db/notify.py), none
 of this is read: every write to reports, targets, units or successions notifies at its commit, and
 an answer is kept while no notification came since it was begun (its *epoch*). A kept answer is
-then served with no round trip to the database. Without notifications (SQLite, a read replica, the
-listening connection lost) the checks above are made on every request.
+then served with no round trip to the database. On SQLite, the change counter (api/db/changes.py)
+plays that part: read in each request, it moves on every commit to the file, by any process, and an
+answer is kept while it has not moved. Without either (a read replica, the listening connection lost)
+the checks above are made on every request.
 
 Units renamed by ``khuyenhoc units load`` (no API renames units) are seen when an entry reaches its
 age limit, ``MAX_AGE``. A request with ``Cache-Control: no-cache`` from an admin is computed afresh and not kept.

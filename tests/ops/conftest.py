@@ -25,6 +25,7 @@ from tests.ops.cluster import free_port
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sqlite_only: runs only in the SQLite half (a heavy, backend-neutral test)")
+    config.addinivalue_line("markers", "slow: takes minutes (a clean virtual environment built and installed)")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
