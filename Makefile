@@ -44,10 +44,11 @@ demo: migrate ## Load units and the demo data (idempotent)
 run: install frontend demo ## Set up and serve API + dashboard on http://$(HOST):$(PORT) with demo data
 	$(BIN)/khuyenhoc serve --host $(HOST) --port $(PORT)
 
-lint: install-dev ## ruff (lint + format check) and mypy
+lint: install-dev ## ruff (lint + format check), mypy and the layers (import-linter, .importlinter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: install-dev ## Format and auto-fix with ruff
 	$(BIN)/ruff format .

@@ -25,7 +25,6 @@ from api.commendations import router as commendations
 from api.core.config import Settings, get_settings
 from api.core.errors import install_error_handlers
 from api.core.hostile import NulGuardMiddleware
-from api.core.idempotency import IdempotencyMiddleware
 from api.core.middleware import RequestContextMiddleware
 from api.core.openapi import install as install_openapi
 from api.core.requestid import configure_logging
@@ -36,6 +35,7 @@ from api.funds import router as funds
 from api.health.router import router as health_router
 from api.inspections import router as inspections
 from api.ops import install as install_ops
+from api.ops.idempotency import IdempotencyMiddleware
 from api.ops.replica import make_database
 from api.partnerships import router as partnerships
 from api.reports.router import router as reports_router
@@ -129,7 +129,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
             expose_headers=["ETag", "X-Request-ID", "X-Client-Request-ID", "X-Next-Cursor", "Location"],
         )
     app.add_middleware(NulGuardMiddleware)
-    # Inside the body limits: a retry key must never let a body past them (api/core/idempotency.py).
+    # Inside the body limits: a retry key must never let a body past them (api/ops/idempotency.py).
     app.add_middleware(IdempotencyMiddleware)
     # Limits, timeouts, metrics, replica routing (api/ops), and the kept statistics answers (api/stats/cache.py)
     install_ops(app, settings, before_routing=KeptAnswers)

@@ -12,12 +12,12 @@ from api.auth.grants import check_grant
 from api.auth.principal import Principal
 from api.auth.scopes import Role, invalid_scopes
 from api.auth.secrets import new_api_key
-from api.auth.units import assignable_unit, unit_labels
 from api.core.errors import ErrorItem, NotFound, ValidationFailed
 from api.core.pagination import PageParams, paginate_rows
 from api.db.base import utcnow
 from api.journal import audit, diff
 from api.models import ApiKey, Unit
+from api.units.assign import assignable_unit, unit_labels
 
 
 def _visible(principal: Principal) -> ColumnElement[bool]:

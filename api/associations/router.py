@@ -2,68 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import Path, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from api import journal
+from api.associations.registry import REGISTRY, AssociationIn, AssociationUpdate, Filters
+from api.associations.service import AssociationYearIn, AssociationYearOut, save_year, year_out
 from api.auth.dependencies import RegistriesRead, RegistriesWrite
-from api.auth.principal import Principal
 from api.core.errors import ErrorItem, ValidationFailed, problem_responses
 from api.core.representation import represent
-from api.core.text import IsoDate
 from api.db.engine import SessionDep
-from api.models import Association, AssociationYear
+from api.models import AssociationYear
 from api.registries import kit
-from api.registries.kit import RecordIn, RecordOut, Registry, partial
-from api.registries.routing import ListFilters, crud_router
+from api.registries.routing import crud_router
 
-Kind = Literal["association", "branch", "board"]
-Host = Literal["village", "school", "agency", "enterprise", "clan", "religious", "armed_forces", "other"]
-
-
-class AssociationFields(BaseModel):
-    kind: Kind = Field(description="association (hội cấp tỉnh/huyện/xã), branch (chi hội) or board (ban khuyến học).")
-    name: str = Field(min_length=1, max_length=300, description="Name, e.g. “Chi hội thôn Đông”.")
-    host_kind: Host | None = Field(
-        default=None,
-        description="Where a branch or board sits: village, school, agency, enterprise, clan, religious, "
-        "armed_forces, other.",
-    )
-    parent_id: int | None = Field(default=None, description="The association it belongs to.")
-    founded_on: IsoDate | None = Field(default=None, description="Founding date.")
-    closed_on: IsoDate | None = Field(default=None, description="Closing date (null: active).")
-
-
-class AssociationIn(RecordIn, AssociationFields):
-    """An association, branch or board to record."""
-
-
-AssociationUpdate = partial(AssociationFields, "AssociationUpdate")
-
-
-class AssociationOut(RecordOut, AssociationFields):
-    """An association, branch (chi hội) or board (ban khuyến học)."""
-
-
-class Filters(ListFilters):
-    kind: Kind | None = Field(default=None, description="Only this kind.")
-    host_kind: Host | None = Field(default=None, description="Only this host.")
-
-
-REGISTRY = Registry(
-    entity="association",
-    label="tổ chức hội",
-    model=Association,
-    out=AssociationOut,
-    fields=tuple(AssociationFields.model_fields),
-    filters={"kind": "kind", "host_kind": "host_kind"},
-    references={"parent_id": (Association, "tổ chức hội")},
-)
 router = crud_router(
     REGISTRY,
     prefix="/associations",
@@ -73,57 +26,6 @@ router = crud_router(
     read=RegistriesRead,
     write=RegistriesWrite,
 )
-
-
-class AssociationYearIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    members: int | None = Field(default=None, ge=0, le=100_000_000, description="Members that year.")
-    rating: str | None = Field(default=None, max_length=60, description='Rating that year, e.g. "Vững mạnh", "Khá".')
-
-
-class AssociationYearOut(AssociationYearIn):
-    association_id: int = Field(description="The association.")
-    year: int = Field(description="Year.")
-
-
-def year_out(row: AssociationYear) -> AssociationYearOut:
-    return AssociationYearOut(association_id=row.association_id, year=row.year, members=row.members, rating=row.rating)
-
-
-async def _years(session: AsyncSession, rows: Sequence[AssociationYear]) -> list[AssociationYearOut]:
-    return [year_out(r) for r in rows]
-
-
-# An association's year is a record of its own on the feed (type association_year, id: the row's id).
-journal.register("association_year", _years)
-
-
-async def save_year(
-    session: AsyncSession, principal: Principal, assoc: Association, year: int, body: AssociationYearIn
-) -> AssociationYear:
-    """Create or replace an association's year, journaled (the API and a mirror's copy both write here)."""
-    row = await session.scalar(
-        select(AssociationYear).where(AssociationYear.association_id == assoc.id, AssociationYear.year == year)
-    )
-    before = await journal.snapshot(session, "association_year", row) if row else None
-    if row is None:
-        row = AssociationYear(association_id=assoc.id, year=year)
-        session.add(row)
-    row.members, row.rating = body.members, body.rating
-    await session.flush()
-    action = "update" if before else "create"
-    await journal.write(
-        session,
-        principal,
-        action=action,
-        kind="association_year",
-        obj=row,
-        before=before,
-        unit_path=assoc.unit_path,
-        partner=assoc.partner,  # a mirror's copy stays marked as one, so it is never copied back
-    )
-    return row
 
 
 Year = Annotated[int, Path(ge=1990, le=2100, description="Year.")]

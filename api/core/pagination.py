@@ -18,7 +18,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from api.core.config import get_settings
 from api.core.errors import ErrorItem, ValidationFailed
-from api.db.base import AnyRow, AnySelect
+from api.core.sql import AnyRow, AnySelect
 
 T = TypeVar("T")
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, TypeAlias
 
-from sqlalchemy import DateTime, Integer, MetaData, Row, Select, func
+from sqlalchemy import DateTime, Integer, MetaData, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
+
+from api.core.sql import AnyRow as AnyRow  # re-exported: the domains import it from here
+from api.core.sql import AnySelect as AnySelect
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -16,10 +18,6 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-# Untyped rows and selects (SQLAlchemy 2.1 types them by their columns).
-AnyRow: TypeAlias = Row[*tuple[Any, ...]]
-AnySelect: TypeAlias = Select[*tuple[Any, ...]]
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):

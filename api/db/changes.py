@@ -23,8 +23,7 @@ import sqlite3
 import structlog
 from sqlalchemy import make_url
 
-from api.auth.principal import Principal
-from api.db.notify import Notifications
+from api.db.notify import Kept, Notifications
 
 log = structlog.get_logger(__name__)
 
@@ -52,7 +51,7 @@ class SqliteChanges(Notifications):
     def trust_for_stats(self) -> bool:
         return self.check()
 
-    def principal(self, key: str) -> Principal | None:
+    def principal(self, key: str) -> Kept | None:
         self.check()
         return super().principal(key)
 

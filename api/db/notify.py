@@ -37,9 +37,10 @@ from typing import Any
 import structlog
 from sqlalchemy import make_url
 
-from api.auth.principal import Principal
-
 log = structlog.get_logger(__name__)
+
+# A signed-in caller (api.auth.principal.Principal), kept as it is: the database layer does not import auth.
+Kept = Any
 
 STATS = "kh_stats"
 AUTH = "kh_auth"
@@ -78,7 +79,7 @@ class Notifications:
         self.live = False
         self.stats_epoch = 0
         self.received = 0
-        self._principals: OrderedDict[str, tuple[float, Principal]] = OrderedDict()
+        self._principals: OrderedDict[str, tuple[float, Kept]] = OrderedDict()
         self._task: asyncio.Task[None] | None = None
         self._heard: OrderedDict[str, None] = OrderedDict()  # transactions heard of, the latest last
         self._waiting: dict[str, asyncio.Event] = {}
@@ -94,7 +95,7 @@ class Notifications:
     def principal_key(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
 
-    def principal(self, key: str) -> Principal | None:
+    def principal(self, key: str) -> Kept | None:
         if not self.live:
             return None
         found = self._principals.get(key)
@@ -106,7 +107,7 @@ class Notifications:
             return None
         return principal
 
-    def keep_principal(self, key: str, principal: Principal, *, expires_in: float | None) -> None:
+    def keep_principal(self, key: str, principal: Kept, *, expires_in: float | None) -> None:
         if not self.live:
             return
         ttl = PRINCIPAL_TTL if expires_in is None else min(PRINCIPAL_TTL, expires_in)

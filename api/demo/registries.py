@@ -12,13 +12,13 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import journal
-from api.associations.router import REGISTRY as ASSOCIATIONS
+from api.associations.registry import REGISTRY as ASSOCIATIONS
 from api.auth.principal import SYSTEM
 from api.awards.service import REGISTRY as AWARDS
-from api.commendations.router import REGISTRY as COMMENDATIONS
+from api.commendations.registry import REGISTRY as COMMENDATIONS
 from api.funds import ledger
 from api.funds.registry import REGISTRY as FUNDS
-from api.inspections.router import REGISTRY as INSPECTIONS
+from api.inspections.registry import REGISTRY as INSPECTIONS
 from api.models import (
     Association,
     AssociationYear,

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.funds.router import figures as fund_figures
+from api.funds.summary import figures as fund_figures
 from api.models import Association, AssociationYear, Award, Commendation, Inspection
 from api.reports.fields import LABELS
 

@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.associations import router as associations
+from api.associations import registry as association_registry
+from api.associations import service as associations
 from api.auth.principal import SYSTEM, Principal
 from api.awards import service as awards
 from api.awards.schemas import AwardIn
@@ -254,7 +255,7 @@ async def _association_year(session: AsyncSession, principal: Principal, change:
         return Outcome("skipped", f"hội {data.get('association_id')} chưa có bản sao ở đây")
     try:
         async with session.begin_nested():
-            assoc = await kit.get(session, principal, associations.REGISTRY, local, lock=True)
+            assoc = await kit.get(session, principal, association_registry.REGISTRY, local, lock=True)
             body = associations.AssociationYearIn(members=data.get("members"), rating=data.get("rating"))
             await associations.save_year(session, principal, assoc, data["year"], body)
     except (AppError, ValueError) as exc:

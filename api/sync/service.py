@@ -9,17 +9,17 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.activities.router import REGISTRY as ACTIVITIES
-from api.activities.router import ActivityIn
-from api.associations.router import REGISTRY as ASSOCIATIONS
-from api.associations.router import AssociationIn
+from api.activities.registry import REGISTRY as ACTIVITIES
+from api.activities.registry import ActivityIn
+from api.associations.registry import REGISTRY as ASSOCIATIONS
+from api.associations.registry import AssociationIn
 from api.auth import scope
 from api.auth.principal import Principal
 from api.auth.scopes import Scope
 from api.awards import service as awards
 from api.awards.schemas import AwardIn, AwardUpdate
-from api.commendations.router import REGISTRY as COMMENDATIONS
-from api.commendations.router import CommendationIn
+from api.commendations.registry import REGISTRY as COMMENDATIONS
+from api.commendations.registry import CommendationIn
 from api.core.errors import (
     Conflict,
     ErrorItem,
@@ -32,11 +32,11 @@ from api.core.representation import make_etag
 from api.db.base import utcnow
 from api.funds.registry import REGISTRY as FUNDS
 from api.funds.registry import FundIn
-from api.inspections.router import REGISTRY as INSPECTIONS
-from api.inspections.router import InspectionIn
+from api.inspections.registry import REGISTRY as INSPECTIONS
+from api.inspections.registry import InspectionIn
 from api.models import Award, Report, ReportStatus
-from api.partnerships.router import REGISTRY as PARTNERSHIPS
-from api.partnerships.router import PartnershipIn
+from api.partnerships.registry import REGISTRY as PARTNERSHIPS
+from api.partnerships.registry import PartnershipIn
 from api.registries import kit
 from api.reports import service as reports
 from api.reports.fields import FIGURE_NAMES

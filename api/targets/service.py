@@ -6,12 +6,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth.principal import Principal
-from api.auth.units import assignable_unit
 from api.core.errors import ErrorItem, ValidationFailed
 from api.journal import audit, diff
 from api.models import Target, Unit
 from api.stats.indicators import BY_NAME
 from api.targets.schemas import TargetIn, TargetOut
+from api.units.assign import assignable_unit
 
 
 async def list_targets(session: AsyncSession, indicator: str, year: int) -> list[TargetOut]:

@@ -13,11 +13,11 @@ from api.auth.grants import check_grant, check_manages, check_not_self
 from api.auth.principal import Principal
 from api.auth.scopes import Role, invalid_scopes
 from api.auth.secrets import hash_password
-from api.auth.units import assignable_unit, unit_labels
 from api.core.errors import Conflict, ErrorItem, NotFound, ValidationFailed
 from api.core.pagination import PageParams, paginate_rows
 from api.journal import audit, diff
 from api.models import Unit, User
+from api.units.assign import assignable_unit, unit_labels
 from api.users.schemas import UserCreate, UserOut, UserUpdate
 
 AUDITED = ("username", "email", "display_name", "role", "scopes", "unit_id", "is_active", "password_hash")
