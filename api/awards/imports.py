@@ -45,6 +45,7 @@ from api.core.text import clean_external_id
 from api.db.base import utcnow
 from api.db.engine import Database, write_intent
 from api.models import Award, ImportJob
+from api.ops import metrics
 from api.registries.kit import RecordIn
 from api.units import dating
 
@@ -874,6 +875,7 @@ async def _run(db: Database, principal: Principal, job_id: int, data: bytes, fil
             created = 0 if checked.errors or dry_run else await write(session, principal, job_id, checked, progress)
             job = await session.get_one(ImportJob, job_id)
             _finish(job, checked, created)
+            outcome = "rejected" if checked.errors else "succeeded"
             if created:
                 await journal.audit(
                     session,
@@ -884,7 +886,10 @@ async def _run(db: Database, principal: Principal, job_id: int, data: bytes, fil
                     changes={"awards": [None, created]},
                     unit_path=job.unit_path,
                 )
+        # The request answered 202 ("accepted"); how the job ended is counted here, where it ends.
+        metrics.record_import("awards", outcome)
     except Exception as exc:  # the job must end in a state a person can read
+        metrics.record_import("awards", "failed")
         log.error("import_failed", job_id=job_id, exc_info=exc)
         async with db.sessionmaker() as session, session.begin():
             await session.execute(

@@ -156,3 +156,37 @@ async def test_a_background_import_reports_progress_and_ends_succeeded(
     assert any(status == "running" and 0 < done < 12_000 for status, done in seen)  # progress between the ends
     async with db.sessionmaker() as s:
         assert await s.scalar(select(func.count()).select_from(Award).where(Award.import_job_id == job["id"])) == 12_000
+
+
+def _jobs_counted(outcome: str) -> float:
+    from prometheus_client import REGISTRY
+
+    return REGISTRY.get_sample_value("khuyenhoc_import_jobs_total", {"kind": "awards", "outcome": outcome}) or 0.0
+
+
+async def test_a_background_import_is_counted_by_how_it_ended(
+    live: tuple[Callable[[], httpx.AsyncClient], Database],
+) -> None:
+    """khuyenhoc_import_jobs_total (docs/deploy.md) counts a background job when it ends, not only its 202."""
+    client_factory, _ = live
+    before = {o: _jobs_counted(o) for o in ("succeeded", "rejected")}
+    files = {
+        "succeeded": csv_file(["12442,Người đếm thử,pupil,THCS,khac,2024,,1000,0"]),
+        "rejected": csv_file(["99999,Không có đơn vị,pupil,THCS,khac,2024,,1000,0"]),
+    }
+    async with client_factory() as c:
+        token = (
+            await c.post("/api/v1/auth/token", data={"username": "nhap.lieu", "password": "mat-khau-dai-du"})
+        ).json()
+        c.headers["Authorization"] = f"Bearer {token['access_token']}"
+        for outcome, data in files.items():
+            started = await upload(c, data)
+            assert started.status_code == 202
+            for _ in range(500):
+                job = (await c.get(started.headers["location"])).json()
+                if job["status"] in ("succeeded", "failed"):
+                    break
+                await asyncio.sleep(0.02)
+            assert job["status"] == ("succeeded" if outcome == "succeeded" else "failed"), job
+    for outcome in files:
+        assert _jobs_counted(outcome) - before[outcome] == 1, outcome
