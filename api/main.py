@@ -5,13 +5,9 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse, RedirectResponse, Response
-from fastapi.staticfiles import StaticFiles
-from starlette.convertors import Convertor, register_url_convertor
 
 from api.activities import router as activities
 from api.api_keys.router import router as api_keys_router
@@ -22,6 +18,7 @@ from api.awards.export import router as awards_export_router
 from api.awards.router import router as awards_router
 from api.commendations import router as commendations
 from api.core.config import Settings, get_settings
+from api.core.dashboard import mount_dashboard
 from api.core.errors import install_error_handlers
 from api.core.idempotency import IdempotencyMiddleware
 from api.core.middleware import RequestContextMiddleware
@@ -125,45 +122,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     install_ops(app, settings, before_routing=KeptAnswers)
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(RequestContextMiddleware)
-    _mount_dashboard(app, settings.frontend_dist)
+    mount_dashboard(app, settings.frontend_dist)
     return app
-
-
-class DashboardPath(Convertor[str]):
-    """Any path except the API's, so unknown API paths stay problem+json 404s (and 405s)."""
-
-    regex = r"(?!api(?:/|$)).*"
-
-    def convert(self, value: str) -> str:
-        return value
-
-    def to_string(self, value: str) -> str:
-        return value
-
-
-register_url_convertor("dashboard", DashboardPath())
-
-
-def _mount_dashboard(app: FastAPI, dist: Path) -> None:
-    index = dist / "index.html"
-    if not index.is_file():
-
-        @app.get("/", include_in_schema=False)
-        async def no_dashboard() -> Response:
-            return RedirectResponse("/docs")
-
-        return
-    root = dist.resolve()
-    app.mount("/assets", StaticFiles(directory=dist / "assets", check_dir=False), name="assets")
-
-    @app.get("/{path:dashboard}", include_in_schema=False)
-    async def dashboard(path: str) -> Response:
-        # Client-side routes all answer index.html; files that exist (favicon, …) are served as they are.
-        candidate = (root / path).resolve()
-        inside = candidate.is_relative_to(root)
-        if path and inside and candidate.is_file():
-            return FileResponse(candidate)
-        return FileResponse(index, headers={"Cache-Control": "no-cache"})
 
 
 app = create_app()

@@ -61,7 +61,8 @@ describe('app shell', () => {
     for (const name of ['Tổng quan', 'Tuân thủ chỉ tiêu', 'Báo cáo', 'Sổ đăng ký', 'Đơn vị hành chính', 'Quản trị']) {
       expect(within(nav).getByRole('link', { name })).toBeTruthy();
     }
-    expect(screen.getByRole('heading', { level: 1, name: 'Sổ đăng ký' })).toBeTruthy();
+    // The registries page is loaded on demand.
+    expect(await screen.findByRole('heading', { level: 1, name: 'Sổ đăng ký' }, { timeout: 5000 })).toBeTruthy();
     const tabs = screen.getByRole('tablist', { name: 'Sổ đăng ký' });
     expect(within(tabs).getAllByRole('tab').map((t) => t.textContent)).toEqual([
       'Tổ chức hội',

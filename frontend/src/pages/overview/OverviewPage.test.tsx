@@ -53,7 +53,8 @@ describe('overview page', () => {
       'GET /api/v1/stats/series': () => json({ unit_code: '33', unit_name: 'Tỉnh Hưng Yên', indicator: 'membership_rate', label: '', kind: 'rate', items: [] }),
     });
     renderApp(<AppRoutes />, { route: '/?year=2023' });
-    const members = await screen.findByRole('listitem', { name: 'Số hội viên' });
+    // The page's first render waits for its lazily loaded parts: slow on a busy test machine.
+    const members = await screen.findByRole('listitem', { name: 'Số hội viên' }, { timeout: 5000 });
     expect(within(members).getByText('662.525')).toBeTruthy();
     expect(within(members).getByText(/so với năm 2022: \+10\.525/)).toBeTruthy();
 

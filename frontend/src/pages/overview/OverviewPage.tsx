@@ -1,9 +1,9 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ApiError } from '../../api/problem';
 import { useHighlights, useSeries, type Highlight, type Highlights } from '../../api/stats';
-import { EChart, type EChartOption } from '../../components/EChart';
+import { EChart, preloadCharts, type EChartOption } from '../../components/EChart';
 import { ErrorMessage, Loading } from '../../components/Status';
 import { useDocumentTitle } from '../../components/UnderConstruction';
 import { formatFraction, formatInteger } from '../../lib/format';
@@ -11,6 +11,7 @@ import { HIGHLIGHT_GROUPS, isRate, type HighlightGroupId } from '../../lib/indic
 import { PlaceBar, usePlaceName } from '../place/PlaceBar';
 import { placeSearch, usePlace, type Place } from '../place/usePlace';
 import { HighlightCard } from './HighlightCard';
+import { trendQuery } from './prefetch';
 
 export function OverviewPage() {
   const { t } = useTranslation();
@@ -43,6 +44,10 @@ export function OverviewPage() {
 function OverviewBody({ place }: { place: Place }) {
   const { t } = useTranslation();
   const highlights = useHighlights({ unit: place.unit, year: place.year, asOf: place.asOf });
+  // Asked beside the highlights, not after them, and ECharts fetched meanwhile: on a slow link
+  // each request in a chain costs a round trip.
+  const series = useTrendSeries(place);
+  useEffect(preloadCharts, []);
   if (highlights.isPending) return <Loading />;
   if (highlights.isError) {
     const e = highlights.error;
@@ -61,7 +66,7 @@ function OverviewBody({ place }: { place: Place }) {
     <div aria-busy={highlights.isFetching} className={highlights.isPlaceholderData ? 'stale' : undefined}>
       <Summary data={data} place={place} />
       <HighlightGroups data={data} />
-      <Trend place={place} unitName={data.unit_name} />
+      <Trend series={series} unitName={data.unit_name} />
     </div>
   );
 }
@@ -132,16 +137,13 @@ function HighlightGroups({ data }: { data: Highlights }) {
   );
 }
 
+function useTrendSeries(place: Place) {
+  return useSeries(trendQuery(place));
+}
+
 /** Membership rate over the ten years up to the chosen one. */
-function Trend({ place, unitName }: { place: Place; unitName: string }) {
+function Trend({ series, unitName }: { series: ReturnType<typeof useTrendSeries>; unitName: string }) {
   const { t } = useTranslation();
-  const series = useSeries({
-    unit: place.unit,
-    indicator: 'membership_rate',
-    from: place.year - 9,
-    to: place.year,
-    asOf: place.asOf,
-  });
   const option = useMemo<EChartOption | null>(() => {
     const items = series.data?.items ?? [];
     if (!items.some((p) => isRate(p.value) && p.value.value !== null)) return null;
