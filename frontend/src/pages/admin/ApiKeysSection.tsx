@@ -57,7 +57,7 @@ export function ApiKeysSection() {
     <div>
       <div className="list-head">
         <p className="count" role="status" aria-live="polite">
-          {keys.isSuccess && t('admin.keysCount', { n: rows.length })}
+          {keys.isSuccess && t('admin.keysCount', { n: rows.length, count: rows.length })}
         </p>
         <div className="list-tools">
           {!creating && (
@@ -213,7 +213,16 @@ export function SecretDialog({ created, onClose }: { created: ApiKeyCreated | nu
   }
 
   return (
-    <Dialog open={created !== null} title={t('admin.secretTitle')} onClose={onClose} labelledBy={`${id}-title`}>
+    <Dialog
+      open={created !== null}
+      title={t('admin.secretTitle')}
+      onClose={onClose}
+      labelledBy={`${id}-title`}
+      // The secret is shown once only: a stray Escape must not lose it.
+      onEscape={() => {
+        if (copied === 'yes' || window.confirm(t('admin.secretCloseConfirm'))) onClose();
+      }}
+    >
       {created && (
         <div className="secret">
           <div className="alert alert-warning" role="note">

@@ -75,7 +75,7 @@ export function UsersSection() {
     <div>
       <div className="list-head">
         <p className="count" role="status" aria-live="polite">
-          {users.isSuccess && t('admin.usersCount', { n: rows.length })}
+          {users.isSuccess && t('admin.usersCount', { n: rows.length, count: rows.length })}
         </p>
         <div className="list-tools">
           {!editor && (

@@ -85,7 +85,7 @@ export function Summary({ data, place }: { data: Highlights; place: Place }) {
         <span className="coverage" data-testid="coverage">
           {t('place.coverage', { counted: formatInteger(data.coverage.counted), expected: formatInteger(data.coverage.expected) })}
         </span>
-        <span className="muted"> ({t('place.coverageReports', { n: formatInteger(data.coverage.reports) })})</span>
+        <span className="muted"> ({t('place.coverageReports', { n: formatInteger(data.coverage.reports), count: data.coverage.reports })})</span>
         {computedElsewhere && (
           <span className="computed-from"> · {t('place.computedFrom', { codes: data.computed_from.join(', ') })}</span>
         )}
