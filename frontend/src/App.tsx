@@ -1,7 +1,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { lazy, Suspense, useState, type ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
-import { BrowserRouter, Link, Route, Routes } from 'react-router';
+import { createBrowserRouter, Link, Route, RouterProvider, Routes } from 'react-router';
 import { ApiError } from './api/problem';
 import { AuthProvider } from './auth/AuthProvider';
 import { RequireAuth } from './auth/RequireAuth';
@@ -87,19 +87,33 @@ export function AppRoutes() {
   );
 }
 
+/**
+ * A data router around the routes (one splat route): only a data router can hold a navigation
+ * back while a form has unsaved changes (useBlocker, lib/useUnsavedGuard.ts).
+ */
+function makeRouter() {
+  return createBrowserRouter([
+    {
+      path: '*',
+      element: (
+        <AuthProvider>
+          <AppRoutes />
+        </AuthProvider>
+      ),
+    },
+  ]);
+}
+
 export function App() {
   const [queryClient] = useState(() => {
     const client = makeQueryClient();
     prefetchOverview(client, window.location);
     return client;
   });
+  const [router] = useState(makeRouter);
   return (
     <QueryClientProvider client={queryClient}>
-      <BrowserRouter>
-        <AuthProvider>
-          <AppRoutes />
-        </AuthProvider>
-      </BrowserRouter>
+      <RouterProvider router={router} />
     </QueryClientProvider>
   );
 }

@@ -31,6 +31,7 @@ const en: Messages = {
   },
   common: {
     loading: 'Loading…',
+    unsavedLeave: 'There are unsaved changes. Leave this page and discard them?',
     retry: 'Retry',
     errorTitle: 'Could not load the data',
     networkError: 'Cannot reach the server. Check the network and try again.',
@@ -483,6 +484,8 @@ const en: Messages = {
       reopening: 'Reopening…',
       reopened: 'The report is a draft again.',
       unsaved: 'There are unsaved changes.',
+      draftRestored: 'The figures you entered earlier without saving are back (kept on this computer). Press “Save draft” to keep them, or discard them.',
+      draftDiscard: 'Discard the unsaved figures',
       saveFailed: 'The report was not saved',
       submitFailed: 'The report was not submitted',
       stepFailed: 'That did not work',

@@ -29,6 +29,7 @@ const vi = {
   },
   common: {
     loading: 'Đang tải…',
+    unsavedLeave: 'Có thay đổi chưa lưu. Rời trang này và bỏ các thay đổi đó?',
     retry: 'Thử lại',
     errorTitle: 'Không tải được dữ liệu',
     networkError: 'Không kết nối được với máy chủ. Hãy kiểm tra mạng rồi thử lại.',
@@ -481,6 +482,8 @@ const vi = {
       reopening: 'Đang mở lại…',
       reopened: 'Đã mở lại báo cáo thành bản nháp.',
       unsaved: 'Có thay đổi chưa lưu.',
+      draftRestored: 'Đã khôi phục các số liệu bạn nhập trước đó mà chưa lưu (giữ trên máy này). Bấm «Lưu nháp» để lưu, hoặc bỏ chúng.',
+      draftDiscard: 'Bỏ các số liệu chưa lưu',
       saveFailed: 'Chưa lưu được báo cáo',
       submitFailed: 'Chưa nộp được báo cáo',
       stepFailed: 'Không thực hiện được',

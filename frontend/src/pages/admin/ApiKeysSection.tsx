@@ -15,6 +15,7 @@ import { ErrorMessage, Loading, useErrorLines } from '../../components/Status';
 import { unitAsOf, useUnitLookup } from '../../components/UnitName';
 import { formatDateTime } from '../../lib/format';
 import { RoleField, ScopesField, scopesFor, UnitField } from './AccessFields';
+import { useUnsavedGuard } from '../../lib/useUnsavedGuard';
 
 function keyState(k: ApiKey): 'revoked' | 'expired' | 'active' {
   if (k.revoked_at) return 'revoked';
@@ -272,6 +273,7 @@ function KeyForm({ onCreated, onCancel }: { onCreated: (k: ApiKeyCreated) => voi
   const [errors, setErrors] = useState<Record<string, string[]>>({});
   const [failure, setFailure] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  useUnsavedGuard(!busy && (name !== '' || partner !== '' || unit !== '' || expires !== ''));
   const heading = useRef<HTMLHeadingElement>(null);
   const lookup = useUnitLookup(unit.trim() || null);
   const lines = useErrorLines(failure);

@@ -24,6 +24,7 @@ import { unitAsOf, useUnitLookup } from '../../components/UnitName';
 import { tx } from '../../i18n/loose';
 import { formatDateTime } from '../../lib/format';
 import { RoleField, ScopesField, scopesFor, UnitField } from './AccessFields';
+import { useUnsavedGuard } from '../../lib/useUnsavedGuard';
 
 type Editor = { mode: 'create' } | { mode: 'edit'; user: User; etag: string | null } | null;
 
@@ -281,6 +282,14 @@ function UserForm({
   const [errors, setErrors] = useState<Errors>({});
   const [failure, setFailure] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  useUnsavedGuard(
+    !busy &&
+      (username !== (u?.username ?? '') ||
+        displayName !== (u?.display_name ?? '') ||
+        email !== (u?.email ?? '') ||
+        unit !== (u?.unit_code ?? '') ||
+        password !== ''),
+  );
   const heading = useRef<HTMLHeadingElement>(null);
   const lookup = useUnitLookup(unit.trim() || null);
   const lines = useErrorLines(failure);

@@ -11,6 +11,7 @@ import { postEntry, useFundChoices, type Fund, type FundEntry, type FundEntryIn 
 import { useErrorLines } from '../../components/Status';
 import { tx } from '../../i18n/loose';
 import { formatDate, formatInteger, formatSignedVnd, formatVnd, formatVndShort, parseInteger, todayIso } from '../../lib/format';
+import { useUnsavedGuard } from '../../lib/useUnsavedGuard';
 
 export type EntryKind = FundEntryIn['kind'];
 export const ENTRY_KINDS: readonly EntryKind[] = ['contribution', 'disbursement', 'transfer', 'reversal'];
@@ -54,6 +55,7 @@ export function FundEntryForm({
   const [failure, setFailure] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  useUnsavedGuard(!busy && (amount !== '' || description !== '' || toFund !== '' || reverses !== ''));
   const alertRef = useRef<HTMLDivElement>(null);
   const choices = useFundChoices(undefined, kind === 'transfer');
   const targets = (choices.data?.items ?? []).filter((f) => f.id !== fund.id && !f.closed_on);

@@ -24,6 +24,7 @@ import { tx } from '../../i18n/loose';
 import { formatInteger, formatVnd, formatVndShort, parseInteger } from '../../lib/format';
 import { currentYear } from '../place/usePlace';
 import { ENUMS, type FieldDef, type RegistryConfig } from './types';
+import { useUnsavedGuard } from '../../lib/useUnsavedGuard';
 
 type Values = Record<string, string>;
 type FieldErrors = Record<string, string[]>;
@@ -120,6 +121,8 @@ export function RecordForm<T extends BaseRow>({
   const heading = useRef<HTMLHeadingElement>(null);
   const summary = useRef<HTMLDivElement>(null);
   const lookup = useUnitLookup(editing ? null : unit.trim());
+  const untouched = JSON.stringify(initialValues(fields, record));
+  useUnsavedGuard(!busy && (unit !== defaultUnit || JSON.stringify(values) !== untouched));
 
   useEffect(() => {
     heading.current?.focus();

@@ -10,6 +10,8 @@ import { isConflict, useReportMutations, type LoadedReport, type Report, type Wo
 import { ApiError } from '../../api/problem';
 import { useErrorLines } from '../../components/Status';
 import { formatFraction, formatInteger, formatVndShort, parseInteger } from '../../lib/format';
+import { readDraft, removeDraft, writeDraft } from '../../lib/formDraft';
+import { useUnsavedGuard } from '../../lib/useUnsavedGuard';
 import { FIELD_GROUPS, isMoneyField, isReportField, REPORT_FIELDS, type ReportField, type ReportIn } from '../../lib/reportFields';
 
 type Values = Record<ReportField, string>;
@@ -76,7 +78,12 @@ export function ReportForm({
   const { save, step } = useReportMutations(unit, year);
   const report = loaded.report;
   const serverKey = `${loaded.etag ?? 'none'}|${report?.version ?? 0}`;
-  const [values, setValues] = useState<Values>(() => initialValues(report));
+  const draftKey = `report.${unit}.${year}`;
+  // Entries typed but not saved before a reload or a closed tab come back (the guard asks first).
+  const [restored, setRestored] = useState(() => can.edit && readDraft<Values>(draftKey, serverKey) !== null);
+  const [values, setValues] = useState<Values>(() =>
+    can.edit ? (readDraft<Values>(draftKey, serverKey) ?? initialValues(report)) : initialValues(report),
+  );
   const [base, setBase] = useState(serverKey);
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [failure, setFailure] = useState<Failure | null>(null);
@@ -94,6 +101,17 @@ export function ReportForm({
   const dirty = REPORT_FIELDS.some((f) => values[f] !== initial[f]);
   const readOnly = !can.edit;
   useEffect(() => onDirtyChange?.(dirty), [dirty, onDirtyChange]);
+  useUnsavedGuard(can.edit && dirty);
+  useEffect(() => {
+    if (!can.edit) return;
+    if (dirty) writeDraft(draftKey, serverKey, values);
+    else removeDraft(draftKey);
+  }, [can.edit, dirty, draftKey, serverKey, values]);
+
+  function discardDraft() {
+    setValues(initialValues(report));
+    setRestored(false);
+  }
 
   function clearMessages() {
     onDone(null);
@@ -198,6 +216,14 @@ export function ReportForm({
         )}
         {failure && <FailureBox failure={failure} fieldErrors={fieldErrors} errorCount={errorCount} />}
       </div>
+      {restored && dirty && (
+        <div className="alert alert-info" role="status">
+          <p>{t('reports.form.draftRestored')}</p>
+          <button type="button" className="button button-quiet" onClick={discardDraft}>
+            {t('reports.form.draftDiscard')}
+          </button>
+        </div>
+      )}
 
       {!readOnly && <p className="muted small">{t('reports.form.numberHint')}</p>}
 
