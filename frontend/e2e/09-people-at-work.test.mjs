@@ -160,3 +160,31 @@ test('item 9: Escape on the API key dialog asks before the once-shown secret is 
   assertNoPageErrors(page);
   await page.context().close();
 });
+
+test('item 4: the overview explains a withheld change with both years\' coverage, and names what it sums', async () => {
+  const page = await signInAs(env, 'admin');
+  await page.goto('?unit=VN&year=2023');
+  const members = page.getByRole('listitem', { name: 'Số hội viên', exact: true });
+  await members.waitFor();
+  // Demo data: 242 communes reported for 2022, 866 for 2023: the change is withheld, and now says why.
+  await members.getByText(/Không so với năm 2022: số xã có báo cáo khác nhau \(2022: 242\/10\.051, năm nay: 866\/10\.051\)/).waitFor();
+  assert.equal(await page.getByText('Năm 2022 chưa có số liệu').count(), 0);
+  const from = await page.locator('.computed-from').innerText();
+  assert.match(from, /Tính từ số liệu của 63 đơn vị/);
+  assert.doesNotMatch(from, /\b01, 02\b/);
+
+  await page.goto('tuan-thu?unit=34&map=old&year=2023');
+  await page.getByText(/Cột «Số liệu»: số xã có báo cáo năm đã duyệt \/ số xã phải báo cáo/).waitFor();
+  assertNoPageErrors(page);
+  await page.context().close();
+});
+
+test('item 4: the units list names the unit each one belongs to ("Trực thuộc")', async () => {
+  const page = await signInAs(env, 'admin');
+  await page.setViewportSize(DESKTOP);
+  await page.goto('don-vi?map=old&parent=336&level=all');
+  const row = page.getByRole('row').filter({ hasText: 'Phường Lê Hồng Phong' });
+  await row.getByText('Thành phố Thái Bình').waitFor();
+  assertNoPageErrors(page);
+  await page.context().close();
+});

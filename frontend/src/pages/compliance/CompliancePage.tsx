@@ -124,6 +124,9 @@ function ComplianceBody({ place, name, search }: { place: Place; name: string | 
             </div>
           )}
           <TargetLegend />
+          <p className="muted small" data-testid="coverage-note">
+            {t('compliance.coverageNote')}
+          </p>
           <ComplianceTable
             units={units}
             total={total}

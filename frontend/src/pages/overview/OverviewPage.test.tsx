@@ -78,7 +78,9 @@ describe('overview page', () => {
     expect(fund.textContent).toContain('163.250.000.000 đ');
 
     expect(screen.getByText('242/381 xã có báo cáo')).toBeTruthy();
-    expect(screen.getByText(/Tính từ: 33, 34/)).toBeTruthy();
+    // Issue 19.4: the units summed by name, not by code.
+    expect(screen.getByText(/Tính từ:/)).toBeTruthy();
+    expect(await screen.findByText('Tỉnh Hưng Yên', { selector: '.computed-from .unit-name' })).toBeTruthy();
 
     const call = fetchMock.mock.calls.map(([r]) => new URL(r.url)).find((u) => u.pathname.endsWith('/highlights'))!;
     expect(call.searchParams.get('unit')).toBe('33');
