@@ -45,7 +45,7 @@ export function ReportPage() {
   const [dirty, setDirty] = useState(false);
   const report = loaded.data?.report ?? null;
   const name = report?.unit_name ?? unitInfo.data?.name ?? unit;
-  useDocumentTitle(t('reports.heading', { year, name }));
+  useDocumentTitle(validYear ? t('reports.heading', { year, name }) : t('common.notFound'));
 
   if (!validYear) {
     return (
