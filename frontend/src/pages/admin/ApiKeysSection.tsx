@@ -7,7 +7,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { createApiKey, keysKey, revokeApiKey, useApiKeys, type ApiKey, type ApiKeyCreate, type ApiKeyCreated, type Role } from '../../api/admin';
-import { ApiError } from '../../api/problem';
+import { problemFieldErrors } from '../../api/problem';
 import { exportCsv } from '../../api/registries';
 import { CsvButton } from '../../components/CsvButton';
 import { Dialog } from '../../components/Dialog';
@@ -309,14 +309,7 @@ function KeyForm({ onCreated, onCancel }: { onCreated: (k: ApiKeyCreated) => voi
     try {
       await onCreated(await createApiKey(body));
     } catch (err) {
-      const fields: Record<string, string[]> = {};
-      if (err instanceof ApiError) {
-        for (const item of err.problem?.errors ?? []) {
-          const key = item.loc[1] === 'unit_as_of' ? 'unit_code' : item.loc[1];
-          if (item.loc[0] === 'body' && typeof key === 'string') (fields[key] ??= []).push(item.msg);
-        }
-      }
-      setErrors(fields);
+      setErrors(problemFieldErrors(err).fields);
       setFailure(err);
     } finally {
       setBusy(false);

@@ -15,7 +15,7 @@ import {
   type UserCreate,
   type UserUpdate,
 } from '../../api/admin';
-import { ApiError } from '../../api/problem';
+import { ApiError, problemFieldErrors } from '../../api/problem';
 import { exportCsv } from '../../api/registries';
 import { useAuth } from '../../auth/AuthProvider';
 import { CsvButton } from '../../components/CsvButton';
@@ -237,17 +237,7 @@ export function UsersSection() {
 type Errors = Record<string, string[]>;
 
 function errorsOf(e: unknown): { fields: Errors; other: string[] } {
-  const fields: Errors = {};
-  const other: string[] = [];
-  if (e instanceof ApiError) {
-    for (const item of e.problem?.errors ?? []) {
-      const name = item.loc[1];
-      const key = name === 'unit_as_of' ? 'unit_code' : name;
-      if (item.loc[0] === 'body' && typeof key === 'string') (fields[key] ??= []).push(item.msg);
-      else other.push(item.msg);
-    }
-  }
-  return { fields, other };
+  return problemFieldErrors(e);
 }
 
 function randomPassword(): string {

@@ -6,7 +6,7 @@
  */
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../../api/problem';
+import { ApiError, problemFieldErrors } from '../../api/problem';
 import { postEntry, useFundChoices, type Fund, type FundEntry, type FundEntryIn } from '../../api/registries';
 import { useErrorLines } from '../../components/Status';
 import { tx } from '../../i18n/loose';
@@ -111,14 +111,10 @@ export function FundEntryForm({
       setReverses('');
       await onPosted(entry);
     } catch (err) {
-      const fields: Errors = {};
+      const fields: Errors = problemFieldErrors(err, {
+        names: ['amount_vnd', 'to_fund_id', 'reverses_entry_id', 'occurred_on', 'description'],
+      }).fields;
       if (err instanceof ApiError) {
-        for (const item of err.problem?.errors ?? []) {
-          const name = item.loc[1];
-          if (item.loc[0] === 'body' && (name === 'amount_vnd' || name === 'to_fund_id' || name === 'reverses_entry_id' || name === 'occurred_on' || name === 'description')) {
-            (fields[name] ??= []).push(item.msg);
-          }
-        }
         // Overdraft: the refusal is about the amount.
         if (err.status === 409 && balanceOf(err) !== null && kind !== 'reversal') {
           fields.amount_vnd = [t('funds.entry.overdraftField', { balance: formatVnd(balanceOf(err)) })];

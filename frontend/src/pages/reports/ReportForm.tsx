@@ -7,12 +7,12 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isConflict, useReportMutations, type LoadedReport, type Report, type WorkflowAction } from '../../api/reports';
-import { ApiError } from '../../api/problem';
+import { problemFieldErrors } from '../../api/problem';
 import { useErrorLines } from '../../components/Status';
 import { formatFraction, formatInteger, formatVndShort, parseInteger } from '../../lib/format';
 import { readDraft, removeDraft, writeDraft } from '../../lib/formDraft';
 import { useUnsavedGuard } from '../../lib/useUnsavedGuard';
-import { FIELD_GROUPS, isMoneyField, isReportField, REPORT_FIELDS, type ReportField, type ReportIn } from '../../lib/reportFields';
+import { FIELD_GROUPS, isMoneyField, REPORT_FIELDS, type ReportField, type ReportIn } from '../../lib/reportFields';
 
 type Values = Record<ReportField, string>;
 export type FieldErrors = Partial<Record<ReportField, string[]>>;
@@ -28,18 +28,9 @@ function initialValues(r: Report | null): Values {
 
 /** The problem's errors, split into those naming a field of the form and the rest. */
 export function mapProblemErrors(e: unknown): { fields: FieldErrors; other: string[] } {
-  const fields: FieldErrors = {};
-  const other: string[] = [];
-  if (!(e instanceof ApiError)) return { fields, other };
-  for (const item of e.problem?.errors ?? []) {
-    const [where, name] = item.loc;
-    if ((where === 'body' || where === 'report') && isReportField(name)) {
-      (fields[name] ??= []).push(item.msg);
-    } else {
-      other.push(item.msg);
-    }
-  }
-  return { fields, other };
+  // A report's figures are checked as the body, or as "report" when a workflow step re-checks them.
+  const { fields, other } = problemFieldErrors(e, { names: REPORT_FIELDS, sections: ['body', 'report'] });
+  return { fields: fields as FieldErrors, other };
 }
 
 interface Failure {
