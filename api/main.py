@@ -5,13 +5,9 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse, RedirectResponse, Response
-from fastapi.staticfiles import StaticFiles
-from starlette.convertors import Convertor, register_url_convertor
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api.activities import router as activities
@@ -23,6 +19,7 @@ from api.awards.export import router as awards_export_router
 from api.awards.router import router as awards_router
 from api.commendations import router as commendations
 from api.core.config import Settings, get_settings
+from api.core.dashboard import mount_dashboard
 from api.core.errors import install_error_handlers
 from api.core.hostile import NulGuardMiddleware
 from api.core.middleware import RequestContextMiddleware
@@ -137,45 +134,8 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     # Outermost, here rather than in uvicorn, so the trusted proxies are a setting of ours (and tested):
     # X-Forwarded-For from anyone else is the client's own writing.
     app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
-    _mount_dashboard(app, settings.frontend_dist)
+    mount_dashboard(app, settings.frontend_dist)
     return app
-
-
-class DashboardPath(Convertor[str]):
-    """Any path except the API's, so unknown API paths stay problem+json 404s (and 405s)."""
-
-    regex = r"(?!api(?:/|$)).*"
-
-    def convert(self, value: str) -> str:
-        return value
-
-    def to_string(self, value: str) -> str:
-        return value
-
-
-register_url_convertor("dashboard", DashboardPath())
-
-
-def _mount_dashboard(app: FastAPI, dist: Path) -> None:
-    index = dist / "index.html"
-    if not index.is_file():
-
-        @app.get("/", include_in_schema=False)
-        async def no_dashboard() -> Response:
-            return RedirectResponse("/docs")
-
-        return
-    root = dist.resolve()
-    app.mount("/assets", StaticFiles(directory=dist / "assets", check_dir=False), name="assets")
-
-    @app.get("/{path:dashboard}", include_in_schema=False)
-    async def dashboard(path: str) -> Response:
-        # Client-side routes all answer index.html; files that exist (favicon, …) are served as they are.
-        candidate = (root / path).resolve()
-        inside = candidate.is_relative_to(root)
-        if path and inside and candidate.is_file():
-            return FileResponse(candidate)
-        return FileResponse(index, headers={"Cache-Control": "no-cache"})
 
 
 app = create_app()

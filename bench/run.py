@@ -26,9 +26,9 @@ from bench import embedded, generate, servers
 from bench.config import ADMIN_URL, SIZES, Size
 from bench.load import ensure_wrk
 from bench.report import Results, machine
-from bench.scenarios import awards, dashboard, feed, freshness, stats
+from bench.scenarios import awards, dashboard, feed, first_load, freshness, stats
 
-SCENARIOS = ("embedded", "stats", "dashboard", "freshness", "import", "export", "feed")
+SCENARIOS = ("embedded", "stats", "dashboard", "first-load", "freshness", "import", "export", "feed")
 
 
 def log(message: str) -> None:
@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     wanted = set(args.only or SCENARIOS)
     started = time.monotonic()
     dist: Path | None = None
-    if "dashboard" in wanted:
+    if wanted & {"dashboard", "first-load"}:
         # The overview in Chromium: the service serves the built dashboard (built now if missing).
         problem = dashboard.missing()
         if problem:
@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
             log(f"{line}\n#  SKIPPED: the dashboard scenario: {problem}\n{line}")
             if os.environ.get("CI") == "true":
                 return 1
-            wanted.discard("dashboard")
+            wanted -= {"dashboard", "first-load"}
         else:
             dist = dashboard.ensure_dist(log)
     ensure_wrk()
@@ -116,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
             step("stats", lambda: stats.uncached(results, ds, service, log))
             step("stats", lambda: stats.repeated(results, ds, service, bare, (authed, unpinged), log))
         step("dashboard", lambda: dashboard.run(results, ds, service, log))
+        step("first-load", lambda: first_load.run(results, ds, service, log))
         step("freshness", lambda: freshness.run(results, ds, service, log))
         # The export before the import: a worker keeps the memory an import of 225,000 rows took (~400 MB),
         # which would hide what the export itself needs.

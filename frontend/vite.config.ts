@@ -21,5 +21,7 @@ export default defineConfig({
     include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['src/test/setup.ts'],
     restoreMocks: true,
+    // See src/test/setup.ts: the lazily loaded pages make a test's first render slower.
+    testTimeout: 20_000,
   },
 });

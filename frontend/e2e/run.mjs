@@ -4,6 +4,7 @@
 // code is non-zero when any test fails.
 //
 //   npm run e2e                      (after `npm run build`)
+//   npm run e2e -- 08 03             only the files whose names contain 08 or 03
 //   E2E_KEEP=1 npm run e2e           keep the temporary folder (database, server log)
 //   CHROMIUM_PATH=/path npm run e2e  another Chromium than /usr/bin/chromium
 import { spawn, spawnSync } from 'node:child_process';
@@ -159,6 +160,8 @@ try {
   });
   const files = readdirSync(join(frontend, 'e2e'))
     .filter((f) => f.endsWith('.test.mjs'))
+    // `npm run e2e -- 08 first-load`: only the files whose names contain one of the words.
+    .filter((f) => process.argv.length <= 2 || process.argv.slice(2).some((w) => f.includes(w)))
     .sort()
     .map((f) => join(frontend, 'e2e', f));
 

@@ -1,21 +1,40 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { useState } from 'react';
+import { lazy, Suspense, useState, type ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
-import { BrowserRouter, Link, Route, Routes } from 'react-router';
+import { createBrowserRouter, Link, Route, RouterProvider, Routes } from 'react-router';
 import { ApiError } from './api/problem';
 import { AuthProvider } from './auth/AuthProvider';
 import { RequireAuth } from './auth/RequireAuth';
 import { Layout } from './components/Layout';
 import { useDocumentTitle } from './components/UnderConstruction';
-import { AdminPage } from './pages/AdminPage';
-import { CompliancePage } from './pages/compliance/CompliancePage';
+import { Loading } from './components/Status';
 import { OverviewPage } from './pages/overview/OverviewPage';
-import { RegistriesPage } from './pages/registries/RegistriesPage';
-import { ReportPage } from './pages/reports/ReportPage';
-import { ReportsPage } from './pages/reports/ReportsPage';
+import { prefetchOverview } from './pages/overview/prefetch';
 import { SignInPage } from './pages/SignInPage';
-import { UnitDetailPage } from './pages/units/UnitDetailPage';
-import { UnitsPage } from './pages/units/UnitsPage';
+
+/**
+ * A page loaded on first visit: the sign-in form and the overview (where everyone lands) come
+ * with the first script; the other pages, and ECharts, are fetched when opened, so that a slow
+ * link carries only what the first screen needs (docs/benchmarks.md, first load).
+ */
+function onDemand<K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K): ComponentType {
+  const Page = lazy(async (): Promise<{ default: ComponentType }> => ({ default: (await load())[name] }));
+  return function OnDemand() {
+    return (
+      <Suspense fallback={<Loading />}>
+        <Page />
+      </Suspense>
+    );
+  };
+}
+
+const AdminPage = onDemand(() => import('./pages/AdminPage'), 'AdminPage');
+const CompliancePage = onDemand(() => import('./pages/compliance/CompliancePage'), 'CompliancePage');
+const RegistriesPage = onDemand(() => import('./pages/registries/RegistriesPage'), 'RegistriesPage');
+const ReportPage = onDemand(() => import('./pages/reports/ReportPage'), 'ReportPage');
+const ReportsPage = onDemand(() => import('./pages/reports/ReportsPage'), 'ReportsPage');
+const UnitDetailPage = onDemand(() => import('./pages/units/UnitDetailPage'), 'UnitDetailPage');
+const UnitsPage = onDemand(() => import('./pages/units/UnitsPage'), 'UnitsPage');
 
 export function makeQueryClient(): QueryClient {
   return new QueryClient({
@@ -68,15 +87,33 @@ export function AppRoutes() {
   );
 }
 
-export function App() {
-  const [queryClient] = useState(makeQueryClient);
-  return (
-    <QueryClientProvider client={queryClient}>
-      <BrowserRouter>
+/**
+ * A data router around the routes (one splat route): only a data router can hold a navigation
+ * back while a form has unsaved changes (useBlocker, lib/useUnsavedGuard.ts).
+ */
+function makeRouter() {
+  return createBrowserRouter([
+    {
+      path: '*',
+      element: (
         <AuthProvider>
           <AppRoutes />
         </AuthProvider>
-      </BrowserRouter>
+      ),
+    },
+  ]);
+}
+
+export function App() {
+  const [queryClient] = useState(() => {
+    const client = makeQueryClient();
+    prefetchOverview(client, window.location);
+    return client;
+  });
+  const [router] = useState(makeRouter);
+  return (
+    <QueryClientProvider client={queryClient}>
+      <RouterProvider router={router} />
     </QueryClientProvider>
   );
 }

@@ -52,3 +52,39 @@ export function unwrap<T>(result: FetchResult<T>): T {
   }
   return result.data as T;
 }
+
+export interface FieldErrorMap {
+  /** Messages by the form's field name. */
+  fields: Record<string, string[]>;
+  /** Messages that name no field of the form (shown in the form's summary). */
+  other: string[];
+}
+
+/**
+ * The one mapping from a problem's `errors` to a form's fields, shared by every form: an item
+ * whose `loc` is [section, name, index?] with a section of the form's body goes to that field;
+ * a unit code read on a date (`unit_as_of`) is the unit code's field; an item of a list field
+ * says its line (`line`); everything else, and every error that is not an ApiError, stays apart.
+ */
+export function problemFieldErrors(
+  e: unknown,
+  {
+    names,
+    sections = ['body'],
+    line,
+  }: { names?: readonly string[]; sections?: readonly string[]; line?: (n: number) => string } = {},
+): FieldErrorMap {
+  const fields: Record<string, string[]> = {};
+  const other: string[] = [];
+  if (!(e instanceof ApiError)) return { fields, other };
+  for (const item of e.problem?.errors ?? []) {
+    const [where, name, index] = item.loc;
+    const key = name === 'unit_as_of' ? 'unit_code' : name;
+    if (typeof where === 'string' && sections.includes(where) && typeof key === 'string' && (!names || names.includes(key))) {
+      (fields[key] ??= []).push(line && typeof index === 'number' ? `${line(index + 1)}: ${item.msg}` : item.msg);
+    } else {
+      other.push(item.msg);
+    }
+  }
+  return { fields, other };
+}

@@ -47,8 +47,9 @@ export interface LoadedReport {
 
 export const reportKey = (unit: string, year: number) => ['reports', 'one', unit, year] as const;
 
-export function useReport(unit: string, year: number) {
+export function useReport(unit: string, year: number, enabled = true) {
   return useQuery({
+    enabled,
     queryKey: reportKey(unit, year),
     queryFn: async ({ signal }): Promise<LoadedReport> => {
       const result = await api.GET('/api/v1/reports/{unit_code}/{year}', {

@@ -1,5 +1,5 @@
 /** Queries for the statistics endpoints (/api/v1/stats/*) and their CSV export. */
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import type { IndicatorName } from '../lib/indicators';
 import { api } from './client';
 import { ApiError, isProblem, unwrap } from './problem';
@@ -20,8 +20,9 @@ export interface PlaceQuery {
   asOf: string | undefined;
 }
 
-export function useHighlights(p: PlaceQuery, enabled = true) {
-  return useQuery({
+/** The highlights query, shared by the hook and the overview's early start (pages/overview/prefetch.ts). */
+export function highlightsQuery(p: PlaceQuery) {
+  return queryOptions({
     queryKey: ['stats', 'highlights', p],
     queryFn: async ({ signal }) =>
       unwrap(
@@ -30,9 +31,11 @@ export function useHighlights(p: PlaceQuery, enabled = true) {
           signal,
         }),
       ),
-    enabled,
-    placeholderData: keepPreviousData,
   });
+}
+
+export function useHighlights(p: PlaceQuery, enabled = true) {
+  return useQuery({ ...highlightsQuery(p), enabled, placeholderData: keepPreviousData });
 }
 
 export interface IndicatorsQuery extends PlaceQuery {
@@ -70,8 +73,8 @@ export interface SeriesQuery {
   asOf: string | undefined;
 }
 
-export function useSeries(q: SeriesQuery, enabled = true) {
-  return useQuery({
+export function seriesQuery(q: SeriesQuery) {
+  return queryOptions({
     queryKey: ['stats', 'series', q],
     queryFn: async ({ signal }) =>
       unwrap(
@@ -80,8 +83,11 @@ export function useSeries(q: SeriesQuery, enabled = true) {
           signal,
         }),
       ),
-    enabled,
   });
+}
+
+export function useSeries(q: SeriesQuery, enabled = true) {
+  return useQuery({ ...seriesQuery(q), enabled });
 }
 
 /**

@@ -3,7 +3,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import { api, onUnauthorized } from '../api/client';
 import { unwrap } from '../api/problem';
 import type { components } from '../api/schema';
-import { clearToken, getToken, saveToken } from './session';
+import { clearToken, getToken, rememberUnit, saveToken } from './session';
 
 export type Me = components['schemas']['MeOut'];
 
@@ -42,6 +42,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const [token, setToken] = useState<string | null>(() => getToken());
   const [signedOutReason, setSignedOutReason] = useState<SignedOutReason>(null);
   const meQuery = useMeQuery(token);
+
+  const unitCode = meQuery.data?.unit_code;
+  useEffect(() => {
+    if (unitCode !== undefined) rememberUnit(unitCode);
+  }, [unitCode]);
 
   useEffect(
     () =>

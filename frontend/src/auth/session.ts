@@ -39,7 +39,34 @@ export function saveToken(token: string, expiresInSeconds: number, now: number =
 export function clearToken(): void {
   try {
     sessionStorage.removeItem(KEY);
+    sessionStorage.removeItem(UNIT_KEY);
   } catch {
     /* nothing stored */
+  }
+}
+
+const UNIT_KEY = 'kh.unit';
+
+/**
+ * The signed-in user's unit (null: the whole country), kept beside the token so that a reload
+ * can ask for the overview's figures at once, beside /me, instead of after it.
+ */
+export function rememberUnit(code: string | null): void {
+  try {
+    sessionStorage.setItem(UNIT_KEY, JSON.stringify(code));
+  } catch {
+    /* private mode: the overview then waits for /me */
+  }
+}
+
+/** The unit remembered with the session; undefined when none is. */
+export function rememberedUnit(): string | null | undefined {
+  try {
+    const raw = sessionStorage.getItem(UNIT_KEY);
+    if (raw === null) return undefined;
+    const v: unknown = JSON.parse(raw);
+    return v === null || typeof v === 'string' ? v : undefined;
+  } catch {
+    return undefined;
   }
 }

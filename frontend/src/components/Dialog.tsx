@@ -2,7 +2,8 @@ import { useEffect, useRef, type ReactNode } from 'react';
 
 /**
  * A modal dialog on the native <dialog> element: focus moves into it, Escape closes it, the page
- * behind is inert. `onClose` runs however it closes.
+ * behind is inert. `onClose` runs however it closes, unless `onEscape` is given: Escape then asks
+ * it instead (a dialog whose content is lost on closing may confirm first).
  */
 export function Dialog({
   open,
@@ -10,12 +11,14 @@ export function Dialog({
   onClose,
   children,
   labelledBy,
+  onEscape,
 }: {
   open: boolean;
   title: string;
   onClose: () => void;
   children: ReactNode;
   labelledBy: string;
+  onEscape?: () => void;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
 
@@ -39,7 +42,7 @@ export function Dialog({
       onClose={onClose}
       onCancel={(e) => {
         e.preventDefault();
-        onClose();
+        (onEscape ?? onClose)();
       }}
     >
       {open && (

@@ -19,7 +19,8 @@ describe('EChart', () => {
       />,
     );
     expect(getByRole('img', { name: 'Số hội viên theo năm' })).toBeTruthy();
-    await waitFor(() => expect(container.querySelector('svg')).not.toBeNull());
+    // ECharts is loaded on demand (EChart.tsx): its import takes a while in jsdom.
+    await waitFor(() => expect(container.querySelector('svg')).not.toBeNull(), { timeout: 10_000 });
     expect(container.querySelectorAll('svg path').length).toBeGreaterThan(0);
     unmount();
     expect(container.querySelector('svg')).toBeNull();

@@ -1,17 +1,20 @@
 /**
- * A thin React wrapper around Apache ECharts (no extra wrapper package): it creates the chart
- * on mount, applies `option` whenever it changes, follows the container's size and disposes
- * on unmount. Callers register the chart types they use with `echarts.use([...])` (tree-shaken).
+ * A chart drawn by Apache ECharts, loaded on demand: ECharts is about half of the dashboard's
+ * script, and the sign-in form and the overview's figures must not wait for it on a slow link.
+ * Until it arrives, a box of the chart's height holds the place, so the page does not jump.
  */
-import { BarChart, LineChart } from 'echarts/charts';
-import { DatasetComponent, GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
-import * as echarts from 'echarts/core';
-import { SVGRenderer } from 'echarts/renderers';
-import { useEffect, useRef } from 'react';
+import type { EChartsCoreOption } from 'echarts/core';
+import { lazy, Suspense } from 'react';
 
-echarts.use([BarChart, LineChart, GridComponent, TooltipComponent, LegendComponent, DatasetComponent, SVGRenderer]);
+export type EChartOption = EChartsCoreOption;
 
-export type EChartOption = echarts.EChartsCoreOption;
+const load = () => import('./EChartCanvas');
+const Canvas = lazy(load);
+
+/** Starts fetching ECharts before a chart needs it (the overview calls this with its first request). */
+export function preloadCharts(): void {
+  void load();
+}
 
 interface Props {
   option: EChartOption;
@@ -21,26 +24,9 @@ interface Props {
 }
 
 export function EChart({ option, label, height = 320 }: Props) {
-  const ref = useRef<HTMLDivElement>(null);
-  const chart = useRef<echarts.ECharts | null>(null);
-
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    const instance = echarts.init(el, undefined, { renderer: 'svg', locale: 'EN' });
-    chart.current = instance;
-    const observer = typeof ResizeObserver !== 'undefined' ? new ResizeObserver(() => instance.resize()) : null;
-    observer?.observe(el);
-    return () => {
-      observer?.disconnect();
-      instance.dispose();
-      chart.current = null;
-    };
-  }, []);
-
-  useEffect(() => {
-    chart.current?.setOption({ aria: { enabled: true }, ...option }, { notMerge: true });
-  }, [option]);
-
-  return <div ref={ref} role="img" aria-label={label} style={{ width: '100%', height }} />;
+  return (
+    <Suspense fallback={<div role="img" aria-label={label} aria-busy="true" style={{ width: '100%', height }} />}>
+      <Canvas option={option} label={label} height={height} />
+    </Suspense>
+  );
 }

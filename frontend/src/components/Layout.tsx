@@ -4,14 +4,40 @@ import { Link, NavLink, Outlet, useLocation } from 'react-router';
 import { useAuth } from '../auth/AuthProvider';
 import { LANGUAGES } from '../i18n';
 
-export const NAV_ITEMS = [
-  { to: '/', key: 'nav.overview', end: true },
-  { to: '/tuan-thu', key: 'nav.compliance', end: false },
-  { to: '/bao-cao', key: 'nav.reports', end: false },
+interface NavItem {
+  to: string;
+  key: `nav.${'overview' | 'compliance' | 'reports' | 'registries' | 'units' | 'admin'}`;
+  end: boolean;
+  /** Shown only to those with one of these scopes (none: to everyone). */
+  scopes?: readonly string[];
+  /** The query parameters carried over from the page being left, so the chosen year stays chosen. */
+  keep?: readonly string[];
+}
+
+const PLACE = ['unit', 'map', 'year'] as const;
+
+export const NAV_ITEMS: readonly NavItem[] = [
+  { to: '/', key: 'nav.overview', end: true, keep: PLACE },
+  { to: '/tuan-thu', key: 'nav.compliance', end: false, keep: PLACE },
+  { to: '/bao-cao', key: 'nav.reports', end: false, keep: ['year'] },
   { to: '/so-dang-ky', key: 'nav.registries', end: false },
   { to: '/don-vi', key: 'nav.units', end: false },
-  { to: '/quan-tri', key: 'nav.admin', end: false },
-] as const;
+  { to: '/quan-tri', key: 'nav.admin', end: false, scopes: ['users:admin', 'keys:admin', 'audit:read'] },
+];
+
+/** The menu entries the user may open, each linking with what it keeps of the current query. */
+export function navLinks(scopes: readonly string[], search: string): { item: NavItem; to: string }[] {
+  const current = new URLSearchParams(search);
+  return NAV_ITEMS.filter((item) => !item.scopes || item.scopes.some((s) => scopes.includes(s))).map((item) => {
+    const kept = new URLSearchParams();
+    for (const name of item.keep ?? []) {
+      const value = current.get(name);
+      if (value) kept.set(name, value);
+    }
+    const query = kept.toString();
+    return { item, to: query ? `${item.to}?${query}` : item.to };
+  });
+}
 
 export function LanguageSwitch() {
   const { t, i18n } = useTranslation();
@@ -87,9 +113,9 @@ export function Layout() {
             </p>
           )}
           <ul>
-            {NAV_ITEMS.map((item) => (
+            {navLinks(me?.scopes ?? [], location.search).map(({ item, to }) => (
               <li key={item.to}>
-                <NavLink to={item.to} end={item.end}>
+                <NavLink to={to} end={item.end}>
                   {t(item.key)}
                 </NavLink>
               </li>

@@ -6,6 +6,8 @@
  * "NaN" or "null".
  */
 
+import i18n from 'i18next';
+
 export const LOCALE = 'vi-VN';
 export const TIME_ZONE = 'Asia/Ho_Chi_Minh';
 export const MISSING = '—';
@@ -110,16 +112,21 @@ export function formatPercent(rate: Maybe<Rate>): string {
   return percentFormat.format(rate.value);
 }
 
+/** "điểm" (percentage points) in the interface language; the number keeps its Vietnamese form. */
+function points(): string {
+  return i18n.language === 'en' ? 'points' : 'điểm';
+}
+
 /** A change in percentage points: 0.5 → "+0,5 điểm", -1.25 → "-1,3 điểm", 0 → "0 điểm". */
 export function formatPoints(pp: Maybe<number>): string {
-  return missing(pp) ? MISSING : `${pointsFormat.format(pp)} điểm`;
+  return missing(pp) ? MISSING : `${pointsFormat.format(pp)} ${points()}`;
 }
 
 const unsignedPointsFormat = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 1 });
 
 /** A distance in percentage points, without a sign: -4.4 → "4,4 điểm". */
 export function formatPointsAbs(pp: Maybe<number>): string {
-  return missing(pp) ? MISSING : `${unsignedPointsFormat.format(Math.abs(pp))} điểm`;
+  return missing(pp) ? MISSING : `${unsignedPointsFormat.format(Math.abs(pp))} ${points()}`;
 }
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})/;

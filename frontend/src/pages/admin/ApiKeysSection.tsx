@@ -7,7 +7,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { createApiKey, keysKey, revokeApiKey, useApiKeys, type ApiKey, type ApiKeyCreate, type ApiKeyCreated, type Role } from '../../api/admin';
-import { ApiError } from '../../api/problem';
+import { problemFieldErrors } from '../../api/problem';
 import { exportCsv } from '../../api/registries';
 import { CsvButton } from '../../components/CsvButton';
 import { Dialog } from '../../components/Dialog';
@@ -15,6 +15,7 @@ import { ErrorMessage, Loading, useErrorLines } from '../../components/Status';
 import { unitAsOf, useUnitLookup } from '../../components/UnitName';
 import { formatDateTime } from '../../lib/format';
 import { RoleField, ScopesField, scopesFor, UnitField } from './AccessFields';
+import { useUnsavedGuard } from '../../lib/useUnsavedGuard';
 
 function keyState(k: ApiKey): 'revoked' | 'expired' | 'active' {
   if (k.revoked_at) return 'revoked';
@@ -57,7 +58,7 @@ export function ApiKeysSection() {
     <div>
       <div className="list-head">
         <p className="count" role="status" aria-live="polite">
-          {keys.isSuccess && t('admin.keysCount', { n: rows.length })}
+          {keys.isSuccess && t('admin.keysCount', { n: rows.length, count: rows.length })}
         </p>
         <div className="list-tools">
           {!creating && (
@@ -213,7 +214,16 @@ export function SecretDialog({ created, onClose }: { created: ApiKeyCreated | nu
   }
 
   return (
-    <Dialog open={created !== null} title={t('admin.secretTitle')} onClose={onClose} labelledBy={`${id}-title`}>
+    <Dialog
+      open={created !== null}
+      title={t('admin.secretTitle')}
+      onClose={onClose}
+      labelledBy={`${id}-title`}
+      // The secret is shown once only: a stray Escape must not lose it.
+      onEscape={() => {
+        if (copied === 'yes' || window.confirm(t('admin.secretCloseConfirm'))) onClose();
+      }}
+    >
       {created && (
         <div className="secret">
           <div className="alert alert-warning" role="note">
@@ -263,6 +273,7 @@ function KeyForm({ onCreated, onCancel }: { onCreated: (k: ApiKeyCreated) => voi
   const [errors, setErrors] = useState<Record<string, string[]>>({});
   const [failure, setFailure] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  useUnsavedGuard(!busy && (name !== '' || partner !== '' || unit !== '' || expires !== ''));
   const heading = useRef<HTMLHeadingElement>(null);
   const lookup = useUnitLookup(unit.trim() || null);
   const lines = useErrorLines(failure);
@@ -298,14 +309,7 @@ function KeyForm({ onCreated, onCancel }: { onCreated: (k: ApiKeyCreated) => voi
     try {
       await onCreated(await createApiKey(body));
     } catch (err) {
-      const fields: Record<string, string[]> = {};
-      if (err instanceof ApiError) {
-        for (const item of err.problem?.errors ?? []) {
-          const key = item.loc[1] === 'unit_as_of' ? 'unit_code' : item.loc[1];
-          if (item.loc[0] === 'body' && typeof key === 'string') (fields[key] ??= []).push(item.msg);
-        }
-      }
-      setErrors(fields);
+      setErrors(problemFieldErrors(err).fields);
       setFailure(err);
     } finally {
       setBusy(false);

@@ -15,7 +15,7 @@ import {
   type UserCreate,
   type UserUpdate,
 } from '../../api/admin';
-import { ApiError } from '../../api/problem';
+import { ApiError, problemFieldErrors } from '../../api/problem';
 import { exportCsv } from '../../api/registries';
 import { useAuth } from '../../auth/AuthProvider';
 import { CsvButton } from '../../components/CsvButton';
@@ -24,6 +24,7 @@ import { unitAsOf, useUnitLookup } from '../../components/UnitName';
 import { tx } from '../../i18n/loose';
 import { formatDateTime } from '../../lib/format';
 import { RoleField, ScopesField, scopesFor, UnitField } from './AccessFields';
+import { useUnsavedGuard } from '../../lib/useUnsavedGuard';
 
 type Editor = { mode: 'create' } | { mode: 'edit'; user: User; etag: string | null } | null;
 
@@ -75,7 +76,7 @@ export function UsersSection() {
     <div>
       <div className="list-head">
         <p className="count" role="status" aria-live="polite">
-          {users.isSuccess && t('admin.usersCount', { n: rows.length })}
+          {users.isSuccess && t('admin.usersCount', { n: rows.length, count: rows.length })}
         </p>
         <div className="list-tools">
           {!editor && (
@@ -236,17 +237,7 @@ export function UsersSection() {
 type Errors = Record<string, string[]>;
 
 function errorsOf(e: unknown): { fields: Errors; other: string[] } {
-  const fields: Errors = {};
-  const other: string[] = [];
-  if (e instanceof ApiError) {
-    for (const item of e.problem?.errors ?? []) {
-      const name = item.loc[1];
-      const key = name === 'unit_as_of' ? 'unit_code' : name;
-      if (item.loc[0] === 'body' && typeof key === 'string') (fields[key] ??= []).push(item.msg);
-      else other.push(item.msg);
-    }
-  }
-  return { fields, other };
+  return problemFieldErrors(e);
 }
 
 function randomPassword(): string {
@@ -281,6 +272,14 @@ function UserForm({
   const [errors, setErrors] = useState<Errors>({});
   const [failure, setFailure] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  useUnsavedGuard(
+    !busy &&
+      (username !== (u?.username ?? '') ||
+        displayName !== (u?.display_name ?? '') ||
+        email !== (u?.email ?? '') ||
+        unit !== (u?.unit_code ?? '') ||
+        password !== ''),
+  );
   const heading = useRef<HTMLHeadingElement>(null);
   const lookup = useUnitLookup(unit.trim() || null);
   const lines = useErrorLines(failure);

@@ -110,7 +110,7 @@ export function ComplianceChart({
   return (
     <>
       {target === null && <p className="muted small">{t('compliance.noTargetForRate')}</p>}
-      {hidden > 0 && <p className="muted small">{t('compliance.chartHidden', { n: hidden })}</p>}
+      {hidden > 0 && <p className="muted small">{t('compliance.chartHidden', { n: hidden, count: hidden })}</p>}
       {rows.length > 0 && <EChart option={option} label={label} height={height} />}
     </>
   );

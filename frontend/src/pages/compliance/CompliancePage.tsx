@@ -108,7 +108,7 @@ function ComplianceBody({ place, name, search }: { place: Place; name: string | 
               {t('compliance.children')} · {unitName} · {place.year}
             </h2>
             <p className="count" role="status">
-              {units.length > 0 ? t('compliance.rowsCount', { n: formatInteger(units.length) }) : ''}
+              {units.length > 0 ? t('compliance.rowsCount', { n: formatInteger(units.length), count: units.length }) : ''}
             </p>
           </div>
           {units.length === 0 && (
@@ -124,6 +124,9 @@ function ComplianceBody({ place, name, search }: { place: Place; name: string | 
             </div>
           )}
           <TargetLegend />
+          <p className="muted small" data-testid="coverage-note">
+            {t('compliance.coverageNote')}
+          </p>
           <ComplianceTable
             units={units}
             total={total}

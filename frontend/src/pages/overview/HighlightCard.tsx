@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { Highlight } from '../../api/stats';
+import type { Coverage, Highlight } from '../../api/stats';
 import { formatInteger, formatPointsAbs, formatVnd } from '../../lib/format';
 import {
   formatChange,
@@ -24,7 +24,18 @@ function direction(change: number | null): 'up' | 'down' | 'flat' {
 }
 
 /** One headline figure: value, last year's change, and for rates with a target, met or behind. */
-export function HighlightCard({ item, year }: { item: Highlight; year: number }) {
+export function HighlightCard({
+  item,
+  year,
+  coverage,
+  previous,
+}: {
+  item: Highlight;
+  year: number;
+  /** Communes counted this year and the year before: the change is withheld when they differ. */
+  coverage?: Coverage;
+  previous?: Coverage;
+}) {
   const { t } = useTranslation();
   const label = useIndicatorLabel()(item.key, item.label);
   const value = item.value;
@@ -50,7 +61,7 @@ export function HighlightCard({ item, year }: { item: Highlight; year: number })
       )}
       <p className={`card-change change-${dir}`}>
         {item.previous === null || item.change_vs_previous_year === null ? (
-          t('overview.noPrevious', { year: year - 1 })
+          <NoChange year={year} coverage={coverage} previous={previous} />
         ) : (
           <>
             <span aria-hidden="true">{dir === 'up' ? '▲ ' : dir === 'down' ? '▼ ' : '■ '}</span>
@@ -72,4 +83,17 @@ export function HighlightCard({ item, year }: { item: Highlight; year: number })
       )}
     </li>
   );
+}
+
+const share = (c: Coverage) => `${formatInteger(c.counted)}/${formatInteger(c.expected)}`;
+
+/**
+ * Why there is no change to show: the year before has no figure at all, or it has some but from
+ * other communes than this year (a change between unlike totals would mislead, so the API
+ * withholds it): then both years' coverage is given.
+ */
+function NoChange({ year, coverage, previous }: { year: number; coverage?: Coverage; previous?: Coverage }) {
+  const { t } = useTranslation();
+  if (!previous || previous.counted === 0 || !coverage) return <>{t('overview.noPrevious', { year: year - 1 })}</>;
+  return <>{t('overview.notComparable', { year: year - 1, before: share(previous), now: share(coverage) })}</>;
 }

@@ -1,16 +1,18 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ApiError } from '../../api/problem';
-import { useHighlights, useSeries, type Highlight, type Highlights } from '../../api/stats';
-import { EChart, type EChartOption } from '../../components/EChart';
+import { useHighlights, useSeries, type Coverage, type Highlight, type Highlights, type Series } from '../../api/stats';
+import { EChart, preloadCharts, type EChartOption } from '../../components/EChart';
 import { ErrorMessage, Loading } from '../../components/Status';
 import { useDocumentTitle } from '../../components/UnderConstruction';
 import { formatFraction, formatInteger } from '../../lib/format';
 import { HIGHLIGHT_GROUPS, isRate, type HighlightGroupId } from '../../lib/indicators';
 import { PlaceBar, usePlaceName } from '../place/PlaceBar';
 import { placeSearch, usePlace, type Place } from '../place/usePlace';
+import { UnitName } from '../../components/UnitName';
 import { HighlightCard } from './HighlightCard';
+import { trendQuery } from './prefetch';
 
 export function OverviewPage() {
   const { t } = useTranslation();
@@ -43,6 +45,10 @@ export function OverviewPage() {
 function OverviewBody({ place }: { place: Place }) {
   const { t } = useTranslation();
   const highlights = useHighlights({ unit: place.unit, year: place.year, asOf: place.asOf });
+  // Asked beside the highlights, not after them, and ECharts fetched meanwhile: on a slow link
+  // each request in a chain costs a round trip.
+  const series = useTrendSeries(place);
+  useEffect(preloadCharts, []);
   if (highlights.isPending) return <Loading />;
   if (highlights.isError) {
     const e = highlights.error;
@@ -60,8 +66,8 @@ function OverviewBody({ place }: { place: Place }) {
   return (
     <div aria-busy={highlights.isFetching} className={highlights.isPlaceholderData ? 'stale' : undefined}>
       <Summary data={data} place={place} />
-      <HighlightGroups data={data} />
-      <Trend place={place} unitName={data.unit_name} />
+      <HighlightGroups data={data} previous={previousCoverage(series.data, data.year)} />
+      <Trend series={series} unitName={data.unit_name} />
     </div>
   );
 }
@@ -80,10 +86,8 @@ export function Summary({ data, place }: { data: Highlights; place: Place }) {
         <span className="coverage" data-testid="coverage">
           {t('place.coverage', { counted: formatInteger(data.coverage.counted), expected: formatInteger(data.coverage.expected) })}
         </span>
-        <span className="muted"> ({t('place.coverageReports', { n: formatInteger(data.coverage.reports) })})</span>
-        {computedElsewhere && (
-          <span className="computed-from"> · {t('place.computedFrom', { codes: data.computed_from.join(', ') })}</span>
-        )}
+        <span className="muted"> ({t('place.coverageReports', { n: formatInteger(data.coverage.reports), count: data.coverage.reports })})</span>
+        {computedElsewhere && <ComputedFrom codes={data.computed_from} />}
       </p>
       {data.coverage.counted === 0 && <p className="alert alert-info">{t('place.coverageNone')}</p>}
       {data.coverage.counted > 0 && data.coverage.counted < data.coverage.expected && (
@@ -96,7 +100,32 @@ export function Summary({ data, place }: { data: Highlights; place: Place }) {
   );
 }
 
-function HighlightGroups({ data }: { data: Highlights }) {
+/** The units summed, by name: a few named, many counted (63 provinces' names say nothing more). */
+function ComputedFrom({ codes }: { codes: string[] }) {
+  const { t } = useTranslation();
+  if (codes.length > 4) {
+    return <span className="computed-from"> · {t('place.computedFromMany', { count: codes.length, n: formatInteger(codes.length) })}</span>;
+  }
+  return (
+    <span className="computed-from">
+      {' · '}
+      {t('place.computedFromNames')}{' '}
+      {codes.map((code, i) => (
+        <span key={code}>
+          {i > 0 && ', '}
+          <UnitName code={code} />
+        </span>
+      ))}
+    </span>
+  );
+}
+
+/** The previous year's coverage, from the trend series (it covers the ten years up to this one). */
+function previousCoverage(series: Series | undefined, year: number): Coverage | undefined {
+  return series?.items.find((p) => p.year === year - 1)?.coverage;
+}
+
+function HighlightGroups({ data, previous }: { data: Highlights; previous: Coverage | undefined }) {
   const { t } = useTranslation();
   const groups = useMemo(() => {
     const byKey = new Map(data.items.map((i) => [i.key, i]));
@@ -123,7 +152,7 @@ function HighlightGroups({ data }: { data: Highlights }) {
           {g.id === 'learning' && <p className="muted small">{t('target.decisions')}</p>}
           <ul className="cards">
             {g.items.map((item) => (
-              <HighlightCard key={item.key} item={item} year={data.year} />
+              <HighlightCard key={item.key} item={item} year={data.year} coverage={data.coverage} previous={previous} />
             ))}
           </ul>
         </section>
@@ -132,16 +161,13 @@ function HighlightGroups({ data }: { data: Highlights }) {
   );
 }
 
+function useTrendSeries(place: Place) {
+  return useSeries(trendQuery(place));
+}
+
 /** Membership rate over the ten years up to the chosen one. */
-function Trend({ place, unitName }: { place: Place; unitName: string }) {
+function Trend({ series, unitName }: { series: ReturnType<typeof useTrendSeries>; unitName: string }) {
   const { t } = useTranslation();
-  const series = useSeries({
-    unit: place.unit,
-    indicator: 'membership_rate',
-    from: place.year - 9,
-    to: place.year,
-    asOf: place.asOf,
-  });
   const option = useMemo<EChartOption | null>(() => {
     const items = series.data?.items ?? [];
     if (!items.some((p) => isRate(p.value) && p.value.value !== null)) return null;

@@ -6,11 +6,11 @@
  *   that one; from 2025 on, figures are recorded on today's units, so the new map is used.
  * - year: default the latest year with figures (see defaultYearFrom).
  */
-import { useQuery } from '@tanstack/react-query';
+import { queryOptions, useQuery } from '@tanstack/react-query';
 import { useSearchParams } from 'react-router';
 import { api } from '../../api/client';
 import { ApiError, unwrap } from '../../api/problem';
-import { defaultYearFrom, useSeries } from '../../api/stats';
+import { defaultYearFrom, useSeries, type Series, type SeriesQuery } from '../../api/stats';
 import { asOfFor, OLD_MAP_DATE, type MapChoice, type Unit } from '../../api/units';
 import { useAuth } from '../../auth/AuthProvider';
 import { todayIso } from '../../lib/format';
@@ -65,14 +65,17 @@ export async function lookupCode(code: string, signal: AbortSignal): Promise<Cod
   return { old: null, now, onNew: now !== null };
 }
 
-/** Whether a unit code names a unit today and on 31/12/2024 (null code: the country, both). */
-export function useUnitMaps(code: string | null) {
-  const q = useQuery({
+export function unitMapsQuery(code: string) {
+  return queryOptions({
     queryKey: ['units', 'maps', code],
-    queryFn: ({ signal }) => lookupCode(code!, signal),
-    enabled: code !== null,
+    queryFn: ({ signal }) => lookupCode(code, signal),
     staleTime: 60 * 60_000,
   });
+}
+
+/** Whether a unit code names a unit today and on 31/12/2024 (null code: the country, both). */
+export function useUnitMaps(code: string | null) {
+  const q = useQuery({ ...unitMapsQuery(code ?? ''), enabled: code !== null });
   if (code === null) return { ready: true, error: null, onNew: true, onOld: true };
   return {
     ready: q.isSuccess,
@@ -112,10 +115,8 @@ export function usePlace() {
   const mapParam = params.get('map');
   const yearParam = parseYear(params.get('year'));
   const maps = useUnitMaps(unit);
-  const defaultMap: MapChoice = maps.onNew ? 'new' : 'old';
-  const cy = currentYear();
   const series = useSeries(
-    { unit, indicator: 'members', from: cy - 9, to: cy, asOf: asOfFor(defaultMap) },
+    membersQuery(unit, maps),
     maps.ready && yearParam === undefined && (maps.onNew || maps.onOld),
   );
 
@@ -143,26 +144,45 @@ export function usePlace() {
   } else if (yearParam === undefined && series.isPending) {
     state = { status: 'loading' };
   } else {
-    const year = yearParam ?? defaultYearFrom(series.data) ?? cy;
-    let map: MapChoice = mapParam === 'old' || mapParam === 'new' ? mapParam : defaultMap;
-    if (!maps.onOld) map = 'new';
-    if (!maps.onNew) map = 'old';
-    // From 2025 figures are on today's units: read the code today (the API falls back to the
-    // year's map by itself when the code names no unit today).
-    const afterReform = year >= REFORM_YEAR;
-    if (afterReform) map = 'new';
-    const place: Place = {
-      unit,
-      map,
-      year,
-      asOf: afterReform ? undefined : asOfFor(map),
-      unitDate: afterReform ? todayIso() : asOfFor(map),
-      mapChoice: maps.onNew && maps.onOld && !afterReform,
-      oldOnly: !maps.onNew,
-    };
-    state = { status: 'ready', place };
+    state = { status: 'ready', place: placeOf({ unit, maps, yearParam, mapParam, members: series.data }) };
   }
   return { state, update, search: params };
+}
+
+type Maps = { onNew: boolean; onOld: boolean };
+
+/** The members series of the last ten years, which decides the year opened first. */
+export function membersQuery(unit: string | null, maps: Maps): SeriesQuery {
+  const cy = currentYear();
+  return { unit, indicator: 'members', from: cy - 9, to: cy, asOf: asOfFor(maps.onNew ? 'new' : 'old') };
+}
+
+/** The place from the URL's choices and what the unit code names on each map. */
+export function placeOf(p: {
+  unit: string | null;
+  maps: Maps;
+  yearParam: number | undefined;
+  mapParam: string | null;
+  members: Series | undefined;
+}): Place {
+  const { unit, maps } = p;
+  const year = p.yearParam ?? defaultYearFrom(p.members) ?? currentYear();
+  let map: MapChoice = p.mapParam === 'old' || p.mapParam === 'new' ? p.mapParam : maps.onNew ? 'new' : 'old';
+  if (!maps.onOld) map = 'new';
+  if (!maps.onNew) map = 'old';
+  // From 2025 figures are on today's units: read the code today (the API falls back to the
+  // year's map by itself when the code names no unit today).
+  const afterReform = year >= REFORM_YEAR;
+  if (afterReform) map = 'new';
+  return {
+    unit,
+    map,
+    year,
+    asOf: afterReform ? undefined : asOfFor(map),
+    unitDate: afterReform ? todayIso() : asOfFor(map),
+    mapChoice: maps.onNew && maps.onOld && !afterReform,
+    oldOnly: !maps.onNew,
+  };
 }
 
 /** The query string for a place, to link between the overview and the compliance pages. */

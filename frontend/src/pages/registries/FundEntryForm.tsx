@@ -6,11 +6,12 @@
  */
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../../api/problem';
+import { ApiError, problemFieldErrors } from '../../api/problem';
 import { postEntry, useFundChoices, type Fund, type FundEntry, type FundEntryIn } from '../../api/registries';
 import { useErrorLines } from '../../components/Status';
 import { tx } from '../../i18n/loose';
 import { formatDate, formatInteger, formatSignedVnd, formatVnd, formatVndShort, parseInteger, todayIso } from '../../lib/format';
+import { useUnsavedGuard } from '../../lib/useUnsavedGuard';
 
 export type EntryKind = FundEntryIn['kind'];
 export const ENTRY_KINDS: readonly EntryKind[] = ['contribution', 'disbursement', 'transfer', 'reversal'];
@@ -54,6 +55,7 @@ export function FundEntryForm({
   const [failure, setFailure] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  useUnsavedGuard(!busy && (amount !== '' || description !== '' || toFund !== '' || reverses !== ''));
   const alertRef = useRef<HTMLDivElement>(null);
   const choices = useFundChoices(undefined, kind === 'transfer');
   const targets = (choices.data?.items ?? []).filter((f) => f.id !== fund.id && !f.closed_on);
@@ -109,14 +111,10 @@ export function FundEntryForm({
       setReverses('');
       await onPosted(entry);
     } catch (err) {
-      const fields: Errors = {};
+      const fields: Errors = problemFieldErrors(err, {
+        names: ['amount_vnd', 'to_fund_id', 'reverses_entry_id', 'occurred_on', 'description'],
+      }).fields;
       if (err instanceof ApiError) {
-        for (const item of err.problem?.errors ?? []) {
-          const name = item.loc[1];
-          if (item.loc[0] === 'body' && (name === 'amount_vnd' || name === 'to_fund_id' || name === 'reverses_entry_id' || name === 'occurred_on' || name === 'description')) {
-            (fields[name] ??= []).push(item.msg);
-          }
-        }
         // Overdraft: the refusal is about the amount.
         if (err.status === 409 && balanceOf(err) !== null && kind !== 'reversal') {
           fields.amount_vnd = [t('funds.entry.overdraftField', { balance: formatVnd(balanceOf(err)) })];

@@ -6,7 +6,7 @@
  */
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../../api/problem';
+import { ApiError, problemFieldErrors } from '../../api/problem';
 import {
   createRecord,
   fetchRecord,
@@ -24,6 +24,7 @@ import { tx } from '../../i18n/loose';
 import { formatInteger, formatVnd, formatVndShort, parseInteger } from '../../lib/format';
 import { currentYear } from '../place/usePlace';
 import { ENUMS, type FieldDef, type RegistryConfig } from './types';
+import { useUnsavedGuard } from '../../lib/useUnsavedGuard';
 
 type Values = Record<string, string>;
 type FieldErrors = Record<string, string[]>;
@@ -75,20 +76,7 @@ export function fieldErrorsOf(
   names: readonly string[],
   line: (n: number) => string = (n) => `${n}`,
 ): { fields: FieldErrors; other: string[] } {
-  const fields: FieldErrors = {};
-  const other: string[] = [];
-  if (!(e instanceof ApiError)) return { fields, other };
-  for (const item of e.problem?.errors ?? []) {
-    const [where, name, index] = item.loc;
-    const key = name === 'unit_as_of' ? 'unit_code' : name;
-    if (where === 'body' && typeof key === 'string' && (names.includes(key) || key === 'unit_code')) {
-      // A list field ("one per line"): say which line.
-      (fields[key] ??= []).push(typeof index === 'number' ? `${line(index + 1)}: ${item.msg}` : item.msg);
-    } else {
-      other.push(item.msg);
-    }
-  }
-  return { fields, other };
+  return problemFieldErrors(e, { names: [...names, 'unit_code'], line });
 }
 
 export function RecordForm<T extends BaseRow>({
@@ -120,6 +108,8 @@ export function RecordForm<T extends BaseRow>({
   const heading = useRef<HTMLHeadingElement>(null);
   const summary = useRef<HTMLDivElement>(null);
   const lookup = useUnitLookup(editing ? null : unit.trim());
+  const untouched = JSON.stringify(initialValues(fields, record));
+  useUnsavedGuard(!busy && (unit !== defaultUnit || JSON.stringify(values) !== untouched));
 
   useEffect(() => {
     heading.current?.focus();

@@ -7,10 +7,12 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isConflict, useReportMutations, type LoadedReport, type Report, type WorkflowAction } from '../../api/reports';
-import { ApiError } from '../../api/problem';
+import { problemFieldErrors } from '../../api/problem';
 import { useErrorLines } from '../../components/Status';
 import { formatFraction, formatInteger, formatVndShort, parseInteger } from '../../lib/format';
-import { FIELD_GROUPS, isMoneyField, isReportField, REPORT_FIELDS, type ReportField, type ReportIn } from '../../lib/reportFields';
+import { readDraft, removeDraft, writeDraft } from '../../lib/formDraft';
+import { useUnsavedGuard } from '../../lib/useUnsavedGuard';
+import { FIELD_GROUPS, isMoneyField, REPORT_FIELDS, type ReportField, type ReportIn } from '../../lib/reportFields';
 
 type Values = Record<ReportField, string>;
 export type FieldErrors = Partial<Record<ReportField, string[]>>;
@@ -26,18 +28,9 @@ function initialValues(r: Report | null): Values {
 
 /** The problem's errors, split into those naming a field of the form and the rest. */
 export function mapProblemErrors(e: unknown): { fields: FieldErrors; other: string[] } {
-  const fields: FieldErrors = {};
-  const other: string[] = [];
-  if (!(e instanceof ApiError)) return { fields, other };
-  for (const item of e.problem?.errors ?? []) {
-    const [where, name] = item.loc;
-    if ((where === 'body' || where === 'report') && isReportField(name)) {
-      (fields[name] ??= []).push(item.msg);
-    } else {
-      other.push(item.msg);
-    }
-  }
-  return { fields, other };
+  // A report's figures are checked as the body, or as "report" when a workflow step re-checks them.
+  const { fields, other } = problemFieldErrors(e, { names: REPORT_FIELDS, sections: ['body', 'report'] });
+  return { fields: fields as FieldErrors, other };
 }
 
 interface Failure {
@@ -76,7 +69,12 @@ export function ReportForm({
   const { save, step } = useReportMutations(unit, year);
   const report = loaded.report;
   const serverKey = `${loaded.etag ?? 'none'}|${report?.version ?? 0}`;
-  const [values, setValues] = useState<Values>(() => initialValues(report));
+  const draftKey = `report.${unit}.${year}`;
+  // Entries typed but not saved before a reload or a closed tab come back (the guard asks first).
+  const [restored, setRestored] = useState(() => can.edit && readDraft<Values>(draftKey, serverKey) !== null);
+  const [values, setValues] = useState<Values>(() =>
+    can.edit ? (readDraft<Values>(draftKey, serverKey) ?? initialValues(report)) : initialValues(report),
+  );
   const [base, setBase] = useState(serverKey);
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [failure, setFailure] = useState<Failure | null>(null);
@@ -95,6 +93,17 @@ export function ReportForm({
   const dirty = REPORT_FIELDS.some((f) => values[f] !== initial[f]);
   const readOnly = !can.edit;
   useEffect(() => onDirtyChange?.(dirty), [dirty, onDirtyChange]);
+  useUnsavedGuard(can.edit && dirty);
+  useEffect(() => {
+    if (!can.edit) return;
+    if (dirty) writeDraft(draftKey, serverKey, values);
+    else removeDraft(draftKey);
+  }, [can.edit, dirty, draftKey, serverKey, values]);
+
+  function discardDraft() {
+    setValues(initialValues(report));
+    setRestored(false);
+  }
 
   function clearMessages() {
     onDone(null);
@@ -200,6 +209,14 @@ export function ReportForm({
         )}
         {failure && <FailureBox failure={failure} fieldErrors={fieldErrors} errorCount={errorCount} />}
       </div>
+      {restored && dirty && (
+        <div className="alert alert-info" role="status">
+          <p>{t('reports.form.draftRestored')}</p>
+          <button type="button" className="button button-quiet" onClick={discardDraft}>
+            {t('reports.form.draftDiscard')}
+          </button>
+        </div>
+      )}
 
       {!readOnly && <p className="muted small">{t('reports.form.numberHint')}</p>}
 

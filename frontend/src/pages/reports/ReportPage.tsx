@@ -37,14 +37,15 @@ export function ReportPage() {
   const unit = params.unit ?? '';
   const year = Number(params.year);
   const validYear = Number.isInteger(year) && year >= 1990 && year <= 2100;
-  const loaded = useReport(unit, validYear ? year : 0);
+  // No request for a year that is not one (/bao-cao/12433/abcd): the page says so by itself.
+  const loaded = useReport(unit, year, validYear);
   // The unit's name and level when there is no report yet (a report carries its own).
-  const unitInfo = useUnit(unit, `${validYear ? year : 2024}-12-31`, loaded.isSuccess && loaded.data.report === null);
+  const unitInfo = useUnit(unit, `${validYear ? year : 2024}-12-31`, validYear && loaded.isSuccess && loaded.data.report === null);
   const [notice, setNotice] = useState<string | null>(null);
   const [dirty, setDirty] = useState(false);
   const report = loaded.data?.report ?? null;
   const name = report?.unit_name ?? unitInfo.data?.name ?? unit;
-  useDocumentTitle(t('reports.heading', { year, name }));
+  useDocumentTitle(validYear ? t('reports.heading', { year, name }) : t('common.notFound'));
 
   if (!validYear) {
     return (

@@ -110,7 +110,7 @@ export function ReportsPage() {
 
       <div className="list-head">
         <p className="count" role="status" aria-live="polite">
-          {list.isSuccess && t('reports.pageInfo', { page: formatInteger(cursors.length), n: formatInteger(items.length) })}
+          {list.isSuccess && t('reports.pageInfo', { page: formatInteger(cursors.length), n: formatInteger(items.length), count: items.length })}
         </p>
       </div>
       {list.isPending && <Loading />}
@@ -204,7 +204,7 @@ function OpenReport() {
   return (
     <form className="filters open-report" aria-labelledby="open-title" onSubmit={open} noValidate>
       <h2 id="open-title" className="filters-title">
-        {t('reports.open.title')}
+        {me?.scopes.includes('reports:write') ? t('reports.open.title') : t('reports.open.titleRead')}
       </h2>
       <div className="field">
         <label htmlFor="open-unit">{t('reports.open.unit')}</label>

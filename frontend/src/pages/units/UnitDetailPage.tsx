@@ -97,7 +97,7 @@ export function UnitDetailPage() {
               <p className="count" role="status">
                 {kids.length === 0
                   ? t('units.detail.noChildren')
-                  : t('units.detail.childrenCount', { n: formatInteger(kids.length) })}
+                  : t('units.detail.childrenCount', { n: formatInteger(kids.length), count: kids.length })}
               </p>
               {kids.length > 0 && (
                 <Link className="button" to={`/don-vi?map=${map}&parent=${encodeURIComponent(u.code)}&level=all`}>

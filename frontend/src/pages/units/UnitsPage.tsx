@@ -17,6 +17,7 @@ import { ErrorMessage, Loading } from '../../components/Status';
 import { useDocumentTitle } from '../../components/UnderConstruction';
 import { formatDate, formatInteger } from '../../lib/format';
 import { MapSwitch } from './MapSwitch';
+import { UnitName } from '../../components/UnitName';
 
 /** Search params → filters. Defaults: today's map, provinces. */
 function useFilters() {
@@ -187,7 +188,7 @@ export function UnitTable({ units, map, caption }: { units: Unit[]; map: MapChoi
               </td>
               <td>{t(`units.levels.${u.level}`)}</td>
               <td className="hide-narrow">{u.division_type}</td>
-              <td className="hide-narrow mono">{u.parent_code ?? '—'}</td>
+              <td className="hide-narrow">{u.parent_code ? <UnitName code={u.parent_code} /> : '—'}</td>
               <td className="hide-narrow">{formatDate(u.valid_from)}</td>
               <td className="hide-narrow">{formatDate(u.valid_to)}</td>
             </tr>
