@@ -261,7 +261,7 @@ export interface paths {
         };
         /**
          * List Categories
-         * @description Categories of awards and scholarships.
+         * @description Categories of awards and scholarships (one page: a few dozen at most).
          */
         get: operations["list_categories_api_v1_award_categories_get"];
         put?: never;
@@ -589,7 +589,7 @@ export interface paths {
         };
         /**
          * Coverage
-         * @description The share of a level's units that were inspected in a year.
+         * @description The share of a level's units that were inspected in a year (a place inside your unit scope).
          */
         get: operations["coverage_api_v1_inspections_coverage_get"];
         put?: never;
@@ -815,7 +815,7 @@ export interface paths {
         put?: never;
         /**
          * Approve Report
-         * @description Approve a submitted report (editors and admins of a unit above). It is then locked until reopened.
+         * @description Approve a submitted report (a unit above it on its year's map, never its submitter); locked until reopened.
          */
         post: operations["approve_report_api_v1_reports__unit_code___year__approve_post"];
         delete?: never;
@@ -833,7 +833,7 @@ export interface paths {
         };
         /**
          * Report History
-         * @description Every change and workflow step of the report, from the audit trail.
+         * @description Every change and workflow step of the report, from the audit trail (one page).
          */
         get: operations["report_history_api_v1_reports__unit_code___year__history_get"];
         put?: never;
@@ -895,7 +895,7 @@ export interface paths {
         put?: never;
         /**
          * Reopen Report
-         * @description Reopen a submitted or approved report as a draft (approvers and admins).
+         * @description Reopen a submitted or approved report as a draft (a unit above it), with the reason the unit will see.
          */
         post: operations["reopen_report_api_v1_reports__unit_code___year__reopen_post"];
         delete?: never;
@@ -915,7 +915,7 @@ export interface paths {
         put?: never;
         /**
          * Submit Report
-         * @description Submit the draft for approval (every figure required, every rule checked).
+         * @description Submit the draft for approval (its own unit's editors or partner key; every figure and rule checked).
          */
         post: operations["submit_report_api_v1_reports__unit_code___year__submit_post"];
         delete?: never;
@@ -993,7 +993,7 @@ export interface paths {
         };
         /**
          * Get Series
-         * @description One indicator of a unit over years.
+         * @description One indicator of a unit over years (at most 20).
          */
         get: operations["get_series_api_v1_stats_series_get"];
         put?: never;
@@ -1261,7 +1261,7 @@ export interface components {
             title: string;
             /**
              * Unit As Of
-             * @description Date unit_code is read on (default today; 2024-12-31 for the old map).
+             * @description Date unit_code is read on (default the record's own date, else today; 2024-12-31: the old map).
              */
             unit_as_of?: string | null;
             /**
@@ -1562,6 +1562,17 @@ export interface components {
             unit_code: string | null;
         };
         /**
+         * ApproveIn
+         * @description An optional note kept with the approval.
+         */
+        ApproveIn: {
+            /**
+             * Reason
+             * @description Why it is approved, or a note for the unit.
+             */
+            reason?: string | null;
+        };
+        /**
          * AssociationIn
          * @description An association, branch or board to record.
          */
@@ -1604,7 +1615,7 @@ export interface components {
             parent_id?: number | null;
             /**
              * Unit As Of
-             * @description Date unit_code is read on (default today; 2024-12-31 for the old map).
+             * @description Date unit_code is read on (default the record's own date, else today; 2024-12-31: the old map).
              */
             unit_as_of?: string | null;
             /**
@@ -1795,6 +1806,11 @@ export interface components {
                 [key: string]: unknown;
             };
             /**
+             * Client Request Id
+             * @description The X-Request-ID the client sent with it, if any (chosen by the client).
+             */
+            client_request_id?: string | null;
+            /**
              * Entity
              * @description Kind of record: user, api_key, unit, report, …
              */
@@ -1811,7 +1827,7 @@ export interface components {
             id: number;
             /**
              * Request Id
-             * @description X-Request-ID of the request that made the write.
+             * @description The server's X-Request-ID of the request that made the write.
              */
             request_id: string | null;
         };
@@ -1871,7 +1887,7 @@ export interface components {
             school: string;
             /**
              * Unit As Of
-             * @description Date unit_code is read on (default today; 2024-12-31 for the old map).
+             * @description Date unit_code is read on (default the record's own date, else today; 2024-12-31: the old map).
              */
             unit_as_of?: string | null;
             /**
@@ -2247,7 +2263,7 @@ export interface components {
             recipient_name: string;
             /**
              * Unit As Of
-             * @description Date unit_code is read on (default today; 2024-12-31 for the old map).
+             * @description Date unit_code is read on (default the record's own date, else today; 2024-12-31: the old map).
              */
             unit_as_of?: string | null;
             /**
@@ -2585,7 +2601,7 @@ export interface components {
             owner_kind: "association" | "unit" | "clan" | "school" | "enterprise";
             /**
              * Unit As Of
-             * @description Date unit_code is read on (default today; 2024-12-31 for the old map).
+             * @description Date unit_code is read on (default the record's own date, else today; 2024-12-31: the old map).
              */
             unit_as_of?: string | null;
             /**
@@ -3099,7 +3115,7 @@ export interface components {
             subject_name: string;
             /**
              * Unit As Of
-             * @description Date unit_code is read on (default today; 2024-12-31 for the old map).
+             * @description Date unit_code is read on (default the record's own date, else today; 2024-12-31: the old map).
              */
             unit_as_of?: string | null;
             /**
@@ -3372,6 +3388,19 @@ export interface components {
              */
             next_cursor: string | null;
         };
+        /** Page[CategoryOut] */
+        Page_CategoryOut_: {
+            /**
+             * Items
+             * @description This page's records.
+             */
+            items: components["schemas"]["CategoryOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as ?cursor= for the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
         /** Page[CommendationOut] */
         Page_CommendationOut_: {
             /**
@@ -3431,6 +3460,19 @@ export interface components {
              * @description This page's records.
              */
             items: components["schemas"]["PartnershipOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as ?cursor= for the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
+        /** Page[ReportHistoryEntry] */
+        Page_ReportHistoryEntry_: {
+            /**
+             * Items
+             * @description This page's records.
+             */
+            items: components["schemas"]["ReportHistoryEntry"][];
             /**
              * Next Cursor
              * @description Pass as ?cursor= for the next page; null on the last page.
@@ -3521,7 +3563,7 @@ export interface components {
             title: string;
             /**
              * Unit As Of
-             * @description Date unit_code is read on (default today; 2024-12-31 for the old map).
+             * @description Date unit_code is read on (default the record's own date, else today; 2024-12-31: the old map).
              */
             unit_as_of?: string | null;
             /**
@@ -3781,6 +3823,17 @@ export interface components {
              */
             report: number | null;
         };
+        /**
+         * ReopenIn
+         * @description Why the report goes back to a draft: required, and shown to the unit.
+         */
+        ReopenIn: {
+            /**
+             * Reason
+             * @description Why it is reopened (what the unit should correct).
+             */
+            reason: string;
+        };
         /** ReportHistoryEntry */
         ReportHistoryEntry: {
             /**
@@ -3806,6 +3859,11 @@ export interface components {
             changes: {
                 [key: string]: unknown;
             };
+            /**
+             * Reason
+             * @description The reason given to approve or reopen.
+             */
+            reason?: string | null;
         };
         /**
          * ReportIn
@@ -3969,6 +4027,11 @@ export interface components {
          */
         ReportOut: {
             /**
+             * Approval Reason
+             * @description The approver's note, if one was given.
+             */
+            approval_reason?: string | null;
+            /**
              * Approved At
              * @description When it was approved.
              */
@@ -4118,6 +4181,11 @@ export interface components {
              * @description Dân số
              */
             population?: number | null;
+            /**
+             * Reopen Reason
+             * @description Why it was last reopened (kept until it is approved again).
+             */
+            reopen_reason?: string | null;
             /** @description draft, submitted or approved. */
             status: components["schemas"]["ReportStatus"];
             /**
@@ -4552,8 +4620,10 @@ export interface operations {
     list_records_api_v1_activities_get: {
         parameters: {
             query?: {
-                /** @description Only this unit's subtree. */
+                /** @description Only this unit's subtree, and the units it was formed from (with year: that year's units). */
                 unit?: string | null;
+                /** @description Date unit is read on (default today's map, and the year's own where a year is given). */
+                as_of?: string | null;
                 /** @description Only this year. */
                 year?: number | null;
                 /** @description Only this kind. */
@@ -4643,6 +4713,15 @@ export interface operations {
             };
             /** @description Problem details (RFC 9457) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4978,6 +5057,15 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5047,8 +5135,10 @@ export interface operations {
     list_records_api_v1_associations_get: {
         parameters: {
             query?: {
-                /** @description Only this unit's subtree. */
+                /** @description Only this unit's subtree, and the units it was formed from (with year: that year's units). */
                 unit?: string | null;
+                /** @description Date unit is read on (default today's map, and the year's own where a year is given). */
+                as_of?: string | null;
                 /** @description Only this kind. */
                 kind?: ("association" | "branch" | "board") | null;
                 /** @description Only this host. */
@@ -5138,6 +5228,15 @@ export interface operations {
             };
             /** @description Problem details (RFC 9457) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5655,7 +5754,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CategoryOut"][];
+                    "application/json": components["schemas"]["Page_CategoryOut_"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -5732,8 +5831,10 @@ export interface operations {
     list_awards_api_v1_awards_get: {
         parameters: {
             query?: {
-                /** @description Only this unit's subtree. */
+                /** @description Only this unit's subtree, and the units it was formed from (with year: that year's units). */
                 unit?: string | null;
+                /** @description Date unit is read on (default today's map, and the year's own where a year is given). */
+                as_of?: string | null;
                 /** @description Only this year. */
                 year?: number | null;
                 /** @description Only this category code. */
@@ -5864,8 +5965,10 @@ export interface operations {
     export_awards_api_v1_awards_export_get: {
         parameters: {
             query?: {
-                /** @description Only this unit's subtree. */
+                /** @description Only this unit's subtree, and the units it was formed from (with year: that year's units). */
                 unit?: string | null;
+                /** @description Date unit is read on (default today's map, and the year's own where a year is given). */
+                as_of?: string | null;
                 /** @description Only this year. */
                 year?: number | null;
                 /** @description Only this category code. */
@@ -6013,6 +6116,15 @@ export interface operations {
             };
             /** @description Problem details (RFC 9457) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6255,8 +6367,10 @@ export interface operations {
     list_records_api_v1_commendations_get: {
         parameters: {
             query?: {
-                /** @description Only this unit's subtree. */
+                /** @description Only this unit's subtree, and the units it was formed from (with year: that year's units). */
                 unit?: string | null;
+                /** @description Date unit is read on (default today's map, and the year's own where a year is given). */
+                as_of?: string | null;
                 /** @description Only this year. */
                 year?: number | null;
                 /** @description Only this form. */
@@ -6346,6 +6460,15 @@ export interface operations {
             };
             /** @description Problem details (RFC 9457) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6588,8 +6711,10 @@ export interface operations {
     list_records_api_v1_funds_get: {
         parameters: {
             query?: {
-                /** @description Only this unit's subtree. */
+                /** @description Only this unit's subtree, and the units it was formed from (with year: that year's units). */
                 unit?: string | null;
+                /** @description Date unit is read on (default today's map, and the year's own where a year is given). */
+                as_of?: string | null;
                 /** @description Only funds of this kind of owner. */
                 owner_kind?: ("association" | "unit" | "clan" | "school" | "enterprise") | null;
                 /** @description Page size (default 50, at most KH_MAX_PAGE_SIZE, 1000). */
@@ -6685,6 +6810,15 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6711,6 +6845,8 @@ export interface operations {
                 unit: string;
                 /** @description Year. */
                 year: number;
+                /** @description Date unit is read on (default as in /reports). */
+                as_of?: string | null;
             };
             header?: never;
             path?: never;
@@ -6738,6 +6874,15 @@ export interface operations {
             };
             /** @description Problem details (RFC 9457) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7130,8 +7275,10 @@ export interface operations {
     list_records_api_v1_inspections_get: {
         parameters: {
             query?: {
-                /** @description Only this unit's subtree. */
+                /** @description Only this unit's subtree, and the units it was formed from (with year: that year's units). */
                 unit?: string | null;
+                /** @description Date unit is read on (default today's map, and the year's own where a year is given). */
+                as_of?: string | null;
                 /** @description Only this year. */
                 year?: number | null;
                 /** @description Only this kind of subject. */
@@ -7229,6 +7376,15 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7284,6 +7440,15 @@ export interface operations {
             };
             /** @description Problem details (RFC 9457) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7546,8 +7711,10 @@ export interface operations {
     list_records_api_v1_partnerships_get: {
         parameters: {
             query?: {
-                /** @description Only this unit's subtree. */
+                /** @description Only this unit's subtree, and the units it was formed from (with year: that year's units). */
                 unit?: string | null;
+                /** @description Date unit is read on (default today's map, and the year's own where a year is given). */
+                as_of?: string | null;
                 /** @description Only this year. */
                 year?: number | null;
                 /** @description Only in this state. */
@@ -7637,6 +7804,15 @@ export interface operations {
             };
             /** @description Problem details (RFC 9457) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7910,8 +8086,10 @@ export interface operations {
             query?: {
                 /** @description Only this year. */
                 year?: number | null;
-                /** @description Only this unit's subtree. */
+                /** @description This unit's subtree and the units it was formed from (with year: that year's, as /stats). */
                 unit?: string | null;
+                /** @description Date unit is read on (default today's map, and the year's own). */
+                as_of?: string | null;
                 /** @description Only reports in this state. */
                 status?: components["schemas"]["ReportStatus"] | null;
                 /** @description Page size (default 50, at most KH_MAX_PAGE_SIZE, 1000). */
@@ -8238,7 +8416,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ApproveIn"] | null;
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
@@ -8325,7 +8507,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReportHistoryEntry"][];
+                    "application/json": components["schemas"]["Page_ReportHistoryEntry_"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -8531,7 +8713,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReopenIn"];
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
@@ -9258,6 +9444,15 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9355,6 +9550,15 @@ export interface operations {
             };
             /** @description Problem details (RFC 9457) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9586,6 +9790,15 @@ export interface operations {
             };
             /** @description Problem details (RFC 9457) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
