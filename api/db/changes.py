@@ -19,6 +19,7 @@ version (the sqlite3 shell), which the data version of api/stats/cache.py would 
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 import structlog
 from sqlalchemy import make_url
@@ -59,8 +60,10 @@ class SqliteChanges(Notifications):
         """Read the counter; a move (or a failure) forgets what was kept. True while it can be read."""
         try:
             if self._conn is None:
-                # Outside SQLAlchemy's pool and its transactions: autocommit, so each read is fresh.
-                self._conn = sqlite3.connect(self.path, timeout=1, isolation_level=None, check_same_thread=False)
+                # Outside SQLAlchemy's pool and its transactions: autocommit, so each read is fresh. mode=rw: a
+                # missing file (not migrated yet) is not created here; the counter is down until it exists.
+                uri = f"{Path(self.path).absolute().as_uri()}?mode=rw"
+                self._conn = sqlite3.connect(uri, uri=True, timeout=1, isolation_level=None, check_same_thread=False)
             version = self._conn.execute("PRAGMA data_version").fetchone()[0]
         except sqlite3.Error as exc:
             if self.live:

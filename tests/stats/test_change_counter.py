@@ -49,3 +49,13 @@ async def test_every_commit_moves_the_epoch_and_forgets_callers_and_a_lost_count
     await changes.stop()
     assert not changes.live
     writer.close()
+
+
+async def test_a_missing_file_is_not_created_and_is_read_once_it_exists(tmp_path: Path) -> None:
+    path = tmp_path / "not yet #1.db"  # a name that a file: URI must quote
+    changes = SqliteChanges(str(path))
+    await changes.start()
+    assert not changes.trust_for_stats and not changes.live and not path.exists()
+    sqlite3.connect(path).close()
+    assert changes.trust_for_stats and changes.live
+    await changes.stop()
