@@ -49,8 +49,22 @@ async def test_a_write_through_one_worker_is_in_the_next_answer_of_the_other(
         httpx.AsyncClient(base_url=writer.base_url, headers=headers, timeout=30) as w,
         httpx.AsyncClient(base_url=reader.base_url, headers=headers, timeout=30) as r,
     ):
+        # The commune submits its own report; the national admin approves and reopens it (separation of duties).
+        made = await w.post(
+            "/api/v1/users",
+            json={
+                "username": "xa.12433",
+                "password": PASSWORD,
+                "display_name": "Cán bộ xã",
+                "role": "editor",
+                "unit_code": "12433",
+                "unit_as_of": "2024-12-31",
+            },
+        )
+        assert made.status_code == 201, made.text
+        commune = {"Authorization": f"Bearer {await asyncio.to_thread(sign_in, writer.base_url, 'xa.12433', PASSWORD)}"}
         assert (await w.put(REPORT, json=COMPLETE)).status_code == 201
-        assert (await w.post(f"{REPORT}/submit")).status_code == 200
+        assert (await w.post(f"{REPORT}/submit", headers=commune)).status_code == 200
         value, etag = await members(r)
         assert value is None
         assert await members(r, etag) == (-1, etag)  # kept: a 304 for the same answer
@@ -59,11 +73,11 @@ async def test_a_write_through_one_worker_is_in_the_next_answer_of_the_other(
             assert (await w.post(f"{REPORT}/approve")).status_code == 200
             value, etag = await members(r, etag)
             assert value == M + n - 1, n
-            assert (await w.post(f"{REPORT}/reopen")).status_code == 200
+            assert (await w.post(f"{REPORT}/reopen", json={"reason": "Kiểm tra lại"})).status_code == 200
             assert (await members(r, etag))[0] is None, n
             changed = await w.put(REPORT, json={**COMPLETE, "members": M + n}, headers={"If-Match": "*"})
             assert changed.status_code == 200, changed.text
-            assert (await w.post(f"{REPORT}/submit")).status_code == 200
+            assert (await w.post(f"{REPORT}/submit", headers=commune)).status_code == 200
 
         assert (await r.get("/api/v1/me")).status_code == 200  # the reader keeps this caller now
         assert (await w.post("/api/v1/auth/logout")).status_code == 204
