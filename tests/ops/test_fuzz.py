@@ -42,6 +42,21 @@ def schemathesis_command() -> str:
     return str(found)
 
 
+# Operations that answer 403 to the fuzzer's national admin by rule, not for want of credentials:
+# a report is submitted only by its own unit's editors (separation of duties, docs/security.md).
+REFUSED_BY_RULE = {"POST /api/v1/reports/{unit_code}/{year}/submit"}
+
+
+def _only_refused(output: str) -> set[str]:
+    """The operations schemathesis saw answer only 401/403 ("Authentication failed" warning)."""
+    if "Authentication failed" not in output:
+        return set()
+    found: set[str] = set()
+    for block in re.findall(r"40[13] [A-Za-z ]+\(\d+ operations?\):\n((?:\s+- .+\n)+)", output):
+        found |= {line.strip()[2:] for line in block.splitlines() if line.strip()}
+    return found or {"(unparsed authentication warning)"}
+
+
 async def test_fuzzing_finds_no_new_failure(
     databases: DatabaseFactory, services: list[Service], service_log: Path, tmp_path: Path
 ) -> None:
@@ -112,6 +127,7 @@ async def test_fuzzing_finds_no_new_failure(
     # The run really tested the API: every operation selected, and the phases ran.
     selected = re.search(r"Operations:\s+(\d+) selected / (\d+) total", output)
     assert selected and selected.group(1) == selected.group(2), output[-3000:]
-    assert "Authentication failed" not in output, output[-3000:]
+    refused = _only_refused(output)
+    assert refused <= REFUSED_BY_RULE, output[-3000:]
     failures = output[output.find("FAILURES") :] if "FAILURES" in output else output
     assert proc.returncode == 0, f"schemathesis found failures not in the baseline:\n{failures[-12000:]}"
