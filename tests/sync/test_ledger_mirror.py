@@ -108,8 +108,9 @@ async def _state(local: Live) -> tuple[int, int, int]:
 async def test_a_pulled_ledger_gives_every_fund_the_sources_answers(
     remote: Live, local: Live, ledger: dict[str, Any]
 ) -> None:
-    """Finding (issue 18): funds were mirrored without their ledger (balance 0 here, 10,500,000 there in total);
-    the award's fund_id was null. Each fund's GET, its entries and the year's summary now equal the source's."""
+    """Finding (issue 18 item 3, issue 13 "Done when"): funds were mirrored without their ledger (balance 0 here,
+    4,000,000 and 4,000,000 there) and the award's fund_id was null. Each fund's GET (balance and version
+    included), its entries and the year's summary now equal the source's."""
     first = await _pull(remote, local)
     assert first.failed == 0 and first.applied > 0, first
     funds, awards = await _copies(local, Fund), await _copies(local, Award)
@@ -118,7 +119,7 @@ async def test_a_pulled_ledger_gives_every_fund_the_sources_answers(
     for remote_id in ledger["funds"]:
         local_id = funds[f"fund:{remote_id}"]
         there, here = await _get(remote, f"/api/v1/funds/{remote_id}"), await _get(local, f"/api/v1/funds/{local_id}")
-        assert here["balance_vnd"] > 0
+        assert here["balance_vnd"] == 4_000_000
         assert {k: v for k, v in here.items() if k not in OWN | {"association_id"}} == {
             k: v for k, v in there.items() if k not in OWN | {"association_id"}
         }  # the version too: one per entry on both sides
