@@ -15,6 +15,7 @@ from api.models import Award, Change, Fund, FundEntry, SyncCursor
 from api.sync import mirror
 from api.sync.client import pull
 from tests.conftest import DatabaseFactory, Live
+from tests.journal.conftest import changes, latest, shown
 from tests.sync.test_client import OLD, _instance, communes, make_key, partner_client, settled
 
 # What a copy keeps as its own (docs/partners.md, "Copies"); everything else, the balance included, is the source's.
@@ -139,6 +140,12 @@ async def test_a_pulled_ledger_gives_every_fund_the_sources_answers(
     assert award["fund_id"] == funds[f"fund:{ledger['funds'][1]}"]  # linked, paid once (the entry count above)
     query = {"unit": ledger["code"], "year": 2024, "as_of": OLD}
     assert await _get(local, "/api/v1/funds/summary", **query) == await _get(remote, "/api/v1/funds/summary", **query)
+    # The copies are journalled like any write here: this instance's own feed says what its GET says.
+    async with local.client() as c:
+        mine = latest(await changes(c, types="fund,fund_entry,award"))
+        assert {k[0] for k in mine} == {"fund", "fund_entry", "award"}
+        for change in mine.values():
+            assert change["data"] == await shown(c, change), change
 
 
 async def test_a_second_pull_changes_nothing(remote: Live, local: Live, ledger: dict[str, Any]) -> None:
