@@ -271,7 +271,8 @@ async def same_records(a: Instance, b: Instance) -> dict[str, int]:
     for year in (2022, 2023, 2024):
         summary = await get(a, "/api/v1/funds/summary", unit="34", year=year)
         assert await get(b, "/api/v1/funds/summary", unit="34", year=year) == summary, year
-    assert summary["raised_vnd"] > 0 and summary["balance_vnd"] > 0, summary
+        assert summary["balance_vnd"] > 0, summary
+        assert summary["raised_vnd"] > 0 or year != 2023, summary  # the demo's year raises money
     return counts
 
 
