@@ -76,7 +76,8 @@ REGISTRY = kit.Registry(
 )
 
 
-async def create(session: AsyncSession, principal: Principal, data: AwardIn) -> Award:
+async def create(session: AsyncSession, principal: Principal, data: AwardIn, *, pay: bool = True) -> Award:
+    """``pay=False``: a mirror copy links its fund without paying, its disbursement is a copied entry of its own."""
     unit_id, path = await kit.unit_for_write(session, principal, kit.unit_ref(REGISTRY, data))
     category_id = await _category(session, data.category)
     fund = None
@@ -95,7 +96,7 @@ async def create(session: AsyncSession, principal: Principal, data: AwardIn) -> 
     await session.flush()
     await journal.write(session, principal, action="create", kind="award", obj=award)
     # After the award: the feed names the award before the fund entry that refers to it.
-    if fund is not None and award.amount_vnd > 0:
+    if fund is not None and pay and award.amount_vnd > 0:
         await ledger.post(
             session,
             principal,

@@ -152,3 +152,31 @@ async def reverse(
     await session.flush()
     await _journal(session, principal, entry)
     return entry
+
+
+async def copy(
+    session: AsyncSession,
+    principal: Principal,
+    fund: Fund,
+    kind: str,
+    signed: int,
+    on: dt.date,
+    description: str,
+    *,
+    external_id: str,
+    links: dict[str, int | None],
+) -> FundEntry:
+    """A partner's entry replayed on the local copy of its fund (``khuyenhoc sync pull``).
+
+    The source already applied its own rules (closed funds, reversals once only); the copy keeps only the one
+    that protects this instance's money: the same conditional UPDATE, so an entry out of order is a 409, never
+    a negative balance. A transfer's two sides arrive as two entries, each moving its own fund.
+    """
+    await move(session, fund.id, signed)
+    entry = _entry(
+        fund, principal, kind, signed, on, description, external_id=external_id, partner=principal.partner, **links
+    )
+    session.add(entry)
+    await session.flush()
+    await _journal(session, principal, entry)
+    return entry

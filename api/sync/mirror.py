@@ -20,7 +20,8 @@ from api.awards import service as awards
 from api.awards.schemas import AwardIn
 from api.core.errors import AppError
 from api.core.text import today_vn
-from api.models import Award, Report, Unit, UnitSuccession
+from api.funds import ledger
+from api.models import Award, Fund, FundEntry, Report, Unit, UnitSuccession
 from api.registries import kit
 from api.reports import service as reports
 from api.reports.fields import FIGURE_NAMES
@@ -143,7 +144,7 @@ def _external_id(kind: str, remote_id: int) -> str:
 
 
 async def _local_id(session: AsyncSession, partner: str, kind: str, remote_id: int) -> int | None:
-    model = service.REGISTRIES[RESOURCE_OF[kind]][0].model
+    model = Award if kind == "award" else service.REGISTRIES[RESOURCE_OF[kind]][0].model
     found = await session.scalar(
         select(model.id).where(model.partner == partner, model.external_id == _external_id(kind, remote_id))
     )
@@ -173,8 +174,11 @@ async def _registry_body(
                 notes.append(f"{field}={body[field]} chưa có bản sao ở đây")
             body[field] = local
     if kind == "award" and body.get("fund_id") is not None:
-        # Ledgers are not copied: the copy records the award, not a disbursement from a fund here.
-        body["fund_id"] = None
+        # The fund's copy here; the copy pays nothing (upsert pay=False): its disbursement is a fund entry of its own.
+        local = await _local_id(session, partner, "fund", int(body["fund_id"]))
+        if local is None:
+            notes.append(f"fund_id={body['fund_id']} chưa có bản sao ở đây")
+        body["fund_id"] = local
     as_of = await unit_as_of(session, str(body.get("unit_code")), data, prefixes)
     if as_of is not None:
         body["unit_as_of"] = as_of.isoformat()
@@ -216,7 +220,7 @@ async def apply_change(
         # A copy of someone else's data: its owner publishes it; copying it again would echo between instances.
         return Outcome("skipped", "bản sao dữ liệu của nơi khác", quiet=True)
     if kind == "fund_entry":
-        return Outcome("skipped", "bút toán quỹ không được sao chép", quiet=True)
+        return await _fund_entry(session, principal, change)
     if kind == "association_year":
         return await _association_year(session, principal, change)
     if kind not in RESOURCE_OF:
@@ -236,7 +240,7 @@ async def apply_change(
                     return Outcome("skipped", clash)
             else:
                 body, notes = await _registry_body(session, kind, own, data, prefixes)
-            await service.upsert(session, principal, RESOURCE_OF[kind], external_id, body, None)
+            await service.upsert(session, principal, RESOURCE_OF[kind], external_id, body, None, pay=False)
             return Outcome("applied", "; ".join(notes))
     except AppError as exc:
         detail = exc.detail
@@ -277,3 +281,62 @@ async def _local_report(session: AsyncSession, partner: str, external_id: str, b
         return ""
     owner = f"hệ thống {local.partner}" if local.partner else "nơi này"
     return f"báo cáo {body['unit_code']}/{body['year']} đã có ở đây, do {owner} quản lý: giữ nguyên"
+
+
+async def _entry_links(
+    session: AsyncSession, partner: str, data: dict[str, Any]
+) -> tuple[dict[str, int | None], list[str]]:
+    """The entry's references mapped to the local copies (None, with a note, where the target is not copied)."""
+    links: dict[str, int | None] = {}
+    notes: list[str] = []
+    for field, target in (("counterpart_fund_id", "fund"), ("reverses_entry_id", "fund_entry"), ("award_id", "award")):
+        remote = data.get(field)
+        if remote is None:
+            links[field] = None
+            continue
+        if target == "fund_entry":
+            found = await session.scalar(
+                select(FundEntry.id).where(
+                    FundEntry.partner == partner, FundEntry.external_id == _external_id(target, int(remote))
+                )
+            )
+            local = int(found) if found is not None else None
+        else:
+            local = await _local_id(session, partner, target, int(remote))
+        if local is None:
+            notes.append(f"{field}={remote} chưa có bản sao ở đây")
+        links[field] = local
+    return links, notes
+
+
+async def _fund_entry(session: AsyncSession, principal: Principal, change: dict[str, Any]) -> Outcome:
+    """A ledger entry, replayed once on the local copy of its fund (entries are append-only: no update, no delete)."""
+    data, partner = change.get("data") or {}, str(principal.partner)
+    if change.get("op") == "delete":
+        return Outcome("skipped", "bút toán quỹ không bị xoá (sửa sai bằng bút toán đảo)", quiet=True)
+    external_id = _external_id("fund_entry", int(change["id"]))
+    if await session.scalar(
+        select(FundEntry.id).where(FundEntry.partner == partner, FundEntry.external_id == external_id)
+    ):
+        return Outcome("skipped", "bút toán quỹ đã sao chép", quiet=True)
+    local_fund = await _local_id(session, partner, "fund", int(data.get("fund_id") or 0))
+    if local_fund is None:
+        return Outcome("skipped", f"quỹ {data.get('fund_id')} chưa có bản sao ở đây")
+    try:
+        async with session.begin_nested():
+            links, notes = await _entry_links(session, partner, data)
+            fund = await session.get_one(Fund, local_fund)
+            await ledger.copy(
+                session,
+                principal,
+                fund,
+                str(data["kind"]),
+                int(data["amount_vnd"]),
+                dt.date.fromisoformat(str(data["occurred_on"])),
+                str(data.get("description") or ""),
+                external_id=external_id,
+                links=links,
+            )
+    except AppError as exc:
+        return Outcome("failed", exc.detail)
+    return Outcome("applied", "; ".join(notes))

@@ -94,11 +94,13 @@ async def upsert(
     data: dict[str, Any],
     if_match: str | None,
     loc: str = "body",
+    *,
+    pay: bool = True,
 ) -> Upserted:
     if resource == "reports":
         return await _upsert_report(session, principal, external_id, data, if_match, loc)
     if resource == "awards":
-        return await _upsert_award(session, principal, external_id, data, if_match, loc)
+        return await _upsert_award(session, principal, external_id, data, if_match, loc, pay=pay)
     reg, schema = REGISTRIES[resource]
     parsed = _parse(schema, {**data, "external_id": external_id}, loc)
     obj = await session.scalar(
@@ -117,14 +119,21 @@ async def upsert(
 
 
 async def _upsert_award(
-    session: AsyncSession, principal: Principal, external_id: str, data: dict[str, Any], if_match: str | None, loc: str
+    session: AsyncSession,
+    principal: Principal,
+    external_id: str,
+    data: dict[str, Any],
+    if_match: str | None,
+    loc: str,
+    *,
+    pay: bool = True,  # False: a mirror copy, whose disbursement arrives as its own fund entry
 ) -> Upserted:
     parsed = _parse(AwardIn, {**data, "external_id": external_id}, loc)
     award = await session.scalar(
         select(Award).where(Award.partner == principal.partner, Award.external_id == external_id)
     )
     if award is None:
-        award, created = await awards.create(session, principal, parsed), True
+        award, created = await awards.create(session, principal, parsed, pay=pay), True
     else:
         scope.require(principal, award.unit_path, scope.not_found(f"Không có bản ghi {external_id}."))
         _check_if_match(if_match, awards.REGISTRY.etag_key(award))

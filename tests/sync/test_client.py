@@ -221,10 +221,9 @@ async def test_pull_mirrors_records_then_follows_changes_and_deletes(remote_35: 
     async with partner_client(remote, secret) as http:
         first = await pull(local.db, http, source="ha-nam.test", limit=3, log=lines.append, sleep=Sleeps())
     partner = "mirror:ha-nam.test"
-    # 3 reports, 2 associations, a fund, an award, 2 commendations; 2 ledger entries are not copied, and each
-    # moved the fund's balance: the fund's two newer versions are applied too.
-    assert (first.pages, first.changes, first.applied, first.skipped, first.failed) == (5, 13, 11, 2, 0), lines
-    assert "Bỏ qua 2 thay đổi: bút toán quỹ không được sao chép." in " ".join(lines)
+    # 3 reports, 2 associations, a fund, an award, 2 commendations; the 2 ledger entries are copied too (issue 18
+    # item 3), and each moved the fund's balance: the fund's two newer versions are applied too.
+    assert (first.pages, first.changes, first.applied, first.skipped, first.failed) == (5, 13, 13, 0, 0), lines
     assert any(line.startswith("Trang 1: 3 thay đổi") for line in lines)
     assert await count(local.db, Report, Report.partner == partner) == 3
     assert await count(local.db, Commendation, Commendation.partner == partner) == 2
@@ -234,7 +233,12 @@ async def test_pull_mirrors_records_then_follows_changes_and_deletes(remote_35: 
         award = await s.scalar(select(Award).where(Award.partner == partner))
     assert assoc["Chi hội thôn Đông"].parent_id == assoc["Hội Khuyến học xã"].id  # the remote id, mapped here
     assert fund is not None and fund.association_id == assoc["Hội Khuyến học xã"].id
-    assert award is not None and award.fund_id is None and award.amount_vnd == 2_000_000
+    # The award names the fund's copy; its disbursement is the copied entry, not a second one.
+    assert award is not None and award.fund_id == fund.id and award.amount_vnd == 2_000_000
+    async with remote.client() as rc, local.client() as lc:
+        there = (await rc.get(f"/api/v1/funds/{remote_35['fund']}")).json()
+        here = (await lc.get(f"/api/v1/funds/{fund.id}")).json()
+    assert here["balance_vnd"] == there["balance_vnd"] > 0, (here, there)
     assert assoc["Hội Khuyến học xã"].external_id == f"association:{remote_35['association']}"
     # The copies count in this instance's statistics exactly as there.
     query = {"unit": "35", "year": 2023}
@@ -258,9 +262,13 @@ async def test_pull_mirrors_records_then_follows_changes_and_deletes(remote_35: 
     await settled(remote)
     async with partner_client(remote, secret) as http:
         third = await pull(local.db, http, source="ha-nam.test", log=lines.append)
-    # The deleted award's money went back to its fund there: one more ledger entry, not copied.
-    # (and the fund's new balance, applied to the copy without its money).
-    assert (third.changes, third.applied, third.skipped, third.failed) == (6, 5, 1, 0)
+    # The deleted award's money went back to its fund there: one more ledger entry (a reversal), copied, and
+    # the fund's new balance; deleting the copy of the award reverses nothing twice.
+    assert (third.changes, third.applied, third.skipped, third.failed) == (6, 6, 0, 0)
+    async with remote.client() as rc, local.client() as lc:
+        there = (await rc.get(f"/api/v1/funds/{remote_35['fund']}")).json()
+        here = (await lc.get(f"/api/v1/funds/{fund.id}")).json()
+    assert here["balance_vnd"] == there["balance_vnd"], (here, there)
     async with local.db.sessionmaker() as s:
         names = (await s.scalars(select(Commendation.recipient_name).where(Commendation.partner == partner))).all()
         members = await s.scalar(select(func.sum(Report.members)).where(Report.partner == partner))
@@ -328,6 +336,7 @@ async def remote_35(remote: Live) -> dict[str, Any]:
         "reporter": reporter,
         "codes": codes,
         "association": association,
+        "fund": fund,
         "award": award,
         "commendations": commendations,
     }
