@@ -165,7 +165,7 @@ const en: Messages = {
     secretCloseConfirm: 'Close this dialog? The key is shown once only: if you have not copied it, you cannot see it again.',
     audit: {
       title: 'Audit trail',
-      intro: 'Every write, oldest first. Filter by kind of record, record id, actor or time.',
+      intro: 'Every write, newest first (click the «Time» heading to reverse). Filter by kind of record, record id, actor or time.',
       filters: 'Filter the audit trail',
       entity: 'Kind of record',
       id: 'Record id',
@@ -176,6 +176,8 @@ const en: Messages = {
       none: 'No entries match these filters.',
       caption: 'Audit trail',
       at: 'Time',
+      sortNewest: 'Time: newest first, click for oldest first',
+      sortOldest: 'Time: oldest first, click for newest first',
       action: 'Action',
       record: 'Record',
       changes: 'Changes',

@@ -163,7 +163,7 @@ const vi = {
     secretCloseConfirm: 'Đóng hộp thoại? Khoá chỉ hiện một lần: nếu chưa sao chép, bạn sẽ không xem lại được.',
     audit: {
       title: 'Nhật ký thay đổi',
-      intro: 'Mọi lần ghi dữ liệu, cũ nhất trước. Lọc theo loại bản ghi, mã bản ghi, người thực hiện hoặc thời điểm.',
+      intro: 'Mọi lần ghi dữ liệu, mới nhất trước (bấm tiêu đề «Thời điểm» để đảo thứ tự). Lọc theo loại bản ghi, mã bản ghi, người thực hiện hoặc thời điểm.',
       filters: 'Lọc nhật ký',
       entity: 'Loại bản ghi',
       id: 'Mã bản ghi',
@@ -174,6 +174,8 @@ const vi = {
       none: 'Không có mục nào khớp với điều kiện lọc.',
       caption: 'Nhật ký thay đổi',
       at: 'Thời điểm',
+      sortNewest: 'Thời điểm: mới nhất trước, bấm để xem cũ nhất trước',
+      sortOldest: 'Thời điểm: cũ nhất trước, bấm để xem mới nhất trước',
       action: 'Thao tác',
       record: 'Bản ghi',
       changes: 'Thay đổi',
