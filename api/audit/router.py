@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import select
@@ -31,8 +31,12 @@ async def list_audit(
     id: Annotated[str | None, Query(max_length=80, description="Id of the record (with entity).")] = None,
     actor: Annotated[str | None, Query(max_length=200, description="Username or API key name.")] = None,
     since: Annotated[IsoDateTime | None, Query(description="Entries at or after this time (RFC 3339).")] = None,
+    order: Annotated[
+        Literal["asc", "desc"],
+        Query(description="asc: oldest first (the default, for clients that follow the trail); desc: newest first."),
+    ] = "asc",
 ) -> Response:
-    """The audit trail, oldest first (nhật ký thay đổi)."""
+    """The audit trail, oldest first unless order=desc (nhật ký thay đổi)."""
     stmt = select(AuditEntry)
     if not principal.national:  # entries of records outside every unit are for national admins only
         stmt = stmt.where(AuditEntry.unit_path.is_not(None), scope.condition(principal, AuditEntry.unit_path))
@@ -44,7 +48,7 @@ async def list_audit(
         stmt = stmt.where(AuditEntry.actor_name == actor)
     if since:
         stmt = stmt.where(AuditEntry.at >= since)
-    rows, cursor = await paginate_rows(session, stmt, order=[AuditEntry.id], page=page)
+    rows, cursor = await paginate_rows(session, stmt, order=[AuditEntry.id], page=page, descending=order == "desc")
     result = Page[AuditEntryOut](
         items=[AuditEntryOut.model_validate(r[0], from_attributes=True) for r in rows], next_cursor=cursor
     )

@@ -75,8 +75,9 @@ async def paginate_rows(
     *,
     order: Sequence[ColumnElement[Any] | InstrumentedAttribute[Any]],
     page: PageParams,
+    descending: bool = False,
 ) -> tuple[list[Any], str | None]:
-    """Rows of ``stmt`` after the cursor, ordered by the (unique, ascending) ``order`` columns."""
+    """Rows of ``stmt`` after the cursor, ordered by the (unique) ``order`` columns, ascending unless ``descending``."""
     if page.after is not None:
         if len(page.after) != len(order):
             raise ValidationFailed(
@@ -84,8 +85,10 @@ async def paginate_rows(
                 errors=[ErrorItem(loc=["query", "cursor"], msg="Con trỏ không hợp lệ", type="cursor_invalid")],
             )
         after = [_cursor_value(value, column) for value, column in zip(page.after, order, strict=True)]
-        stmt = stmt.where(tuple_(*order) > tuple_(*after))
-    rows = list((await session.execute(stmt.order_by(*order).limit(page.limit + 1))).all())
+        key, bound = tuple_(*order), tuple_(*after)
+        stmt = stmt.where(key < bound if descending else key > bound)
+    sort = [c.desc() for c in order] if descending else list(order)
+    rows = list((await session.execute(stmt.order_by(*sort).limit(page.limit + 1))).all())
     next_cursor = None
     if len(rows) > page.limit:
         rows = rows[: page.limit]

@@ -145,8 +145,8 @@ test('audit trail: filtered by kind of record and actor, paged, as CSV', async (
   const table = page.getByRole('table', { name: 'Nhật ký thay đổi' });
   await table.getByRole('cell', { name: 'Thu hồi', exact: true }).waitFor();
   const actions = await table.locator('tbody tr td:nth-child(4)').allInnerTexts();
-  assert.deepEqual(actions, ['Tạo', 'Thu hồi']);
-  assert.match(await table.locator('tbody tr').first().innerText(), /name: Kịch bản thống kê E2E/);
+  assert.deepEqual(actions, ['Thu hồi', 'Tạo'], 'newest first');
+  assert.match(await table.locator('tbody tr').last().innerText(), /name: Kịch bản thống kê E2E/);
   await shot(page, 'audit');
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Tải về CSV' }).click()]);

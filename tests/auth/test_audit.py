@@ -135,3 +135,35 @@ async def test_an_admin_sees_only_its_subtrees_trail(
         ).json()["items"]
     }
     assert str(inside) in ids and str(outside) not in ids
+
+
+async def test_the_trail_can_be_read_newest_first_page_by_page(client: httpx.AsyncClient, admin: Account) -> None:
+    """Issue 19 item 9: the dashboard's audit log listed the oldest first with no way to sort."""
+    ids = []
+    for i in range(3):
+        r = await client.post(
+            "/api/v1/users",
+            json={
+                "username": f"thu.tu{i}",
+                "password": "mat-khau-dai-du",
+                "display_name": f"Thứ tự {i}",
+                "role": "viewer",
+                "unit_code": "33",
+            },
+        )
+        assert r.status_code == 201
+        ids.append(str(r.json()["id"]))
+    oldest = (await client.get("/api/v1/audit", params={"entity": "user"})).json()["items"]
+    assert [e["entity_id"] for e in oldest][-3:] == ids
+    first = (await client.get("/api/v1/audit", params={"entity": "user", "order": "desc", "limit": 2})).json()
+    assert [e["entity_id"] for e in first["items"]] == ids[::-1][:2]
+    assert first["next_cursor"]
+    second = (
+        await client.get(
+            "/api/v1/audit", params={"entity": "user", "order": "desc", "limit": 2, "cursor": first["next_cursor"]}
+        )
+    ).json()
+    assert second["items"][0]["entity_id"] == ids[0]
+    assert first["items"][-1]["id"] > second["items"][0]["id"]
+    bad = await client.get("/api/v1/audit", params={"order": "newest"})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["loc"] == ["query", "order"]

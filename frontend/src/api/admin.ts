@@ -120,6 +120,8 @@ export interface AuditFilters {
   actor?: string | undefined;
   /** RFC 3339. */
   since?: string | undefined;
+  /** asc: oldest first; the dashboard shows the newest first unless asked. */
+  order?: 'asc' | 'desc' | undefined;
 }
 
 export const AUDIT_PAGE_SIZE = 50;
@@ -136,6 +138,7 @@ export function useAudit(f: AuditFilters, cursor: string | undefined) {
               id: f.id || undefined,
               actor: f.actor || undefined,
               since: f.since || undefined,
+              order: f.order ?? 'desc',
               limit: AUDIT_PAGE_SIZE,
               cursor,
             },
@@ -148,7 +151,7 @@ export function useAudit(f: AuditFilters, cursor: string | undefined) {
 }
 
 export function exportAuditCsv(f: AuditFilters): Promise<string> {
-  const q: Filters = { entity: f.entity, id: f.id, actor: f.actor, since: f.since };
+  const q: Filters = { entity: f.entity, id: f.id, actor: f.actor, since: f.since, order: f.order ?? 'desc' };
   return exportCsv('/api/v1/audit', q);
 }
 

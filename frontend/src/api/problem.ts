@@ -1,4 +1,5 @@
 /** RFC 9457 problem details from the API, turned into errors the pages can show. */
+import { problemHeadline, problemItemText } from './problemText';
 import type { components } from './schema';
 
 export type Problem = components['schemas']['Problem'];
@@ -25,14 +26,15 @@ export class ApiError extends Error {
     this.problem = problem;
   }
 
-  /** "detail" plus one line per invalid field, as the API words them (in Vietnamese). */
+  /** The headline plus one line per invalid field, in the user's language (problemText.ts). */
   get lines(): string[] {
     const p = this.problem;
     if (!p) return [];
-    const out = [p.detail || p.title];
+    const out = [problemHeadline(p)];
     for (const e of p.errors ?? []) {
       const where = e.loc.filter((x) => x !== 'body' && x !== 'query' && x !== 'path').join('.');
-      out.push(where ? `${where}: ${e.msg}` : e.msg);
+      const msg = problemItemText(e);
+      out.push(where ? `${where}: ${msg}` : msg);
     }
     return out;
   }
@@ -81,9 +83,10 @@ export function problemFieldErrors(
     const [where, name, index] = item.loc;
     const key = name === 'unit_as_of' ? 'unit_code' : name;
     if (typeof where === 'string' && sections.includes(where) && typeof key === 'string' && (!names || names.includes(key))) {
-      (fields[key] ??= []).push(line && typeof index === 'number' ? `${line(index + 1)}: ${item.msg}` : item.msg);
+      const msg = problemItemText(item);
+      (fields[key] ??= []).push(line && typeof index === 'number' ? `${line(index + 1)}: ${msg}` : msg);
     } else {
-      other.push(item.msg);
+      other.push(problemItemText(item));
     }
   }
   return { fields, other };

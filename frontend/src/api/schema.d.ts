@@ -201,7 +201,7 @@ export interface paths {
         };
         /**
          * List Audit
-         * @description The audit trail, oldest first (nhật ký thay đổi).
+         * @description The audit trail, oldest first unless order=desc (nhật ký thay đổi).
          */
         get: operations["list_audit_api_v1_audit_get"];
         put?: never;
@@ -5609,6 +5609,8 @@ export interface operations {
                 actor?: string | null;
                 /** @description Entries at or after this time (RFC 3339). */
                 since?: string | null;
+                /** @description asc: oldest first (the default, for clients that follow the trail); desc: newest first. */
+                order?: "asc" | "desc";
                 /** @description Page size (default 50, at most KH_MAX_PAGE_SIZE, 1000). */
                 limit?: number;
                 /** @description The next_cursor of the previous page. */

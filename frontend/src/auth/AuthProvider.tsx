@@ -4,6 +4,7 @@ import { api, onUnauthorized } from '../api/client';
 import { unwrap } from '../api/problem';
 import type { components } from '../api/schema';
 import { clearToken, getToken, rememberUnit, saveToken } from './session';
+import { announceSignOut, onSignedOutElsewhere } from './tabs';
 
 export type Me = components['schemas']['MeOut'];
 
@@ -58,6 +59,16 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     [queryClient],
   );
 
+  useEffect(
+    () =>
+      onSignedOutElsewhere(() => {
+        setToken(null);
+        setSignedOutReason('signed-out');
+        queryClient.clear();
+      }),
+    [queryClient],
+  );
+
   const signIn = useCallback(
     async (username: string, password: string): Promise<Me> => {
       const issued = unwrap(
@@ -87,6 +98,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       await api.POST('/api/v1/auth/logout').catch(() => undefined);
     }
     clearToken();
+    announceSignOut();
     setSignedOutReason('signed-out');
     setToken(null);
     queryClient.clear();

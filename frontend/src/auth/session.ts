@@ -1,4 +1,7 @@
-/** The bearer token, kept in sessionStorage: it lasts for this browser tab and is gone when it closes. */
+/**
+ * The bearer token, kept in sessionStorage: it lasts for this browser tab and is gone when it closes;
+ * a new tab gets it from an open one (tabs.ts).
+ */
 
 const KEY = 'kh.session';
 
@@ -32,8 +35,19 @@ export function getToken(now: number = Date.now()): string | null {
 }
 
 export function saveToken(token: string, expiresInSeconds: number, now: number = Date.now()): void {
-  const stored: Stored = { token, expiresAt: now + expiresInSeconds * 1000 };
+  saveSession(token, now + expiresInSeconds * 1000);
+}
+
+/** The token with its expiry, as another tab hands it over (see tabs.ts). */
+export function saveSession(token: string, expiresAt: number): void {
+  const stored: Stored = { token, expiresAt };
   sessionStorage.setItem(KEY, JSON.stringify(stored));
+}
+
+/** The stored session when it is still valid. */
+export function getSession(now: number = Date.now()): Stored | null {
+  const s = read();
+  return s && s.expiresAt > now ? s : null;
 }
 
 export function clearToken(): void {

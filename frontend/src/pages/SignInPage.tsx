@@ -47,9 +47,10 @@ export function SignInPage() {
 
   return (
     <div className="signin-page">
-      <div className="signin-lang">
+      {/* A banner landmark: axe's "region" rule wants every piece of content inside one. */}
+      <header className="signin-lang">
         <LanguageSwitch />
-      </div>
+      </header>
       <main className="signin-card" id="main">
         <p className="brand brand-large">
           <img src="/favicon.svg" alt="" width={40} height={40} />

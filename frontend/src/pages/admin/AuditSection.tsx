@@ -1,4 +1,4 @@
-/** The audit trail (nhật ký thay đổi), oldest first: filters in the URL, pages, CSV. */
+/** The audit trail (nhật ký thay đổi), newest first unless ?order=asc: filters in the URL, pages, CSV. */
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
@@ -70,6 +70,7 @@ export function AuditSection() {
     actor: params.get('actor') || undefined,
     // From the start of the chosen day in Vietnam.
     since: DATE.test(sinceDay) ? `${sinceDay}T00:00:00+07:00` : undefined,
+    order: params.get('order') === 'asc' ? 'asc' : 'desc',
   };
   const key = JSON.stringify(filters);
   const pages = useCursorPages(key);
@@ -85,10 +86,18 @@ export function AuditSection() {
     e.preventDefault();
     const next = new URLSearchParams();
     for (const [k, v] of Object.entries(draft)) if (v.trim()) next.set(k, v.trim());
+    if (filters.order === 'asc') next.set('order', 'asc');
     setParams(next);
   }
 
-  const any = Object.values(filters).some(Boolean);
+  function toggleOrder() {
+    const next = new URLSearchParams(params);
+    if (filters.order === 'asc') next.delete('order');
+    else next.set('order', 'asc');
+    setParams(next);
+  }
+
+  const any = Boolean(filters.entity || filters.id || filters.actor || filters.since);
 
   return (
     <div>
@@ -156,7 +165,16 @@ export function AuditSection() {
                 <th scope="col" className="hide-narrow">
                   #
                 </th>
-                <th scope="col">{t('admin.audit.at')}</th>
+                <th scope="col" aria-sort={filters.order === 'asc' ? 'ascending' : 'descending'}>
+                  <button
+                    type="button"
+                    className="sort-button"
+                    aria-label={filters.order === 'asc' ? t('admin.audit.sortOldest') : t('admin.audit.sortNewest')}
+                    onClick={toggleOrder}
+                  >
+                    {t('admin.audit.at')} <span aria-hidden="true">{filters.order === 'asc' ? '▲' : '▼'}</span>
+                  </button>
+                </th>
                 <th scope="col">{t('admin.audit.actor')}</th>
                 <th scope="col">{t('admin.audit.action')}</th>
                 <th scope="col">{t('admin.audit.record')}</th>

@@ -69,7 +69,8 @@ export function ComplianceChart({
       yAxis: {
         type: 'category',
         data: rows.map((r) => r.u.name),
-        axisLabel: { width: compact ? 96 : 160, overflow: 'truncate' },
+        // Wrapped, never cut ("Thành phố Hà …" told nobody which city); the tooltip names it in full too.
+        axisLabel: { width: compact ? 104 : 170, overflow: 'break', lineHeight: compact ? 12 : 14, fontSize: compact ? 11 : 12 },
       },
       series: [
         {
@@ -105,7 +106,8 @@ export function ComplianceChart({
     };
   }, [rows, rate, target, t, compact]);
 
-  const height = Math.max(160, rows.length * 26 + 60);
+  // Room for a name on two lines on a phone.
+  const height = Math.max(160, rows.length * (compact ? 32 : 26) + 60);
   const hidden = units.length - rows.length;
   return (
     <>

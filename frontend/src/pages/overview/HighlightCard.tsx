@@ -95,5 +95,11 @@ const share = (c: Coverage) => `${formatInteger(c.counted)}/${formatInteger(c.ex
 function NoChange({ year, coverage, previous }: { year: number; coverage?: Coverage; previous?: Coverage }) {
   const { t } = useTranslation();
   if (!previous || previous.counted === 0 || !coverage) return <>{t('overview.noPrevious', { year: year - 1 })}</>;
-  return <>{t('overview.notComparable', { year: year - 1, before: share(previous), now: share(coverage) })}</>;
+  // On a phone the reason is left out: said on every card it made the overview one 4,000-px column.
+  return (
+    <>
+      {t('overview.notComparable', { year: year - 1 })}
+      <span className="card-why">{t('overview.notComparableWhy', { year: year - 1, before: share(previous), now: share(coverage) })}</span>
+    </>
+  );
 }

@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ApiError } from '../../api/problem';
@@ -33,43 +33,49 @@ export function OverviewPage() {
         </div>
       )}
       {place && (
-        <>
-          <PlaceBar place={place} name={name} onChange={update} />
-          <OverviewBody place={place} />
-        </>
+        <OverviewBody place={place} bar={<PlaceBar place={place} name={name} onChange={update} />} />
       )}
     </section>
   );
 }
 
-function OverviewBody({ place }: { place: Place }) {
-  const { t } = useTranslation();
+/**
+ * The figures, with the place picker (`bar`) after the summary: on a phone the picker is a
+ * screenful, and the summary is what most visits come for (issue 19 item 8).
+ */
+function OverviewBody({ place, bar }: { place: Place; bar: ReactNode }) {
   const highlights = useHighlights({ unit: place.unit, year: place.year, asOf: place.asOf });
   // Asked beside the highlights, not after them, and ECharts fetched meanwhile: on a slow link
   // each request in a chain costs a round trip.
   const series = useTrendSeries(place);
   useEffect(preloadCharts, []);
-  if (highlights.isPending) return <Loading />;
-  if (highlights.isError) {
-    const e = highlights.error;
-    if (e instanceof ApiError && e.status === 404) {
-      return (
-        <div className="alert alert-info" role="alert">
-          <p>{e.problem?.detail ?? e.message}</p>
-          {place.oldOnly && place.year >= 2025 && <p>{t('place.afterReform')}</p>}
-        </div>
-      );
-    }
-    return <ErrorMessage error={e} onRetry={() => void highlights.refetch()} />;
-  }
   const data = highlights.data;
+  // The bar keeps its place among the children whatever the state, so a change of year never remounts it (and its focus).
   return (
-    <div aria-busy={highlights.isFetching} className={highlights.isPlaceholderData ? 'stale' : undefined}>
-      <Summary data={data} place={place} />
-      <HighlightGroups data={data} previous={previousCoverage(series.data, data.year)} />
-      <Trend series={series} unitName={data.unit_name} />
-    </div>
+    <>
+      {data && <Summary data={data} place={place} />}
+      {bar}
+      <div aria-busy={highlights.isFetching} className={highlights.isPlaceholderData ? 'stale' : undefined}>
+        {highlights.isPending && <Loading />}
+        {highlights.isError && <OverviewError error={highlights.error} place={place} onRetry={() => void highlights.refetch()} />}
+        {data && <HighlightGroups data={data} previous={previousCoverage(series.data, data.year)} />}
+        {data && <Trend series={series} unitName={data.unit_name} />}
+      </div>
+    </>
   );
+}
+
+function OverviewError({ error, place, onRetry }: { error: unknown; place: Place; onRetry: () => void }) {
+  const { t } = useTranslation();
+  if (error instanceof ApiError && error.status === 404) {
+    return (
+      <div className="alert alert-info" role="alert">
+        <p>{error.problem?.detail ?? error.message}</p>
+        {place.oldOnly && place.year >= 2025 && <p>{t('place.afterReform')}</p>}
+      </div>
+    );
+  }
+  return <ErrorMessage error={error} onRetry={onRetry} />;
 }
 
 /** "Tỉnh Thái Bình · 2023", coverage, what the figures were computed from, and where to go next. */

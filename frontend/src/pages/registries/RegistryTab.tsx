@@ -202,32 +202,38 @@ export function RegistryTab<T extends BaseRow>({
       {list.isSuccess && items.length === 0 && <p className="empty">{t('registries.none_found')}</p>}
       {items.length > 0 && (
         <div className={list.isPlaceholderData ? 'table-wrap stale' : 'table-wrap'} aria-busy={list.isFetching}>
-          <table className="data registry-table">
+          {/* Explicit roles: on phones the rows are drawn as cards (display: block), which would drop the table's semantics. */}
+          <table className="data registry-table" role="table">
             <caption className="visually-hidden">{tx(t, `registries.caption.${config.kind}`)}</caption>
-            <thead>
-              <tr>
+            <thead role="rowgroup">
+              <tr role="row">
                 {config.columns.map((c) => (
-                  <th key={c.id} scope="col" className={[c.className, c.narrow ? 'hide-narrow' : ''].filter(Boolean).join(' ') || undefined}>
+                  <th key={c.id} scope="col" role="columnheader" className={[c.className, c.narrow ? 'hide-narrow' : ''].filter(Boolean).join(' ') || undefined}>
                     {tx(t, c.header)}
                   </th>
                 ))}
                 {(canWrite || detail) && (
-                  <th scope="col" className="actions-col">
+                  <th scope="col" role="columnheader" className="actions-col">
                     <span className="visually-hidden">{t('registries.actions')}</span>
                   </th>
                 )}
               </tr>
             </thead>
-            <tbody>
+            <tbody role="rowgroup">
               {items.map((row) => (
-                <tr key={row.id} className={selected === row.id ? 'selected' : undefined}>
+                <tr key={row.id} role="row" className={selected === row.id ? 'selected' : undefined}>
                   {config.columns.map((c) => (
-                    <td key={c.id} className={[c.className, c.narrow ? 'hide-narrow' : ''].filter(Boolean).join(' ') || undefined}>
+                    <td
+                      key={c.id}
+                      role="cell"
+                      data-label={tx(t, c.header)}
+                      className={[c.className, c.narrow ? 'hide-narrow' : ''].filter(Boolean).join(' ') || undefined}
+                    >
                       {c.cell(row, t)}
                     </td>
                   ))}
                   {(canWrite || detail) && (
-                    <td className="actions-col">
+                    <td className="actions-col" role="cell">
                       {confirming === row.id ? (
                         <span className="confirm" role="group" aria-label={t('registries.confirmDelete', { name: config.title(row) })}>
                           <span className="confirm-text">{t('registries.confirmDelete', { name: config.title(row) })}</span>

@@ -187,7 +187,8 @@ function History({ unit, year }: { unit: string; year: number }) {
       {history.isError && <ErrorMessage error={history.error} onRetry={() => void history.refetch()} />}
       {history.isSuccess && entries.length === 0 && <p className="empty">{t('reports.history.none')}</p>}
       {entries.length > 0 && (
-        <div className="table-wrap">
+        // Focusable: on a phone the table scrolls sideways, and a keyboard user must be able to scroll it (axe).
+        <div className="table-wrap" tabIndex={0} role="region" aria-label={t('reports.history.caption')}>
           <table className="data history">
             <caption className="visually-hidden">{t('reports.history.caption')}</caption>
             <thead>
