@@ -1,4 +1,5 @@
 /** RFC 9457 problem details from the API, turned into errors the pages can show. */
+import { datingProblemMessage } from '../lib/unitDating';
 import type { components } from './schema';
 
 export type Problem = components['schemas']['Problem'];
@@ -77,13 +78,15 @@ export function problemFieldErrors(
   const fields: Record<string, string[]> = {};
   const other: string[] = [];
   if (!(e instanceof ApiError)) return { fields, other };
+  const dated = datingProblemMessage(e.problem);
   for (const item of e.problem?.errors ?? []) {
     const [where, name, index] = item.loc;
+    const msg = item.type === 'unknown_unit' && dated ? dated : item.msg;
     const key = name === 'unit_as_of' ? 'unit_code' : name;
     if (typeof where === 'string' && sections.includes(where) && typeof key === 'string' && (!names || names.includes(key))) {
-      (fields[key] ??= []).push(line && typeof index === 'number' ? `${line(index + 1)}: ${item.msg}` : item.msg);
+      (fields[key] ??= []).push(line && typeof index === 'number' ? `${line(index + 1)}: ${msg}` : msg);
     } else {
-      other.push(item.msg);
+      other.push(msg);
     }
   }
   return { fields, other };

@@ -7,6 +7,7 @@ import { ErrorMessage, Loading } from '../../components/Status';
 import { useDocumentTitle } from '../../components/UnderConstruction';
 import { formatDateTime, formatInteger } from '../../lib/format';
 import { currentYear, FIRST_YEAR, parseYear } from '../place/usePlace';
+import { useUnitEnd } from '../../lib/useUnitEnd';
 import { StatusBadge } from './StatusBadge';
 
 const CODE = /^\d{2,5}(-[0-9A-Za-z]{1,12})?$/;
@@ -188,7 +189,13 @@ function OpenReport() {
   const navigate = useNavigate();
   const [code, setCode] = useState(me?.unit_code ?? '');
   const [year, setYear] = useState(String(currentYear()));
+  const [yearTouched, setYearTouched] = useState(false);
   const [error, setError] = useState(false);
+  // A user of a unit that ended lands on its last year, the latest one that can be saved.
+  const lastYear = useUnitEnd(me?.unit_code).ended?.lastYear;
+  useEffect(() => {
+    if (lastYear !== undefined && !yearTouched && code === (me?.unit_code ?? '')) setYear(String(lastYear));
+  }, [lastYear, yearTouched, code, me?.unit_code]);
 
   function open(e: FormEvent) {
     e.preventDefault();
@@ -225,7 +232,14 @@ function OpenReport() {
       </div>
       <div className="field">
         <label htmlFor="open-year">{t('reports.open.year')}</label>
-        <select id="open-year" value={year} onChange={(e) => setYear(e.target.value)}>
+        <select
+          id="open-year"
+          value={year}
+          onChange={(e) => {
+            setYearTouched(true);
+            setYear(e.target.value);
+          }}
+        >
           {years().map((y) => (
             <option key={y} value={y}>
               {y}
