@@ -24,6 +24,8 @@ export interface UnitComboboxProps {
   required?: boolean;
 }
 
+const CODE = /^\d{2,5}(-[0-9A-Za-z]{1,12})?$/;
+
 function useDebounced<T>(value: T, ms: number): T {
   const [v, setV] = useState(value);
   useEffect(() => {
@@ -49,6 +51,8 @@ export function UnitCombobox({ id, label, value, onChange, hint, error, required
   const [text, setText] = useState<string | null>(null);
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(-1);
+  // The name of the option just chosen, shown before the chosen code's own lookup answers.
+  const [picked, setPicked] = useState<Unit | null>(null);
   const q = useDebounced((text ?? '').trim(), 200);
   const found = useQuery({
     queryKey: ['units', 'search', q],
@@ -58,10 +62,12 @@ export function UnitCombobox({ id, label, value, onChange, hint, error, required
   });
   const options = open && q.length >= 2 ? (found.data ?? []) : [];
   // While not typing, the input shows the chosen unit by its name (its code until the name is known).
-  const shown = text ?? (value ? (chosenName ?? value) : '');
+  const known = chosenName ?? (picked?.code === value ? picked.name : undefined);
+  const shown = text ?? (value ? (known ?? value) : '');
 
   function pick(u: Unit) {
     onChange(u.code, u);
+    setPicked(u);
     setText(null);
     setOpen(false);
     setActive(-1);
@@ -89,7 +95,7 @@ export function UnitCombobox({ id, label, value, onChange, hint, error, required
   const errorId = error ? `${uid}-error` : undefined;
   const describedBy = [hintId, errorId, value && chosenName ? `${uid}-chosen` : undefined].filter(Boolean).join(' ');
   return (
-    <div className="field unit-combobox">
+    <div className={error ? 'field unit-combobox has-error' : 'field unit-combobox'}>
       <label htmlFor={id}>{label}</label>
       <input
         id={id}
@@ -108,9 +114,13 @@ export function UnitCombobox({ id, label, value, onChange, hint, error, required
         value={shown}
         onChange={(e) => {
           setText(e.target.value);
-          setOpen(true);
           setActive(-1);
-          if (e.target.value.trim() === '') onChange('');
+          // A code typed in full is a choice by itself (those who know their codes keep typing
+          // them): no list then, it would only cover what comes next.
+          const typed = e.target.value.trim();
+          const isCode = CODE.test(typed);
+          setOpen(!isCode);
+          if (typed === '' || isCode) onChange(typed);
         }}
         onKeyDown={onKeyDown}
         onBlur={() => {
@@ -126,7 +136,8 @@ export function UnitCombobox({ id, label, value, onChange, hint, error, required
       )}
       {value && chosenName && (
         <span id={`${uid}-chosen`} className="hint unit-chosen">
-          {t('picker.chosen', { name: chosenName })} <span className="mono">({value})</span>
+          {t('picker.chosen', { name: chosenName })}
+          {chosen.data && !chosen.data.onNew ? ` · ${t('place.onOldMap')}` : ''} <span className="mono">({value})</span>
         </span>
       )}
       {error && (
