@@ -96,6 +96,11 @@ async def ids_by_path(session: AsyncSession, paths: Iterable[str]) -> dict[str, 
     return dict((await session.execute(stmt)).all())
 
 
+async def ids_and_names_by_path(session: AsyncSession, paths: Iterable[str]) -> dict[str, tuple[int, str]]:
+    stmt = select(Unit.path, Unit.id, Unit.name).where(Unit.path.in_(set(paths)))
+    return {path: (id_, name) for path, id_, name in (await session.execute(stmt)).all()}
+
+
 async def count_children(session: AsyncSession, parent_id: int) -> int:
     return int(await session.scalar(select(func.count()).where(Unit.parent_id == parent_id)) or 0)
 

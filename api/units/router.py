@@ -15,7 +15,7 @@ from api.core.text import IsoDate, today_vn
 from api.db.engine import SessionDep
 from api.models import UnitLevel
 from api.units import service
-from api.units.schemas import UnitCodePath, UnitOut, VillageCreate
+from api.units.schemas import UnitCodePath, UnitOut, UnitRow, VillageCreate
 
 router = APIRouter(prefix="/units", tags=["units"])
 
@@ -45,7 +45,7 @@ async def list_units(
 ) -> Response:
     """List administrative units valid on a date (đơn vị hành chính)."""
     result = await service.list_units(session, as_of=_day(as_of), page=page, level=level, parent=parent, q=q)
-    return represent(request, result, fmt=fmt, csv_rows=(UnitOut, result.items))
+    return represent(request, result, fmt=fmt, csv_rows=(UnitRow, result.items))
 
 
 @router.get("/{code}", response_model=UnitOut, responses=problem_responses(401, 404, 422))
@@ -68,7 +68,7 @@ async def list_children(
 ) -> Response:
     """The units directly below a unit on the date."""
     result = await service.children(session, code, as_of=_day(as_of), page=page)
-    return represent(request, result, fmt=fmt, csv_rows=(UnitOut, result.items))
+    return represent(request, result, fmt=fmt, csv_rows=(UnitRow, result.items))
 
 
 @router.post("", response_model=UnitOut, status_code=201, responses=problem_responses(401, 403, 404, 409, 422))

@@ -21,8 +21,8 @@ UnitCodePath = Annotated[
 ]
 
 
-class UnitOut(BaseModel):
-    """An administrative unit (đơn vị hành chính) as valid on a date."""
+class UnitRow(BaseModel):
+    """An administrative unit as one row of the CSV list (its columns are the public CSV contract)."""
 
     code: str = Field(description="Official code, zero-padded; villages get the commune code plus a suffix.")
     name: str = Field(description='Full Vietnamese name, e.g. "Tỉnh Thái Bình".')
@@ -36,6 +36,15 @@ class UnitOut(BaseModel):
         "until a commune mapping is loaded)."
     )
     predecessor_codes: list[str] = Field(description="Units it was formed from in a reorganisation.")
+
+
+class UnitOut(UnitRow):
+    """An administrative unit (đơn vị hành chính) as valid on a date."""
+
+    parent_names: list[str] = Field(
+        description="Names of the units above, nearest first (commune, district, province): tells apart "
+        "units of the same name."
+    )
 
 
 class VillageCreate(BaseModel):

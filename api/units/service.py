@@ -26,9 +26,10 @@ def ancestor_paths(path: str) -> list[str]:
 
 
 async def to_out(session: AsyncSession, rows: Sequence[AnyRow]) -> list[UnitOut]:
-    """Shape rows as ``UnitOut``, resolving successors (own, else the nearest ancestor's) in two queries."""
+    """Shape rows as ``UnitOut``, resolving successors (own, else the nearest ancestor's) and parents' names."""
     chains = {r.id: ancestor_paths(r.path) for r in rows}
-    path_ids = await repository.ids_by_path(session, {p for chain in chains.values() for p in chain})
+    found = await repository.ids_and_names_by_path(session, {p for chain in chains.values() for p in chain})
+    path_ids = {p: id_ for p, (id_, _) in found.items()}
     successors = await repository.successor_codes(session, path_ids.values())
     predecessors = await repository.predecessor_codes(session, chains.keys())
     out = []
@@ -41,6 +42,7 @@ async def to_out(session: AsyncSession, rows: Sequence[AnyRow]) -> list[UnitOut]
                 level=UnitLevel(r.level),
                 division_type=r.division_type,
                 parent_code=r.parent_code,
+                parent_names=[found[p][1] for p in chains[r.id][1:] if p in found],
                 valid_from=r.valid_from,
                 valid_to=r.valid_to,
                 successor_codes=succ,

@@ -68,7 +68,8 @@ test('commune editor: an invalid entry is refused inline and saves nothing; a co
   await page.getByText('Trang 1 · 2 báo cáo').waitFor();
   await shot(page, 'reports-list-commune');
 
-  assert.equal(await page.getByLabel('Mã đơn vị', { exact: true }).inputValue(), '12433');
+  // The unit picker shows the user's own unit by its name (issue 19 item 3).
+  assert.equal(await page.getByLabel('Mã đơn vị', { exact: true }).inputValue(), 'Phường Lê Hồng Phong');
   await page.getByLabel('Năm báo cáo').selectOption('2024');
   await page.getByRole('button', { name: 'Mở báo cáo' }).click();
   await page.waitForURL(/\/bao-cao\/12433\/2024$/);

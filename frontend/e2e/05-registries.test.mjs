@@ -55,7 +55,8 @@ test('district editor: an award file with errors shows the bad cells and saves n
   await page.waitForURL(/\/so-dang-ky\/khen-thuong/);
   // The user's own unit by default.
   const unit = page.getByLabel('Mã đơn vị (cả đơn vị cấp dưới)');
-  assert.equal(await unit.inputValue(), '336');
+  // Shown by its name in the unit picker (issue 19 item 3); a code typed in full still chooses.
+  assert.equal(await unit.inputValue(), 'Thành phố Thái Bình');
   await unit.fill('12436');
   await page.getByLabel('Năm', { exact: true }).selectOption('2024');
   await page.getByRole('button', { name: 'Lọc', exact: true }).click();
@@ -191,7 +192,7 @@ test('commune editor: records an activity, changes it, deletes it; a bad link is
   await page.getByText('Không có bản ghi nào khớp với điều kiện lọc.').waitFor();
   await page.getByRole('button', { name: '+ Thêm hoạt động' }).click();
   const form = page.getByRole('form', { name: 'Hoạt động mới' });
-  assert.equal(await form.getByLabel('Đơn vị', { exact: true }).inputValue(), '12433');
+  assert.equal(await form.getByLabel('Đơn vị', { exact: true }).inputValue(), 'Phường Lê Hồng Phong');
   await form.getByText('Phường Lê Hồng Phong · bản đồ trước 01/07/2025').waitFor();
   // Required fields are checked before sending.
   await form.getByRole('button', { name: 'Thêm', exact: true }).click();

@@ -186,3 +186,16 @@ async def test_loading_units_twice_changes_nothing(session: AsyncSession) -> Non
     result = await load_all(session)
     assert (result.inserted, result.updated, result.successions_added) == (0, 0, 0)
     assert result.unchanged == 63 + 696 + 10051 + 34 + 3321
+
+
+async def test_search_results_name_their_parents_so_same_named_units_differ(client: httpx.AsyncClient) -> None:
+    """Issue 19 item 3: four "Phường Lê Hồng Phong" could only be told apart by their codes."""
+    items = await all_items(client, "/api/v1/units", q="le hong phong", as_of=BEFORE, level="commune")
+    wards = [i for i in items if i["name"] == "Phường Lê Hồng Phong"]
+    assert len(wards) >= 2
+    assert all(len(w["parent_names"]) == 2 for w in wards), wards
+    assert len({tuple(w["parent_names"]) for w in wards}) == len(wards)
+    thai_binh = await client.get("/api/v1/units/12433", params={"as_of": BEFORE})
+    assert thai_binh.json()["parent_names"][-1] == "Tỉnh Thái Bình"
+    province = await client.get("/api/v1/units/34", params={"as_of": BEFORE})
+    assert province.json()["parent_names"] == []

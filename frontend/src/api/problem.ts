@@ -1,5 +1,6 @@
 /** RFC 9457 problem details from the API, turned into errors the pages can show. */
 import { problemHeadline, problemItemText } from './problemText';
+import { datingProblemMessage } from '../lib/unitDating';
 import type { components } from './schema';
 
 export type Problem = components['schemas']['Problem'];
@@ -79,14 +80,15 @@ export function problemFieldErrors(
   const fields: Record<string, string[]> = {};
   const other: string[] = [];
   if (!(e instanceof ApiError)) return { fields, other };
+  const dated = datingProblemMessage(e.problem);
   for (const item of e.problem?.errors ?? []) {
     const [where, name, index] = item.loc;
+    const msg = item.type === 'unknown_unit' && dated ? dated : problemItemText(item);
     const key = name === 'unit_as_of' ? 'unit_code' : name;
     if (typeof where === 'string' && sections.includes(where) && typeof key === 'string' && (!names || names.includes(key))) {
-      const msg = problemItemText(item);
       (fields[key] ??= []).push(line && typeof index === 'number' ? `${line(index + 1)}: ${msg}` : msg);
     } else {
-      other.push(problemItemText(item));
+      other.push(msg);
     }
   }
   return { fields, other };

@@ -4432,6 +4432,11 @@ export interface components {
              */
             parent_code: string | null;
             /**
+             * Parent Names
+             * @description Names of the units above, nearest first (commune, district, province): tells apart units of the same name.
+             */
+            parent_names: string[];
+            /**
              * Predecessor Codes
              * @description Units it was formed from in a reorganisation.
              */

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/problem';
+import { datingProblemMessage } from '../lib/unitDating';
 
 export function Loading({ label }: { label?: string }) {
   const { t } = useTranslation();
@@ -15,6 +16,9 @@ export function Loading({ label }: { label?: string }) {
 export function useErrorLines(error: unknown): string[] {
   const { t } = useTranslation();
   if (error instanceof ApiError) {
+    // A code used on a date it named no unit: said from the problem's data, in the user's language.
+    const dated = datingProblemMessage(error.problem);
+    if (dated) return [dated];
     const lines = error.lines;
     return lines.length ? lines : [t('common.unknownError', { status: error.status })];
   }

@@ -907,6 +907,31 @@ const en: Messages = {
     certificates_of_merit: 'Certificates of merit',
     inspections: 'Inspections',
   },
+  dating: {
+    unknownCode: 'No administrative unit has the code {{code}}. Please check the code.',
+    ended: '{{name}} (code {{code}}) existed only until {{end}}, so it cannot be used for {{when}}.',
+    successor: 'Since then, this area has been under {{names}}.',
+    notYet: '{{name}} (code {{code}}) exists only from {{start}}, so it cannot be used for {{when}}.',
+    notOnDate: 'No administrative unit had the code {{code}} on {{when}}.',
+    readOnlyYear: '{{name}} existed only until {{end}}, so it has no report for {{year}}. Its last report is for {{last}}.',
+    reportsNow: 'From {{year}}, this area is reported by:',
+    lastReport: 'Open the {{last}} report',
+    oldUnitMap: 'This unit is no longer on today\'s map: shown as on its last day ({{end}}).',
+    seeSuccessors: 'The unit responsible for this area today:',
+  },
+  picker: {
+    label: 'Unit',
+    placeholder: 'Type a name, accents optional (e.g. le hong phong)',
+    hint: 'Type at least 2 characters of the name or code; use the arrow keys to choose.',
+    searching: 'Searching…',
+    noMatch: 'No unit matches.',
+    results: 'Unit search results',
+    clear: 'Clear',
+    since: 'from {{from}}',
+    until: 'until {{to}}',
+    always: 'in force',
+    chosen: 'Chosen: {{name}}',
+  },
 };
 
 export default en;

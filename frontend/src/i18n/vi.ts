@@ -905,6 +905,31 @@ const vi = {
     certificates_of_merit: 'Bằng khen',
     inspections: 'Số cuộc kiểm tra',
   },
+  dating: {
+    unknownCode: 'Không có đơn vị hành chính nào mang mã {{code}}. Hãy kiểm tra lại mã.',
+    ended: '{{name}} (mã {{code}}) chỉ tồn tại đến hết ngày {{end}}, nên không dùng được cho ngày {{when}}.',
+    successor: 'Từ sau ngày đó, khu vực này do {{names}} phụ trách.',
+    notYet: '{{name}} (mã {{code}}) chỉ có từ ngày {{start}}, nên không dùng được cho ngày {{when}}.',
+    notOnDate: 'Ngày {{when}} không có đơn vị hành chính nào mang mã {{code}}.',
+    readOnlyYear: '{{name}} chỉ tồn tại đến hết ngày {{end}}, nên không lập báo cáo năm {{year}}. Báo cáo cuối cùng của đơn vị là năm {{last}}.',
+    reportsNow: 'Từ năm {{year}}, khu vực này do đơn vị sau báo cáo:',
+    lastReport: 'Mở báo cáo năm {{last}}',
+    oldUnitMap: 'Đơn vị này không còn trên bản đồ hôm nay: đang xem theo ngày cuối cùng của đơn vị ({{end}}).',
+    seeSuccessors: 'Đơn vị phụ trách khu vực này hiện nay:',
+  },
+  picker: {
+    label: 'Đơn vị',
+    placeholder: 'Gõ tên, không cần dấu (vd: le hong phong)',
+    hint: 'Gõ ít nhất 2 ký tự của tên hoặc mã; dùng phím mũi tên để chọn.',
+    searching: 'Đang tìm…',
+    noMatch: 'Không có đơn vị nào khớp.',
+    results: 'Kết quả tìm đơn vị',
+    clear: 'Bỏ chọn',
+    since: 'từ {{from}}',
+    until: 'đến {{to}}',
+    always: 'đang hoạt động',
+    chosen: 'Đã chọn: {{name}}',
+  },
 };
 
 export default vi;

@@ -1,7 +1,7 @@
 /** The fields users and API keys share: role, scopes (a subset of the role's), unit. */
 import { useTranslation } from 'react-i18next';
 import { ROLE_SCOPES, ROLES, type Role } from '../../api/admin';
-import { isUnitCode, unitNameOf, useUnitLookup } from '../../components/UnitName';
+import { UnitCombobox } from '../../components/UnitCombobox';
 import { tx } from '../../i18n/loose';
 
 export function RoleField({ id, value, onChange }: { id: string; value: Role; onChange: (r: Role) => void }) {
@@ -81,37 +81,14 @@ export function UnitField({
   hint?: string;
 }) {
   const { t } = useTranslation();
-  const code = value.trim();
-  const lookup = useUnitLookup(code || null);
-  const name = unitNameOf(lookup.data);
   return (
-    <div className={errors?.length ? 'field has-error' : 'field'}>
-      <label htmlFor={id}>{t('admin.unitCode')}</label>
-      <input
-        id={id}
-        value={value}
-        inputMode="numeric"
-        maxLength={5}
-        autoComplete="off"
-        aria-invalid={errors?.length ? true : undefined}
-        aria-describedby={`${id}-hint${errors?.length ? ` ${id}-error` : ''}`}
-        onChange={(e) => onChange(e.target.value)}
-      />
-      <span id={`${id}-hint`} className="hint" aria-live="polite">
-        {!code
-          ? t('admin.unitEmpty')
-          : name
-            ? `${name}${lookup.data && !lookup.data.onNew ? ` · ${t('place.onOldMap')}` : ''}`
-            : isUnitCode(code) && lookup.isFetching
-              ? t('common.loading')
-              : t('registries.form.unknownUnit')}
-        {hint ? ` ${hint}` : ''}
-      </span>
-      {errors?.length ? (
-        <p id={`${id}-error`} className="field-error">
-          {errors.join(' · ')}
-        </p>
-      ) : null}
-    </div>
+    <UnitCombobox
+      id={id}
+      label={t('admin.unitCode')}
+      value={value.trim()}
+      onChange={onChange}
+      hint={`${value.trim() ? '' : t('admin.unitEmpty')}${hint ? ` ${hint}` : ''}`.trim() || undefined}
+      error={errors?.length ? errors.join(' · ') : undefined}
+    />
   );
 }

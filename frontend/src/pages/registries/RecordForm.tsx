@@ -19,12 +19,13 @@ import {
   type Loaded,
 } from '../../api/registries';
 import { useErrorLines } from '../../components/Status';
-import { isUnitCode, unitAsOf, unitNameOf, useUnitLookup } from '../../components/UnitName';
+import { isUnitCode, unitAsOf, useUnitLookup } from '../../components/UnitName';
 import { tx } from '../../i18n/loose';
 import { formatInteger, formatVnd, formatVndShort, parseInteger } from '../../lib/format';
 import { currentYear } from '../place/usePlace';
 import { ENUMS, type FieldDef, type RegistryConfig } from './types';
 import { useUnsavedGuard } from '../../lib/useUnsavedGuard';
+import { UnitCombobox } from '../../components/UnitCombobox';
 
 type Values = Record<string, string>;
 type FieldErrors = Record<string, string[]>;
@@ -193,7 +194,6 @@ export function RecordForm<T extends BaseRow>({
   const title = loaded
     ? t('registries.form.editTitle', { name: config.title(loaded.record) })
     : tx(t, `registries.form.newTitle.${config.kind}`);
-  const unitName = unitNameOf(lookup.data);
 
   return (
     <form className="record-form" aria-labelledby={`${formId}-title`} onSubmit={(e) => void submit(e)} noValidate>
@@ -214,31 +214,14 @@ export function RecordForm<T extends BaseRow>({
       </div>
       <div className="field-grid record-grid">
         {!editing && (
-          <div className={errors.unit_code ? 'field has-error' : 'field'}>
-            <label htmlFor={`${formId}-f-unit_code`}>{t('registries.f.unit_code')}</label>
-            <input
-              id={`${formId}-f-unit_code`}
-              value={unit}
-              inputMode="numeric"
-              maxLength={18}
-              autoComplete="off"
-              aria-invalid={errors.unit_code ? true : undefined}
-              aria-describedby={`${formId}-f-unit_code-hint${errors.unit_code ? ` ${formId}-f-unit_code-error` : ''}`}
-              onChange={(e) => setUnit(e.target.value)}
-            />
-            <span id={`${formId}-f-unit_code-hint`} className="hint" aria-live="polite">
-              {unitName
-                ? `${unitName}${lookup.data && !lookup.data.onNew ? ` · ${t('place.onOldMap')}` : ''}`
-                : lookup.isError || (lookup.isSuccess && !unitName)
-                  ? t('registries.form.unknownUnit')
-                  : t('registries.hint.unit_code')}
-            </span>
-            {errors.unit_code && (
-              <p id={`${formId}-f-unit_code-error`} className="field-error">
-                {errors.unit_code.join(' · ')}
-              </p>
-            )}
-          </div>
+          <UnitCombobox
+            id={`${formId}-f-unit_code`}
+            label={t('registries.f.unit_code')}
+            value={unit.trim()}
+            onChange={setUnit}
+            hint={t('registries.hint.unit_code')}
+            error={errors.unit_code?.join(' · ')}
+          />
         )}
         {fields.map((f) => (
           <Field

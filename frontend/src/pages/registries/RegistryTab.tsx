@@ -22,7 +22,8 @@ import { useAuth, type Me } from '../../auth/AuthProvider';
 import { CsvButton } from '../../components/CsvButton';
 import { Pager, useCursorPages } from '../../components/Pager';
 import { ErrorMessage, Loading } from '../../components/Status';
-import { isUnitCode, UnitName } from '../../components/UnitName';
+import { isUnitCode } from '../../components/UnitName';
+import { UnitCombobox } from '../../components/UnitCombobox';
 import { tx } from '../../i18n/loose';
 import { formatInteger } from '../../lib/format';
 import { currentYear, FIRST_YEAR } from '../place/usePlace';
@@ -346,28 +347,17 @@ function FilterForm({
 
   return (
     <form className="filters registry-filters" aria-label={t('registries.filters')} onSubmit={apply} noValidate>
-      <div className="field">
-        <label htmlFor={`${idPrefix}-f-unit`}>{t('reports.unitCode')}</label>
-        <input
-          id={`${idPrefix}-f-unit`}
-          value={unit}
-          inputMode="numeric"
-          maxLength={18}
-          autoComplete="off"
-          aria-invalid={unitError || undefined}
-          aria-describedby={`${idPrefix}-f-unit-hint`}
-          onChange={(e) => setUnit(e.target.value)}
-        />
-        <span id={`${idPrefix}-f-unit-hint`} className="hint">
-          {unitError ? (
-            <span className="field-error">{t('reports.open.invalidCode')}</span>
-          ) : isUnitCode(unitText) ? (
-            <UnitName code={unitText} />
-          ) : (
-            t('reports.unitCodeHint')
-          )}
-        </span>
-      </div>
+      <UnitCombobox
+        id={`${idPrefix}-f-unit`}
+        label={t('reports.unitCode')}
+        value={unit.trim()}
+        onChange={(c) => {
+          setUnit(c);
+          setUnitError(false);
+        }}
+        hint={t('reports.unitCodeHint')}
+        error={unitError ? t('reports.open.invalidCode') : undefined}
+      />
       {defs.map((d) => (
         <div className="field" key={d.name}>
           <label htmlFor={`${idPrefix}-f-${d.name}`}>{tx(t, `registries.f.${d.name}`)}</label>

@@ -8,6 +8,8 @@ import { ErrorMessage, Loading } from '../../components/Status';
 import { useDocumentTitle } from '../../components/UnderConstruction';
 import { formatDateTime, formatInteger, MISSING } from '../../lib/format';
 import { isReportField, REPORT_FIELDS } from '../../lib/reportFields';
+import { useUnitEnd } from '../../lib/useUnitEnd';
+import { EndedUnitNote } from './EndedUnitNote';
 import { ReconciliationPanel } from './ReconciliationPanel';
 import { ReportForm, type Permissions } from './ReportForm';
 import { StatusBadge } from './StatusBadge';
@@ -41,6 +43,7 @@ export function ReportPage() {
   const loaded = useReport(unit, year, validYear);
   // The unit's name and level when there is no report yet (a report carries its own).
   const unitInfo = useUnit(unit, `${validYear ? year : 2024}-12-31`, validYear && loaded.isSuccess && loaded.data.report === null);
+  const { ended } = useUnitEnd(unit);
   const [notice, setNotice] = useState<string | null>(null);
   const [dirty, setDirty] = useState(false);
   const report = loaded.data?.report ?? null;
@@ -55,7 +58,9 @@ export function ReportPage() {
     );
   }
 
-  const can = permissionsFor(me, unit, report);
+  // A year after the unit ended cannot be saved (the API reads the code on 31 December): read only.
+  const afterEnd = ended !== null && year > ended.lastYear;
+  const can = afterEnd ? { edit: false, submit: false, approve: false, reopen: false } : permissionsFor(me, unit, report);
 
   return (
     <section aria-labelledby="page-title">
@@ -64,6 +69,7 @@ export function ReportPage() {
       </p>
       <h1 id="page-title">{t('reports.heading', { year, name })}</h1>
 
+      {afterEnd && <EndedUnitNote ended={ended} year={year} />}
       {loaded.isPending && <Loading />}
       {loaded.isError && <ErrorMessage error={loaded.error} onRetry={() => void loaded.refetch()} />}
 

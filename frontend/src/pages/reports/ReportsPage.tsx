@@ -7,7 +7,9 @@ import { ErrorMessage, Loading } from '../../components/Status';
 import { useDocumentTitle } from '../../components/UnderConstruction';
 import { formatDateTime, formatInteger } from '../../lib/format';
 import { currentYear, FIRST_YEAR, parseYear } from '../place/usePlace';
+import { useUnitEnd } from '../../lib/useUnitEnd';
 import { StatusBadge } from './StatusBadge';
+import { UnitCombobox } from '../../components/UnitCombobox';
 
 const CODE = /^\d{2,5}(-[0-9A-Za-z]{1,12})?$/;
 
@@ -82,20 +84,7 @@ export function ReportsPage() {
             ))}
           </select>
         </div>
-        <div className="field">
-          <label htmlFor="rf-unit">{t('reports.unitCode')}</label>
-          <input
-            id="rf-unit"
-            value={draftUnit}
-            inputMode="numeric"
-            maxLength={18}
-            aria-describedby="rf-unit-hint"
-            onChange={(e) => setDraftUnit(e.target.value)}
-          />
-          <span id="rf-unit-hint" className="hint">
-            {t('reports.unitCodeHint')}
-          </span>
-        </div>
+        <UnitCombobox id="rf-unit" label={t('reports.unitCode')} value={draftUnit} onChange={setDraftUnit} hint={t('picker.hint')} />
         <div className="field field-actions">
           <button type="submit" className="button button-primary">
             {t('reports.apply')}
@@ -188,7 +177,13 @@ function OpenReport() {
   const navigate = useNavigate();
   const [code, setCode] = useState(me?.unit_code ?? '');
   const [year, setYear] = useState(String(currentYear()));
+  const [yearTouched, setYearTouched] = useState(false);
   const [error, setError] = useState(false);
+  // A user of a unit that ended lands on its last year, the latest one that can be saved.
+  const lastYear = useUnitEnd(me?.unit_code).ended?.lastYear;
+  useEffect(() => {
+    if (lastYear !== undefined && !yearTouched && code === (me?.unit_code ?? '')) setYear(String(lastYear));
+  }, [lastYear, yearTouched, code, me?.unit_code]);
 
   function open(e: FormEvent) {
     e.preventDefault();
@@ -206,26 +201,27 @@ function OpenReport() {
       <h2 id="open-title" className="filters-title">
         {me?.scopes.includes('reports:write') ? t('reports.open.title') : t('reports.open.titleRead')}
       </h2>
-      <div className="field">
-        <label htmlFor="open-unit">{t('reports.open.unit')}</label>
-        <input
-          id="open-unit"
-          value={code}
-          inputMode="numeric"
-          maxLength={18}
-          aria-invalid={error || undefined}
-          aria-describedby={error ? 'open-unit-error' : undefined}
-          onChange={(e) => setCode(e.target.value)}
-        />
-        {error && (
-          <p id="open-unit-error" className="field-error">
-            {t('reports.open.invalidCode')}
-          </p>
-        )}
-      </div>
+      <UnitCombobox
+        id="open-unit"
+        label={t('reports.open.unit')}
+        value={code}
+        onChange={(c) => {
+          setCode(c);
+          setError(false);
+        }}
+        error={error ? t('reports.open.invalidCode') : undefined}
+        required
+      />
       <div className="field">
         <label htmlFor="open-year">{t('reports.open.year')}</label>
-        <select id="open-year" value={year} onChange={(e) => setYear(e.target.value)}>
+        <select
+          id="open-year"
+          value={year}
+          onChange={(e) => {
+            setYearTouched(true);
+            setYear(e.target.value);
+          }}
+        >
           {years().map((y) => (
             <option key={y} value={y}>
               {y}

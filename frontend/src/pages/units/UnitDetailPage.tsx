@@ -5,6 +5,8 @@ import { asOfFor, parseMap, useUnit, useUnitChildren, type MapChoice } from '../
 import { ErrorMessage, Loading } from '../../components/Status';
 import { useDocumentTitle } from '../../components/UnderConstruction';
 import { formatDate, formatInteger } from '../../lib/format';
+import { datingProblemMessage } from '../../lib/unitDating';
+import { useUnitEnd } from '../../lib/useUnitEnd';
 import { MapSwitch } from './MapSwitch';
 import { UnitTable } from './UnitsPage';
 
@@ -16,9 +18,11 @@ export function UnitDetailPage() {
   const { t } = useTranslation();
   const { code = '' } = useParams();
   const [params, setParams] = useSearchParams();
-  const map = parseMap(params.get('map'));
-  const asOf = asOfFor(map);
-  const unit = useUnit(code, asOf);
+  // An old code (not on today's map) opens on the map of its last day, unless a map was chosen.
+  const { ready, ended } = useUnitEnd(params.get('map') === null ? code : null);
+  const map = ended ? 'old' : parseMap(params.get('map'));
+  const asOf = ended ? ended.end : asOfFor(map);
+  const unit = useUnit(code, asOf, ready);
   const children = useUnitChildren(code, asOf, unit.isSuccess);
   useDocumentTitle(unit.data?.name ?? t('units.title'));
 
@@ -40,12 +44,22 @@ export function UnitDetailPage() {
         (unit.error instanceof ApiError && unit.error.status === 404 ? (
           <div className="alert alert-info" role="alert">
             <p>{t('units.detail.notFound', { code })}</p>
-            <p className="muted small">{unit.error.problem?.detail}</p>
+            {datingProblemMessage(unit.error.problem) && <p>{datingProblemMessage(unit.error.problem)}</p>}
           </div>
         ) : (
           <ErrorMessage error={unit.error} onRetry={() => void unit.refetch()} />
         ))}
 
+      {u && ended && (
+        <div className="alert alert-info" role="note">
+          <p>{t('dating.oldUnitMap', { end: formatDate(ended.end) })}</p>
+          {u.successor_codes.length > 0 && (
+            <p>
+              {t('dating.seeSuccessors')} <CodeLinks codes={u.successor_codes} map="new" title={t('units.detail.successorsNote')} />
+            </p>
+          )}
+        </div>
+      )}
       {u && (
         <>
           <dl className="facts">
