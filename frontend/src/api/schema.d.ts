@@ -8092,6 +8092,8 @@ export interface operations {
                 as_of?: string | null;
                 /** @description Only reports in this state. */
                 status?: components["schemas"]["ReportStatus"] | null;
+                /** @description `me`: only the submitted reports waiting for your decision (units strictly below yours on the report's map, not submitted by you; empty without the reports:approve scope). */
+                awaiting?: "me" | null;
                 /** @description Page size (default 50, at most KH_MAX_PAGE_SIZE, 1000). */
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
