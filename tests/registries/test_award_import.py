@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth.principal import SYSTEM
 from api.auth.scopes import Role
+from api.awards import imports
 from api.core.config import Settings
 from api.db.engine import Database, make_engine
 from api.main import create_app
@@ -169,6 +170,11 @@ async def test_a_background_import_is_counted_by_how_it_ended(
 ) -> None:
     """khuyenhoc_import_jobs_total (docs/deploy.md) counts a background job when it ends, not only its 202."""
     client_factory, _ = live
+    # A job of an earlier test shows "succeeded" once committed, and is counted just after: wait for it.
+    for _ in range(500):
+        if not imports.RUNNING:
+            break
+        await asyncio.sleep(0.01)
     before = {o: _jobs_counted(o) for o in ("succeeded", "rejected")}
     files = {
         "succeeded": csv_file(["12442,Người đếm thử,pupil,THCS,khac,2024,,1000,0"]),
