@@ -781,6 +781,9 @@ const en: Messages = {
     },
   },
   awardImport: {
+    importDuplicates: 'Also import rows that repeat an earlier row or an award already recorded (default: skip them)',
+    duplicatesSkipped: '{{n}} duplicate rows will be skipped.',
+    duplicatesKept: '{{n}} duplicate rows will be imported anyway.',
     open: 'Import a list from a file',
     hide: 'Hide the file import',
     title: 'Import awards from a file',
@@ -789,9 +792,9 @@ const en: Messages = {
     columns: {
       unit_code: 'administrative unit code (required)',
       recipient_name: 'recipient’s full name (required)',
-      recipient_kind: 'pupil, student, teacher or other (required)',
+      recipient_kind: 'học sinh, sinh viên, giáo viên or khác (required)',
       school: 'school',
-      category: 'category code, e.g. hoc_sinh_gioi_tinh (required)',
+      category: 'category name, e.g. «Thưởng học sinh giỏi cấp tỉnh» (or its code) (required)',
       year: 'year (required)',
       awarded_on: 'date given, dd/mm/yyyy or yyyy-mm-dd',
       amount_vnd: 'cash, đồng',

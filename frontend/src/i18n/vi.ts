@@ -779,6 +779,9 @@ const vi = {
     },
   },
   awardImport: {
+    importDuplicates: 'Nhập cả các dòng trùng với dòng trước hoặc với khen thưởng đã có (mặc định: bỏ qua)',
+    duplicatesSkipped: '{{n}} dòng trùng sẽ được bỏ qua.',
+    duplicatesKept: '{{n}} dòng trùng vẫn sẽ được nhập.',
     open: 'Nhập danh sách từ tệp',
     hide: 'Ẩn phần nhập từ tệp',
     title: 'Nhập danh sách khen thưởng từ tệp',
@@ -789,7 +792,7 @@ const vi = {
       recipient_name: 'họ và tên người nhận (bắt buộc)',
       recipient_kind: 'học sinh, sinh viên, giáo viên hoặc khác (bắt buộc)',
       school: 'trường',
-      category: 'mã loại khen thưởng, ví dụ hoc_sinh_gioi_tinh (bắt buộc)',
+      category: 'tên loại khen thưởng, ví dụ «Thưởng học sinh giỏi cấp tỉnh» (hoặc mã của nó) (bắt buộc)',
       year: 'năm (bắt buộc)',
       awarded_on: 'ngày trao, dd/mm/yyyy hoặc yyyy-mm-dd',
       amount_vnd: 'số tiền, đồng',
