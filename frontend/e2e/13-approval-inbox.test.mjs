@@ -65,7 +65,7 @@ test('district editor: "Chờ duyệt" in the menu with its count lists the repo
   const link = page.getByRole('navigation').getByRole('link', { name: /^Chờ duyệt/ });
   const count = link.getByTestId('inbox-count');
   await count.waitFor();
-  assert.equal(await count.textContent(), `${waiting.length} báo cáo chờ duyệt`);
+  assert.equal(await count.textContent(), `${waiting.length} mục đang chờ`);
   await link.click();
   await page.getByRole('heading', { level: 1, name: 'Chờ duyệt' }).waitFor();
   assert.equal(await page.locator('table.data tbody tr').count(), waiting.length);

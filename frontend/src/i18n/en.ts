@@ -843,8 +843,8 @@ const en: Messages = {
     intro: 'Reports submitted by units below yours, waiting for you to approve or reopen them.',
     none: 'No report is waiting for your approval.',
     submittedAt: 'Submitted',
-    waiting_one: 'report awaiting approval',
-    waiting_other: 'reports awaiting approval',
+    waiting_one: 'waiting',
+    waiting_other: 'waiting',
   },
   submitCheck: {
     title: 'Figures differ from the registries',

@@ -841,8 +841,9 @@ const vi = {
     intro: 'Báo cáo do các đơn vị cấp dưới đã nộp, đang chờ bạn phê duyệt hoặc mở lại.',
     none: 'Không có báo cáo nào đang chờ bạn duyệt.',
     submittedAt: 'Nộp lúc',
-    waiting_one: 'báo cáo chờ duyệt',
-    waiting_other: 'báo cáo chờ duyệt',
+    // Not "báo cáo": the menu's "Báo cáo" link must stay the only one of that name.
+    waiting_one: 'mục đang chờ',
+    waiting_other: 'mục đang chờ',
   },
   submitCheck: {
     title: 'Số liệu chưa khớp với sổ đăng ký',
