@@ -36,7 +36,7 @@ from api import journal
 from api.auth import scope
 from api.auth.principal import Principal
 from api.awards.schemas import AwardFields, ImportJobOut
-from api.awards.service import category_ids
+from api.awards.service import category_ids, category_names
 from api.core import spreadsheet
 from api.core.config import get_settings
 from api.core.errors import PayloadTooLarge
@@ -121,6 +121,18 @@ def read_rows(data: bytes, filename: str) -> tuple[dict[int, str], Iterator[tupl
 def _read_listed(data: bytes, filename: str) -> tuple[dict[int, str], list[tuple[int, list[Any]]]]:
     index, rows = read_rows(data, filename)
     return index, list(rows)
+
+
+def _category_lookup(names: dict[str, tuple[int, str]]) -> Callable[[str], int | None]:
+    """A category by its code or by its Vietnamese name, written with or without diacritics."""
+    ids = {code: cid for code, (cid, _) in names.items()}
+    ids.update({fold_name(name): cid for cid, name in names.values()})
+    ids.update({fold_name(code.replace("_", " ")): cid for code, (cid, _) in names.items()})
+
+    def find(text: str) -> int | None:
+        return ids.get(text) or ids.get(fold_name(text.replace("_", " ")))
+
+    return find
 
 
 def _blank(value: Any) -> bool:
@@ -225,11 +237,25 @@ class Checked:
     duplicates: list[dict[str, Any]] = field(default_factory=list)
     total: int = 0
     columns: dict[str, list[Any]] | None = None  # the same rows field by field (the fast check makes these)
+    numbers: list[int] = field(default_factory=list)  # each row's line in the file
 
     def by_field(self) -> dict[str, list[Any]]:
         if self.columns is None:
             self.columns = {f: [r.get(f) for r in self.rows] for f in FIELDS}
         return self.columns
+
+    def skip_duplicates(self) -> None:
+        """Leave out every row reported as a duplicate (of an earlier row or of an award already there)."""
+        drop = {d["row"] for d in self.duplicates}
+        if not drop:
+            return
+        keep = [i for i, n in enumerate(self.numbers) if n not in drop]
+        if self.columns is not None:
+            self.columns = {f: [values[i] for i in keep] for f, values in self.columns.items()}
+            self.rows = []
+        else:
+            self.rows = [self.rows[i] for i in keep]
+        self.numbers = [self.numbers[i] for i in keep]
 
     def as_rows(self) -> list[dict[str, Any]]:
         if not self.rows and self.columns:
@@ -269,7 +295,8 @@ async def _check(
 
     def bad(row: int, col: int | str, name: str, msg: str, kind: str) -> None:
         if len(out.errors) < MAX_ERRORS:
-            column = f"{column_letter(col)} ({name})" if isinstance(col, int) else col
+            # Named as the template heads it, so that a person finds it; `type` stays stable for programs.
+            column = f"{column_letter(col)} ({COLUMNS.get(name, name)})" if isinstance(col, int) else col
             out.errors.append({"row": row, "column": column, "msg": msg, "type": kind})
 
     try:
@@ -341,8 +368,7 @@ async def _check_fast(
     codes = list(map(str.strip, cols[at["unit_code"]]))
     names = list(map(_cut(LENGTHS["recipient_name"]), map(" ".join, map(str.split, cols[at["recipient_name"]]))))
     kinds = list(map(KINDS.get, map(str.casefold, map(str.strip, cols[at["recipient_kind"]]))))
-    categories = await category_ids(session)
-    category_of = list(map(categories.get, map(str.strip, cols[at["category"]])))
+    category_of = list(map(_category_lookup(await category_names(session)), map(str.strip, cols[at["category"]])))
     if not (all(codes) and all(names)) or None in kinds or None in category_of:
         return None
     schools = list(map(_cut(LENGTHS["school"]), map(str.strip, cols[at["school"]])))
@@ -386,7 +412,7 @@ async def _check_fast(
         "gift_value_vnd": gifts,
         "external_id": externals,
     }
-    return Checked(duplicates=duplicates, total=len(body), columns=columns)
+    return Checked(duplicates=duplicates, total=len(body), columns=columns, numbers=[n for n, _ in body])
 
 
 def _ints(values: Sequence[str], name: str) -> list[int | None] | None:
@@ -435,10 +461,10 @@ async def _check_rows(
     where = {name: i for i, name in index.items()}
     for name in REQUIRED:
         if name not in where:
-            bad(1, "", name, f"Thiếu cột {name} ({COLUMNS[name]})", "missing_column")
+            bad(1, "", name, f"Thiếu cột «{COLUMNS[name]}» (hoặc {name})", "missing_column")
     if out.errors:
         return out
-    categories = await category_ids(session)
+    category_id = _category_lookup(await category_names(session))
     parsed: list[tuple[int, dict[str, Any]]] = []
     progress.phase = "checking"
     # Column index of each field, read once; a field the file lacks reads a column that is always empty.
@@ -489,14 +515,20 @@ async def _check_rows(
                 n,
                 where["recipient_kind"],
                 "recipient_kind",
-                "Đối tượng là pupil/student/teacher/other (học sinh, sinh viên, giáo viên, khác)",
+                "Đối tượng phải là: học sinh, sinh viên, giáo viên hoặc khác",
                 "enum",
             )
         row["recipient_kind"] = kind
         category = str(cells[i_category] or "").strip()
-        if category and category not in categories:
-            bad(n, where["category"], "category", f"Không có loại khen thưởng “{category[:40]}”", "unknown")
-        row["category_id"] = categories.get(category)
+        row["category_id"] = category_id(category)
+        if category and row["category_id"] is None:
+            bad(
+                n,
+                where["category"],
+                "category",
+                f"Không có loại khen thưởng “{category[:40]}” (ghi tên hoặc mã loại như trong danh sách của tệp mẫu)",
+                "unknown",
+            )
         row["school"] = str(cells[i_school] or "").strip()[: LENGTHS["school"]]
         external = cells[i_external]
         try:
@@ -539,6 +571,7 @@ async def _check_rows(
             out.duplicates.append({"row": n, "existing_award_id": existing[key], "recipient_name": r["recipient_name"]})
         seen.setdefault(key, n)
     out.rows = [r for _, r in parsed]
+    out.numbers = [n for n, _ in parsed]
     return out
 
 
@@ -774,6 +807,7 @@ def job_out(job: ImportJob) -> ImportJobOut:
         created_rows=job.created_rows,
         errors=job.errors,
         duplicates=job.duplicates,
+        duplicate_rows=job.duplicate_rows,
         message=message,
         created_at=job.created_at,
         finished_at=job.finished_at,
@@ -802,31 +836,43 @@ async def new_job(session: AsyncSession, principal: Principal, filename: str, dr
     return job
 
 
-def _finish(job: ImportJob, checked: Checked, created: int) -> None:
+def _finish(job: ImportJob, checked: Checked, created: int, *, skip_duplicates: bool) -> None:
     job.total_rows, job.done_rows = checked.total, checked.total
     job.errors, job.duplicates, job.finished_at = checked.errors, checked.duplicates[:MAX_ERRORS], utcnow()
+    job.duplicate_rows = len(checked.duplicates)
     job.heartbeat_at = job.finished_at
     if checked.errors:
         job.status, job.created_rows = "failed", 0
         job.message = f"Tệp có {len(checked.errors)} lỗi; chưa nhập dòng nào. Sửa các ô được chỉ ra rồi gửi lại."
     else:
         job.status, job.created_rows = "succeeded", created
-        job.message = (
-            f"Kiểm tra xong {checked.total} dòng, không có lỗi (chưa ghi gì)."
-            if job.dry_run
-            else f"Đã nhập {created} khen thưởng."
-        )
+        job.message = _done_message(job.dry_run, checked.total, job.duplicate_rows, created, skip_duplicates)
+
+
+def _done_message(dry_run: bool, total: int, duplicates: int, created: int, skip_duplicates: bool) -> str:
+    def n(x: int) -> str:
+        return f"{x:,}".replace(",", ".")
+
+    if dry_run:
+        if not duplicates:
+            return f"Kiểm tra xong {n(total)} dòng, không có lỗi (chưa ghi gì)."
+        then = "sẽ được bỏ qua" if skip_duplicates else "sẽ vẫn được nhập"
+        return f"Kiểm tra xong {n(total)} dòng, không có lỗi (chưa ghi gì); {n(duplicates)} dòng trùng {then}."
+    skipped = f"; bỏ qua {n(duplicates)} dòng trùng" if skip_duplicates and duplicates else ""
+    return f"Đã nhập {n(created)} khen thưởng{skipped}."
 
 
 async def run_inline(
-    session: AsyncSession, principal: Principal, data: bytes, filename: str, dry_run: bool
+    session: AsyncSession, principal: Principal, data: bytes, filename: str, dry_run: bool, *, skip_duplicates: bool
 ) -> ImportJob:
     """Run in the request's own transaction (``?wait=true``): for scripts and small files."""
     job = await new_job(session, principal, filename, dry_run)
     progress = Progress()
     checked = await check(session, principal, data, filename, progress)
+    if skip_duplicates:
+        checked.skip_duplicates()
     created = 0 if checked.errors or dry_run else await write(session, principal, job.id, checked, progress)
-    _finish(job, checked, created)
+    _finish(job, checked, created, skip_duplicates=skip_duplicates)
     if created:
         await journal.audit(
             session,
@@ -841,15 +887,19 @@ async def run_inline(
     return job
 
 
-def start(db: Database, principal: Principal, job_id: int, data: bytes, filename: str, dry_run: bool) -> None:
+def start(
+    db: Database, principal: Principal, job_id: int, data: bytes, filename: str, dry_run: bool, *, skip_duplicates: bool
+) -> None:
     """Run the job in the background of this process; its status is at /awards/imports/{id}."""
     RUNNING[job_id] = Progress()
-    task = asyncio.create_task(_run(db, principal, job_id, data, filename, dry_run))
+    task = asyncio.create_task(_run(db, principal, job_id, data, filename, dry_run, skip_duplicates))
     _TASKS.add(task)
     task.add_done_callback(_TASKS.discard)
 
 
-async def _run(db: Database, principal: Principal, job_id: int, data: bytes, filename: str, dry_run: bool) -> None:
+async def _run(
+    db: Database, principal: Principal, job_id: int, data: bytes, filename: str, dry_run: bool, skip_duplicates: bool
+) -> None:
     progress = RUNNING[job_id]
     write_intent.set(True)
     if db.dialect == "postgresql":
@@ -872,9 +922,11 @@ async def _run(db: Database, principal: Principal, job_id: int, data: bytes, fil
             )
         async with db.sessionmaker() as session, session.begin():
             checked = await check(session, principal, data, filename, progress)
+            if skip_duplicates:
+                checked.skip_duplicates()
             created = 0 if checked.errors or dry_run else await write(session, principal, job_id, checked, progress)
             job = await session.get_one(ImportJob, job_id)
-            _finish(job, checked, created)
+            _finish(job, checked, created, skip_duplicates=skip_duplicates)
             outcome = "rejected" if checked.errors else "succeeded"
             if created:
                 await journal.audit(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Query, Request, Response, UploadFile
 from sqlalchemy import select
@@ -110,6 +110,13 @@ async def import_awards(
     file: Annotated[UploadFile, File(description="CSV (UTF-8) or XLSX: a header row, then one award per row.")],
     dry_run: Annotated[bool, Query(description="Only check the file; save nothing.")] = False,
     wait: Annotated[bool, Query(description="Answer when done (201) instead of at once (202, poll the job).")] = False,
+    duplicates: Annotated[
+        Literal["skip", "import"],
+        Query(
+            description="Rows that repeat an earlier row or an award already recorded (same person, category, "
+            "year and unit): `skip` leaves them out (the default), `import` records them as well."
+        ),
+    ] = "skip",
 ) -> Response:
     """Import awards from a file: all rows or none, every bad cell named, possible duplicates reported."""
     data = await file.read(MAX_UPLOAD + 1)
@@ -117,14 +124,15 @@ async def import_awards(
         raise PayloadTooLarge(f"Tệp lớn hơn {MAX_UPLOAD // (1024 * 1024)} MB.")
     spreadsheet.guard(data)  # 413 for a zip bomb, before a job is made
     filename = file.filename or "awards"
+    skip = duplicates == "skip"
     if wait:
-        job = await imports.run_inline(session, principal, data, filename, dry_run)
+        job = await imports.run_inline(session, principal, data, filename, dry_run, skip_duplicates=skip)
         if job.status == "failed":
             raise ValidationFailed(job.message, errors=[_item(e) for e in job.errors])
         return _job_response(job, 201)
     job = await imports.new_job(session, principal, filename, dry_run)
     await session.commit()  # the job must exist before the work starts
-    imports.start(request.app.state.db, principal, job.id, data, filename, dry_run)
+    imports.start(request.app.state.db, principal, job.id, data, filename, dry_run, skip_duplicates=skip)
     return _job_response(job, 202)
 
 

@@ -86,6 +86,9 @@ class ImportJobOut(BaseModel):
     created_rows: int = Field(description="Awards created (0 for a dry run or a failure).")
     errors: list[dict[str, Any]] = Field(description="Every bad cell: {row, column, msg, type} (at most 1,000).")
     duplicates: list[dict[str, Any]] = Field(description="Possible duplicates: same person, category and year.")
+    duplicate_rows: int = Field(
+        0, description="How many rows are duplicates in all (the list holds at most the first 1,000)."
+    )
     message: str = Field(description="A sentence for people.")
     created_at: dt.datetime
     finished_at: dt.datetime | None

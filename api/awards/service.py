@@ -21,6 +21,11 @@ from api.registries import kit
 FIELDS = ("year", "awarded_on", "recipient_name", "recipient_kind", "school", "amount_vnd", "gift_value_vnd", "fund_id")
 
 
+async def category_names(session: AsyncSession) -> dict[str, tuple[int, str]]:
+    """Each category's id and Vietnamese name by code (imports accept the name too)."""
+    return {c.code: (c.id, c.name) for c in (await session.scalars(select(AwardCategory))).all()}
+
+
 async def category_ids(session: AsyncSession) -> dict[str, int]:
     return {c.code: c.id for c in (await session.scalars(select(AwardCategory))).all()}
 

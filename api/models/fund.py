@@ -118,6 +118,8 @@ class ImportJob(Base):
     created_rows: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)
     duplicates: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)
+    # How many duplicates there were in all: the list above keeps only the first thousand.
+    duplicate_rows: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     message: Mapped[str] = mapped_column(Text, default="")
     unit_path: Mapped[str | None] = mapped_column(String(200))
     created_by: Mapped[str] = mapped_column(String(200))  # the name shown; the owner is kind and id

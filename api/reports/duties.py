@@ -10,15 +10,15 @@ Thái Bình's reports through its scope, but did not stand above them.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth import scope
 from api.auth.principal import Principal
-from api.auth.scopes import Role
+from api.auth.scopes import Role, Scope
 from api.core.errors import Forbidden
 from api.db.base import AnyRow
-from api.models import Report, Unit
+from api.models import Report, ReportStatus, Unit
 
 
 class NotOwnUnit(Forbidden):
@@ -70,3 +70,25 @@ def _submitted_by(principal: Principal, report: Report) -> bool:
         return report.submitted_by_key == principal_key(principal)
     # Reports submitted before identities were kept: the name is all there is.
     return report.submitted_by == principal.name
+
+
+async def awaiting_conditions(session: AsyncSession, principal: Principal) -> list[ColumnElement[bool]]:
+    """The approval inbox as SQL: the reports `check_approver` would let this principal approve now."""
+    if not principal.has(Scope.reports_approve):
+        return [false()]
+    conditions: list[ColumnElement[bool]] = [Report.status == ReportStatus.submitted.value]
+    if principal.unit_id is not None:
+        own = await session.scalar(select(Unit.path).where(Unit.id == principal.unit_id))
+        if own is None:
+            return [false()]
+        conditions += [Unit.path.startswith(own, autoescape=True), Unit.path != own]
+    conditions.append(
+        or_(
+            and_(Report.submitted_by_key.is_not(None), Report.submitted_by_key != principal_key(principal)),
+            and_(
+                Report.submitted_by_key.is_(None),
+                or_(Report.submitted_by.is_(None), Report.submitted_by != principal.name),
+            ),
+        )
+    )
+    return conditions

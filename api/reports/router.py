@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Path, Query, Request, Response, UploadFile
 
@@ -55,10 +55,19 @@ async def list_reports(
         IsoDate | None, Query(description="Date unit is read on (default today's map, and the year's own).")
     ] = None,
     status: Annotated[ReportStatus | None, Query(description="Only reports in this state.")] = None,
+    awaiting: Annotated[
+        Literal["me"] | None,
+        Query(
+            description="`me`: only the submitted reports waiting for your decision (units strictly below yours "
+            "on the report's map, not submitted by you; empty without the reports:approve scope)."
+        ),
+    ] = None,
 ) -> Response:
     """Reports inside your unit scope, filtered by year, unit subtree and state."""
     place = await dating.resolve_filter(session, unit, as_of=as_of, year=year) if unit is not None else None
-    items, cursor = await service.list_reports(session, principal, page, year=year, unit=place, status=status)
+    items, cursor = await service.list_reports(
+        session, principal, page, year=year, unit=place, status=status, awaiting_me=awaiting == "me"
+    )
     result = Page[ReportOut](items=items, next_cursor=cursor)
     return represent(request, result, fmt=fmt, csv_rows=(ReportOut, items))
 

@@ -220,8 +220,11 @@ async def list_reports(
     year: int | None,
     unit: dating.UnitFilter | None,
     status: ReportStatus | None,
+    awaiting_me: bool = False,
 ) -> tuple[list[ReportOut], str | None]:
     stmt = select(Report, Unit).join(Unit, Unit.id == Report.unit_id).where(scope.condition(principal, Unit.path))
+    if awaiting_me:
+        stmt = stmt.where(*await duties.awaiting_conditions(session, principal))
     if year is not None:
         stmt = stmt.where(Report.year == year)
     if unit is not None:

@@ -77,9 +77,9 @@ test('district editor: an award file with errors shows the bad cells and saves n
   assert.deepEqual(
     cells.map(([row, column]) => [row, column]),
     [
-      ['3', 'C (recipient_kind)'],
-      ['3', 'H (amount_vnd)'],
-      ['4', 'A (unit_code)'],
+      ['3', 'C (Đối tượng)'],
+      ['3', 'H (Số tiền (đồng))'],
+      ['4', 'A (Mã đơn vị)'],
     ],
   );
   assert.match(cells[2][2], /Không có đơn vị mã 99999/);

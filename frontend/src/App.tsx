@@ -31,6 +31,7 @@ function onDemand<K extends string>(load: () => Promise<Record<K, ComponentType>
 const AdminPage = onDemand(() => import('./pages/AdminPage'), 'AdminPage');
 const CompliancePage = onDemand(() => import('./pages/compliance/CompliancePage'), 'CompliancePage');
 const RegistriesPage = onDemand(() => import('./pages/registries/RegistriesPage'), 'RegistriesPage');
+const InboxPage = onDemand(() => import('./pages/reports/InboxPage'), 'InboxPage');
 const ReportPage = onDemand(() => import('./pages/reports/ReportPage'), 'ReportPage');
 const ReportsPage = onDemand(() => import('./pages/reports/ReportsPage'), 'ReportsPage');
 const UnitDetailPage = onDemand(() => import('./pages/units/UnitDetailPage'), 'UnitDetailPage');
@@ -76,6 +77,7 @@ export function AppRoutes() {
         <Route index element={<OverviewPage />} />
         <Route path="tuan-thu" element={<CompliancePage />} />
         <Route path="bao-cao" element={<ReportsPage />} />
+        <Route path="cho-duyet" element={<InboxPage />} />
         <Route path="bao-cao/:unit/:year" element={<ReportPage />} />
         <Route path="so-dang-ky/:tab?" element={<RegistriesPage />} />
         <Route path="don-vi" element={<UnitsPage />} />

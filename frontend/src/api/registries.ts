@@ -266,12 +266,13 @@ export function useAwardCategories() {
 }
 
 /** Send a file to import (or only check, `dryRun`); the answer is the job to follow. */
-export async function startAwardImport(file: File, dryRun: boolean): Promise<ImportJob> {
+/** `skipDuplicates`: rows repeating an earlier row or an award already recorded are left out (the API's default). */
+export async function startAwardImport(file: File, dryRun: boolean, skipDuplicates = true): Promise<ImportJob> {
   const form = new FormData();
   form.append('file', file, file.name);
   return unwrap(
     await api.POST('/api/v1/awards/imports', {
-      params: { query: { dry_run: dryRun } },
+      params: { query: { dry_run: dryRun, duplicates: skipDuplicates ? 'skip' : 'import' } },
       body: { file: '' },
       bodySerializer: () => form,
     }),

@@ -200,3 +200,21 @@ export async function fetchSummaryXlsx(unit: string, year: number, asOf: string 
 export function isConflict(e: unknown): e is ApiError {
   return e instanceof ApiError && e.status === 412;
 }
+
+export const INBOX_PAGE_SIZE = 100;
+
+/** Chờ duyệt: the submitted reports waiting for the signed-in approver's decision (GET /reports?awaiting=me). */
+export function useInbox(cursor: string | undefined, enabled = true) {
+  return useQuery({
+    enabled,
+    // Under ['reports', 'list'] so that every workflow step (afterChange) refreshes it and its count.
+    queryKey: ['reports', 'list', 'awaiting-me', cursor ?? null],
+    queryFn: async ({ signal }) =>
+      unwrap(
+        await api.GET('/api/v1/reports', {
+          params: { query: { awaiting: 'me', limit: INBOX_PAGE_SIZE, cursor } },
+          signal,
+        }),
+      ),
+  });
+}

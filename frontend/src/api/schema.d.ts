@@ -2828,6 +2828,12 @@ export interface components {
              */
             dry_run: boolean;
             /**
+             * Duplicate Rows
+             * @description How many rows are duplicates in all (the list holds at most the first 1,000).
+             * @default 0
+             */
+            duplicate_rows: number;
+            /**
              * Duplicates
              * @description Possible duplicates: same person, category and year.
              */
@@ -6034,6 +6040,8 @@ export interface operations {
                 dry_run?: boolean;
                 /** @description Answer when done (201) instead of at once (202, poll the job). */
                 wait?: boolean;
+                /** @description Rows that repeat an earlier row or an award already recorded (same person, category, year and unit): `skip` leaves them out (the default), `import` records them as well. */
+                duplicates?: "skip" | "import";
             };
             header?: never;
             path?: never;
@@ -8099,6 +8107,8 @@ export interface operations {
                 as_of?: string | null;
                 /** @description Only reports in this state. */
                 status?: components["schemas"]["ReportStatus"] | null;
+                /** @description `me`: only the submitted reports waiting for your decision (units strictly below yours on the report's map, not submitted by you; empty without the reports:approve scope). */
+                awaiting?: "me" | null;
                 /** @description Page size (default 50, at most KH_MAX_PAGE_SIZE, 1000). */
                 limit?: number;
                 /** @description The next_cursor of the previous page. */

@@ -3,10 +3,11 @@ import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Outlet, useLocation } from 'react-router';
 import { useAuth } from '../auth/AuthProvider';
 import { LANGUAGES } from '../i18n';
+import { InboxCount } from '../pages/reports/InboxPage';
 
 interface NavItem {
   to: string;
-  key: `nav.${'overview' | 'compliance' | 'reports' | 'registries' | 'units' | 'admin'}`;
+  key: `nav.${'overview' | 'compliance' | 'inbox' | 'reports' | 'registries' | 'units' | 'admin'}`;
   end: boolean;
   /** Shown only to those with one of these scopes (none: to everyone). */
   scopes?: readonly string[];
@@ -20,6 +21,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: '/', key: 'nav.overview', end: true, keep: PLACE },
   { to: '/tuan-thu', key: 'nav.compliance', end: false, keep: PLACE },
   { to: '/bao-cao', key: 'nav.reports', end: false, keep: ['year'] },
+  { to: '/cho-duyet', key: 'nav.inbox', end: false, scopes: ['reports:approve'] },
   { to: '/so-dang-ky', key: 'nav.registries', end: false },
   { to: '/don-vi', key: 'nav.units', end: false },
   { to: '/quan-tri', key: 'nav.admin', end: false, scopes: ['users:admin', 'keys:admin', 'audit:read'] },
@@ -117,6 +119,7 @@ export function Layout() {
               <li key={item.to}>
                 <NavLink to={to} end={item.end}>
                   {t(item.key)}
+                  {item.key === 'nav.inbox' && <InboxCount />}
                 </NavLink>
               </li>
             ))}

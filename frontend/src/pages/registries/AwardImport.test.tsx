@@ -21,6 +21,7 @@ function job(overrides: Record<string, unknown> = {}) {
     created_rows: 0,
     errors: [],
     duplicates: [],
+    duplicate_rows: 0,
     message: 'Đang chờ xử lý',
     created_at: '2026-11-27T10:00:00Z',
     finished_at: null,

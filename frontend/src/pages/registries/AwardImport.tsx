@@ -68,7 +68,7 @@ export function jobDuplicates(job: ImportJob): ImportDuplicate[] {
 
 function templateCsv(): string {
   const header = IMPORT_COLUMNS.map(([, vi]) => vi).join(',');
-  const example = ['12433', 'Nguyễn Văn An', 'học sinh', 'Trường THCS Lê Hồng Phong', 'hoc_sinh_gioi_tinh', '2024', '05/09/2024', '500000', '0'].join(',');
+  const example = ['12433', 'Nguyễn Văn An', 'học sinh', 'Trường THCS Lê Hồng Phong', 'Thưởng học sinh giỏi cấp tỉnh', '2024', '05/09/2024', '500000', '0'].join(',');
   return `\uFEFF${header}\n${example}\n`;
 }
 
@@ -81,6 +81,7 @@ export function AwardImport({ pollMs = 300 }: { pollMs?: number }) {
   const [starting, setStarting] = useState<null | 'dry' | 'real'>(null);
   const [startError, setStartError] = useState<unknown>(null);
   const [dragging, setDragging] = useState(false);
+  const [importDuplicates, setImportDuplicates] = useState(false);
   const inputRef = useRef<HTMLInputElement>(null);
   const handled = useRef(new Set<number>());
 
@@ -117,7 +118,7 @@ export function AwardImport({ pollMs = 300 }: { pollMs?: number }) {
     setJobId(null); // the previous job's outcome no longer applies
     setStarting(dryRun ? 'dry' : 'real');
     try {
-      const created = await startAwardImport(file, dryRun);
+      const created = await startAwardImport(file, dryRun, !importDuplicates);
       qc.setQueryData(['award-import', created.id], created);
       setJobId(created.id);
     } catch (e) {
@@ -147,10 +148,12 @@ export function AwardImport({ pollMs = 300 }: { pollMs?: number }) {
             </li>
           ))}
         </ul>
+      </details>
+      <p>
         <button type="button" className="button button-small" onClick={() => downloadBlob(templateCsv(), 'mau-khen-thuong.csv')}>
           {t('awardImport.template')}
         </button>
-      </details>
+      </p>
 
       <div
         className={dragging ? 'dropzone dragging' : 'dropzone'}
@@ -176,6 +179,18 @@ export function AwardImport({ pollMs = 300 }: { pollMs?: number }) {
         </span>
       </div>
 
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={importDuplicates}
+          disabled={running}
+          onChange={(e) => {
+            setImportDuplicates(e.target.checked);
+            setJobId(null); // a dry run's count of rows to write no longer applies
+          }}
+        />{' '}
+        {t('awardImport.importDuplicates')}
+      </label>
       <div className="form-actions form-actions-inline">
         <button type="button" className="button" disabled={!file || running} aria-busy={starting === 'dry'} onClick={() => void start(true)}>
           {t('awardImport.dryRun')}
@@ -193,7 +208,7 @@ export function AwardImport({ pollMs = 300 }: { pollMs?: number }) {
 
       {startError !== null && <ErrorMessage error={startError} title={t('awardImport.startFailed')} />}
       {job.isError && jobId !== null && <ErrorMessage error={job.error} title={t('awardImport.pollFailed')} onRetry={() => void job.refetch()} />}
-      {current && <JobView job={current} />}
+      {current && <JobView job={current} skipDuplicates={!importDuplicates} />}
     </section>
   );
 }
@@ -201,6 +216,8 @@ export function AwardImport({ pollMs = 300 }: { pollMs?: number }) {
 export function ImportProgress({ job }: { job: ImportJob }) {
   const { t } = useTranslation();
   const known = job.total_rows > 0;
+  // A finished job never animates: a file refused before any row was read has no total.
+  const moving = !known && !isFinished(job);
   const done = Math.min(job.done_rows, job.total_rows);
   const pct = known ? Math.round((done / job.total_rows) * 100) : 0;
   const phase = tx(t, `awardImport.phase.${job.phase}`, { defaultValue: job.phase });
@@ -213,7 +230,7 @@ export function ImportProgress({ job }: { job: ImportJob }) {
         {phase} · {text}
       </p>
       <div
-        className={`progress${known ? '' : ' indeterminate'}${isFinished(job) ? ` progress-${job.status}` : ''}`}
+        className={`progress${moving ? ' indeterminate' : ''}${isFinished(job) ? ` progress-${job.status}` : ''}`}
         role="progressbar"
         aria-labelledby={`job-${job.id}-progress`}
         aria-valuemin={0}
@@ -227,7 +244,7 @@ export function ImportProgress({ job }: { job: ImportJob }) {
   );
 }
 
-export function JobView({ job }: { job: ImportJob }) {
+export function JobView({ job, skipDuplicates = true }: { job: ImportJob; skipDuplicates?: boolean }) {
   const { t } = useTranslation();
   const errors = jobErrors(job);
   const duplicates = jobDuplicates(job);
@@ -248,7 +265,14 @@ export function JobView({ job }: { job: ImportJob }) {
         <div className="alert alert-info" role="status">
           <p className="alert-title">{t('awardImport.okDry')}</p>
           <p>{t('awardImport.okDryBody', { n: formatInteger(job.total_rows) })}</p>
-          <p>{t('awardImport.okDryNext', { n: formatInteger(job.total_rows) })}</p>
+          {job.duplicate_rows > 0 && (
+            <p>
+              {skipDuplicates
+                ? t('awardImport.duplicatesSkipped', { n: formatInteger(job.duplicate_rows) })
+                : t('awardImport.duplicatesKept', { n: formatInteger(job.duplicate_rows) })}
+            </p>
+          )}
+          <p>{t('awardImport.okDryNext', { n: formatInteger(job.total_rows - (skipDuplicates ? job.duplicate_rows : 0)) })}</p>
         </div>
       )}
       {finished && job.status === 'succeeded' && !job.dry_run && (
@@ -283,7 +307,7 @@ export function JobView({ job }: { job: ImportJob }) {
       {duplicates.length > 0 && (
         <div className="table-wrap">
           <table className="data import-duplicates">
-            <caption>{t('awardImport.duplicatesCaption', { n: formatInteger(duplicates.length) })}</caption>
+            <caption>{t('awardImport.duplicatesCaption', { n: formatInteger(Math.max(job.duplicate_rows, duplicates.length)) })}</caption>
             <thead>
               <tr>
                 <th scope="col">{t('awardImport.col.row')}</th>

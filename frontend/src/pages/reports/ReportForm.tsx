@@ -13,6 +13,7 @@ import { formatFraction, formatInteger, formatVndShort, parseInteger } from '../
 import { readDraft, removeDraft, writeDraft } from '../../lib/formDraft';
 import { useUnsavedGuard } from '../../lib/useUnsavedGuard';
 import { FIELD_GROUPS, isMoneyField, REPORT_FIELDS, type ReportField, type ReportIn } from '../../lib/reportFields';
+import { useSubmitCheck } from './SubmitCheck';
 
 type Values = Record<ReportField, string>;
 export type FieldErrors = Partial<Record<ReportField, string[]>>;
@@ -67,6 +68,7 @@ export function ReportForm({
 }) {
   const { t } = useTranslation();
   const { save, step } = useReportMutations(unit, year);
+  const submitCheck = useSubmitCheck(unit, year);
   const report = loaded.report;
   const serverKey = `${loaded.etag ?? 'none'}|${report?.version ?? 0}`;
   const draftKey = `report.${unit}.${year}`;
@@ -177,6 +179,10 @@ export function ReportForm({
       }
       etag = saved.etag;
     }
+    if (action === 'submit' && !(await submitCheck.ask())) {
+      setBusy(null);
+      return;
+    }
     try {
       await step.mutateAsync({ action, etag, reason: action === 'submit' ? '' : reason });
       if (action !== 'submit') setReason('');
@@ -274,6 +280,7 @@ export function ReportForm({
           )}
         </div>
       )}
+      {submitCheck.dialog}
     </form>
   );
 }
