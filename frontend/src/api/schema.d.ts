@@ -1042,7 +1042,12 @@ export interface paths {
          */
         put: operations["upsert_api_v1_sync__resource___external_id__put"];
         post?: never;
-        delete?: never;
+        /**
+         * Remove
+         * @description Delete your record with this external id (a delete on the change feed); honours If-Match. 404 when you
+         *     never sent it, already deleted it, or it is outside your unit. An approved report needs reports:approve (409).
+         */
+        delete: operations["remove_api_v1_sync__resource___external_id__delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1059,7 +1064,7 @@ export interface paths {
         put?: never;
         /**
          * Batch
-         * @description Up to 1,000 upserts in one request, all or none, with a result per item.
+         * @description Up to 1,000 upserts and deletes in one request, all or none, with a result per item (201, 200, 204).
          */
         post: operations["batch_api_v1_sync__resource__batch_post"];
         delete?: never;
@@ -2022,7 +2027,7 @@ export interface components {
         };
         /**
          * BatchIn
-         * @description Up to 1,000 upserts, all or none.
+         * @description Up to 1,000 upserts and deletes, all or none.
          */
         BatchIn: {
             /** Items */
@@ -2032,11 +2037,11 @@ export interface components {
         BatchItem: {
             /**
              * Data
-             * @description The record, as for PUT /sync/{resource}/{external_id}.
+             * @description The record, as for PUT /sync/{resource}/{external_id}; omitted for a delete.
              */
-            data: {
+            data?: {
                 [key: string]: unknown;
-            };
+            } | null;
             /**
              * External Id
              * @description The partner's id for the record.
@@ -2047,6 +2052,13 @@ export interface components {
              * @description Like If-Match: the ETag the partner last saw.
              */
             if_match?: string | null;
+            /**
+             * Op
+             * @description upsert (as PUT /sync/{resource}/{external_id}) or delete (as DELETE).
+             * @default upsert
+             * @enum {string}
+             */
+            op: "upsert" | "delete";
         };
         /** BatchOut */
         BatchOut: {
@@ -2076,7 +2088,7 @@ export interface components {
             id?: number | null;
             /**
              * Status
-             * @description 201 created, 200 replaced, or the error status.
+             * @description 201 created, 200 replaced, 204 deleted, or the error status.
              */
             status: number;
         };
@@ -9191,7 +9203,10 @@ export interface operations {
     };
     upsert_api_v1_sync__resource___external_id__put: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description true: answer exactly what the call would do (status, body or errors) and write nothing. */
+                dry_run?: boolean;
+            };
             header?: never;
             path: {
                 /** @description One of: reports, awards, associations, funds, commendations, inspections, partnerships, activities. */
@@ -9281,9 +9296,92 @@ export interface operations {
             };
         };
     };
+    remove_api_v1_sync__resource___external_id__delete: {
+        parameters: {
+            query?: {
+                /** @description true: answer exactly what the call would do (status, body or errors) and write nothing. */
+                dry_run?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description One of: reports, awards, associations, funds, commendations, inspections, partnerships, activities. */
+                resource: string;
+                /** @description Your id for the record. */
+                external_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     batch_api_v1_sync__resource__batch_post: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description true: answer exactly what the call would do (status, body or errors) and write nothing. */
+                dry_run?: boolean;
+            };
             header?: never;
             path: {
                 /** @description One of: reports, awards, associations, funds, commendations, inspections, partnerships, activities. */
