@@ -181,3 +181,18 @@ async def test_dry_runs_answer_like_the_real_call_and_write_nothing(
         k: replaced.json()[k] for k in ("updated_at", "version") if k in replaced.json()
     }
     assert (await anon.delete(url, headers=key)).status_code == 204
+
+
+async def test_a_dry_run_does_not_use_up_the_idempotency_key(
+    client: httpx.AsyncClient, anon: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    """Finding (item 2): a dry run with the Idempotency-Key of the coming real batch must not make the real one
+    fail as a reused key, nor be replayed as if it had been written."""
+    key = await sync_key(client) | {"Idempotency-Key": f"k-{uuid.uuid4().hex}"}
+    body = {"items": [{"external_id": f"X-{uuid.uuid4().hex[:8]}", "data": BODIES["commendations"]}]}
+    dry = await anon.post("/api/v1/sync/commendations:batch", params={"dry_run": "true"}, json=body, headers=key)
+    assert dry.status_code == 200 and dry.json()["items"][0]["status"] == 201
+    real = await anon.post("/api/v1/sync/commendations:batch", json=body, headers=key)
+    assert real.status_code == 200, real.text
+    replay = await anon.post("/api/v1/sync/commendations:batch", json=body, headers=key)
+    assert replay.json() == real.json()
