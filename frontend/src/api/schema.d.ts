@@ -1426,6 +1426,11 @@ export interface components {
              */
             partner?: string | null;
             /**
+             * Profile
+             * @description A partner system's key in one word, instead of role and scopes: sync (pull and push: sync:read, sync:write, reports and registries read and write, stats:read) or sync-approve (the same and reports:approve, to send approved figures). Neither holds user, key or audit administration.
+             */
+            profile?: ("sync" | "sync-approve") | null;
+            /**
              * @description Usually partner (systems) or viewer (scripts).
              * @default partner
              */
