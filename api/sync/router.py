@@ -17,12 +17,16 @@ from api.core.text import ExternalIdText
 from api.db.base import utcnow
 from api.db.engine import SessionDep
 from api.ops.metrics import set_sync_lag
-from api.sync import deletes, feed, service
+from api.sync import contract, deletes, feed, service
 from api.sync.schemas import BatchIn, BatchItem, BatchOut, BatchResult, ChangesOut
 
 router = APIRouter(prefix="/sync", tags=["sync"])
 
-Resource = Annotated[str, Path(description=f"One of: {', '.join(service.RESOURCES)}.")]
+# An enum in the document; the router checks it itself, to answer with the Vietnamese list of resources.
+Resource = Annotated[
+    str,
+    Path(description=f"One of: {', '.join(service.RESOURCES)}.", json_schema_extra={"enum": list(service.RESOURCES)}),
+]
 ExternalId = Annotated[ExternalIdText, Path(min_length=1, max_length=100, description="Your id for the record.")]
 DryRun = Annotated[
     bool,
@@ -85,7 +89,8 @@ async def changes(
 
 @router.put(
     "/{resource}/{external_id}",
-    responses={201: {"description": "Created"}, **problem_responses(401, 403, 404, 409, 412, 422)},
+    responses=problem_responses(401, 403, 404, 409, 412, 422),
+    openapi_extra=contract.UPSERT_OPENAPI,
 )
 async def upsert(
     request: Request,
@@ -93,17 +98,15 @@ async def upsert(
     principal: SyncWrite,
     resource: Resource,
     external_id: ExternalId,
-    body: dict[str, object],
     dry_run: DryRun = False,
 ) -> Response:
     """Create (201) or replace (200) your record with this external id; honours If-Match; reports are also
     keyed by unit and year, so filing a province's report twice updates it."""
     if resource not in service.RESOURCES:
         raise service.unknown_resource(resource)
+    body = await contract.read_body(request)
     async with _dry(session, dry_run):
-        done = await service.upsert(
-            session, principal, resource, external_id, dict(body), request.headers.get("if-match")
-        )
+        done = await service.upsert(session, principal, resource, external_id, body, request.headers.get("if-match"))
         out = done.out.model_dump(mode="json")
     return JSONResponse(out, status_code=201 if done.created else 200, headers={"ETag": done.etag})
 

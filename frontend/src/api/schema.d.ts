@@ -4263,6 +4263,209 @@ export interface components {
          */
         ReportStatus: "draft" | "submitted" | "approved";
         /**
+         * ReportSync
+         * @description A partner's annual report: keyed by its external id, and by unit and year.
+         */
+        ReportSync: {
+            /**
+             * Awards Count
+             * @description Số suất khen thưởng, học bổng
+             * @default null
+             */
+            awards_count: number | null;
+            /**
+             * Awards Vnd
+             * @description Tổng giá trị khen thưởng, học bổng (đồng)
+             * @default null
+             */
+            awards_vnd: number | null;
+            /**
+             * Boards
+             * @description Số ban khuyến học
+             * @default null
+             */
+            boards: number | null;
+            /**
+             * Branches
+             * @description Số chi hội
+             * @default null
+             */
+            branches: number | null;
+            /**
+             * Certificates Of Merit
+             * @description Bằng khen
+             * @default null
+             */
+            certificates_of_merit: number | null;
+            /**
+             * Citizens Assessed
+             * @description Công dân thuộc diện đánh giá
+             * @default null
+             */
+            citizens_assessed: number | null;
+            /**
+             * Citizens Registered
+             * @description Công dân đăng ký
+             * @default null
+             */
+            citizens_registered: number | null;
+            /**
+             * Clans
+             * @description Số dòng họ
+             * @default null
+             */
+            clans: number | null;
+            /**
+             * Clans Registered
+             * @description Dòng họ đăng ký
+             * @default null
+             */
+            clans_registered: number | null;
+            /**
+             * Communes
+             * @description Số xã được đánh giá
+             * @default null
+             */
+            communes: number | null;
+            /**
+             * Communes Rated Learning Community
+             * @description Xã đạt cộng đồng học tập cấp xã
+             * @default null
+             */
+            communes_rated_learning_community: number | null;
+            /**
+             * Communities
+             * @description Số thôn, tổ dân phố
+             * @default null
+             */
+            communities: number | null;
+            /**
+             * Communities Registered
+             * @description Cộng đồng đăng ký
+             * @default null
+             */
+            communities_registered: number | null;
+            /**
+             * Emulation Flags
+             * @description Cờ thi đua
+             * @default null
+             */
+            emulation_flags: number | null;
+            /**
+             * Families Assessed
+             * @description Gia đình thuộc diện đánh giá
+             * @default null
+             */
+            families_assessed: number | null;
+            /**
+             * Families Registered
+             * @description Gia đình đăng ký
+             * @default null
+             */
+            families_registered: number | null;
+            /**
+             * Fund Balance Vnd
+             * @description Số dư quỹ cuối năm (đồng)
+             * @default null
+             */
+            fund_balance_vnd: number | null;
+            /**
+             * Fund Raised Vnd
+             * @description Quỹ khuyến học vận động trong năm (đồng)
+             * @default null
+             */
+            fund_raised_vnd: number | null;
+            /**
+             * Households
+             * @description Số hộ gia đình
+             * @default null
+             */
+            households: number | null;
+            /**
+             * Inspections
+             * @description Số cuộc kiểm tra
+             * @default null
+             */
+            inspections: number | null;
+            /**
+             * Learning Citizens
+             * @description Công dân học tập được công nhận
+             * @default null
+             */
+            learning_citizens: number | null;
+            /**
+             * Learning Clans
+             * @description Dòng họ học tập được công nhận
+             * @default null
+             */
+            learning_clans: number | null;
+            /**
+             * Learning Communities
+             * @description Cộng đồng học tập (thôn, tổ dân phố) được công nhận
+             * @default null
+             */
+            learning_communities: number | null;
+            /**
+             * Learning Families
+             * @description Gia đình học tập được công nhận
+             * @default null
+             */
+            learning_families: number | null;
+            /**
+             * Learning Units
+             * @description Đơn vị học tập được công nhận
+             * @default null
+             */
+            learning_units: number | null;
+            /**
+             * Medals
+             * @description Kỷ niệm chương
+             * @default null
+             */
+            medals: number | null;
+            /**
+             * Members
+             * @description Số hội viên
+             * @default null
+             */
+            members: number | null;
+            /**
+             * Population
+             * @description Dân số
+             * @default null
+             */
+            population: number | null;
+            /**
+             * Status
+             * @description approved needs the reports:approve scope.
+             * @default submitted
+             * @enum {string}
+             */
+            status: "draft" | "submitted" | "approved";
+            /**
+             * Unit Code
+             * @description The unit (read on 31 December).
+             */
+            unit_code: string;
+            /**
+             * Units Assessed
+             * @description Đơn vị thuộc diện đánh giá
+             * @default null
+             */
+            units_assessed: number | null;
+            /**
+             * Units Registered
+             * @description Đơn vị đăng ký
+             * @default null
+             */
+            units_registered: number | null;
+            /**
+             * Year
+             * @description Year of the figures.
+             */
+            year: number;
+        };
+        /**
          * Role
          * @enum {string}
          */
@@ -9215,7 +9418,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description One of: reports, awards, associations, funds, commendations, inspections, partnerships, activities. */
-                resource: string;
+                resource: "reports" | "awards" | "associations" | "funds" | "commendations" | "inspections" | "partnerships" | "activities";
                 /** @description Your id for the record. */
                 external_id: string;
             };
@@ -9223,27 +9426,31 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    [key: string]: unknown;
-                };
+                "application/json": components["schemas"]["ReportSync"] | components["schemas"]["AwardIn"] | components["schemas"]["AssociationIn"] | components["schemas"]["FundIn"] | components["schemas"]["CommendationIn"] | components["schemas"]["InspectionIn"] | components["schemas"]["PartnershipIn"] | components["schemas"]["ActivityIn"];
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Replaced */
             200: {
                 headers: {
+                    /** @description The record's new ETag. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ReportOut"] | components["schemas"]["AwardOut"] | components["schemas"]["AssociationOut"] | components["schemas"]["FundOut"] | components["schemas"]["CommendationOut"] | components["schemas"]["InspectionOut"] | components["schemas"]["PartnershipOut"] | components["schemas"]["ActivityOut"];
                 };
             };
             /** @description Created */
             201: {
                 headers: {
+                    /** @description The record's new ETag. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReportOut"] | components["schemas"]["AwardOut"] | components["schemas"]["AssociationOut"] | components["schemas"]["FundOut"] | components["schemas"]["CommendationOut"] | components["schemas"]["InspectionOut"] | components["schemas"]["PartnershipOut"] | components["schemas"]["ActivityOut"];
+                };
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -9310,7 +9517,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description One of: reports, awards, associations, funds, commendations, inspections, partnerships, activities. */
-                resource: string;
+                resource: "reports" | "awards" | "associations" | "funds" | "commendations" | "inspections" | "partnerships" | "activities";
                 /** @description Your id for the record. */
                 external_id: string;
             };
@@ -9390,7 +9597,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description One of: reports, awards, associations, funds, commendations, inspections, partnerships, activities. */
-                resource: string;
+                resource: "reports" | "awards" | "associations" | "funds" | "commendations" | "inspections" | "partnerships" | "activities";
             };
             cookie?: never;
         };
