@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal, Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from api.auth.scopes import Role
+from api.auth.scopes import PROFILES, Role
 from api.core.text import IsoDate
 
 
@@ -30,6 +31,22 @@ class ApiKeyCreate(BaseModel):
     expires_at: AwareDatetime | None = Field(
         default=None, description="When it stops working (RFC 3339); null = never."
     )
+    profile: Literal["sync", "sync-approve"] | None = Field(
+        default=None,
+        description="A partner system's key in one word, instead of role and scopes: sync (pull and push: "
+        "sync:read, sync:write, reports and registries read and write, stats:read) or sync-approve (the same and "
+        "reports:approve, to send approved figures). Neither holds user, key or audit administration.",
+    )
+
+    @model_validator(mode="after")
+    def _apply_profile(self) -> Self:
+        if self.profile is None:
+            return self
+        role, scopes = PROFILES[self.profile]
+        if self.scopes or ("role" in self.model_fields_set and self.role is not role):
+            raise ValueError(f"Hồ sơ {self.profile} đã định vai trò và quyền; bỏ role và scopes khỏi yêu cầu.")
+        self.role, self.scopes = role, sorted(s.value for s in scopes)
+        return self
 
 
 class ApiKeyOut(BaseModel):

@@ -43,6 +43,15 @@ ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
     Role.partner: frozenset(_READ | {Scope.reports_write, Scope.registries_write, Scope.sync_read, Scope.sync_write}),
 }
 
+# Named scope sets a key is made from ("profile" on POST /api-keys): what a pulling or pushing system needs in its
+# unit and nothing of user, key or audit administration. "sync-approve" is for one platform mirroring another's
+# approved figures; only role admin may hold reports:approve with sync, so that key is an admin narrowed to these.
+SYNC_PROFILE = frozenset(ROLE_SCOPES[Role.partner])
+PROFILES: dict[str, tuple[Role, frozenset[Scope]]] = {
+    "sync": (Role.partner, SYNC_PROFILE),
+    "sync-approve": (Role.admin, SYNC_PROFILE | {Scope.reports_approve}),
+}
+
 ROLE_LABELS_VI = {
     Role.admin: "Quản trị",
     Role.editor: "Biên tập",

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import hashlib
+from urllib.parse import parse_qs
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
@@ -30,6 +31,12 @@ MAX_KEY = 200
 _SKIP_HEADERS = {b"date", b"server", b"x-request-id", b"content-length"}
 
 
+def _dry_run(scope: Scope) -> bool:
+    """A dry run writes nothing, so it neither uses up a key nor replays the answer of the real call."""
+    values = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("dry_run", [])
+    return any(v.lower() in {"true", "1", "yes", "on"} for v in values)
+
+
 class IdempotencyMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -37,7 +44,7 @@ class IdempotencyMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = dict(scope.get("headers", [])) if scope["type"] == "http" else {}
         key = headers.get(b"idempotency-key", b"").decode("latin-1").strip()
-        if scope["type"] != "http" or scope["method"] != "POST" or not key:
+        if scope["type"] != "http" or scope["method"] != "POST" or not key or _dry_run(scope):
             await self.app(scope, receive, send)
             return
         if len(key) > MAX_KEY:

@@ -71,12 +71,17 @@ class BatchItem(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     external_id: ExternalIdText = Field(min_length=1, max_length=100, description="The partner's id for the record.")
-    data: dict[str, Any] = Field(description="The record, as for PUT /sync/{resource}/{external_id}.")
+    op: Literal["upsert", "delete"] = Field(
+        default="upsert", description="upsert (as PUT /sync/{resource}/{external_id}) or delete (as DELETE)."
+    )
+    data: dict[str, Any] | None = Field(
+        default=None, description="The record, as for PUT /sync/{resource}/{external_id}; omitted for a delete."
+    )
     if_match: str | None = Field(default=None, description="Like If-Match: the ETag the partner last saw.")
 
 
 class BatchIn(BaseModel):
-    """Up to 1,000 upserts, all or none."""
+    """Up to 1,000 upserts and deletes, all or none."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -85,7 +90,7 @@ class BatchIn(BaseModel):
 
 class BatchResult(BaseModel):
     external_id: str
-    status: int = Field(description="201 created, 200 replaced, or the error status.")
+    status: int = Field(description="201 created, 200 replaced, 204 deleted, or the error status.")
     id: int | None = Field(default=None, description="The record's id here.")
     etag: str | None = Field(default=None, description="The record's new ETag.")
     error: dict[str, Any] | None = Field(default=None, description="The problem, when this item failed.")

@@ -79,7 +79,7 @@ def _parse(schema: type[ParsedT], data: dict[str, Any], loc: str) -> ParsedT:
         ) from exc
 
 
-def _check_if_match(if_match: str | None, key: str) -> None:
+def check_if_match(if_match: str | None, key: str) -> None:
     if if_match and if_match.strip() != "*":
         tags = {t.strip().removeprefix("W/") for t in if_match.split(",")}
         if make_etag(key, "json") not in tags:
@@ -111,7 +111,7 @@ async def upsert(
         created = True
     else:
         scope.require(principal, obj.unit_path, scope.not_found(f"Không có bản ghi {external_id}."))
-        _check_if_match(if_match, reg.etag_key(obj))
+        check_if_match(if_match, reg.etag_key(obj))
         obj = await kit.update(session, principal, reg, obj, parsed, replace=True)
         created = False
     await session.flush()
@@ -136,7 +136,7 @@ async def _upsert_award(
         award, created = await awards.create(session, principal, parsed, pay=pay), True
     else:
         scope.require(principal, award.unit_path, scope.not_found(f"Không có bản ghi {external_id}."))
-        _check_if_match(if_match, awards.REGISTRY.etag_key(award))
+        check_if_match(if_match, awards.REGISTRY.etag_key(award))
         fields = parsed.model_dump(include=set(AwardUpdate.model_fields))
         award, created = await awards.update(session, principal, award, AwardUpdate(**fields)), False
     await session.flush()
@@ -171,7 +171,7 @@ async def _upsert_report(
             raise Conflict(f"Báo cáo {parsed.unit_code}/{parsed.year} do hệ thống khác gửi ({report.partner}).")
     created = report is None
     if report is not None:
-        _check_if_match(if_match, reports.etag_key(report))
+        check_if_match(if_match, reports.etag_key(report))
         if report.status == ReportStatus.approved and not principal.has(Scope.reports_approve):
             raise Conflict("Báo cáo đã phê duyệt: cần mở lại trước khi gửi lại.")
         if report.unit_id != unit.id or report.year != parsed.year:

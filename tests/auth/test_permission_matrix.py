@@ -370,6 +370,19 @@ def _sync_put() -> Build:
     return build
 
 
+def _sync_delete() -> Build:
+    """A commendation the caller sent by sync (the caller is the newest user: make_account runs just before)."""
+
+    async def build(ctx: Ctx, where: str) -> Request:
+        newest = await ctx.session.scalar(select(User.username).order_by(User.id.desc()).limit(1))
+        ext = f"ext-{uuid.uuid4().hex[:8]}"
+        fields = REGISTRIES["commendations"][1] | {"partner": f"user:{newest}", "external_id": ext}
+        await ctx.record(Commendation, where, **fields)
+        return "DELETE", f"/api/v1/sync/commendations/{ext}", None
+
+    return build
+
+
 def _sync_batch() -> Build:
     async def build(ctx: Ctx, where: str) -> Request:
         data = REGISTRIES["commendations"][2] | {"unit_code": ctx.commune[where]}
@@ -524,6 +537,7 @@ CASES: dict[tuple[str, str], Case] = {
     ("PUT", "/api/v1/sync/{resource}/{external_id}"): Case(
         _sync_put(), Scope.sync_write, ok=201, ref=(_sync_fund_put(), "association_id")
     ),
+    ("DELETE", "/api/v1/sync/{resource}/{external_id}"): Case(_sync_delete(), Scope.sync_write, ok=204),
     ("POST", "/api/v1/sync/{resource}:batch"): Case(_sync_batch(), Scope.sync_write, away=422),
 }
 

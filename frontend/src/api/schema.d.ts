@@ -1042,7 +1042,12 @@ export interface paths {
          */
         put: operations["upsert_api_v1_sync__resource___external_id__put"];
         post?: never;
-        delete?: never;
+        /**
+         * Remove
+         * @description Delete your record with this external id (a delete on the change feed); honours If-Match. 404 when you
+         *     never sent it, already deleted it, or it is outside your unit. An approved report needs reports:approve (409).
+         */
+        delete: operations["remove_api_v1_sync__resource___external_id__delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1059,7 +1064,7 @@ export interface paths {
         put?: never;
         /**
          * Batch
-         * @description Up to 1,000 upserts in one request, all or none, with a result per item.
+         * @description Up to 1,000 upserts and deletes in one request, all or none, with a result per item (201, 200, 204).
          */
         post: operations["batch_api_v1_sync__resource__batch_post"];
         delete?: never;
@@ -1420,6 +1425,11 @@ export interface components {
              * @description The partner system's stable name, e.g. "ha-nam": its external ids survive a new key.
              */
             partner?: string | null;
+            /**
+             * Profile
+             * @description A partner system's key in one word, instead of role and scopes: sync (pull and push: sync:read, sync:write, reports and registries read and write, stats:read) or sync-approve (the same and reports:approve, to send approved figures). Neither holds user, key or audit administration.
+             */
+            profile?: ("sync" | "sync-approve") | null;
             /**
              * @description Usually partner (systems) or viewer (scripts).
              * @default partner
@@ -2022,7 +2032,7 @@ export interface components {
         };
         /**
          * BatchIn
-         * @description Up to 1,000 upserts, all or none.
+         * @description Up to 1,000 upserts and deletes, all or none.
          */
         BatchIn: {
             /** Items */
@@ -2032,11 +2042,11 @@ export interface components {
         BatchItem: {
             /**
              * Data
-             * @description The record, as for PUT /sync/{resource}/{external_id}.
+             * @description The record, as for PUT /sync/{resource}/{external_id}; omitted for a delete.
              */
-            data: {
+            data?: {
                 [key: string]: unknown;
-            };
+            } | null;
             /**
              * External Id
              * @description The partner's id for the record.
@@ -2047,6 +2057,13 @@ export interface components {
              * @description Like If-Match: the ETag the partner last saw.
              */
             if_match?: string | null;
+            /**
+             * Op
+             * @description upsert (as PUT /sync/{resource}/{external_id}) or delete (as DELETE).
+             * @default upsert
+             * @enum {string}
+             */
+            op: "upsert" | "delete";
         };
         /** BatchOut */
         BatchOut: {
@@ -2076,7 +2093,7 @@ export interface components {
             id?: number | null;
             /**
              * Status
-             * @description 201 created, 200 replaced, or the error status.
+             * @description 201 created, 200 replaced, 204 deleted, or the error status.
              */
             status: number;
         };
@@ -4251,6 +4268,209 @@ export interface components {
          * @enum {string}
          */
         ReportStatus: "draft" | "submitted" | "approved";
+        /**
+         * ReportSync
+         * @description A partner's annual report: keyed by its external id, and by unit and year.
+         */
+        ReportSync: {
+            /**
+             * Awards Count
+             * @description Số suất khen thưởng, học bổng
+             * @default null
+             */
+            awards_count: number | null;
+            /**
+             * Awards Vnd
+             * @description Tổng giá trị khen thưởng, học bổng (đồng)
+             * @default null
+             */
+            awards_vnd: number | null;
+            /**
+             * Boards
+             * @description Số ban khuyến học
+             * @default null
+             */
+            boards: number | null;
+            /**
+             * Branches
+             * @description Số chi hội
+             * @default null
+             */
+            branches: number | null;
+            /**
+             * Certificates Of Merit
+             * @description Bằng khen
+             * @default null
+             */
+            certificates_of_merit: number | null;
+            /**
+             * Citizens Assessed
+             * @description Công dân thuộc diện đánh giá
+             * @default null
+             */
+            citizens_assessed: number | null;
+            /**
+             * Citizens Registered
+             * @description Công dân đăng ký
+             * @default null
+             */
+            citizens_registered: number | null;
+            /**
+             * Clans
+             * @description Số dòng họ
+             * @default null
+             */
+            clans: number | null;
+            /**
+             * Clans Registered
+             * @description Dòng họ đăng ký
+             * @default null
+             */
+            clans_registered: number | null;
+            /**
+             * Communes
+             * @description Số xã được đánh giá
+             * @default null
+             */
+            communes: number | null;
+            /**
+             * Communes Rated Learning Community
+             * @description Xã đạt cộng đồng học tập cấp xã
+             * @default null
+             */
+            communes_rated_learning_community: number | null;
+            /**
+             * Communities
+             * @description Số thôn, tổ dân phố
+             * @default null
+             */
+            communities: number | null;
+            /**
+             * Communities Registered
+             * @description Cộng đồng đăng ký
+             * @default null
+             */
+            communities_registered: number | null;
+            /**
+             * Emulation Flags
+             * @description Cờ thi đua
+             * @default null
+             */
+            emulation_flags: number | null;
+            /**
+             * Families Assessed
+             * @description Gia đình thuộc diện đánh giá
+             * @default null
+             */
+            families_assessed: number | null;
+            /**
+             * Families Registered
+             * @description Gia đình đăng ký
+             * @default null
+             */
+            families_registered: number | null;
+            /**
+             * Fund Balance Vnd
+             * @description Số dư quỹ cuối năm (đồng)
+             * @default null
+             */
+            fund_balance_vnd: number | null;
+            /**
+             * Fund Raised Vnd
+             * @description Quỹ khuyến học vận động trong năm (đồng)
+             * @default null
+             */
+            fund_raised_vnd: number | null;
+            /**
+             * Households
+             * @description Số hộ gia đình
+             * @default null
+             */
+            households: number | null;
+            /**
+             * Inspections
+             * @description Số cuộc kiểm tra
+             * @default null
+             */
+            inspections: number | null;
+            /**
+             * Learning Citizens
+             * @description Công dân học tập được công nhận
+             * @default null
+             */
+            learning_citizens: number | null;
+            /**
+             * Learning Clans
+             * @description Dòng họ học tập được công nhận
+             * @default null
+             */
+            learning_clans: number | null;
+            /**
+             * Learning Communities
+             * @description Cộng đồng học tập (thôn, tổ dân phố) được công nhận
+             * @default null
+             */
+            learning_communities: number | null;
+            /**
+             * Learning Families
+             * @description Gia đình học tập được công nhận
+             * @default null
+             */
+            learning_families: number | null;
+            /**
+             * Learning Units
+             * @description Đơn vị học tập được công nhận
+             * @default null
+             */
+            learning_units: number | null;
+            /**
+             * Medals
+             * @description Kỷ niệm chương
+             * @default null
+             */
+            medals: number | null;
+            /**
+             * Members
+             * @description Số hội viên
+             * @default null
+             */
+            members: number | null;
+            /**
+             * Population
+             * @description Dân số
+             * @default null
+             */
+            population: number | null;
+            /**
+             * Status
+             * @description approved needs the reports:approve scope.
+             * @default submitted
+             * @enum {string}
+             */
+            status: "draft" | "submitted" | "approved";
+            /**
+             * Unit Code
+             * @description The unit (read on 31 December).
+             */
+            unit_code: string;
+            /**
+             * Units Assessed
+             * @description Đơn vị thuộc diện đánh giá
+             * @default null
+             */
+            units_assessed: number | null;
+            /**
+             * Units Registered
+             * @description Đơn vị đăng ký
+             * @default null
+             */
+            units_registered: number | null;
+            /**
+             * Year
+             * @description Year of the figures.
+             */
+            year: number;
+        };
         /**
          * Role
          * @enum {string}
@@ -9208,11 +9428,14 @@ export interface operations {
     };
     upsert_api_v1_sync__resource___external_id__put: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description true: answer exactly what the call would do (status, body or errors) and write nothing. */
+                dry_run?: boolean;
+            };
             header?: never;
             path: {
                 /** @description One of: reports, awards, associations, funds, commendations, inspections, partnerships, activities. */
-                resource: string;
+                resource: "reports" | "awards" | "associations" | "funds" | "commendations" | "inspections" | "partnerships" | "activities";
                 /** @description Your id for the record. */
                 external_id: string;
             };
@@ -9220,23 +9443,107 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    [key: string]: unknown;
-                };
+                "application/json": components["schemas"]["ReportSync"] | components["schemas"]["AwardIn"] | components["schemas"]["AssociationIn"] | components["schemas"]["FundIn"] | components["schemas"]["CommendationIn"] | components["schemas"]["InspectionIn"] | components["schemas"]["PartnershipIn"] | components["schemas"]["ActivityIn"];
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Replaced */
             200: {
                 headers: {
+                    /** @description The record's new ETag. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ReportOut"] | components["schemas"]["AwardOut"] | components["schemas"]["AssociationOut"] | components["schemas"]["FundOut"] | components["schemas"]["CommendationOut"] | components["schemas"]["InspectionOut"] | components["schemas"]["PartnershipOut"] | components["schemas"]["ActivityOut"];
                 };
             };
             /** @description Created */
             201: {
+                headers: {
+                    /** @description The record's new ETag. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportOut"] | components["schemas"]["AwardOut"] | components["schemas"]["AssociationOut"] | components["schemas"]["FundOut"] | components["schemas"]["CommendationOut"] | components["schemas"]["InspectionOut"] | components["schemas"]["PartnershipOut"] | components["schemas"]["ActivityOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remove_api_v1_sync__resource___external_id__delete: {
+        parameters: {
+            query?: {
+                /** @description true: answer exactly what the call would do (status, body or errors) and write nothing. */
+                dry_run?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description One of: reports, awards, associations, funds, commendations, inspections, partnerships, activities. */
+                resource: "reports" | "awards" | "associations" | "funds" | "commendations" | "inspections" | "partnerships" | "activities";
+                /** @description Your id for the record. */
+                external_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9300,11 +9607,14 @@ export interface operations {
     };
     batch_api_v1_sync__resource__batch_post: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description true: answer exactly what the call would do (status, body or errors) and write nothing. */
+                dry_run?: boolean;
+            };
             header?: never;
             path: {
                 /** @description One of: reports, awards, associations, funds, commendations, inspections, partnerships, activities. */
-                resource: string;
+                resource: "reports" | "awards" | "associations" | "funds" | "commendations" | "inspections" | "partnerships" | "activities";
             };
             cookie?: never;
         };
