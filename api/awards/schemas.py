@@ -15,14 +15,15 @@ RecipientKind = Literal["pupil", "student", "teacher", "other"]
 
 
 class AwardFields(BaseModel):
-    year: int = Field(ge=1990, le=2100, description="Year (school or calendar year of the award).")
+    # Strict integers: JSON true/false or 1.5 is not an amount or a year (a 422, not 1 or 0).
+    year: int = Field(strict=True, ge=1990, le=2100, description="Year (school or calendar year of the award).")
     awarded_on: IsoDate | None = Field(default=None, description="Date given.")
     recipient_name: str = Field(min_length=1, max_length=200, description="Recipient's full name.")
     recipient_kind: RecipientKind = Field(description="pupil (học sinh), student (sinh viên), teacher, other.")
     school: str = Field(default="", max_length=300, description="School or university.")
     category: str = Field(min_length=1, max_length=60, description="Category code (see /award-categories).")
-    amount_vnd: int = Field(default=0, ge=0, le=10**12, description="Cash in đồng.")
-    gift_value_vnd: int = Field(default=0, ge=0, le=10**12, description="Value of gifts in đồng.")
+    amount_vnd: int = Field(default=0, strict=True, ge=0, le=10**12, description="Cash in đồng.")
+    gift_value_vnd: int = Field(default=0, strict=True, ge=0, le=10**12, description="Value of gifts in đồng.")
     fund_id: int | None = Field(
         default=None, description="The fund it is paid from: the cash is disbursed from it in the same transaction."
     )
@@ -37,14 +38,14 @@ class AwardUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    year: int | None = Field(default=None, ge=1990, le=2100)
+    year: int | None = Field(default=None, strict=True, ge=1990, le=2100)
     awarded_on: IsoDate | None = None
     recipient_name: str | None = Field(default=None, min_length=1, max_length=200)
     recipient_kind: RecipientKind | None = None
     school: str | None = Field(default=None, max_length=300)
     category: str | None = Field(default=None, min_length=1, max_length=60)
-    amount_vnd: int | None = Field(default=None, ge=0, le=10**12)
-    gift_value_vnd: int | None = Field(default=None, ge=0, le=10**12)
+    amount_vnd: int | None = Field(default=None, strict=True, ge=0, le=10**12)
+    gift_value_vnd: int | None = Field(default=None, strict=True, ge=0, le=10**12)
 
 
 class AwardOut(RecordOut, AwardFields):

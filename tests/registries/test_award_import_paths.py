@@ -112,7 +112,7 @@ async def test_a_bad_cell_sends_the_file_to_the_row_check(session: AsyncSession)
     data = ("\n".join([HEADER, ROWS[0], ROWS[1].replace("học sinh", "phi hành gia")]) + "\n").encode()
     checked = await imports.check(session, SYSTEM, data, "f.csv", imports.Progress())
     assert checked.columns is None
-    assert [(e["row"], e["column"], e["type"]) for e in checked.errors] == [(3, "C (recipient_kind)", "enum")]
+    assert [(e["row"], e["column"], e["type"]) for e in checked.errors] == [(3, "C (Đối tượng)", "enum")]
 
 
 @pytest.mark.postgres_only

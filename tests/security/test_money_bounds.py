@@ -45,3 +45,19 @@ async def test_whole_targets_and_rates_are_still_accepted(client: httpx.AsyncCli
     assert (await client.put("/api/v1/targets/members/2027", json={"value": 1.2e6})).status_code in (200, 201)
     assert (await client.put("/api/v1/targets/membership_rate/2027", json={"value": 0.25})).status_code in (200, 201)
     assert (await client.put("/api/v1/targets/members/2027", json={"value": 12.5})).status_code == 422
+
+
+@pytest.mark.parametrize(
+    "field,value", [("gift_value_vnd", False), ("amount_vnd", True), ("amount_vnd", 1.5), ("year", True)]
+)
+async def test_an_award_amount_or_year_is_a_whole_number_not_a_boolean(
+    client: httpx.AsyncClient, field: str, value: object
+) -> None:
+    """Found by the fuzzer: PATCH /awards/{id} took "gift_value_vnd": false as 0 (schema-violating input accepted)."""
+    body = {"unit_code": "12433", "unit_as_of": "2024-12-31", "year": 2024, "recipient_name": "Nguyễn Văn Bình"}
+    made = await client.post("/api/v1/awards", json=body | {"recipient_kind": "pupil", "category": "khac"})
+    assert made.status_code == 201, made.text
+    before = made.json()
+    r = await client.patch(f"/api/v1/awards/{before['id']}", json={field: value})
+    assert r.status_code == 422 and ["body", field] in [e["loc"] for e in r.json()["errors"]], r.text
+    assert (await client.get(f"/api/v1/awards/{before['id']}")).json() == before
