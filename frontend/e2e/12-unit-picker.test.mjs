@@ -34,7 +34,11 @@ for (const [size, viewport] of [
     const texts = await wards.allInnerTexts();
     assert.ok(texts.length >= 4, texts.join('\n'));
     // Each with its district and province, and its dates: no two alike.
-    const lines = texts.map((x) => x.split('\n').slice(1).join(' | '));
+    // The lines under the name (parents, then code and dates), read from the elements: innerText's line
+    // breaks depend on the layout, which differs between the two widths.
+    const lines = await wards.evaluateAll((els) =>
+      els.map((el) => [...el.querySelectorAll('.muted')].map((s) => s.textContent.trim()).join(' | ')),
+    );
     assert.equal(new Set(lines).size, lines.length, lines.join('\n'));
     assert.ok(lines.every((l) => /Tỉnh|Thành phố/.test(l)), lines.join('\n'));
     assert.ok(lines.some((l) => /30\/06\/2025/.test(l)), 'validity dates shown');
@@ -47,7 +51,7 @@ for (const [size, viewport] of [
     await page.keyboard.press('ArrowDown');
     const activeId = await box.getAttribute('aria-activedescendant');
     assert.ok(activeId);
-    const chosen = (await page.locator(`[id="${activeId}"]`).innerText()).split('\n')[0];
+    const chosen = (await page.locator(`[id="${activeId}"] .picker-name`).textContent())?.trim() ?? '';
     await page.keyboard.press('Enter');
     assert.equal(await box.inputValue(), chosen);
     await page.getByRole('button', { name: 'Lọc', exact: true }).click();

@@ -49,6 +49,8 @@ test('item 9: the audit log lists the newest entries first, and its time heading
 
   await heading.getByRole('button').click();
   await page.waitForURL(/order=asc/);
+  // The heading follows the URL on the next render: wait for it rather than read it at once.
+  await table.locator('th[aria-sort="ascending"]').waitFor();
   assert.equal(await heading.getAttribute('aria-sort'), 'ascending');
   await page.waitForFunction(() => Number(document.querySelector('table.audit tbody tr td')?.textContent) === 1);
   shown = await ids();
