@@ -27,7 +27,9 @@ class HeaderLimitsProtocol(HttpToolsProtocol):
 
     def data_received(self, data: bytes) -> None:
         if self._in_head:
-            self._head_bytes += len(data)
+            # Only the head counts: a chunk may also carry the start of a large body (an upload).
+            end = data.find(b"\r\n\r\n")
+            self._head_bytes += len(data) if end < 0 else end + 4
             if self._head_bytes > get_settings().max_header_bytes:
                 self._cancel_head()
                 self._close_with(b"HTTP/1.1 431 Request Header Fields Too Large\r\n")
