@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from api import journal
 from api.core.text import IsoDate
-from api.models import Association
+from api.models import Association, AssociationYear
 from api.registries.kit import RecordIn, RecordOut, Registry, partial
 from api.registries.routing import ListFilters
 
@@ -53,3 +56,29 @@ REGISTRY = Registry(
     filters={"kind": "kind", "host_kind": "host_kind"},
     references={"parent_id": (Association, "tổ chức hội")},
 )
+
+
+# The association's years: declared beside it, so whoever loads the registry (the API, demo, sync) also
+# registers their feed type.
+class AssociationYearIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    members: int | None = Field(default=None, ge=0, le=100_000_000, description="Members that year.")
+    rating: str | None = Field(default=None, max_length=60, description='Rating that year, e.g. "Vững mạnh", "Khá".')
+
+
+class AssociationYearOut(AssociationYearIn):
+    association_id: int = Field(description="The association.")
+    year: int = Field(description="Year.")
+
+
+def year_out(row: AssociationYear) -> AssociationYearOut:
+    return AssociationYearOut(association_id=row.association_id, year=row.year, members=row.members, rating=row.rating)
+
+
+async def _years(session: AsyncSession, rows: Sequence[AssociationYear]) -> list[AssociationYearOut]:
+    return [year_out(r) for r in rows]
+
+
+# An association's year is a record of its own on the feed (type association_year, id: the row's id).
+journal.register("association_year", _years)

@@ -12,7 +12,6 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import journal
-from api.associations import service as _association_years  # noqa: F401  (registers the association_year serializer)
 from api.associations.registry import REGISTRY as ASSOCIATIONS
 from api.auth.principal import SYSTEM
 from api.awards.service import REGISTRY as AWARDS
