@@ -17,10 +17,10 @@ Kind = Literal["communication", "publication", "research", "training", "other"]
 class ActivityFields(BaseModel):
     kind: Kind = Field(description="communication, publication, research, training or other.")
     title: str = Field(min_length=1, max_length=300, description="Title.")
-    year: int = Field(ge=1990, le=2100, description="Year.")
+    year: int = Field(strict=True, ge=1990, le=2100, description="Year.")
     held_on: IsoDate | None = Field(default=None, description="Date.")
-    articles: int | None = Field(default=None, ge=0, description="Articles or news items published.")
-    participants: int | None = Field(default=None, ge=0, description="People who took part.")
+    articles: int | None = Field(strict=True, default=None, ge=0, description="Articles or news items published.")
+    participants: int | None = Field(strict=True, default=None, ge=0, description="People who took part.")
     links: list[str] = Field(default_factory=list, max_length=50, description="Links.")
     notes: str = Field(default="", max_length=10_000, description="Notes (awards won, …).")
 

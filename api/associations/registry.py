@@ -26,7 +26,7 @@ class AssociationFields(BaseModel):
         description="Where a branch or board sits: village, school, agency, enterprise, clan, religious, "
         "armed_forces, other.",
     )
-    parent_id: int | None = Field(default=None, description="The association it belongs to.")
+    parent_id: int | None = Field(strict=True, default=None, description="The association it belongs to.")
     founded_on: IsoDate | None = Field(default=None, description="Founding date.")
     closed_on: IsoDate | None = Field(default=None, description="Closing date (null: active).")
 
@@ -63,7 +63,7 @@ REGISTRY = Registry(
 class AssociationYearIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    members: int | None = Field(default=None, ge=0, le=100_000_000, description="Members that year.")
+    members: int | None = Field(strict=True, default=None, ge=0, le=100_000_000, description="Members that year.")
     rating: str | None = Field(default=None, max_length=60, description='Rating that year, e.g. "Vững mạnh", "Khá".')
 
 

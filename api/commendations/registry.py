@@ -29,7 +29,7 @@ class CommendationFields(BaseModel):
         description="emulation_flag (cờ thi đua), medal (kỷ niệm chương “Vì sự nghiệp khuyến học”), "
         "certificate_of_merit (bằng khen), giay_khen, state_certificate_of_merit, labour_order, other."
     )
-    year: int = Field(ge=1990, le=2100, description="Year granted.")
+    year: int = Field(strict=True, ge=1990, le=2100, description="Year granted.")
     issuing_level: Level = Field(description="central (Trung ương Hội), province, district, commune or state.")
     issuing_body: str = Field(default="", max_length=300, description="Who granted it.")
     decision_number: str = Field(default="", max_length=100, description="Decision number, e.g. 123/QĐ-KHVN.")

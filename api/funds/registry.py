@@ -22,7 +22,7 @@ Owner = Literal["association", "unit", "clan", "school", "enterprise"]
 class FundFields(BaseModel):
     name: str = Field(min_length=1, max_length=300, description="Name, e.g. “Quỹ khuyến học xã Vũ Lạc”.")
     owner_kind: Owner = Field(description="Whose fund: association, unit, clan, school or enterprise.")
-    association_id: int | None = Field(default=None, description="The association that runs it, if any.")
+    association_id: int | None = Field(strict=True, default=None, description="The association that runs it, if any.")
     closed_on: IsoDate | None = Field(default=None, description="Closing date (null: open).")
 
 

@@ -15,7 +15,7 @@ Subject = Literal["unit", "association", "family", "clan", "citizen", "community
 
 
 class InspectionFields(BaseModel):
-    year: int = Field(ge=1990, le=2100, description="Year of the inspection.")
+    year: int = Field(strict=True, ge=1990, le=2100, description="Year of the inspection.")
     plan_number: str = Field(default="", max_length=100, description='Plan, e.g. "19/KH-HKH".')
     plan_date: IsoDate | None = Field(default=None, description="Date of the plan, e.g. 2023-02-27.")
     inspecting_body: str = Field(default="", max_length=300, description="Who inspected.")

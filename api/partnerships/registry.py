@@ -19,7 +19,7 @@ class PartnershipFields(BaseModel):
     title: str = Field(min_length=1, max_length=300, description="Title of the agreement.")
     parties: list[str] = Field(default_factory=list, max_length=50, description="The other parties.")
     signed_on: IsoDate | None = Field(default=None, description="Date signed.")
-    year: int = Field(ge=1990, le=2100, description="Year signed.")
+    year: int = Field(strict=True, ge=1990, le=2100, description="Year signed.")
     scope: str = Field(default="", max_length=10_000, description="What it covers.")
     status: Status = Field(default="active", description="planned, active or ended.")
     documents: list[Link] = Field(default_factory=list, max_length=50, description="Links to the documents.")

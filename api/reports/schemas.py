@@ -24,7 +24,7 @@ from api.reports.fields import FIGURES
 MAX_FIGURE = 10**15  # a quadrillion đồng: far above any real figure, far below BIGINT
 
 _figure_fields: dict[str, Any] = {
-    f.name: (int | None, Field(default=None, ge=0, le=MAX_FIGURE, description=f.label)) for f in FIGURES
+    f.name: (int | None, Field(default=None, strict=True, ge=0, le=MAX_FIGURE, description=f.label)) for f in FIGURES
 }
 
 ReportFigures: type[BaseModel] = create_model(

@@ -61,7 +61,7 @@ class ReportSync(ReportFigures):
     model_config = ConfigDict(extra="forbid")
 
     unit_code: str = Field(pattern=r"^\d{2,5}(-[0-9A-Za-z]{1,12})?$", description="The unit (read on 31 December).")
-    year: int = Field(ge=1990, le=2100, description="Year of the figures.")
+    year: int = Field(strict=True, ge=1990, le=2100, description="Year of the figures.")
     status: Literal["draft", "submitted", "approved"] = Field(
         default="submitted", description="approved needs the reports:approve scope."
     )

@@ -21,7 +21,7 @@ async def test_type_errors_do_not_hide_rule_errors(client: httpx.AsyncClient) ->
     assert r.status_code == 422 and r.headers["content-type"] == "application/problem+json"
     by_loc = {tuple(e["loc"]): e["type"] for e in r.json()["errors"]}
     assert by_loc == {
-        ("body", "members"): "int_parsing",
+        ("body", "members"): "int_type",
         ("body", "colour"): "extra_forbidden",
         ("body", "learning_citizens"): "exceeds_denominator",
         ("body", "communes"): "commune_count",
@@ -34,3 +34,14 @@ async def test_a_body_that_is_not_an_object_is_still_one_clear_error(client: htt
         r = await client.put(URL, content=content, headers={"content-type": "application/json"})
         assert r.status_code == 422, (content, r.text)
         assert r.json()["errors"]
+
+
+async def test_true_and_false_are_not_figures(client: httpx.AsyncClient) -> None:
+    """Finding (schemathesis ST201 in CI): `{"branches": true}` was stored as one branch, `false` as zero."""
+    r = await client.put(URL, json={"branches": True, "learning_citizens": False, "members": 5})
+    assert r.status_code == 422, r.text
+    assert {tuple(e["loc"]): e["type"] for e in r.json()["errors"]} == {
+        ("body", "branches"): "int_type",
+        ("body", "learning_citizens"): "int_type",
+    }
+    assert (await client.get(URL)).status_code == 404
