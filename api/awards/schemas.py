@@ -25,7 +25,9 @@ class AwardFields(BaseModel):
     amount_vnd: int = Field(default=0, strict=True, ge=0, le=10**12, description="Cash in đồng.")
     gift_value_vnd: int = Field(default=0, strict=True, ge=0, le=10**12, description="Value of gifts in đồng.")
     fund_id: int | None = Field(
-        default=None, strict=True, description="The fund it is paid from: the cash is disbursed from it in the same transaction."
+        default=None,
+        strict=True,
+        description="The fund it is paid from: the cash is disbursed from it in the same transaction.",
     )
 
 
