@@ -8,7 +8,10 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+_CHECKOUT = Path(__file__).resolve().parents[2]
+# The checkout (or an editable install) holds pyproject.toml beside the package; an installed package's parent is
+# site-packages' parent, no place for a database: there the working directory is the project's place (var/, .env).
+PROJECT_ROOT = _CHECKOUT if (_CHECKOUT / "pyproject.toml").exists() else Path.cwd()
 
 
 def normalise_database_url(url: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import inspect, text
@@ -20,13 +21,21 @@ from api.core.config import PROJECT_ROOT
 if TYPE_CHECKING:
     from alembic.config import Config
 
-VERSIONS = PROJECT_ROOT / "migrations" / "versions"
+# A checkout keeps them at its top level; an installed package (`pip install .`) carries a copy made by
+# setup.py's build step beside its modules.
+_CHECKOUT = PROJECT_ROOT / "migrations"
+_INSTALLED = Path(__file__).resolve().parents[1] / "_migrations"
+MIGRATIONS = _CHECKOUT if (_CHECKOUT / "env.py").exists() else _INSTALLED
+VERSIONS = MIGRATIONS / "versions"
 
 
 def alembic_config(*, url: str | None = None, connection: Connection | None = None) -> Config:
     from alembic.config import Config
 
-    cfg = Config(str(PROJECT_ROOT / "alembic.ini"))
+    ini = PROJECT_ROOT / "alembic.ini"
+    cfg = Config(str(ini)) if ini.exists() and MIGRATIONS == _CHECKOUT else Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("path_separator", "os")
     cfg.attributes["configure_logging"] = False
     if url:
         cfg.attributes["url"] = url
