@@ -23,7 +23,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends postgresql-clie
     && mkdir -p /data /backups && chown khuyenhoc /data /backups
 COPY requirements.lock ./
 RUN pip install --require-hashes -r requirements.lock
-COPY pyproject.toml README.md alembic.ini ./
+COPY pyproject.toml setup.py README.md alembic.ini ./
 COPY api/ api/
 COPY migrations/ migrations/
 RUN pip install --no-deps -e . && python -c "import api.main"
