@@ -184,13 +184,15 @@ def _check_widths(text: str, delimiter: str) -> None:
             raise SheetProblem(f"Tối đa {MAX_COLUMNS} cột", "too_many_columns", n, column_letter(MAX_COLUMNS))
 
 
-def _check_sheet_widths(data: bytes) -> None:
+def _check_sheet_widths(data: bytes) -> int:
     """The limits of the module's docstring read from the XML before openpyxl reads it: openpyxl turns every
     cell of a row into Python objects even when asked for the first few (100,000 cells took seconds), yields
     an empty row for every row number skipped, and keeps every shared string. One pass of expat (C) over
-    each sheet and the shared strings, counting rows, cells, strings and depth."""
+    each sheet and the shared strings, counting rows, cells, strings and depth. Returns the widest row's
+    last column, so that openpyxl makes rows no wider (a row as wide as the limit is 2 KB of pointers)."""
     import xml.parsers.expat
 
+    widest = 0
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         for name in zf.namelist():
             strings = name.casefold().endswith("sharedstrings.xml")
@@ -216,17 +218,24 @@ def _check_sheet_widths(data: bytes) -> None:
                             "too_many_rows",
                             min(state["row"], MAX_ROWS + 1),
                         )
-                elif local == "c":
-                    state["cells"] += 1
-                    if state["cells"] > MAX_COLUMNS:
+                elif local == "c":  # its column: from its reference (``AB12``), else the one after the last
+                    letters = attrs.get("r", "").rstrip("0123456789")
+                    column = state["cells"] + 1
+                    if letters and len(letters) <= 3 and letters.isascii() and letters.isalpha():
+                        column = 0
+                        for ch in letters.upper():
+                            column = column * 26 + ord(ch) - 64
+                    state["cells"] = column
+                    if column > MAX_COLUMNS:
                         raise SheetProblem(
-                            f"Tối đa {MAX_COLUMNS} cột; dòng {state['row']} có nhiều hơn",
+                            f"Tối đa {MAX_COLUMNS} cột; dòng {state['row']} có dữ liệu ở cột "
+                            f"{column_letter(column - 1)}",
                             "too_many_columns",
                             state["row"],
-                            column_letter(MAX_COLUMNS),
+                            column_letter(column - 1),
                         )
-                    if state["cells"] > state["widest"]:
-                        state["widest"] = state["cells"]
+                    if column > state["widest"]:
+                        state["widest"] = column
                     if state["row"] * state["widest"] > MAX_CELLS:
                         raise PayloadTooLarge(
                             f"Bảng tính quá lớn: {state['row']:,} dòng × {state['widest']} cột "
@@ -249,6 +258,8 @@ def _check_sheet_widths(data: bytes) -> None:
                 while chunk := part.read(1 << 16):
                     parser.Parse(chunk, False)
             parser.Parse(b"", True)
+            widest = max(widest, state["widest"])
+    return widest
 
 
 def open_sheet(data: bytes, *, data_only: bool = True, check: bool = True) -> Any:
@@ -257,22 +268,25 @@ def open_sheet(data: bytes, *, data_only: bool = True, check: bool = True) -> An
     from openpyxl import load_workbook  # here, not at the top: most workers never read a workbook
 
     guard(data)
+    widest = MAX_COLUMNS + 1
     try:
         if check:
-            _check_sheet_widths(data)
+            widest = max(_check_sheet_widths(data), 1)
         ws = load_workbook(io.BytesIO(data), read_only=True, data_only=data_only).worksheets[0]
     except BROKEN as exc:
         raise SheetProblem("Tệp không phải bảng tính Excel (.xlsx) hợp lệ", "file_invalid") from exc
     if not hasattr(ws, "iter_rows"):
         raise SheetProblem("Trang tính đầu tiên không phải bảng số liệu", "file_invalid")
     ws.reset_dimensions()  # the size the sheet declares (``<dimension ref="A1:IV1048576">``) is not believed
+    ws.kh_columns = widest  # type: ignore[attr-defined]
     return ws
 
 
 def sheet_rows(ws: Any) -> Iterator[tuple[Any, ...]]:
-    """A worksheet's rows, one column past the limit (so ``bounded`` sees a row too wide, without a
-    100,000-cell tuple being made)."""
-    return ws.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1)  # type: ignore[no-any-return]
+    """A worksheet's rows as wide as its widest row (checked), else one column past the limit (so
+    ``bounded`` sees a row too wide, without a 100,000-cell tuple being made)."""
+    columns = getattr(ws, "kh_columns", MAX_COLUMNS + 1)
+    return ws.iter_rows(values_only=True, max_col=columns)  # type: ignore[no-any-return]
 
 
 def read_table(data: bytes) -> list[list[Any]]:
