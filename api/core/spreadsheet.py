@@ -20,8 +20,9 @@ The limits, each checked before openpyxl makes a Python object of the file (issu
   strings (413) and elements nested at most ``MAX_DEPTH`` deep (422);
 - ``MAX_CELL_CHARS`` characters in a cell (Excel's own limit): a 422 naming the row and column.
 
-Together they bound what one parse holds (``MEMORY_BOUND``, measured by tests/security/test_data_files.py):
-at most ``MAX_CELLS`` cells and ``MAX_SHARED_STRINGS`` strings of at most ``MAX_STRINGS_BYTES``.
+Together they bound what one parse holds (``MEMORY_BOUND``, measured with a file at every limit): at most
+``MAX_CELLS`` cells and ``MAX_SHARED_STRINGS`` strings of at most ``MAX_STRINGS_BYTES``; a hostile file is
+refused within a few MB (tests/security/test_data_files.py measures each in a fresh process).
 """
 
 from __future__ import annotations
@@ -50,7 +51,9 @@ MAX_CELLS = 3_000_000  # rows × widest row: that file is 2.25 million
 MAX_SHARED_STRINGS = 1_000_000
 MAX_DEPTH = 32  # a sheet nests 6 deep (worksheet, sheetData, row, c, is, r, t)
 MAX_CELL_CHARS = 32_767
-MEMORY_BOUND = 768 * 1024 * 1024  # what a parse within these limits may add to a worker, at most (measured)
+# What a parse within these limits adds to a worker: a file at every limit at once (2,999,990 cells of 18
+# characters, a 197 MiB sheet in a 15.4 MiB upload) raised the peak RSS by 304 MiB (docs/security.md).
+MEMORY_BOUND = 384 * 1024 * 1024
 _MiB = 1024 * 1024
 
 # The csv module refuses a field over 131,072 characters with csv.Error (a 500 before): let it read the
