@@ -216,6 +216,9 @@ class Notifications:
             self._checking.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._checking
+        if self._next_check is not None:  # requests waiting for a read that will not come: nothing is trusted
+            self._next_check.set_result(None)
+            self._next_check = None
         self._lose_counters()
         if self._task is not None:
             self._task.cancel()
