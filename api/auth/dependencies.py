@@ -36,6 +36,7 @@ async def authenticate(
     notifications: Notifications | None = request.app.state.notifications
     key = Notifications.principal_key(token) if notifications is not None else ""
     principal = notifications.principal(key) if notifications is not None else None
+    generation = notifications.auth_generation if notifications is not None else 0
     if principal is None:
         found = await service.principal_for_bearer(work.session, token)  # the request's session
         if found is None:
@@ -43,7 +44,7 @@ async def authenticate(
         principal, expires_at = found
         if notifications is not None:
             expires_in = None if expires_at is None else (expires_at - utcnow()).total_seconds()
-            notifications.keep_principal(key, principal, expires_in=expires_in)
+            notifications.keep_principal(key, principal, expires_in=expires_in, generation=generation)
     request.state.principal = principal
     return principal
 

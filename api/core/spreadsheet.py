@@ -5,13 +5,24 @@ Callers run ``read_table`` (or their own openpyxl reading through ``open_sheet``
 thread (``asyncio.to_thread``): parsing a large file is seconds of CPU, and on the event loop it would
 stall every other request of the worker, ``/health`` included.
 
-The limits:
+The limits, each checked before openpyxl makes a Python object of the file (issue 14, Medium 9):
 
 - a workbook inflates to at most ``MAX_UNCOMPRESSED`` bytes, and no part of it more than ``MAX_RATIO``
-  times its compressed size (a zip bomb's ratio is in the thousands, real sheets 5 to 30): else 413,
-  decided from the zip's directory before anything is inflated;
-- at most ``MAX_COLUMNS`` columns and ``MAX_CELL_CHARS`` characters in a cell (Excel's own limit): else
-  a 422 naming the row and column.
+  times its compressed size (a zip bomb's ratio is in the thousands, real sheets 5 to 30); the shared
+  strings to at most ``MAX_STRINGS_BYTES`` and every other part (styles, workbook, relations: openpyxl
+  reads them as whole trees) to ``MAX_PART_BYTES``: else 413, decided from the zip's directory before
+  anything is inflated (the sizes there bound what is inflated: Python's zipfile stops at the size
+  declared and refuses the rest, a lying header is a broken file);
+- then one pass of expat (C, constant memory) over the sheets and the shared strings: at most
+  ``MAX_COLUMNS`` cells in a row (422 naming the row), rows numbered up to ``MAX_ROWS`` (a row numbered
+  1,048,576 makes openpyxl yield a million empty rows: 422 naming it), ``MAX_CELLS`` cells in the
+  table openpyxl would make (rows × the widest row, gaps included: 413), ``MAX_SHARED_STRINGS`` shared
+  strings (413) and elements nested at most ``MAX_DEPTH`` deep (422);
+- ``MAX_CELL_CHARS`` characters in a cell (Excel's own limit): a 422 naming the row and column.
+
+Together they bound what one parse holds (``MEMORY_BOUND``, measured with a file at every limit): at most
+``MAX_CELLS`` cells and ``MAX_SHARED_STRINGS`` strings of at most ``MAX_STRINGS_BYTES``; a hostile file is
+refused within a few MB (tests/security/test_data_files.py measures each in a fresh process).
 """
 
 from __future__ import annotations
@@ -32,8 +43,18 @@ from api.core.errors import PayloadTooLarge
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_RATIO = 100
 _RATIO_FROM = 1024 * 1024  # small parts (styles, a few rows) compress better than that and are harmless
+MAX_STRINGS_BYTES = 64 * 1024 * 1024  # xl/sharedStrings.xml, read whole into a list by openpyxl
+MAX_PART_BYTES = 8 * 1024 * 1024  # any other part but the sheets (openpyxl builds each as a tree)
 MAX_COLUMNS = 256
+MAX_ROWS = 500_000  # the national award file of a province-year is 224,729 rows (docs/benchmarks.md)
+MAX_CELLS = 3_000_000  # rows × widest row: that file is 2.25 million
+MAX_SHARED_STRINGS = 1_000_000
+MAX_DEPTH = 32  # a sheet nests 6 deep (worksheet, sheetData, row, c, is, r, t)
 MAX_CELL_CHARS = 32_767
+# What a parse within these limits adds to a worker: a file at every limit at once (2,999,990 cells of 18
+# characters, a 197 MiB sheet in a 15.4 MiB upload) raised the peak RSS by 304 MiB (docs/security.md).
+MEMORY_BOUND = 384 * 1024 * 1024
+_MiB = 1024 * 1024
 
 # The csv module refuses a field over 131,072 characters with csv.Error (a 500 before): let it read the
 # field, and ``bounded`` name the cell. Uploads are capped in size, so this bounds nothing else.
@@ -89,9 +110,21 @@ def guard(data: bytes) -> None:
     bomb = any(i.file_size > _RATIO_FROM and i.file_size > MAX_RATIO * max(i.compress_size, 1) for i in parts)
     if total > MAX_UNCOMPRESSED or bomb:
         raise PayloadTooLarge(
-            f"Tệp Excel giải nén quá lớn (tối đa {MAX_UNCOMPRESSED // (1024 * 1024)} MB, "
+            f"Tệp Excel giải nén quá lớn (tối đa {MAX_UNCOMPRESSED // _MiB} MB, "
             f"và không phần nào nén quá {MAX_RATIO} lần)."
         )
+    for i in parts:
+        if _is_sheet(i.filename):
+            continue
+        strings = i.filename.casefold().endswith("sharedstrings.xml")
+        limit = MAX_STRINGS_BYTES if strings else MAX_PART_BYTES
+        if i.file_size > limit:
+            what = "Bảng chuỗi dùng chung" if strings else f"Phần “{i.filename[:80]}”"
+            raise PayloadTooLarge(f"{what} của tệp Excel giải nén quá lớn (tối đa {limit // _MiB} MB).")
+
+
+def _is_sheet(name: str) -> bool:
+    return name.startswith("xl/worksheets/") and name.endswith(".xml")
 
 
 def bounded(rows: Iterable[Iterable[Any]], first: int = 1) -> Iterator[list[Any]]:
@@ -141,46 +174,95 @@ def read_csv(data: bytes) -> list[list[str]]:
 
 def _check_widths(text: str, delimiter: str) -> None:
     """Refuse a line of too many cells before the csv module splits it (19 MB of commas made 19 million
-    cells, seconds of CPU): counting is C-speed. A quoted cell's delimiters count too, and no cell of
-    ours holds hundreds of them."""
+    cells, seconds of CPU), too many lines (20 MB of line ends made 20 million rows) or cells: counting is
+    C-speed. A quoted cell's delimiters and line ends count too, and no cell of ours holds hundreds."""
+    lines = text.count("\n") + text.count("\r") - text.count("\r\n") + 1
+    if lines > MAX_ROWS + 1:
+        msg = f"Tối đa {MAX_ROWS:,} dòng; tệp có {lines:,} dòng".replace(",", ".")
+        raise SheetProblem(msg, "too_many_rows", MAX_ROWS + 1)
+    if lines + text.count(delimiter) > MAX_CELLS:
+        raise PayloadTooLarge(f"Tệp CSV quá lớn (tối đa {MAX_CELLS:,} ô).".replace(",", "."))
     for n, line in enumerate(text.splitlines(), start=1):
         if line.count(delimiter) >= MAX_COLUMNS:
             raise SheetProblem(f"Tối đa {MAX_COLUMNS} cột", "too_many_columns", n, column_letter(MAX_COLUMNS))
 
 
-def _check_sheet_widths(data: bytes) -> None:
-    """Refuse a worksheet row of too many cells before openpyxl reads it: openpyxl turns every cell of a
-    row into Python objects even when asked for the first few (100,000 cells took seconds). One pass
-    of expat (C) over each sheet's XML, counting cells per row."""
+def _check_sheet_widths(data: bytes) -> int:
+    """The limits of the module's docstring read from the XML before openpyxl reads it: openpyxl turns every
+    cell of a row into Python objects even when asked for the first few (100,000 cells took seconds), yields
+    an empty row for every row number skipped, and keeps every shared string. One pass of expat (C) over
+    each sheet and the shared strings, counting rows, cells, strings and depth. Returns the widest row's
+    last column, so that openpyxl makes rows no wider (a row as wide as the limit is 2 KB of pointers)."""
     import xml.parsers.expat
 
+    widest = 0
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         for name in zf.namelist():
-            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            strings = name.casefold().endswith("sharedstrings.xml")
+            if not (_is_sheet(name) or strings):
                 continue
-            state = {"row": 0, "cells": 0}
+            state = {"row": 0, "cells": 0, "widest": 0, "depth": 0, "strings": 0, "shared": int(strings)}
 
             def start(tag: str, attrs: dict[str, str], state: dict[str, int] = state) -> None:
+                state["depth"] += 1
+                if state["depth"] > MAX_DEPTH:
+                    raise SheetProblem(
+                        f"Tệp XML lồng quá sâu (tối đa {MAX_DEPTH} mức): tệp hỏng hoặc không hợp lệ",
+                        "xml_too_deep",
+                        state["row"],
+                    )
                 local = tag.rsplit(":", 1)[-1]
                 if local == "row":
                     r = attrs.get("r", "")
                     state["row"], state["cells"] = (int(r) if r.isdigit() else state["row"] + 1), 0
-                elif local == "c":
-                    state["cells"] += 1
-                    if state["cells"] > MAX_COLUMNS:
+                    if state["row"] > MAX_ROWS:
                         raise SheetProblem(
-                            f"Tối đa {MAX_COLUMNS} cột; dòng {state['row']} có nhiều hơn",
+                            f"Tối đa {MAX_ROWS:,} dòng; tệp có dòng {state['row']:,}".replace(",", "."),
+                            "too_many_rows",
+                            min(state["row"], MAX_ROWS + 1),
+                        )
+                elif local == "c":  # its column: from its reference (``AB12``), else the one after the last
+                    letters = attrs.get("r", "").rstrip("0123456789")
+                    column = state["cells"] + 1
+                    if letters and len(letters) <= 3 and letters.isascii() and letters.isalpha():
+                        column = 0
+                        for ch in letters.upper():
+                            column = column * 26 + ord(ch) - 64
+                    state["cells"] = column
+                    if column > MAX_COLUMNS:
+                        raise SheetProblem(
+                            f"Tối đa {MAX_COLUMNS} cột; dòng {state['row']} có dữ liệu ở cột "
+                            f"{column_letter(column - 1)}",
                             "too_many_columns",
                             state["row"],
-                            column_letter(MAX_COLUMNS),
+                            column_letter(column - 1),
                         )
+                    if column > state["widest"]:
+                        state["widest"] = column
+                    if state["row"] * state["widest"] > MAX_CELLS:
+                        raise PayloadTooLarge(
+                            f"Bảng tính quá lớn: {state['row']:,} dòng × {state['widest']} cột "
+                            f"(tối đa {MAX_CELLS:,} ô).".replace(",", ".")
+                        )
+                elif local == "si" and state["shared"]:
+                    state["strings"] += 1
+                    if state["strings"] > MAX_SHARED_STRINGS:
+                        raise PayloadTooLarge(
+                            f"Tệp Excel có quá nhiều chuỗi (tối đa {MAX_SHARED_STRINGS:,}).".replace(",", ".")
+                        )
+
+            def end(tag: str, state: dict[str, int] = state) -> None:
+                state["depth"] -= 1
 
             parser = xml.parsers.expat.ParserCreate()
             parser.StartElementHandler = start
+            parser.EndElementHandler = end
             with zf.open(name) as part:
                 while chunk := part.read(1 << 16):
                     parser.Parse(chunk, False)
             parser.Parse(b"", True)
+            widest = max(widest, state["widest"])
+    return widest
 
 
 def open_sheet(data: bytes, *, data_only: bool = True, check: bool = True) -> Any:
@@ -189,21 +271,25 @@ def open_sheet(data: bytes, *, data_only: bool = True, check: bool = True) -> An
     from openpyxl import load_workbook  # here, not at the top: most workers never read a workbook
 
     guard(data)
+    widest = MAX_COLUMNS + 1
     try:
         if check:
-            _check_sheet_widths(data)
+            widest = max(_check_sheet_widths(data), 1)
         ws = load_workbook(io.BytesIO(data), read_only=True, data_only=data_only).worksheets[0]
     except BROKEN as exc:
         raise SheetProblem("Tệp không phải bảng tính Excel (.xlsx) hợp lệ", "file_invalid") from exc
     if not hasattr(ws, "iter_rows"):
         raise SheetProblem("Trang tính đầu tiên không phải bảng số liệu", "file_invalid")
+    ws.reset_dimensions()  # the size the sheet declares (``<dimension ref="A1:IV1048576">``) is not believed
+    ws.kh_columns = widest  # type: ignore[attr-defined]
     return ws
 
 
 def sheet_rows(ws: Any) -> Iterator[tuple[Any, ...]]:
-    """A worksheet's rows, one column past the limit (so ``bounded`` sees a row too wide, without a
-    100,000-cell tuple being made)."""
-    return ws.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1)  # type: ignore[no-any-return]
+    """A worksheet's rows as wide as its widest row (checked), else one column past the limit (so
+    ``bounded`` sees a row too wide, without a 100,000-cell tuple being made)."""
+    columns = getattr(ws, "kh_columns", MAX_COLUMNS + 1)
+    return ws.iter_rows(values_only=True, max_col=columns)  # type: ignore[no-any-return]
 
 
 def read_table(data: bytes) -> list[list[Any]]:

@@ -47,6 +47,7 @@ class SqliteChanges(Notifications):
         self.path = path
         self._conn: sqlite3.Connection | None = None
         self._seen: int | None = None
+        self.checked = True  # the counter is read where it is used (``check``), not by ``refresh``
 
     @property
     def trust_for_stats(self) -> bool:
@@ -85,6 +86,9 @@ class SqliteChanges(Notifications):
     async def stop(self) -> None:
         self._close()
         self._went_down()
+
+    async def refresh(self) -> None:
+        pass  # ``check`` reads the counter, in the same request, where the kept things are asked for
 
     async def heard(self, transaction: str, *, within: float = 1.0) -> bool:
         return True  # nothing to wait for: the counter is read on each request

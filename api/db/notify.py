@@ -15,6 +15,15 @@ Each worker keeps one listening connection (asyncpg, outside the pool) and:
 - ``principals`` keeps who a token or key is, for ``PRINCIPAL_TTL`` seconds at most, emptied on every
   ``kh_auth`` notification (api/auth/dependencies.py).
 
+A notification reaches each worker a moment after the commit, so a request sent to another worker
+right after a write could come before it. Each worker therefore also reads the row of
+``change_counters`` once per request that may use what it keeps (``refresh``, called by
+api/stats/cache.py's middleware for every request that carries credentials): deferred triggers bump it
+at the commit of every transaction that changed statistics or callers (migration ``change_counters``),
+so a moved counter moves the epoch or forgets the callers before the request looks at them. Requests
+arriving while a read is on its way share the next one (sent after they arrived): one round trip serves
+many requests under load. That is the guarantee: a write is in the next request of every worker.
+
 Both are trusted only while the connection is up (``live``): it is checked every ``PING_EVERY``
 seconds, and when it is lost the epoch moves, the callers are forgotten, and the workers go back to
 reading the database on every request until it is back (a notification sent while nobody listened
@@ -64,6 +73,7 @@ PRINCIPALS_MAX = 10_000
 PING_EVERY = 5.0
 HEARD_MAX = 4096
 RETRY_AFTER = (0.5, 1.0, 2.0, 5.0)
+COUNTERS_SQL = "SELECT stats, auth FROM change_counters WHERE id = 1"
 
 
 def asyncpg_dsn(sqlalchemy_url: str) -> str:
@@ -84,11 +94,19 @@ class Notifications:
         self._heard: OrderedDict[str, None] = OrderedDict()  # transactions heard of, the latest last
         self._waiting: dict[str, asyncio.Event] = {}
         self._connected = asyncio.Event()
+        # The change counters (``refresh``): what was last read, whether it could be, and the read to come.
+        self.checked = False
+        self.auth_generation = 0  # moves whenever the kept callers are forgotten
+        self._counted: tuple[Any, Any] | None = None
+        self._counter_conn: Any = None
+        self._counter_retry_at = 0.0
+        self._next_check: asyncio.Future[None] | None = None
+        self._checking: asyncio.Task[None] | None = None
 
     # The statistics answers
     @property
     def trust_for_stats(self) -> bool:
-        return self.live and not self.replica
+        return self.live and self.checked and not self.replica
 
     # The callers
     @staticmethod
@@ -96,7 +114,7 @@ class Notifications:
         return hashlib.sha256(token.encode()).hexdigest()
 
     def principal(self, key: str) -> Kept | None:
-        if not self.live:
+        if not (self.live and self.checked):
             return None
         found = self._principals.get(key)
         if found is None:
@@ -107,8 +125,12 @@ class Notifications:
             return None
         return principal
 
-    def keep_principal(self, key: str, principal: Kept, *, expires_in: float | None) -> None:
-        if not self.live:
+    def keep_principal(
+        self, key: str, principal: Kept, *, expires_in: float | None, generation: int | None = None
+    ) -> None:
+        """Keep a caller read from the database; not when the callers were forgotten since the read began
+        (``generation``, read before it): the caller may have been read before the change."""
+        if not (self.live and self.checked) or (generation is not None and generation != self.auth_generation):
             return
         ttl = PRINCIPAL_TTL if expires_in is None else min(PRINCIPAL_TTL, expires_in)
         if ttl <= 0:
@@ -119,6 +141,68 @@ class Notifications:
 
     def forget_principals(self) -> None:
         self._principals.clear()
+        self.auth_generation += 1
+
+    # The change counters
+    async def refresh(self) -> None:
+        """Read the change counters with a query sent after this call began (shared with the requests
+        that arrive meanwhile); a moved counter moves the epoch or forgets the callers, a failure stops
+        trusting what is kept until a read succeeds again."""
+        if not self.live or self.replica:
+            return
+        if self._next_check is None:
+            self._next_check = asyncio.get_running_loop().create_future()
+            if self._checking is None:
+                self._checking = asyncio.create_task(self._check_counters(), name="kh-change-counters")
+        await asyncio.shield(self._next_check)
+
+    async def _check_counters(self) -> None:
+        try:
+            while self._next_check is not None:
+                waiting, self._next_check = self._next_check, None
+                try:
+                    await self._read_counters()
+                finally:
+                    waiting.set_result(None)
+        finally:
+            self._checking = None
+
+    async def _read_counters(self) -> None:
+        import asyncpg  # type: ignore[import-untyped]
+
+        if self._counter_conn is None and time.monotonic() < self._counter_retry_at:
+            return  # a read failed a moment ago: not trusted until the next attempt
+        try:
+            if self._counter_conn is None:
+                self._counter_conn = await asyncpg.connect(
+                    self.dsn, timeout=5, server_settings={"application_name": "khuyenhoc-counters"}
+                )
+            row = await self._counter_conn.fetchrow(COUNTERS_SQL, timeout=PING_EVERY)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # down, or a database without the counters: trust nothing kept
+            if self.checked or self._counter_retry_at == 0.0:
+                log.warning("change_counters_lost", error=str(exc) or type(exc).__name__)
+            self._counter_retry_at = time.monotonic() + RETRY_AFTER[0]
+            self._lose_counters()
+            return
+        counted = (None, None) if row is None else (row[0], row[1])
+        if self._counted is None or counted[0] != self._counted[0]:
+            self.stats_epoch += 1
+        if self._counted is None or counted[1] != self._counted[1]:
+            self.forget_principals()
+        self._counted = counted
+        self.checked = True
+
+    def _lose_counters(self) -> None:
+        self.checked = False
+        self._counted = None
+        self.stats_epoch += 1
+        self.forget_principals()
+        conn, self._counter_conn = self._counter_conn, None
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                conn.terminate()
 
     # The connection
     async def start(self, *, wait: float = 5.0) -> None:
@@ -128,6 +212,14 @@ class Notifications:
             await asyncio.wait_for(self._connected.wait(), wait)
 
     async def stop(self) -> None:
+        if self._checking is not None:
+            self._checking.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._checking
+        if self._next_check is not None:  # requests waiting for a read that will not come: nothing is trusted
+            self._next_check.set_result(None)
+            self._next_check = None
+        self._lose_counters()
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -178,7 +270,7 @@ class Notifications:
             self._waiting.pop(transaction, None)
 
     async def _run(self) -> None:
-        import asyncpg  # type: ignore[import-untyped]
+        import asyncpg
 
         attempt = 0
         while True:

@@ -6,7 +6,7 @@ from api.models.auth import AccessToken, ApiKey, LoginThrottle, Partner, User
 from api.models.fund import Award, AwardCategory, Fund, FundEntry, ImportJob
 from api.models.registry import Activity, Association, AssociationYear, Commendation, Inspection, Partnership
 from api.models.report import Report, ReportRollup, ReportStatus, Target
-from api.models.sync import Change, IdempotencyKey, SyncCursor
+from api.models.sync import Change, ChangeCounter, IdempotencyKey, SyncCursor
 from api.models.unit import LEVEL_RANK, Unit, UnitLevel, UnitSource, UnitSuccession
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "AwardCategory",
     "Base",
     "Change",
+    "ChangeCounter",
     "Commendation",
     "Fund",
     "FundEntry",

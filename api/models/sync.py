@@ -63,3 +63,17 @@ class SyncCursor(Base):
     source: Mapped[str] = mapped_column(String(300), primary_key=True)
     cursor: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class ChangeCounter(Base):
+    """One row on PostgreSQL: how many committed transactions changed what the statistics are made from
+    (``stats``) and what a signed-in caller is made from (``auth``). Deferred triggers bump it at the
+    commit of such a transaction (migration ``change_counters``); every worker reads it once per request
+    (api/db/notify.py), so a write is in the next request of every worker. Unused on SQLite, which has
+    its own counter (``PRAGMA data_version``, api/db/changes.py)."""
+
+    __tablename__ = "change_counters"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stats: Mapped[int] = mapped_column(BigInteger)
+    auth: Mapped[int] = mapped_column(BigInteger)

@@ -305,7 +305,8 @@ STATS_PATHS = frozenset({"/api/v1/stats/indicators", "/api/v1/stats/series", "/a
 
 
 class KeptAnswers:
-    """ASGI middleware: a repeated statistics request answered from the kept answer before routing.
+    """ASGI middleware: the change counters read for every request with credentials (``refresh``), and a
+    repeated statistics request answered from the kept answer before routing.
 
     Only when the worker hears notifications, the caller is kept (a token or key seen within a minute,
     api/db/notify.py) and may read statistics, and the answer for the same query is kept at the current
@@ -317,6 +318,13 @@ class KeptAnswers:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and any(name == b"authorization" for name, _ in scope["headers"]):
+            # Only a caller with credentials uses kept callers and answers: it first reads the change
+            # counters (PostgreSQL), so that a write made through any worker is seen (api/db/notify.py).
+            state = getattr(scope.get("app"), "state", None)
+            notifications: Notifications | None = getattr(state, "notifications", None)
+            if notifications is not None:
+                await notifications.refresh()
         if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] in STATS_PATHS:
             messages = await _kept_messages(scope)
             if messages is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
@@ -35,6 +37,12 @@ UnitParam = Annotated[
 ]
 YearParam = Annotated[int, Query(ge=1990, le=2100, description="Year of the figures.")]
 AsOfParam = Annotated[IsoDate | None, Query(description="Date on which the unit code (and the map) is read.")]
+
+
+async def rendered(render: Callable[[], Response]) -> Response:
+    """An answer's body made (JSON or CSV of thousands of rows, its hash for the ETag) in a worker thread:
+    the event loop meanwhile answers other requests, ``/health`` included (issue 14, Medium 10)."""
+    return await asyncio.to_thread(render)
 
 
 def _parts(value: Rate | int | None) -> tuple[float | int | None, int | None, int | None]:
@@ -72,9 +80,13 @@ async def get_indicators(
             include_drafts=drafts_of is not None,
             names=[i.value for i in indicator] if indicator else None,
         )
-        if fmt is not OutputFormat.csv:
-            return represent(request, result, fmt=fmt)
-        return represent(request, result, fmt=fmt, csv_rows=(IndicatorCsvRow, _indicator_rows(result)))
+
+        def render() -> Response:
+            if fmt is not OutputFormat.csv:
+                return represent(request, result, fmt=fmt)
+            return represent(request, result, fmt=fmt, csv_rows=(IndicatorCsvRow, _indicator_rows(result)))
+
+        return await rendered(render)
 
     return await cache.answer(
         request, session, fmt=fmt, years=(year - 1, year), drafts_of=drafts_of, compute=compute, principal=principal
@@ -146,7 +158,9 @@ async def get_series(
         result = await service.series(
             session, code=unit, indicator=indicator.value, first=first, last=last, as_of=as_of
         )
-        return represent(request, result, fmt=fmt, csv_rows=(SeriesCsvRow, _series_rows(result)))
+        return await rendered(
+            lambda: represent(request, result, fmt=fmt, csv_rows=(SeriesCsvRow, _series_rows(result)))
+        )
 
     years = range(first, last + 1)
     return await cache.answer(
@@ -187,7 +201,9 @@ async def get_highlights(
 
     async def compute(request: Request) -> Response:
         result = await service.highlights(session, code=unit, year=year, as_of=as_of)
-        return represent(request, result, fmt=fmt, csv_rows=(HighlightCsvRow, _highlight_rows(result)))
+        return await rendered(
+            lambda: represent(request, result, fmt=fmt, csv_rows=(HighlightCsvRow, _highlight_rows(result)))
+        )
 
     return await cache.answer(
         request, session, fmt=fmt, years=(year - 1, year), drafts_of=None, compute=compute, principal=principal

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -262,6 +263,25 @@ async def indicators(
     calc = Calculator(session, principal if include_drafts else None)
     figures = await calc.figures(places, [year - 1, year])
     targets = await Targets.load(session, year)
+    # The queries are done: what is left is CPU (a row per place and indicator, thousands for a breakdown,
+    # validated at once), in a worker thread so that the event loop answers other requests meanwhile.
+    return await asyncio.to_thread(
+        assemble_indicators, place, own, places, chosen, figures, targets, year=year, include_drafts=include_drafts
+    )
+
+
+def assemble_indicators(
+    place: Place,
+    own: Sequence[AnyRow],
+    places: Sequence[Place],
+    chosen: Sequence[Indicator],
+    figures: dict[tuple[str, int], Figures],
+    targets: Targets,
+    *,
+    year: int,
+    include_drafts: bool,
+) -> IndicatorsOut:
+    """The indicators' answer from the figures read (no database: run it in a thread)."""
     items = []
     for p in places:
         now, before = figures[(p.code, year)], figures[(p.code, year - 1)]

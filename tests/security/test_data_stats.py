@@ -1,15 +1,19 @@
 """Medium 10 (issue 14): unbounded statistics. A series spans at most MAX_SERIES_YEARS years (a 422
-naming from and to), and only admins make ``Cache-Control: no-cache`` compute afresh."""
+naming from and to), only admins make ``Cache-Control: no-cache`` compute afresh, and the CPU part of an
+answer runs off the event loop (``/health`` is answered meanwhile)."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import Callable
+from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
-from api.stats import cache
+from api.stats import cache, router, service
 from api.stats.router import MAX_SERIES_YEARS
 from tests.conftest import MakeAccount
 
@@ -57,3 +61,37 @@ async def test_only_admins_bypass_kept_answers(
     fresh = await client.get(SERIES, params=params, headers={"Cache-Control": "no-cache"})
     assert fresh.status_code == 200 and fresh.content == first.content
     assert cache.CACHE.hits == hits
+
+
+@pytest.mark.parametrize("part", ["assemble", "render"])
+async def test_health_is_answered_while_a_large_statistics_answer_is_made(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch, part: str
+) -> None:
+    """Medium 10: the CPU part of a statistics answer (a row per place and indicator, validated; the body
+    rendered and hashed) runs in a worker thread, so the event loop answers ``/health`` meanwhile. The
+    part is held until ``/health`` has been answered: were it on the event loop, ``/health`` could only
+    be answered after it (the order below would differ, after the hold gives up)."""
+    loop = asyncio.get_running_loop()
+    order: list[str] = []
+    holding, release = asyncio.Event(), threading.Event()
+    module, name = (service, "assemble_indicators") if part == "assemble" else (router, "represent")
+    original = getattr(module, name)
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        order.append("statistics: holding")
+        loop.call_soon_threadsafe(holding.set)
+        release.wait(10)  # what runs this waits: the event loop itself, were it run there
+        order.append("statistics: made")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, held)
+    params = {"year": 2024, "breakdown": "children", "unit": "34"}
+    stats = asyncio.create_task(client.get("/api/v1/stats/indicators", params=params))
+    await holding.wait()
+    health = await client.get("/api/v1/health")
+    order.append("health: answered")
+    release.set()
+    answered = await stats
+    assert health.status_code == 200 and answered.status_code == 200, answered.text[:300]
+    assert len(answered.json()["items"]) > 1
+    assert order == ["statistics: holding", "health: answered", "statistics: made"]

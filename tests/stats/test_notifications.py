@@ -99,15 +99,10 @@ async def test_a_write_by_another_process_is_in_the_next_answer(live: Live, hear
         hits = cache.CACHE.hits
         assert (await members(client, 2020))[0] == COMPLETE["members"] and cache.CACHE.hits == hits + 1
         for n in range(1, 4):
-            received = heard.received
             async with live.db.engine.begin() as conn:  # as another worker, or psql, would
                 await conn.execute(text("UPDATE reports SET members = members + 7 WHERE year = 2020"))
-            # Another process's write reaches this worker with its notification, a moment after its commit
-            # (SQLite: nothing to wait for, the next request reads the counter).
-            for _ in range(0 if isinstance(heard, SqliteChanges) else 200):
-                if heard.received > received:
-                    break
-                await asyncio.sleep(0.01)
+            # Not waiting for its notification: the next request reads the change counters (PostgreSQL) or
+            # SQLite's data version, either of which moved at the commit.
             assert (await members(client, 2020))[0] == COMPLETE["members"] + 7 * n
 
 
@@ -223,3 +218,64 @@ async def test_kept_answers_served_before_routing_are_the_endpoints_answers(
     async with live.client(token) as no_stats:
         for _ in range(2):  # kept as a caller after the first, still without the scope
             assert (await no_stats.get("/api/v1/stats/indicators", params=params)).status_code == 403
+
+
+@pytest.mark.postgres_only
+async def test_the_change_counters_move_once_per_committed_transaction_never_on_reads(
+    live: Live, heard: Notifications
+) -> None:
+    """Issue 15 (PostgreSQL freshness): each committed transaction that changes what statistics (or callers)
+    are made from moves its counter once, at its commit; one rolled back, or one that only signs in
+    (the last sign-in stamp), moves nothing. ``refresh`` turns a move into a new epoch (forgotten callers)."""
+
+    async def counters() -> tuple[int, int]:
+        async with live.db.engine.connect() as conn:
+            row = (await conn.execute(text("SELECT stats, auth FROM change_counters WHERE id = 1"))).one()
+        return int(row[0]), int(row[1])
+
+    await heard.refresh()
+    assert heard.checked and heard.trust_for_stats
+    stats, auth = await counters()
+    epoch, generation = heard.stats_epoch, heard.auth_generation
+    await heard.refresh()
+    assert (heard.stats_epoch, heard.auth_generation) == (epoch, generation)  # nothing changed: kept
+
+    async with live.db.engine.begin() as conn:  # three statements, one transaction: one move, at the commit
+        for _ in range(3):  # (units: what statistics and callers are made from)
+            await conn.execute(text("UPDATE units SET name = name WHERE id IN (SELECT min(id) FROM units)"))
+        async with live.db.engine.connect() as other:  # not yet committed: not counted
+            assert tuple((await other.execute(text("SELECT stats, auth FROM change_counters WHERE id = 1"))).one()) == (
+                stats,
+                auth,
+            )
+    assert await counters() == (stats + 1, auth + 1)
+    await heard.refresh()
+    assert heard.stats_epoch > epoch and heard.auth_generation > generation
+    stats, auth = stats + 1, auth + 1
+
+    async with live.db.engine.connect() as conn:  # rolled back: nothing
+        await conn.execute(text("UPDATE users SET display_name = display_name"))
+        await conn.rollback()
+    async with live.db.engine.begin() as conn:  # a sign-in stamp: nothing
+        await conn.execute(text("UPDATE users SET last_login_at = now()"))
+    assert await counters() == (stats, auth)
+    async with live.db.engine.begin() as conn:  # a caller changed: the auth counter only
+        await conn.execute(text("UPDATE users SET display_name = display_name"))
+    assert await counters() == (stats, auth + 1)
+    generation = heard.auth_generation
+    await heard.refresh()
+    assert heard.auth_generation > generation
+
+
+async def test_a_caller_read_before_the_callers_were_forgotten_is_not_kept(heard: Notifications) -> None:
+    """A request that read its caller from the database while another request saw the counters move
+    (a sign-out elsewhere) must not keep that caller: it may be the one signed out."""
+    from api.auth.principal import SYSTEM
+
+    await heard.refresh()
+    generation = heard.auth_generation
+    heard.forget_principals()  # what a moved counter does, while the first request was reading
+    heard.keep_principal("k", SYSTEM, expires_in=None, generation=generation)
+    assert heard.principal("k") is None
+    heard.keep_principal("k", SYSTEM, expires_in=None, generation=heard.auth_generation)
+    assert heard.principal("k") is SYSTEM
