@@ -383,10 +383,11 @@ async def _check_fast(
     amounts, gifts = _ints(cols[at["amount_vnd"]], "amount_vnd"), _ints(cols[at["gift_value_vnd"]], "gift_value_vnd")
     if amounts is None or gifts is None:
         return None
-    try:
-        dates = [_date(x) for x in cols[at["awarded_on"]]]
+    try:  # each distinct text read once: a file has a few hundred days in it
+        read = {text: _date(text) for text in set(cols[at["awarded_on"]])}
     except ValueError:
         return None
+    dates = list(map(read.__getitem__, cols[at["awarded_on"]]))
     codes = list(map(str.strip, cols[at["unit_code"]]))
     names = list(map(_cut(LENGTHS["recipient_name"]), map(" ".join, map(str.split, cols[at["recipient_name"]]))))
     kinds = list(map(KINDS.get, map(str.casefold, map(str.strip, cols[at["recipient_kind"]]))))
