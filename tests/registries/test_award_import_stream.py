@@ -44,16 +44,17 @@ async def _written(session: AsyncSession, job_id: int) -> tuple[list[Any], list[
     ).all()
     assert [c.record_id for c in changes] == ids == [int(e.entity_id) for e in audits]
     own = {"id", "created_at", "updated_at", "import_job_id"}
-    fields = ("unit_id", "unit_path", "year", "awarded_on", "recipient_name", "recipient_kind", "school")
-    fields += ("category_id", "amount_vnd", "gift_value_vnd", "external_id", "partner", "version", "fund_id")
-    for c, e in zip(changes, audits, strict=True):
-        assert len(c.data) == 17 and c.data["id"] == c.record_id and c.data["import_job_id"] == job_id
-        assert e.changes == {k: [None, v] for k, v in sorted(c.data.items()) if v is not None}
+    fields: tuple[str, ...] = ("unit_id", "unit_path", "year", "awarded_on", "recipient_name", "recipient_kind")
+    fields += ("school", "category_id", "amount_vnd", "gift_value_vnd", "external_id", "partner", "version", "fund_id")
+    data = [c.data or {} for c in changes]
+    for c, d, e in zip(changes, data, audits, strict=True):
+        assert len(d) == 17 and d["id"] == c.record_id and d["import_job_id"] == job_id
+        assert e.changes == {k: [None, v] for k, v in sorted(d.items()) if v is not None}
     return (
         [tuple(getattr(a, f) for f in fields) for a in awards],
         [
-            (c.op, c.unit_path, c.external_id, c.partner, {k: v for k, v in c.data.items() if k not in own})
-            for c in changes
+            (c.op, c.unit_path, c.external_id, c.partner, {k: v for k, v in d.items() if k not in own})
+            for c, d in zip(changes, data, strict=True)
         ],
         [(e.action, e.unit_path, {k: v for k, v in e.changes.items() if k not in own}) for e in audits],
     )
@@ -153,7 +154,7 @@ def test_streamed_rows_are_the_rows_read_whole() -> None:
     ]
     cases += [_file(ROWS).replace(b"\n", b"\r"), b"", b"a,b", b"a\n1,\xff\n", b'a,b\n"x\ny",2\n', b'a,b\n"x,1\n']
     for data in cases:
-        outcomes = []
+        outcomes: list[tuple[Any, ...]] = []
         for read in (spreadsheet.read_table, lambda d: list(spreadsheet.iter_table(d))):
             try:
                 outcomes.append(("rows", read(data)))
