@@ -49,6 +49,17 @@ def diff(
     return out
 
 
+def created(data: Mapping[str, Any]) -> dict[str, Any]:
+    """``diff(None, data)`` of a record's JSON-ready form (a serializer's ``model_dump(mode="json")``, the feed's
+    data), without ``_plain`` on every value: what a bulk path journals for each record it creates."""
+    out: dict[str, Any] = {}
+    for name in sorted(data):
+        value = data[name]
+        if value is not None:
+            out[name] = ["***", "***"] if name in SECRET_FIELDS else [None, value]
+    return out
+
+
 def row(
     actor: Principal,
     *,

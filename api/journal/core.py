@@ -59,6 +59,10 @@ async def snapshot(session: AsyncSession, kind: str, obj: Any) -> dict[str, Any]
     return (await serialize(session, kind, [obj]))[0]
 
 
+def _created(data: Mapping[str, Any] | None) -> dict[str, Any]:
+    return audit_rows.created(data) if data is not None else {}
+
+
 def _identity(obj: Any, unit_path: str | None) -> tuple[int, str, str | None, str | None]:
     path = unit_path if unit_path is not None else obj.unit_path
     return obj.id, path, getattr(obj, "external_id", None), getattr(obj, "partner", None)
@@ -144,7 +148,7 @@ async def write_created(
         session,
         [
             audit_rows.row(
-                actor, action=action, entity=kind, entity_id=i[0], changes=diff(None, i[4]), unit_path=i[1], at=at
+                actor, action=action, entity=kind, entity_id=i[0], changes=_created(i[4]), unit_path=i[1], at=at
             )
             for i in items
         ],
@@ -176,6 +180,23 @@ async def copy_created(
     )
     await driver.copy_records_to_table("changes", records=pace(changes, 0), columns=_CHANGE_COLUMNS)
     base = audit_rows.row(actor, action=action, entity=kind, entity_id=0, changes=None, unit_path=None, at=at)
+    order: list[str] = []
+    plain = False  # the keys of ``order`` hold no secret: the quick way gives what ``_created`` gives
+
+    def created(data: dict[str, Any] | None) -> dict[str, Any]:
+        """``_created``, the keys sorted once for all the records that have the same keys (all of a kind)."""
+        nonlocal order, plain
+        if data is None:
+            return {}
+        if plain and len(order) == len(data):
+            try:
+                return {name: [None, data[name]] for name in order if data[name] is not None}
+            except KeyError:  # other keys, as many of them
+                pass
+        order = sorted(data)
+        plain = not audit_rows.SECRET_FIELDS.intersection(order)
+        return _created(data)
+
     entries = (
         (
             at,
@@ -185,7 +206,7 @@ async def copy_created(
             action,
             kind,
             str(rid),
-            to_json(diff(None, data)).decode(),
+            to_json(created(data)).decode(),
             path,
             base["request_id"],
             base["client_request_id"],

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.awards import imports
 from api.awards.schemas import AwardFields
 from api.core import spreadsheet
 from api.models import Award, Report
@@ -74,8 +75,6 @@ async def test_import_refuses_amounts_the_api_refuses(
 
 def test_import_bounds_are_the_schema_bounds() -> None:
     """Medium 8: the bounds come from the pydantic fields (a change there changes the import)."""
-    from api.awards import imports
-
     assert imports.MONEY["amount_vnd"] == spreadsheet.int_bounds(AwardFields, "amount_vnd") == (0, 10**12)
     assert spreadsheet.int_bounds(AwardFields, "year") == imports.YEARS
 
@@ -137,12 +136,14 @@ async def test_too_many_columns_is_a_clear_422(client: httpx.AsyncClient, sessio
 
 async def test_parsing_runs_off_the_event_loop(client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch) -> None:
     """Medium 9: both imports parse the file in another thread than the event loop's."""
-    threads: list[int] = []
-    for module, name in ((spreadsheet, "read_table"), (excel, "read_import")):
+    threads: list[tuple[str, int]] = []
+    # The award import reads the whole file (SQLite) or takes it a chunk at a time (PostgreSQL).
+    parsers = ((spreadsheet, "read_table", "awards"), (imports, "_take", "awards"), (excel, "read_import", "reports"))
+    for module, name, which in parsers:
         original = getattr(module, name)
 
-        def spy(*args: Any, _original: Any = original) -> Any:
-            threads.append(threading.get_ident())
+        def spy(*args: Any, _original: Any = original, _which: str = which) -> Any:
+            threads.append((_which, threading.get_ident()))
             return _original(*args)
 
         monkeypatch.setattr(module, name, spy)
@@ -153,7 +154,8 @@ async def test_parsing_runs_off_the_event_loop(client: httpx.AsyncClient, monkey
         files={"file": ("v.xlsx", hostile_files.valid(), XLSX)},
     )
     assert r.status_code == 200, r.text
-    assert len(threads) == 2 and threading.get_ident() not in threads
+    assert {which for which, _ in threads} == {"awards", "reports"}
+    assert threading.get_ident() not in {thread for _, thread in threads}
 
 
 async def test_mac_line_ends_are_read(client: httpx.AsyncClient) -> None:
