@@ -42,7 +42,9 @@ class EntryIn(BaseModel):
     kind: Literal["contribution", "disbursement", "transfer", "reversal"] = Field(
         description="contribution (in), disbursement (out), transfer (to to_fund_id), reversal (of reverses_entry_id)."
     )
-    amount_vnd: int | None = Field(strict=True, default=None, gt=0, le=10**15, description="Amount in đồng (not for reversals).")
+    amount_vnd: int | None = Field(
+        strict=True, default=None, gt=0, le=10**15, description="Amount in đồng (not for reversals)."
+    )
     occurred_on: IsoDate | None = Field(default=None, description="Date (default today).")
     description: str = Field(default="", max_length=2000, description="What it was for.")
     to_fund_id: int | None = Field(strict=True, default=None, description="transfer: the receiving fund.")
