@@ -2586,6 +2586,56 @@ export interface components {
             type: string;
         };
         /**
+         * FundEntrySync
+         * @description A partner's ledger entry (bút toán quỹ), keyed by its external id. Entries are append-only: sending the same
+         *     entry again changes nothing (200), a different body for an id already used is 409, and a correction is a new
+         *     entry of kind ``reversal`` naming the one it undoes.
+         */
+        FundEntrySync: {
+            /**
+             * Amount Vnd
+             * @description Amount in đồng (contribution, disbursement).
+             * @default null
+             */
+            amount_vnd: number | null;
+            /**
+             * Description
+             * @description What it was for.
+             * @default
+             */
+            description: string;
+            /**
+             * Fund External Id
+             * @description The fund by your external id (as sent to PUT /sync/funds/{external_id}); or fund_id.
+             * @default null
+             */
+            fund_external_id: string | null;
+            /**
+             * Fund Id
+             * @description The fund by its id here; or fund_external_id.
+             * @default null
+             */
+            fund_id: number | null;
+            /**
+             * Kind
+             * @description contribution (in), disbursement (out) or reversal (undoes reverses_external_id).
+             * @enum {string}
+             */
+            kind: "contribution" | "disbursement" | "reversal";
+            /**
+             * Occurred On
+             * Format: date
+             * @description Date of the movement.
+             */
+            occurred_on: string;
+            /**
+             * Reverses External Id
+             * @description reversal: your external id of the entry it undoes.
+             * @default null
+             */
+            reverses_external_id: string | null;
+        };
+        /**
          * FundIn
          * @description A fund to open (its balance starts at 0; money comes in through entries).
          */
@@ -4841,7 +4891,14 @@ export interface components {
         };
     };
     responses: never;
-    parameters: never;
+    parameters: {
+        /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+        IdempotencyKey: string;
+        /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+        IfMatch: string;
+        /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+        IfNoneMatch: string;
+    };
     requestBodies: never;
     headers: never;
     pathItems: never;
@@ -4866,7 +4923,10 @@ export interface operations {
                 /** @description json (default) or csv; Accept: text/csv works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4881,6 +4941,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_ActivityOut_"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -4914,7 +4981,10 @@ export interface operations {
     create_record_api_v1_activities_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4931,6 +5001,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ActivityOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -4983,7 +5062,10 @@ export interface operations {
     get_record_api_v1_activities__record_id__get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 record_id: number;
             };
@@ -4999,6 +5081,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ActivityOut"];
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -5041,7 +5130,10 @@ export interface operations {
     delete_record_api_v1_activities__record_id__delete: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 record_id: number;
             };
@@ -5115,7 +5207,10 @@ export interface operations {
     update_record_api_v1_activities__record_id__patch: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 record_id: number;
             };
@@ -5202,7 +5297,10 @@ export interface operations {
                 /** @description json (default) or csv; Accept: text/csv works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -5217,6 +5315,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_ApiKeyOut_"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -5250,7 +5355,10 @@ export interface operations {
     create_key_api_v1_api_keys_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -5267,6 +5375,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ApiKeyCreated"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -5289,6 +5406,15 @@ export interface operations {
             };
             /** @description Problem details (RFC 9457) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5381,7 +5507,10 @@ export interface operations {
                 /** @description json (default) or csv; Accept: text/csv works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -5396,6 +5525,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_AssociationOut_"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -5429,7 +5565,10 @@ export interface operations {
     create_record_api_v1_associations_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -5446,6 +5585,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AssociationOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -5498,7 +5646,10 @@ export interface operations {
     get_record_api_v1_associations__record_id__get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 record_id: number;
             };
@@ -5514,6 +5665,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["AssociationOut"];
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -5556,7 +5714,10 @@ export interface operations {
     delete_record_api_v1_associations__record_id__delete: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 record_id: number;
             };
@@ -5630,7 +5791,10 @@ export interface operations {
     update_record_api_v1_associations__record_id__patch: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 record_id: number;
             };
@@ -5849,7 +6013,10 @@ export interface operations {
                 /** @description json (default) or csv; Accept: text/csv works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -5864,6 +6031,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_AuditEntryOut_"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -5897,7 +6071,10 @@ export interface operations {
     logout_api_v1_auth_logout_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -5911,7 +6088,34 @@ export interface operations {
                 content?: never;
             };
             /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6004,7 +6208,10 @@ export interface operations {
     create_category_api_v1_award_categories_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6021,6 +6228,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CategoryOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -6081,7 +6297,10 @@ export interface operations {
                 /** @description json (default) or csv; Accept: text/csv works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6096,6 +6315,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_AwardOut_"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -6129,7 +6355,10 @@ export interface operations {
     create_award_api_v1_awards_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6146,6 +6375,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AwardOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -6221,7 +6459,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/csv": unknown;
+                    "text/csv": string;
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -6263,7 +6501,10 @@ export interface operations {
                 /** @description Rows that repeat an earlier row or an award already recorded (same person, category, year and unit): `skip` leaves them out (the default), `import` records them as well. */
                 duplicates?: "skip" | "import";
             };
-            header?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6292,6 +6533,15 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6302,6 +6552,15 @@ export interface operations {
             };
             /** @description Problem details (RFC 9457) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6390,7 +6649,10 @@ export interface operations {
     get_award_api_v1_awards__award_id__get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 award_id: number;
             };
@@ -6406,6 +6668,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["AwardOut"];
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -6448,7 +6717,10 @@ export interface operations {
     delete_award_api_v1_awards__award_id__delete: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 award_id: number;
             };
@@ -6522,7 +6794,10 @@ export interface operations {
     update_award_api_v1_awards__award_id__patch: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 award_id: number;
             };
@@ -6617,7 +6892,10 @@ export interface operations {
                 /** @description json (default) or csv; Accept: text/csv works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6632,6 +6910,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_CommendationOut_"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -6665,7 +6950,10 @@ export interface operations {
     create_record_api_v1_commendations_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6682,6 +6970,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CommendationOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -6734,7 +7031,10 @@ export interface operations {
     get_record_api_v1_commendations__record_id__get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 record_id: number;
             };
@@ -6750,6 +7050,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["CommendationOut"];
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -6792,7 +7099,10 @@ export interface operations {
     delete_record_api_v1_commendations__record_id__delete: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 record_id: number;
             };
@@ -6866,7 +7176,10 @@ export interface operations {
     update_record_api_v1_commendations__record_id__patch: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 record_id: number;
             };
@@ -6959,7 +7272,10 @@ export interface operations {
                 /** @description json (default) or csv; Accept: text/csv works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6974,6 +7290,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_FundOut_"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -7007,7 +7330,10 @@ export interface operations {
     create_record_api_v1_funds_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7024,6 +7350,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FundOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -7139,7 +7474,10 @@ export interface operations {
     get_record_api_v1_funds__record_id__get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 record_id: number;
             };
@@ -7155,6 +7493,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["FundOut"];
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -7197,7 +7542,10 @@ export interface operations {
     delete_record_api_v1_funds__record_id__delete: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 record_id: number;
             };
@@ -7271,7 +7619,10 @@ export interface operations {
     update_record_api_v1_funds__record_id__patch: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 record_id: number;
             };
@@ -7360,7 +7711,10 @@ export interface operations {
                 /** @description json (default) or csv; Accept: text/csv works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 record_id: number;
             };
@@ -7377,6 +7731,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_EntryOut_"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -7419,7 +7780,10 @@ export interface operations {
     post_entry_api_v1_funds__record_id__entries_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 record_id: number;
             };
@@ -7438,6 +7802,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EntryOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -7525,7 +7898,10 @@ export interface operations {
                 /** @description json (default) or csv; Accept: text/csv works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7540,6 +7916,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_InspectionOut_"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -7573,7 +7956,10 @@ export interface operations {
     create_record_api_v1_inspections_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7590,6 +7976,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["InspectionOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -7705,7 +8100,10 @@ export interface operations {
     get_record_api_v1_inspections__record_id__get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 record_id: number;
             };
@@ -7721,6 +8119,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["InspectionOut"];
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -7763,7 +8168,10 @@ export interface operations {
     delete_record_api_v1_inspections__record_id__delete: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 record_id: number;
             };
@@ -7837,7 +8245,10 @@ export interface operations {
     update_record_api_v1_inspections__record_id__patch: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 record_id: number;
             };
@@ -7961,7 +8372,10 @@ export interface operations {
                 /** @description json (default) or csv; Accept: text/csv works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7976,6 +8390,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_PartnershipOut_"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -8009,7 +8430,10 @@ export interface operations {
     create_record_api_v1_partnerships_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8026,6 +8450,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PartnershipOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -8078,7 +8511,10 @@ export interface operations {
     get_record_api_v1_partnerships__record_id__get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 record_id: number;
             };
@@ -8094,6 +8530,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PartnershipOut"];
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -8136,7 +8579,10 @@ export interface operations {
     delete_record_api_v1_partnerships__record_id__delete: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 record_id: number;
             };
@@ -8210,7 +8656,10 @@ export interface operations {
     update_record_api_v1_partnerships__record_id__patch: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 record_id: number;
             };
@@ -8336,7 +8785,10 @@ export interface operations {
                 /** @description json (default) or csv; Accept: text/csv works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8351,6 +8803,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_ReportOut_"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -8389,7 +8848,10 @@ export interface operations {
                 /** @description Only check the file; save nothing. */
                 dry_run?: boolean;
             };
-            header?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8409,6 +8871,15 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8419,6 +8890,15 @@ export interface operations {
             };
             /** @description Problem details (RFC 9457) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8461,7 +8941,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -8490,7 +8970,10 @@ export interface operations {
                 /** @description json (default) or csv; Accept: text/csv works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 /** @description Official code, zero-padded ("34", "336", "12460"); villages "12460-01". */
                 unit_code: string;
@@ -8510,6 +8993,13 @@ export interface operations {
                     "application/json": components["schemas"]["ReportOut"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -8552,7 +9042,10 @@ export interface operations {
     put_report_api_v1_reports__unit_code___year__put: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 /** @description Official code, zero-padded ("34", "336", "12460"); villages "12460-01". */
                 unit_code: string;
@@ -8644,7 +9137,12 @@ export interface operations {
     approve_report_api_v1_reports__unit_code___year__approve_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 /** @description Official code, zero-padded ("34", "336", "12460"); villages "12460-01". */
                 unit_code: string;
@@ -8666,6 +9164,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReportOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -8788,7 +9295,12 @@ export interface operations {
     prefill_api_v1_reports__unit_code___year__prefill_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 /** @description Official code, zero-padded ("34", "336", "12460"); villages "12460-01". */
                 unit_code: string;
@@ -8815,6 +9327,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReportOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -8879,7 +9400,10 @@ export interface operations {
                 /** @description json (default) or csv; Accept: text/csv works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 /** @description Official code, zero-padded ("34", "336", "12460"); villages "12460-01". */
                 unit_code: string;
@@ -8899,6 +9423,13 @@ export interface operations {
                     "application/json": components["schemas"]["Reconciliation"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -8941,7 +9472,12 @@ export interface operations {
     reopen_report_api_v1_reports__unit_code___year__reopen_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 /** @description Official code, zero-padded ("34", "336", "12460"); villages "12460-01". */
                 unit_code: string;
@@ -8963,6 +9499,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReportOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -9024,7 +9569,12 @@ export interface operations {
     submit_report_api_v1_reports__unit_code___year__submit_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 /** @description Official code, zero-padded ("34", "336", "12460"); villages "12460-01". */
                 unit_code: string;
@@ -9042,6 +9592,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReportOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -9123,7 +9682,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -9176,7 +9735,10 @@ export interface operations {
                 /** @description json (default) or csv; Accept: text/csv works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -9191,6 +9753,13 @@ export interface operations {
                     "application/json": components["schemas"]["HighlightsOut"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -9248,7 +9817,10 @@ export interface operations {
                 /** @description json (default) or csv; Accept: text/csv works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -9263,6 +9835,13 @@ export interface operations {
                     "application/json": components["schemas"]["IndicatorsOut"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -9318,7 +9897,10 @@ export interface operations {
                 /** @description json (default) or csv; Accept: text/csv works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -9333,6 +9915,13 @@ export interface operations {
                     "application/json": components["schemas"]["SeriesOut"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -9432,10 +10021,13 @@ export interface operations {
                 /** @description true: answer exactly what the call would do (status, body or errors) and write nothing. */
                 dry_run?: boolean;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
-                /** @description One of: reports, awards, associations, funds, commendations, inspections, partnerships, activities. */
-                resource: "reports" | "awards" | "associations" | "funds" | "commendations" | "inspections" | "partnerships" | "activities";
+                /** @description One of: reports, awards, associations, funds, commendations, inspections, partnerships, activities, fund_entries. */
+                resource: "reports" | "awards" | "associations" | "funds" | "commendations" | "inspections" | "partnerships" | "activities" | "fund_entries";
                 /** @description Your id for the record. */
                 external_id: string;
             };
@@ -9443,7 +10035,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ReportSync"] | components["schemas"]["AwardIn"] | components["schemas"]["AssociationIn"] | components["schemas"]["FundIn"] | components["schemas"]["CommendationIn"] | components["schemas"]["InspectionIn"] | components["schemas"]["PartnershipIn"] | components["schemas"]["ActivityIn"];
+                "application/json": components["schemas"]["ReportSync"] | components["schemas"]["AwardIn"] | components["schemas"]["AssociationIn"] | components["schemas"]["FundIn"] | components["schemas"]["CommendationIn"] | components["schemas"]["InspectionIn"] | components["schemas"]["PartnershipIn"] | components["schemas"]["ActivityIn"] | components["schemas"]["FundEntrySync"];
             };
         };
         responses: {
@@ -9455,7 +10047,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReportOut"] | components["schemas"]["AwardOut"] | components["schemas"]["AssociationOut"] | components["schemas"]["FundOut"] | components["schemas"]["CommendationOut"] | components["schemas"]["InspectionOut"] | components["schemas"]["PartnershipOut"] | components["schemas"]["ActivityOut"];
+                    "application/json": components["schemas"]["ReportOut"] | components["schemas"]["AwardOut"] | components["schemas"]["AssociationOut"] | components["schemas"]["FundOut"] | components["schemas"]["CommendationOut"] | components["schemas"]["InspectionOut"] | components["schemas"]["PartnershipOut"] | components["schemas"]["ActivityOut"] | components["schemas"]["EntryOut"];
                 };
             };
             /** @description Created */
@@ -9466,7 +10058,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReportOut"] | components["schemas"]["AwardOut"] | components["schemas"]["AssociationOut"] | components["schemas"]["FundOut"] | components["schemas"]["CommendationOut"] | components["schemas"]["InspectionOut"] | components["schemas"]["PartnershipOut"] | components["schemas"]["ActivityOut"];
+                    "application/json": components["schemas"]["ReportOut"] | components["schemas"]["AwardOut"] | components["schemas"]["AssociationOut"] | components["schemas"]["FundOut"] | components["schemas"]["CommendationOut"] | components["schemas"]["InspectionOut"] | components["schemas"]["PartnershipOut"] | components["schemas"]["ActivityOut"] | components["schemas"]["EntryOut"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -9531,10 +10123,13 @@ export interface operations {
                 /** @description true: answer exactly what the call would do (status, body or errors) and write nothing. */
                 dry_run?: boolean;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
-                /** @description One of: reports, awards, associations, funds, commendations, inspections, partnerships, activities. */
-                resource: "reports" | "awards" | "associations" | "funds" | "commendations" | "inspections" | "partnerships" | "activities";
+                /** @description One of: reports, awards, associations, funds, commendations, inspections, partnerships, activities, fund_entries. */
+                resource: "reports" | "awards" | "associations" | "funds" | "commendations" | "inspections" | "partnerships" | "activities" | "fund_entries";
                 /** @description Your id for the record. */
                 external_id: string;
             };
@@ -9611,10 +10206,13 @@ export interface operations {
                 /** @description true: answer exactly what the call would do (status, body or errors) and write nothing. */
                 dry_run?: boolean;
             };
-            header?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
-                /** @description One of: reports, awards, associations, funds, commendations, inspections, partnerships, activities. */
-                resource: "reports" | "awards" | "associations" | "funds" | "commendations" | "inspections" | "partnerships" | "activities";
+                /** @description One of: reports, awards, associations, funds, commendations, inspections, partnerships, activities, fund_entries. */
+                resource: "reports" | "awards" | "associations" | "funds" | "commendations" | "inspections" | "partnerships" | "activities" | "fund_entries";
             };
             cookie?: never;
         };
@@ -9634,6 +10232,15 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9644,6 +10251,15 @@ export interface operations {
             };
             /** @description Problem details (RFC 9457) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9668,7 +10284,10 @@ export interface operations {
                 /** @description json (default) or csv; Accept: text/csv works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 indicator: components["schemas"]["IndicatorName"];
                 /** @description Target year. */
@@ -9687,6 +10306,13 @@ export interface operations {
                     "application/json": components["schemas"]["TargetsOut"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -9808,7 +10434,10 @@ export interface operations {
                 /** @description json (default) or csv; Accept: text/csv works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -9823,6 +10452,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_UnitOut_"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -9847,7 +10483,10 @@ export interface operations {
     create_village_api_v1_units_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -9864,6 +10503,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UnitOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -9921,7 +10569,10 @@ export interface operations {
                 /** @description json (default) or csv; Accept: text/csv works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 /** @description Official code, zero-padded ("34", "336", "12460"); villages "12460-01". */
                 code: string;
@@ -9939,6 +10590,13 @@ export interface operations {
                     "application/json": components["schemas"]["UnitOut"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -9981,7 +10639,10 @@ export interface operations {
                 /** @description json (default) or csv; Accept: text/csv works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 /** @description Official code, zero-padded ("34", "336", "12460"); villages "12460-01". */
                 code: string;
@@ -9999,6 +10660,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_UnitOut_"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -10039,7 +10707,10 @@ export interface operations {
                 /** @description json (default) or csv; Accept: text/csv works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -10054,6 +10725,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_UserOut_"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -10087,7 +10765,10 @@ export interface operations {
     create_user_api_v1_users_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -10104,6 +10785,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -10156,7 +10846,10 @@ export interface operations {
     get_user_api_v1_users__user_id__get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 user_id: number;
             };
@@ -10172,6 +10865,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["UserOut"];
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -10214,7 +10914,10 @@ export interface operations {
     delete_user_api_v1_users__user_id__delete: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 user_id: number;
             };
@@ -10288,7 +10991,10 @@ export interface operations {
     update_user_api_v1_users__user_id__patch: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 user_id: number;
             };
