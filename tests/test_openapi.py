@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import httpx
 
 from api.core.config import PROJECT_ROOT
@@ -97,3 +99,42 @@ async def test_every_list_declaring_if_none_match_answers_304(client: httpx.Asyn
         assert again.status_code == 304, path
         tried += 1
     assert tried >= 10, tried
+
+
+async def test_patch_fields_the_record_cannot_lack_refuse_null_and_are_not_declared_nullable(
+    client: httpx.AsyncClient,
+) -> None:
+    """Schemathesis, issue 18: PATCH fields declared nullable refused null ("valid input rejected"); now null is
+    offered only where it clears the field, and refused with a 422 naming the field elsewhere."""
+    schemas = create_app().openapi()["components"]["schemas"]
+    assert "anyOf" not in schemas["FundUpdate"]["properties"]["name"]
+    assert {"type": "null"} in schemas["FundUpdate"]["properties"]["closed_on"]["anyOf"]
+    assert "anyOf" not in schemas["AwardUpdate"]["properties"]["recipient_name"]
+    assert {"type": "null"} in schemas["AwardUpdate"]["properties"]["awarded_on"]["anyOf"]
+    fund = await client.post("/api/v1/funds", json={"unit_code": "37", "name": "Quỹ", "owner_kind": "unit"})
+    assert fund.status_code == 201, fund.text
+    r = await client.patch(f"/api/v1/funds/{fund.json()['id']}", json={"name": None})
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "name"], r.text
+    award = {"unit_code": "37", "year": 2025, "recipient_name": "Lan", "recipient_kind": "pupil", "category": "khac"}
+    made = await client.post("/api/v1/awards", json=award | {"awarded_on": "2025-09-01"})
+    assert made.status_code == 201, made.text
+    url = f"/api/v1/awards/{made.json()['id']}"
+    r = await client.patch(url, json={"recipient_name": None})
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "recipient_name"], r.text
+    cleared = await client.patch(url, json={"awarded_on": None})
+    assert cleared.status_code == 200 and cleared.json()["awarded_on"] is None
+
+
+async def test_unit_codes_the_schema_offers_are_codes(client: httpx.AsyncClient) -> None:
+    """Schemathesis, issue 18: /awards?unit=00 matched the schema's pattern and was refused; codes of 2, 3 or 5
+    digits, never all zeros, are what the schema offers now, and the server checks the same pattern."""
+    spec = create_app().openapi()
+    unit = next(p for p in spec["paths"]["/api/v1/awards"]["get"]["parameters"] if p.get("name") == "unit")
+    pattern = unit["schema"]["anyOf"][0]["pattern"] if "anyOf" in unit["schema"] else unit["schema"]["pattern"]
+    for code in ("00", "0000", "1234", "000", "00000"):
+        assert not re.match(pattern, code), code
+        r = await client.get("/api/v1/awards", params={"unit": code})
+        assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["query", "unit"], (code, r.text)
+    for code in ("01", "35", "13285", "13285-X1"):
+        assert re.match(pattern, code), code
+    assert (await client.get("/api/v1/awards", params={"unit": "35"})).status_code == 200

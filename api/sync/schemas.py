@@ -9,7 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from typing_extensions import TypedDict  # pydantic needs this one on Python < 3.12 (a dependency of pydantic)
 
-from api.core.text import ExternalIdText, IsoDate
+from api.core.text import UNIT_CODE_PATTERN, ExternalIdText, IsoDate
 from api.reports.schemas import ReportFigures
 
 
@@ -60,7 +60,7 @@ class ReportSync(ReportFigures):
 
     model_config = ConfigDict(extra="forbid")
 
-    unit_code: str = Field(pattern=r"^\d{2,5}(-[0-9A-Za-z]{1,12})?$", description="The unit (read on 31 December).")
+    unit_code: str = Field(pattern=UNIT_CODE_PATTERN, description="The unit (read on 31 December).")
     year: int = Field(strict=True, ge=1990, le=2100, description="Year of the figures.")
     status: Literal["draft", "submitted", "approved"] = Field(
         default="submitted", description="approved needs the reports:approve scope."

@@ -1380,18 +1380,19 @@ export interface components {
             /**
              * Kind
              * @description communication, publication, research, training or other.
+             * @enum {string}
              */
-            kind?: ("communication" | "publication" | "research" | "training" | "other") | null;
+            kind?: "communication" | "publication" | "research" | "training" | "other";
             /**
              * Links
              * @description Links.
              */
-            links?: string[] | null;
+            links?: string[];
             /**
              * Notes
              * @description Notes (awards won, …).
              */
-            notes?: string | null;
+            notes?: string;
             /**
              * Participants
              * @description People who took part.
@@ -1401,12 +1402,12 @@ export interface components {
              * Title
              * @description Title.
              */
-            title?: string | null;
+            title?: string;
             /**
              * Year
              * @description Year.
              */
-            year?: number | null;
+            year?: number;
         };
         /** ApiKeyCreate */
         ApiKeyCreate: {
@@ -1728,13 +1729,14 @@ export interface components {
             /**
              * Kind
              * @description association (hội cấp tỉnh/huyện/xã), branch (chi hội) or board (ban khuyến học).
+             * @enum {string}
              */
-            kind?: ("association" | "branch" | "board") | null;
+            kind?: "association" | "branch" | "board";
             /**
              * Name
              * @description Name, e.g. “Chi hội thôn Đông”.
              */
-            name?: string | null;
+            name?: string;
             /**
              * Parent Id
              * @description The association it belongs to.
@@ -2014,21 +2016,24 @@ export interface components {
          */
         AwardUpdate: {
             /** Amount Vnd */
-            amount_vnd?: number | null;
+            amount_vnd?: number;
             /** Awarded On */
             awarded_on?: string | null;
             /** Category */
-            category?: string | null;
+            category?: string;
             /** Gift Value Vnd */
-            gift_value_vnd?: number | null;
-            /** Recipient Kind */
-            recipient_kind?: ("pupil" | "student" | "teacher" | "other") | null;
+            gift_value_vnd?: number;
+            /**
+             * Recipient Kind
+             * @enum {string}
+             */
+            recipient_kind?: "pupil" | "student" | "teacher" | "other";
             /** Recipient Name */
-            recipient_name?: string | null;
+            recipient_name?: string;
             /** School */
-            school?: string | null;
+            school?: string;
             /** Year */
-            year?: number | null;
+            year?: number;
         };
         /**
          * BatchIn
@@ -2393,37 +2398,40 @@ export interface components {
              * Decision Number
              * @description Decision number, e.g. 123/QĐ-KHVN.
              */
-            decision_number?: string | null;
+            decision_number?: string;
             /**
              * Form
              * @description emulation_flag (cờ thi đua), medal (kỷ niệm chương “Vì sự nghiệp khuyến học”), certificate_of_merit (bằng khen), giay_khen, state_certificate_of_merit, labour_order, other.
+             * @enum {string}
              */
-            form?: ("emulation_flag" | "medal" | "certificate_of_merit" | "giay_khen" | "state_certificate_of_merit" | "labour_order" | "other") | null;
+            form?: "emulation_flag" | "medal" | "certificate_of_merit" | "giay_khen" | "state_certificate_of_merit" | "labour_order" | "other";
             /**
              * Issuing Body
              * @description Who granted it.
              */
-            issuing_body?: string | null;
+            issuing_body?: string;
             /**
              * Issuing Level
              * @description central (Trung ương Hội), province, district, commune or state.
+             * @enum {string}
              */
-            issuing_level?: ("central" | "province" | "district" | "commune" | "state") | null;
+            issuing_level?: "central" | "province" | "district" | "commune" | "state";
             /**
              * Recipient Kind
              * @description unit, association or person.
+             * @enum {string}
              */
-            recipient_kind?: ("unit" | "association" | "person") | null;
+            recipient_kind?: "unit" | "association" | "person";
             /**
              * Recipient Name
              * @description Who received it.
              */
-            recipient_name?: string | null;
+            recipient_name?: string;
             /**
              * Year
              * @description Year granted.
              */
-            year?: number | null;
+            year?: number;
         };
         /**
          * Coverage
@@ -2792,12 +2800,13 @@ export interface components {
              * Name
              * @description Name, e.g. “Quỹ khuyến học xã Vũ Lạc”.
              */
-            name?: string | null;
+            name?: string;
             /**
              * Owner Kind
              * @description Whose fund: association, unit, clan, school or enterprise.
+             * @enum {string}
              */
-            owner_kind?: ("association" | "unit" | "clan" | "school" | "enterprise") | null;
+            owner_kind?: "association" | "unit" | "clan" | "school" | "enterprise";
         };
         /** Health */
         Health: {
@@ -3301,7 +3310,7 @@ export interface components {
              * Findings
              * @description Findings.
              */
-            findings?: string | null;
+            findings?: string;
             /**
              * Inspected On
              * @description Date of the inspection.
@@ -3311,7 +3320,7 @@ export interface components {
              * Inspecting Body
              * @description Who inspected.
              */
-            inspecting_body?: string | null;
+            inspecting_body?: string;
             /**
              * Plan Date
              * @description Date of the plan, e.g. 2023-02-27.
@@ -3321,27 +3330,28 @@ export interface components {
              * Plan Number
              * @description Plan, e.g. "19/KH-HKH".
              */
-            plan_number?: string | null;
+            plan_number?: string;
             /**
              * Result
              * @description Result, e.g. "Đạt", "Tốt".
              */
-            result?: string | null;
+            result?: string;
             /**
              * Subject Kind
              * @description What was inspected: a unit's association, or a model family, clan, citizen.
+             * @enum {string}
              */
-            subject_kind?: ("unit" | "association" | "family" | "clan" | "citizen" | "community") | null;
+            subject_kind?: "unit" | "association" | "family" | "clan" | "citizen" | "community";
             /**
              * Subject Name
              * @description Name of what was inspected.
              */
-            subject_name?: string | null;
+            subject_name?: string;
             /**
              * Year
              * @description Year of the inspection.
              */
-            year?: number | null;
+            year?: number;
         };
         /**
          * MeOut
@@ -3737,17 +3747,17 @@ export interface components {
              * Documents
              * @description Links to the documents.
              */
-            documents?: string[] | null;
+            documents?: string[];
             /**
              * Parties
              * @description The other parties.
              */
-            parties?: string[] | null;
+            parties?: string[];
             /**
              * Scope
              * @description What it covers.
              */
-            scope?: string | null;
+            scope?: string;
             /**
              * Signed On
              * @description Date signed.
@@ -3756,18 +3766,19 @@ export interface components {
             /**
              * Status
              * @description planned, active or ended.
+             * @enum {string}
              */
-            status?: ("planned" | "active" | "ended") | null;
+            status?: "planned" | "active" | "ended";
             /**
              * Title
              * @description Title of the agreement.
              */
-            title?: string | null;
+            title?: string;
             /**
              * Year
              * @description Year signed.
              */
-            year?: number | null;
+            year?: number;
         };
         /**
          * Problem
