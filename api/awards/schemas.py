@@ -58,7 +58,7 @@ class AwardOut(RecordOut, AwardFields):
 
 
 class AwardFilters(ListFilters):
-    year: int | None = Field(default=None, description="Only this year.")
+    year: int | None = Field(default=None, ge=1990, le=2100, description="Only this year.")
     category: str | None = Field(default=None, max_length=60, description="Only this category code.")
     recipient_kind: RecipientKind | None = Field(default=None, description="Only this kind of recipient.")
 
