@@ -12,7 +12,7 @@ export KH_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: help run test browser test-frontend test-e2e lint format openapi openapi-check install install-dev frontend test-sqlite test-postgres test-fast migrate demo clean lock bench bench-quick
+.PHONY: help run test browser test-frontend test-e2e lint openapi-lint format openapi openapi-check install install-dev frontend test-sqlite test-postgres test-fast migrate demo clean lock bench bench-quick
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-15s\033[0m %s\n", $$1, $$2}'
@@ -44,11 +44,21 @@ demo: migrate ## Load units and the demo data (idempotent)
 run: install frontend demo ## Set up and serve API + dashboard on http://$(HOST):$(PORT) with demo data
 	$(BIN)/khuyenhoc serve --host $(HOST) --port $(PORT)
 
-lint: install-dev ## ruff (lint + format check), mypy and the layers (import-linter, .importlinter)
+lint: install-dev openapi-lint ## ruff (lint + format check), mypy, the layers (import-linter) and openapi.yaml (Redocly)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+
+OPENAPI_LINT := tools/openapi-lint
+$(OPENAPI_LINT)/node_modules/.installed: $(OPENAPI_LINT)/package-lock.json
+	cd $(OPENAPI_LINT) && npm ci --no-audit --no-fund
+	touch $@
+
+# Redocly's recommended ruleset, installed from its lock (no download at lint time, no telemetry): errors fail.
+openapi-lint: $(OPENAPI_LINT)/node_modules/.installed ## Lint openapi.yaml with Redocly's recommended rules
+	cd $(OPENAPI_LINT) && REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
+		npx --no-install redocly lint ../../openapi.yaml --config redocly.yaml --format=stylish
 
 format: install-dev ## Format and auto-fix with ruff
 	$(BIN)/ruff format .
@@ -109,4 +119,4 @@ lock: ## Re-resolve requirements*.lock from pyproject.toml (dependencies and the
 	$(UV_COMPILE) --extra dev -c requirements.lock -o requirements-dev.lock
 
 clean: ## Remove the virtual environment, builds and the local database
-	rm -rf $(VENV) var frontend/dist frontend/node_modules
+	rm -rf $(VENV) var frontend/dist frontend/node_modules tools/openapi-lint/node_modules

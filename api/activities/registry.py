@@ -37,7 +37,7 @@ class ActivityOut(RecordOut, ActivityFields):
 
 
 class Filters(ListFilters):
-    year: int | None = Field(default=None, description="Only this year.")
+    year: int | None = Field(default=None, ge=1990, le=2100, description="Only this year.")
     kind: Kind | None = Field(default=None, description="Only this kind.")
 
 

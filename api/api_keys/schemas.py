@@ -8,7 +8,7 @@ from typing import Literal, Self
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from api.auth.scopes import PROFILES, Role
-from api.core.text import IsoDate
+from api.core.text import ADMIN_CODE_PATTERN, IsoDate
 
 
 class ApiKeyCreate(BaseModel):
@@ -21,7 +21,9 @@ class ApiKeyCreate(BaseModel):
         pattern=r"^[a-z0-9][a-z0-9-]{1,62}$",
         description='The partner system\'s stable name, e.g. "ha-nam": its external ids survive a new key.',
     )
-    unit_code: str | None = Field(default=None, pattern=r"^\d{2,5}$", description="Unit subtree; null = whole country.")
+    unit_code: str | None = Field(
+        default=None, pattern=ADMIN_CODE_PATTERN, description="Unit subtree; null = whole country."
+    )
     unit_as_of: IsoDate | None = Field(
         default=None,
         description="Date on which unit_code is read (default today): scope a user to a unit before the 2025 "

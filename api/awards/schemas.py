@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.core.text import IsoDate
+from api.core.text import IsoDate, NotNull
 from api.registries.kit import RecordIn, RecordOut
 from api.registries.routing import ListFilters
 
@@ -40,14 +40,15 @@ class AwardUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    year: int | None = Field(default=None, strict=True, ge=1990, le=2100)
+    # Only awarded_on may be cleared (null); the others are left out to keep them, and null is refused (422).
+    year: Annotated[int | None, *NotNull] = Field(default=None, strict=True, ge=1990, le=2100)
     awarded_on: IsoDate | None = None
-    recipient_name: str | None = Field(default=None, min_length=1, max_length=200)
-    recipient_kind: RecipientKind | None = None
-    school: str | None = Field(default=None, max_length=300)
-    category: str | None = Field(default=None, min_length=1, max_length=60)
-    amount_vnd: int | None = Field(default=None, strict=True, ge=0, le=10**12)
-    gift_value_vnd: int | None = Field(default=None, strict=True, ge=0, le=10**12)
+    recipient_name: Annotated[str | None, *NotNull] = Field(default=None, min_length=1, max_length=200)
+    recipient_kind: Annotated[RecipientKind | None, *NotNull] = None
+    school: Annotated[str | None, *NotNull] = Field(default=None, max_length=300)
+    category: Annotated[str | None, *NotNull] = Field(default=None, min_length=1, max_length=60)
+    amount_vnd: Annotated[int | None, *NotNull] = Field(default=None, strict=True, ge=0, le=10**12)
+    gift_value_vnd: Annotated[int | None, *NotNull] = Field(default=None, strict=True, ge=0, le=10**12)
 
 
 class AwardOut(RecordOut, AwardFields):
@@ -57,7 +58,7 @@ class AwardOut(RecordOut, AwardFields):
 
 
 class AwardFilters(ListFilters):
-    year: int | None = Field(default=None, description="Only this year.")
+    year: int | None = Field(default=None, ge=1990, le=2100, description="Only this year.")
     category: str | None = Field(default=None, max_length=60, description="Only this category code.")
     recipient_kind: RecipientKind | None = Field(default=None, description="Only this kind of recipient.")
 

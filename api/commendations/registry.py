@@ -50,7 +50,7 @@ class CommendationOut(RecordOut, CommendationFields):
 
 
 class Filters(ListFilters):
-    year: int | None = Field(default=None, description="Only this year.")
+    year: int | None = Field(default=None, ge=1990, le=2100, description="Only this year.")
     form: Form | None = Field(default=None, description="Only this form.")
 
 

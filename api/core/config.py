@@ -42,7 +42,9 @@ class Settings(BaseSettings):
     frontend_dist: Path = Field(
         default=PROJECT_ROOT / "frontend" / "dist", description="Built dashboard served at / when it exists."
     )
-    max_page_size: int = Field(default=1000, ge=1, description="Largest ?limit= a list accepts.")
+    max_page_size: int = Field(
+        default=1000, ge=1, le=1000, description="Largest ?limit= a list accepts (at most 1000, as openapi.yaml says)."
+    )
     access_token_minutes: int = Field(default=60, ge=1, description="Lifetime of a sign-in token.")
     login_max_failures_account: int = Field(
         default=5, ge=1, description="Failed sign-ins on one account from one address before that address waits."

@@ -51,8 +51,13 @@ def _decode_cursor(cursor: str) -> tuple[Any, ...]:
     return tuple(values)
 
 
+MAX_PAGE_SIZE = 1000  # the schema's maximum; KH_MAX_PAGE_SIZE may only lower it
+
+
 def page_params(
-    limit: Annotated[int, Query(ge=1, description="Page size (default 50, at most KH_MAX_PAGE_SIZE, 1000).")] = 50,
+    limit: Annotated[
+        int, Query(ge=1, le=MAX_PAGE_SIZE, description="Page size (default 50, at most KH_MAX_PAGE_SIZE, 1000).")
+    ] = 50,
     cursor: Annotated[str | None, Query(description="The next_cursor of the previous page.")] = None,
 ) -> PageParams:
     maximum = get_settings().max_page_size

@@ -7,7 +7,8 @@ import re
 import unicodedata
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, BeforeValidator
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field
+from pydantic.config import JsonDict
 from pydantic_core import PydanticCustomError
 
 
@@ -98,3 +99,39 @@ def _external_id(value: str) -> str:
 
 ExternalIdText = Annotated[str, AfterValidator(_external_id)]
 """Every external_id a caller sends (bodies, paths, imports): NFC, no invisible characters."""
+
+
+def _refuse_null(value: object) -> object:
+    if value is None:
+        raise PydanticCustomError("null", "Không được để trống (bỏ trường này nếu không đổi)")
+    return value
+
+
+def _offer_no_null(schema: JsonDict) -> None:
+    options = schema.pop("anyOf", None)
+    if isinstance(options, list):
+        kept = [o for o in options if not (isinstance(o, dict) and o.get("type") == "null")]
+        if len(kept) == 1 and isinstance(kept[0], dict):
+            schema.update(kept[0])
+        else:
+            schema["anyOf"] = kept
+    if schema.get("default", "") is None:
+        del schema["default"]
+
+
+# A PATCH field the record cannot lack: left out, it is unchanged; null is refused (422 naming it), and the
+# document does not offer null for it (typed clients and schemathesis read the same rule the server keeps).
+NotNull = (BeforeValidator(_refuse_null), Field(json_schema_extra=_offer_no_null))
+
+
+# Unit codes as the official lists make them: a province has 2 digits, a district 3, a commune 5, never all zeros
+# (4 digits name nothing); a village made locally is its commune's code, "-" and up to 12 letters or digits. The
+# schema says exactly this, so a code it offers is one the server reads (a code that names no unit on the date
+# asked is still a 422 naming the field: no pattern can know the map).
+_ADMIN_CODE = (
+    r"(0[1-9]|[1-9][0-9]"  # province
+    r"|00[1-9]|0[1-9][0-9]|[1-9][0-9]{2}"  # district
+    r"|0000[1-9]|000[1-9][0-9]|00[1-9][0-9]{2}|0[1-9][0-9]{3}|[1-9][0-9]{4})"  # commune
+)
+ADMIN_CODE_PATTERN = f"^{_ADMIN_CODE}$"
+UNIT_CODE_PATTERN = f"^{_ADMIN_CODE}(-[0-9A-Za-z]{{1,12}})?$"

@@ -125,7 +125,15 @@ async def transfer(
 
 
 async def reverse(
-    session: AsyncSession, principal: Principal, fund: Fund, entry_id: int, on: dt.date, description: str
+    session: AsyncSession,
+    principal: Principal,
+    fund: Fund,
+    entry_id: int,
+    on: dt.date,
+    description: str,
+    *,
+    external_id: str | None = None,
+    partner: str | None = None,
 ) -> FundEntry:
     """Undo an earlier entry of this fund with an opposite one (never by editing it); once only."""
     original = await session.scalar(select(FundEntry).where(FundEntry.id == entry_id, FundEntry.fund_id == fund.id))
@@ -147,6 +155,8 @@ async def reverse(
         description or f"Đảo bút toán {entry_id}",
         reverses_entry_id=entry_id,
         award_id=original.award_id,
+        external_id=external_id,
+        partner=partner,
     )
     session.add(entry)
     await session.flush()

@@ -13,7 +13,7 @@ from api.auth.dependencies import RegistriesRead, RegistriesWrite
 from api.core.errors import ErrorItem, ValidationFailed, problem_responses
 from api.core.pagination import Page, PageDep, paginate_rows
 from api.core.representation import FormatDep, represent
-from api.core.text import ExternalIdText, IsoDate, today_vn
+from api.core.text import UNIT_CODE_PATTERN, ExternalIdText, IsoDate, today_vn
 from api.db.engine import SessionDep
 from api.funds import ledger
 from api.funds.registry import REGISTRY, EntryOut, Filters, FundIn, FundUpdate, entry_out
@@ -132,7 +132,7 @@ class FundSummary(BaseModel):
 async def fund_summary(
     session: SessionDep,
     principal: RegistriesRead,
-    unit: Annotated[str, Query(pattern=r"^\d{2,5}(-[0-9A-Za-z]{1,12})?$", description="Unit code.")],
+    unit: Annotated[str, Query(pattern=UNIT_CODE_PATTERN, description="Unit code.")],
     year: Annotated[int, Query(ge=1990, le=2100, description="Year.")],
     as_of: Annotated[IsoDate | None, Query(description="Date unit is read on (default as in /reports).")] = None,
 ) -> FundSummary:

@@ -40,7 +40,7 @@ class InspectionOut(RecordOut, InspectionFields):
 
 
 class Filters(ListFilters):
-    year: int | None = Field(default=None, description="Only this year.")
+    year: int | None = Field(default=None, ge=1990, le=2100, description="Only this year.")
     subject_kind: Subject | None = Field(default=None, description="Only this kind of subject.")
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import and_, func, select
 from api.auth import scope
 from api.auth.dependencies import RegistriesRead, RegistriesWrite
 from api.core.errors import problem_responses
+from api.core.text import ADMIN_CODE_PATTERN
 from api.db.engine import SessionDep
 from api.inspections.registry import (
     REGISTRY,
@@ -50,7 +51,7 @@ class InspectionCoverage(BaseModel):
 async def coverage(
     session: SessionDep,
     principal: RegistriesRead,
-    unit: Annotated[str, Query(pattern=r"^\d{2,5}$", description="The place (a province or district).")],
+    unit: Annotated[str, Query(pattern=ADMIN_CODE_PATTERN, description="The place (a province or district).")],
     year: Annotated[int, Query(ge=1990, le=2100, description="Year.")],
     level: Annotated[Literal["district", "commune", "village"], Query(description="Which units to count.")] = "commune",
 ) -> InspectionCoverage:

@@ -37,7 +37,7 @@ class PartnershipOut(RecordOut, PartnershipFields):
 
 
 class Filters(ListFilters):
-    year: int | None = Field(default=None, description="Only this year.")
+    year: int | None = Field(default=None, ge=1990, le=2100, description="Only this year.")
     status: Status | None = Field(default=None, description="Only in this state.")
 
 

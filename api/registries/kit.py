@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 from sqlalchemy import ColumnElement, select
@@ -18,7 +18,7 @@ from api.auth import scope
 from api.auth.principal import Principal
 from api.core.errors import ErrorItem, NotFound, ValidationFailed
 from api.core.pagination import PageParams, paginate_rows
-from api.core.text import ExternalIdText, IsoDate
+from api.core.text import UNIT_CODE_PATTERN, ExternalIdText, IsoDate, NotNull
 from api.models import Unit
 from api.models.registry import RegistryMixin
 from api.units import dating
@@ -31,7 +31,7 @@ class RecordIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    unit_code: str = Field(pattern=r"^\d{2,5}(-[0-9A-Za-z]{1,12})?$", description="The unit the record belongs to.")
+    unit_code: str = Field(pattern=UNIT_CODE_PATTERN, description="The unit the record belongs to.")
     unit_as_of: IsoDate | None = Field(
         default=None,
         description="Date unit_code is read on (default the record's own date, else today; 2024-12-31: the old map).",
@@ -53,6 +53,10 @@ class RecordOut(BaseModel):
     updated_at: dt.datetime = Field(description="Last change.")
 
 
+def _admits_none(annotation: Any) -> bool:
+    return annotation is None or type(None) in get_args(annotation)
+
+
 def partial(fields: type[BaseModel], name: str, *, exclude: frozenset[str] = frozenset()) -> type[BaseModel]:
     """The update shape of a registry: every field optional (PATCH sends only what changes), same rules."""
     defs: dict[str, Any] = {}
@@ -60,7 +64,10 @@ def partial(fields: type[BaseModel], name: str, *, exclude: frozenset[str] = fro
         if field_name in exclude:
             continue
         inner: Any = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
-        defs[field_name] = (inner | None, Field(default=None, description=info.description))
+        if _admits_none(info.annotation):
+            defs[field_name] = (inner, Field(default=None, description=info.description))
+        else:  # a field the record cannot lack: null is refused, and not offered by the schema
+            defs[field_name] = (Annotated[inner | None, *NotNull], Field(default=None, description=info.description))
     return create_model(name, __config__=ConfigDict(extra="forbid"), **defs)
 
 

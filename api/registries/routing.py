@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from api.core.errors import problem_responses
 from api.core.pagination import Page, PageDep
 from api.core.representation import FormatDep, check_if_match, make_etag, represent
-from api.core.text import IsoDate
+from api.core.text import UNIT_CODE_PATTERN, IsoDate
 from api.db.engine import SessionDep
 from api.registries import kit
 from api.units import dating
@@ -24,7 +24,7 @@ class ListFilters(BaseModel):
 
     unit: str | None = Field(
         default=None,
-        pattern=r"^\d{2,5}(-[0-9A-Za-z]{1,12})?$",
+        pattern=UNIT_CODE_PATTERN,
         description="Only this unit's subtree, and the units it was formed from (with year: that year's units).",
     )
     as_of: IsoDate | None = Field(

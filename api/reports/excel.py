@@ -15,6 +15,7 @@ from typing import Any
 from api.core import spreadsheet
 from api.core.errors import ErrorItem
 from api.core.spreadsheet import BROKEN, MAX_UNCOMPRESSED, SheetProblem  # noqa: F401 (re-exported: older imports)
+from api.core.text import UNIT_CODE_PATTERN
 from api.reports.fields import FIGURES, LABELS
 from api.reports.schemas import MAX_FIGURE
 
@@ -227,7 +228,7 @@ def _read_rows(out: Parsed, rows: Iterator[list[Any]], formulas: Iterator[tuple[
         code = str(int(raw_code)).zfill(5) if isinstance(raw_code, int | float) else str(raw_code or "").strip()
         if n == 2 and code.casefold() in CODE_HEADERS:
             continue  # the template's second header row of Vietnamese labels
-        if not re.match(r"^\d{2,5}(-[0-9A-Za-z]{1,12})?$", code):
+        if not re.match(UNIT_CODE_PATTERN, code):
             out.errors.append(cell_error(n, get_column_letter(code_col + 1), "Mã đơn vị không hợp lệ", "unit_code"))
             continue
         figures: dict[str, int | None] = {}

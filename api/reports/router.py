@@ -12,7 +12,7 @@ from api.core import spreadsheet
 from api.core.errors import PayloadTooLarge, PreconditionFailed, problem_responses
 from api.core.pagination import Page, PageDep
 from api.core.representation import FormatDep, check_if_match, make_etag, represent
-from api.core.text import IsoDate
+from api.core.text import UNIT_CODE_PATTERN, IsoDate
 from api.db.engine import SessionDep
 from api.models import ReportStatus
 from api.reports import excel, imports, reconciliation, service
@@ -47,7 +47,7 @@ async def list_reports(
     unit: Annotated[
         str | None,
         Query(
-            pattern=r"^\d{2,5}(-[0-9A-Za-z]{1,12})?$",
+            pattern=UNIT_CODE_PATTERN,
             description="This unit's subtree and the units it was formed from (with year: that year's, as /stats).",
         ),
     ] = None,

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request, Response
 from api.auth.dependencies import StatsRead
 from api.core.errors import ErrorItem, ValidationFailed, problem_responses
 from api.core.representation import FormatDep, OutputFormat, represent
-from api.core.text import IsoDate, today_vn
+from api.core.text import UNIT_CODE_PATTERN, IsoDate, today_vn
 from api.db.engine import SessionDep
 from api.stats import cache, service
 from api.stats.schemas import (
@@ -30,7 +30,7 @@ router = APIRouter(prefix="/stats", tags=["stats"])
 UnitParam = Annotated[
     str | None,
     Query(
-        pattern=r"^\d{2,5}(-[0-9A-Za-z]{1,12})?$",
+        pattern=UNIT_CODE_PATTERN,
         description="Unit code; omit for the whole country. Read on as_of (default today; if the code names no unit "
         "today, on 31 December of the year).",
     ),

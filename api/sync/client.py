@@ -1,4 +1,6 @@
-"""The partner sync client: ``khuyenhoc sync pull`` mirrors a partner's records here from its change feed;
+"""The partner sync client: the library a partner's system uses (``PartnerClient``, ``verify_webhook``: see
+api/sync/partner.py and docs/partners.md), and between two instances of this platform: ``khuyenhoc sync pull``
+mirrors a partner's records here from its change feed;
 ``khuyenhoc sync push`` sends this instance's approved reports to a partner.
 
 Both talk to the partner over HTTP (httpx) with bounded retries and exponential backoff on network
@@ -12,11 +14,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import random
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
@@ -29,32 +29,57 @@ from api.models import Report, ReportStatus, SyncCursor, Unit
 from api.reports import service as reports
 from api.reports.fields import FIGURE_NAMES
 from api.sync import mirror
+from api.sync.partner import (
+    ApiError,
+    BatchItem,
+    BatchRefused,
+    BatchResult,
+    Change,
+    ChangesPage,
+    CursorStore,
+    FileCursor,
+    MemoryCursor,
+    PartnerClient,
+    RetryPolicy,
+    SyncError,
+    Upserted,
+    WebhookInvalid,
+    sign_webhook,
+    verify_webhook,
+)
+from api.sync.partner import problem_text as _problem
+from api.sync.partner import retry_after as _retry_after
+from api.sync.partner import retryable as _retryable
 from api.sync.service import FEED_TYPES
+
+# The library a partner's system uses (api/sync/partner.py), importable from here as the documentation says.
+__all__ = [
+    "ApiError",
+    "BatchItem",
+    "BatchRefused",
+    "BatchResult",
+    "Change",
+    "ChangesPage",
+    "CursorStore",
+    "FileCursor",
+    "MemoryCursor",
+    "PartnerClient",
+    "RetryPolicy",
+    "SyncError",
+    "Upserted",
+    "WebhookInvalid",
+    "normalise_source",
+    "pull",
+    "push",
+    "sign_webhook",
+    "verify_webhook",
+]
 
 API = "/api/v1"
 Log = Callable[[str], None]
 Sleep = Callable[[float], Awaitable[None]]
 QUIET_LINES = 20  # skip and error lines printed per run before they are only counted
 CURSOR_KEY_MAX = 300  # sync_cursors.source
-
-
-class SyncError(Exception):
-    """The partner refused (4xx), or kept failing after every retry."""
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """Bounded exponential backoff: base, 2×base, 4×base … (at most ``max_delay``), with jitter."""
-
-    attempts: int = 6
-    base_delay: float = 0.5
-    max_delay: float = 30.0
-
-    def delay(self, attempt: int, retry_after: float | None = None) -> float:
-        backoff = min(self.max_delay, self.base_delay * 2.0 ** (attempt - 1)) * random.uniform(0.75, 1.0)
-        if retry_after is not None:
-            backoff = min(self.max_delay, max(backoff, retry_after))
-        return float(backoff)
 
 
 def normalise_source(url: str) -> tuple[str, str]:
@@ -72,29 +97,6 @@ def normalise_source(url: str) -> tuple[str, str]:
     if path.endswith(API):
         path = path[: -len(API)]
     return f"{host}{port}{path}", f"{parsed.scheme}://{host}{port}{path}"
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("retry-after")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        try:
-            return max(0.0, (parsedate_to_datetime(value) - utcnow()).total_seconds())
-        except (TypeError, ValueError):
-            return None
-
-
-def _problem(response: httpx.Response) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        return f"HTTP {response.status_code}"
-    if isinstance(body, dict):
-        return f"HTTP {response.status_code}: {body.get('detail') or body.get('title') or ''}".rstrip(": ")
-    return f"HTTP {response.status_code}"
 
 
 class Remote:
@@ -150,17 +152,6 @@ class Remote:
     async def me(self) -> dict[str, Any]:
         body: dict[str, Any] = (await self.request("GET", "/me")).json()
         return body
-
-
-def _retryable(response: httpx.Response) -> bool:
-    if response.status_code >= 500 or response.status_code == 429:
-        return True
-    if response.status_code == 409:  # the same Idempotency-Key is still being handled over there
-        try:
-            return "idempotency-in-progress" in str(response.json().get("type", ""))
-        except ValueError:
-            return False
-    return False
 
 
 def _scope_label(me: dict[str, Any]) -> str:

@@ -14,14 +14,15 @@ from pydantic import BaseModel
 from api.awards.schemas import AwardIn, AwardOut
 from api.core.errors import ErrorItem, ValidationFailed
 from api.core.openapi import named_schemas, ref
+from api.funds.registry import EntryOut
 from api.reports.schemas import ReportOut
-from api.sync.schemas import ReportSync
+from api.sync.schemas import FundEntrySync, ReportSync
 from api.sync.service import REGISTRIES, RESOURCES
 
 BODIES: dict[str, type[BaseModel]] = {"reports": ReportSync, "awards": AwardIn}
-BODIES |= {name: schema for name, (_, schema) in REGISTRIES.items()}
+BODIES |= {name: schema for name, (_, schema) in REGISTRIES.items()} | {"fund_entries": FundEntrySync}
 OUTS: dict[str, type[BaseModel]] = {"reports": ReportOut, "awards": AwardOut}
-OUTS |= {name: reg.out for name, (reg, _) in REGISTRIES.items()}
+OUTS |= {name: reg.out for name, (reg, _) in REGISTRIES.items()} | {"fund_entries": EntryOut}
 assert set(BODIES) == set(OUTS) == set(RESOURCES), "every sync resource has a body and an answer schema"
 named_schemas(*BODIES.values(), *OUTS.values())
 

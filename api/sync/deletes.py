@@ -14,6 +14,7 @@ from api.core.errors import Conflict, NotFound
 from api.models import Award, Report, ReportStatus, Unit
 from api.registries import kit
 from api.reports import service as reports
+from api.sync import money
 from api.sync.service import REGISTRIES, check_if_match
 
 
@@ -26,6 +27,9 @@ def _gone(external_id: str) -> NotFound:
 async def delete(
     session: AsyncSession, principal: Principal, resource: str, external_id: str, if_match: str | None
 ) -> None:
+    if resource == "fund_entries":
+        await money.delete(session, principal, external_id, if_match)
+        return
     if resource == "reports":
         await _delete_report(session, principal, external_id, if_match)
         return

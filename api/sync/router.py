@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
@@ -17,7 +17,7 @@ from api.core.text import ExternalIdText
 from api.db.base import utcnow
 from api.db.engine import SessionDep
 from api.ops.metrics import set_sync_lag
-from api.sync import contract, deletes, feed, service
+from api.sync import contract, deletes, feed, money, service
 from api.sync.schemas import BatchIn, BatchItem, BatchOut, BatchResult, ChangesOut
 
 router = APIRouter(prefix="/sync", tags=["sync"])
@@ -106,7 +106,7 @@ async def upsert(
         raise service.unknown_resource(resource)
     body = await contract.read_body(request)
     async with _dry(session, dry_run):
-        done = await service.upsert(session, principal, resource, external_id, body, request.headers.get("if-match"))
+        done = await _upsert(session, principal, resource, external_id, body, request.headers.get("if-match"))
         out = done.out.model_dump(mode="json")
     return JSONResponse(out, status_code=201 if done.created else 200, headers={"ETag": done.etag})
 
@@ -147,6 +147,20 @@ async def batch(
     return BatchOut(items=results)
 
 
+async def _upsert(
+    session: AsyncSession,
+    principal: Principal,
+    resource: str,
+    external_id: str,
+    body: dict[str, Any],
+    if_match: str | None,
+    loc: str = "body",
+) -> service.Upserted:
+    if resource == "fund_entries":
+        return await money.upsert(session, principal, external_id, body, if_match, loc)
+    return await service.upsert(session, principal, resource, external_id, body, if_match, loc)
+
+
 async def _batch_item(
     session: AsyncSession, principal: Principal, resource: str, n: int, item: BatchItem
 ) -> BatchResult:
@@ -155,7 +169,7 @@ async def _batch_item(
             if item.op == "delete":
                 await deletes.delete(session, principal, resource, item.external_id, item.if_match)
                 return BatchResult(external_id=item.external_id, status=204)
-            done = await service.upsert(
+            done = await _upsert(
                 session, principal, resource, item.external_id, item.data or {}, item.if_match, loc=f"items.{n}.data"
             )
         return BatchResult(

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from typing_extensions import TypedDict  # pydantic needs this one on Python < 3.12 (a dependency of pydantic)
 
-from api.core.text import ExternalIdText
+from api.core.text import UNIT_CODE_PATTERN, ExternalIdText, IsoDate
 from api.reports.schemas import ReportFigures
 
 
@@ -60,10 +60,39 @@ class ReportSync(ReportFigures):
 
     model_config = ConfigDict(extra="forbid")
 
-    unit_code: str = Field(pattern=r"^\d{2,5}(-[0-9A-Za-z]{1,12})?$", description="The unit (read on 31 December).")
+    unit_code: str = Field(pattern=UNIT_CODE_PATTERN, description="The unit (read on 31 December).")
     year: int = Field(strict=True, ge=1990, le=2100, description="Year of the figures.")
     status: Literal["draft", "submitted", "approved"] = Field(
         default="submitted", description="approved needs the reports:approve scope."
+    )
+
+
+class FundEntrySync(BaseModel):
+    """A partner's ledger entry (bút toán quỹ), keyed by its external id. Entries are append-only: sending the same
+    entry again changes nothing (200), a different body for an id already used is 409, and a correction is a new
+    entry of kind ``reversal`` naming the one it undoes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    fund_external_id: ExternalIdText | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="The fund by your external id (as sent to PUT /sync/funds/{external_id}); or fund_id.",
+    )
+    fund_id: int | None = Field(
+        strict=True, default=None, ge=1, description="The fund by its id here; or fund_external_id."
+    )
+    kind: Literal["contribution", "disbursement", "reversal"] = Field(
+        description="contribution (in), disbursement (out) or reversal (undoes reverses_external_id)."
+    )
+    amount_vnd: int | None = Field(
+        strict=True, default=None, gt=0, le=10**15, description="Amount in đồng (contribution, disbursement)."
+    )
+    occurred_on: IsoDate = Field(description="Date of the movement.")
+    description: str = Field(default="", max_length=2000, description="What it was for.")
+    reverses_external_id: ExternalIdText | None = Field(
+        default=None, min_length=1, max_length=100, description="reversal: your external id of the entry it undoes."
     )
 
 

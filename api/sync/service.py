@@ -52,7 +52,8 @@ REGISTRIES: dict[str, tuple[kit.Registry[Any], type[kit.RecordIn]]] = {
     "partnerships": (PARTNERSHIPS, PartnershipIn),
     "activities": (ACTIVITIES, ActivityIn),
 }
-RESOURCES = ("reports", "awards", *REGISTRIES)
+# fund_entries: ledger entries, append-only (api/sync/money.py).
+RESOURCES = ("reports", "awards", *REGISTRIES, "fund_entries")
 FEED_TYPES = ("report", "award", "fund_entry", "association_year", *(r.entity for r, _ in REGISTRIES.values()))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.core.text import IsoDate
+from api.core.text import ADMIN_CODE_PATTERN, IsoDate
 
 
 class TargetIn(BaseModel):
@@ -16,7 +16,7 @@ class TargetIn(BaseModel):
         description="Rates as a fraction (0.70 = 70 %); totals in their unit (đồng for *_vnd).",
     )
     unit_code: str | None = Field(
-        default=None, pattern=r"^\d{2,5}$", description="A unit's own target; null = national."
+        default=None, pattern=ADMIN_CODE_PATTERN, description="A unit's own target; null = national."
     )
     unit_as_of: IsoDate | None = Field(default=None, description="Date unit_code is read on (default today).")
     variant: str = Field(

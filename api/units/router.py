@@ -11,7 +11,7 @@ from api.auth.dependencies import CurrentPrincipal, UnitsWrite
 from api.core.errors import problem_responses
 from api.core.pagination import Page, PageDep
 from api.core.representation import FormatDep, represent
-from api.core.text import IsoDate, today_vn
+from api.core.text import ADMIN_CODE_PATTERN, IsoDate, today_vn
 from api.db.engine import SessionDep
 from api.models import UnitLevel
 from api.units import service
@@ -38,7 +38,9 @@ async def list_units(
     fmt: FormatDep,
     as_of: AsOf = None,
     level: Annotated[UnitLevel | None, Query(description="Only units of this level.")] = None,
-    parent: Annotated[str | None, Query(pattern=r"^\d{2,5}$", description="Only the children of this unit.")] = None,
+    parent: Annotated[
+        str | None, Query(pattern=ADMIN_CODE_PATTERN, description="Only the children of this unit.")
+    ] = None,
     q: Annotated[
         str | None, Query(min_length=1, max_length=100, description="Name contains this; accents and case ignored.")
     ] = None,

@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.core.text import UNIT_CODE_PATTERN
 from api.models import UnitLevel
 
-UNIT_CODE_PATTERN = r"^\d{2,5}(-[0-9A-Za-z]{1,12})?$"
 UnitCodePath = Annotated[
     str,
     Path(

@@ -7,7 +7,7 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth.scopes import Role
-from api.core.text import IsoDate
+from api.core.text import ADMIN_CODE_PATTERN, IsoDate
 
 USERNAME_PATTERN = r"^[A-Za-z0-9._@-]{3,120}$"
 
@@ -20,7 +20,9 @@ class UserCreate(BaseModel):
     display_name: str = Field(min_length=1, max_length=200, description="Name to show, e.g. Nguyễn Văn A.")
     role: Role = Field(description="admin, editor, viewer or partner.")
     unit_code: str | None = Field(
-        default=None, pattern=r"^\d{2,5}$", description="Unit the user works for (its subtree); null = whole country."
+        default=None,
+        pattern=ADMIN_CODE_PATTERN,
+        description="Unit the user works for (its subtree); null = whole country.",
     )
     unit_as_of: IsoDate | None = Field(
         default=None,
@@ -37,7 +39,7 @@ class UserUpdate(BaseModel):
     password: str | None = Field(default=None, min_length=10, max_length=200, description="New password.")
     display_name: str | None = Field(default=None, min_length=1, max_length=200)
     role: Role | None = None
-    unit_code: str | None = Field(default=None, pattern=r"^\d{2,5}$", description="New unit (null leaves it).")
+    unit_code: str | None = Field(default=None, pattern=ADMIN_CODE_PATTERN, description="New unit (null leaves it).")
     scopes: list[str] | None = None
     email: str | None = Field(default=None, max_length=254)
     is_active: bool | None = Field(default=None, description="false disables the user and ends its sessions.")

@@ -98,10 +98,42 @@ def test_pip_install_dot_in_a_clean_venv_gives_a_service_that_starts(tmp_path: P
             check=True,
         ).stdout
         assert served_from.startswith(str(venv)), served_from
+        # Issue 18: the partner library works from the installed package alone (its typing marker included).
+        library = subprocess.run(
+            [str(venv / "bin" / "python"), "-c", PARTNER_LIBRARY, f"http://127.0.0.1:{port}"],
+            cwd=run,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert library.returncode == 0 and library.stdout.split() == ["401", "ok", "typed"], library.stderr[-3000:]
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
+
+
+PARTNER_LIBRARY = """
+import base64, os, sys
+from pathlib import Path
+
+import api
+from api.sync.client import ApiError, PartnerClient, WebhookInvalid, sign_webhook, verify_webhook
+
+with PartnerClient(sys.argv[1], "khk_not-a-key") as client:
+    try:
+        client.me()
+    except ApiError as error:
+        print(error.status)
+secret = "whsec_" + base64.b64encode(os.urandom(24)).decode()
+headers = sign_webhook(secret, b"{}")
+assert verify_webhook(headers, b"{}", secret) == {}
+try:
+    verify_webhook(headers, b"[]", secret)
+except WebhookInvalid:
+    print("ok")
+print("typed" if (Path(api.__file__).parent / "py.typed").exists() else "untyped")
+"""
 
 
 def _answers(proc: subprocess.Popen[bytes], port: int, log: Path) -> bool:

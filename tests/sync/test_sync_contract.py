@@ -15,7 +15,10 @@ ITEM = "/api/v1/sync/{resource}/{external_id}"
 
 
 def params(path: str, method: str) -> dict[str, dict[str, Any]]:
-    return {p["name"]: p for p in SPEC["paths"][path][method].get("parameters", [])}
+    declared = SPEC["paths"][path][method].get("parameters", [])
+    shared = SPEC["components"]["parameters"]  # the headers, declared once (api/core/openapi.py)
+    found = [shared[p["$ref"].rsplit("/", 1)[1]] if "$ref" in p else p for p in declared]
+    return {p["name"]: p for p in found}
 
 
 def test_sync_bodies_and_answers_are_named_schemas() -> None:

@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.core.config import PROJECT_ROOT
 from api.db.engine import make_engine
+from api.sync.client import PartnerClient
 from tests.conftest import DatabaseFactory
 from tests.reporting import REOPEN, submit_and_approve
 from tests.sync.test_client import figures
@@ -320,7 +321,41 @@ async def make_ha_nam_records(b: Instance) -> dict[str, Any]:
             r = await c.post("/api/v1/commendations", json=medal | where | {"recipient_name": name})
             assert r.status_code == 201, r.text
             ids.append(r.json()["id"])
+    await push_ha_nam_money(b, codes[0])
     return {"codes": codes, "commendations": ids}
+
+
+HA_NAM_ENTRIES = {  # a commune fund's 2024 ledger, sent by Hà Nam's own system with its ids
+    "HN-BT-1": {"kind": "contribution", "amount_vnd": 5_000_000, "occurred_on": "2024-03-01"},
+    "HN-BT-2": {"kind": "disbursement", "amount_vnd": 1_200_000, "occurred_on": "2024-05-10"},
+    "HN-BT-3": {"kind": "reversal", "reverses_external_id": "HN-BT-2", "occurred_on": "2024-05-11"},
+    "HN-BT-4": {"kind": "disbursement", "amount_vnd": 800_000, "occurred_on": "2024-09-05"},
+}
+HA_NAM_MONEY_CHANGES = 1 + 2 * len(HA_NAM_ENTRIES)  # the fund, then each entry and the fund's new balance
+
+
+async def push_ha_nam_money(b: Instance, commune: str) -> None:
+    """Issue 18 (raised 0 vs 5,000,000 after a pull): Hà Nam's system pushes a fund and its ledger to B with the
+    partner library (PUT /sync/funds/…, PUT /sync/fund_entries/…), once and then again (nothing moves twice)."""
+    async with b.client() as c:
+        body = {"name": "Hệ thống Hà Nam", "profile": "sync", "partner": "ha-nam-he-thong", "unit_code": "35"}
+        r = await c.post("/api/v1/api-keys", json=body | {"unit_as_of": OLD})
+        assert r.status_code == 201, r.text
+        key = str(r.json()["secret"])
+
+    def push() -> list[int]:
+        statuses = []
+        with PartnerClient(b.url, key) as api:
+            fund = {"unit_code": commune, "unit_as_of": OLD, "name": "Quỹ khuyến học xã", "owner_kind": "unit"}
+            statuses.append(api.upsert("funds", "HN-QUY-1", fund).status)
+            for external_id, entry in HA_NAM_ENTRIES.items():
+                statuses.append(
+                    api.upsert("fund_entries", external_id, {"fund_external_id": "HN-QUY-1"} | entry).status
+                )
+        return statuses
+
+    assert await asyncio.to_thread(push) == [201] * (1 + len(HA_NAM_ENTRIES))
+    assert await asyncio.to_thread(push) == [200] * (1 + len(HA_NAM_ENTRIES))
 
 
 async def test_two_instances_sync_both_ways(instances: tuple[Instance, Instance]) -> None:
@@ -380,7 +415,11 @@ async def test_two_instances_sync_both_ways(instances: tuple[Instance, Instance]
         first = await a.pull(b, key_on_b)
         # Each report came through three changes (draft, submitted, approved): 9 applied, and 3 skipped for
         # the province report A has; plus the association and the two commendations.
-        assert (first["applied"], first["skipped"], first["failed"]) == (12, 3, 0), first
+        # And the fund Hà Nam's system pushed with its ledger: the same fund summaries on both sides.
+        assert (first["applied"], first["skipped"], first["failed"]) == (12 + HA_NAM_MONEY_CHANGES, 3, 0), first
+        money = await get(b, "/api/v1/funds/summary", unit="35", year=2024, as_of=OLD)
+        assert (money["raised_vnd"], money["disbursed_vnd"], money["balance_vnd"]) == (5_000_000, 800_000, 4_200_000)
+        assert await get(a, "/api/v1/funds/summary", unit="35", year=2024, as_of=OLD) == money
         assert await get(a, "/api/v1/stats/indicators", unit="35", year=2024) == await get(
             b, "/api/v1/stats/indicators", unit="35", year=2024
         )

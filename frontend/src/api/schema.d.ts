@@ -1380,18 +1380,19 @@ export interface components {
             /**
              * Kind
              * @description communication, publication, research, training or other.
+             * @enum {string}
              */
-            kind?: ("communication" | "publication" | "research" | "training" | "other") | null;
+            kind?: "communication" | "publication" | "research" | "training" | "other";
             /**
              * Links
              * @description Links.
              */
-            links?: string[] | null;
+            links?: string[];
             /**
              * Notes
              * @description Notes (awards won, …).
              */
-            notes?: string | null;
+            notes?: string;
             /**
              * Participants
              * @description People who took part.
@@ -1401,12 +1402,12 @@ export interface components {
              * Title
              * @description Title.
              */
-            title?: string | null;
+            title?: string;
             /**
              * Year
              * @description Year.
              */
-            year?: number | null;
+            year?: number;
         };
         /** ApiKeyCreate */
         ApiKeyCreate: {
@@ -1728,13 +1729,14 @@ export interface components {
             /**
              * Kind
              * @description association (hội cấp tỉnh/huyện/xã), branch (chi hội) or board (ban khuyến học).
+             * @enum {string}
              */
-            kind?: ("association" | "branch" | "board") | null;
+            kind?: "association" | "branch" | "board";
             /**
              * Name
              * @description Name, e.g. “Chi hội thôn Đông”.
              */
-            name?: string | null;
+            name?: string;
             /**
              * Parent Id
              * @description The association it belongs to.
@@ -2014,21 +2016,24 @@ export interface components {
          */
         AwardUpdate: {
             /** Amount Vnd */
-            amount_vnd?: number | null;
+            amount_vnd?: number;
             /** Awarded On */
             awarded_on?: string | null;
             /** Category */
-            category?: string | null;
+            category?: string;
             /** Gift Value Vnd */
-            gift_value_vnd?: number | null;
-            /** Recipient Kind */
-            recipient_kind?: ("pupil" | "student" | "teacher" | "other") | null;
+            gift_value_vnd?: number;
+            /**
+             * Recipient Kind
+             * @enum {string}
+             */
+            recipient_kind?: "pupil" | "student" | "teacher" | "other";
             /** Recipient Name */
-            recipient_name?: string | null;
+            recipient_name?: string;
             /** School */
-            school?: string | null;
+            school?: string;
             /** Year */
-            year?: number | null;
+            year?: number;
         };
         /**
          * BatchIn
@@ -2393,37 +2398,40 @@ export interface components {
              * Decision Number
              * @description Decision number, e.g. 123/QĐ-KHVN.
              */
-            decision_number?: string | null;
+            decision_number?: string;
             /**
              * Form
              * @description emulation_flag (cờ thi đua), medal (kỷ niệm chương “Vì sự nghiệp khuyến học”), certificate_of_merit (bằng khen), giay_khen, state_certificate_of_merit, labour_order, other.
+             * @enum {string}
              */
-            form?: ("emulation_flag" | "medal" | "certificate_of_merit" | "giay_khen" | "state_certificate_of_merit" | "labour_order" | "other") | null;
+            form?: "emulation_flag" | "medal" | "certificate_of_merit" | "giay_khen" | "state_certificate_of_merit" | "labour_order" | "other";
             /**
              * Issuing Body
              * @description Who granted it.
              */
-            issuing_body?: string | null;
+            issuing_body?: string;
             /**
              * Issuing Level
              * @description central (Trung ương Hội), province, district, commune or state.
+             * @enum {string}
              */
-            issuing_level?: ("central" | "province" | "district" | "commune" | "state") | null;
+            issuing_level?: "central" | "province" | "district" | "commune" | "state";
             /**
              * Recipient Kind
              * @description unit, association or person.
+             * @enum {string}
              */
-            recipient_kind?: ("unit" | "association" | "person") | null;
+            recipient_kind?: "unit" | "association" | "person";
             /**
              * Recipient Name
              * @description Who received it.
              */
-            recipient_name?: string | null;
+            recipient_name?: string;
             /**
              * Year
              * @description Year granted.
              */
-            year?: number | null;
+            year?: number;
         };
         /**
          * Coverage
@@ -2586,6 +2594,56 @@ export interface components {
             type: string;
         };
         /**
+         * FundEntrySync
+         * @description A partner's ledger entry (bút toán quỹ), keyed by its external id. Entries are append-only: sending the same
+         *     entry again changes nothing (200), a different body for an id already used is 409, and a correction is a new
+         *     entry of kind ``reversal`` naming the one it undoes.
+         */
+        FundEntrySync: {
+            /**
+             * Amount Vnd
+             * @description Amount in đồng (contribution, disbursement).
+             * @default null
+             */
+            amount_vnd: number | null;
+            /**
+             * Description
+             * @description What it was for.
+             * @default
+             */
+            description: string;
+            /**
+             * Fund External Id
+             * @description The fund by your external id (as sent to PUT /sync/funds/{external_id}); or fund_id.
+             * @default null
+             */
+            fund_external_id: string | null;
+            /**
+             * Fund Id
+             * @description The fund by its id here; or fund_external_id.
+             * @default null
+             */
+            fund_id: number | null;
+            /**
+             * Kind
+             * @description contribution (in), disbursement (out) or reversal (undoes reverses_external_id).
+             * @enum {string}
+             */
+            kind: "contribution" | "disbursement" | "reversal";
+            /**
+             * Occurred On
+             * Format: date
+             * @description Date of the movement.
+             */
+            occurred_on: string;
+            /**
+             * Reverses External Id
+             * @description reversal: your external id of the entry it undoes.
+             * @default null
+             */
+            reverses_external_id: string | null;
+        };
+        /**
          * FundIn
          * @description A fund to open (its balance starts at 0; money comes in through entries).
          */
@@ -2742,12 +2800,13 @@ export interface components {
              * Name
              * @description Name, e.g. “Quỹ khuyến học xã Vũ Lạc”.
              */
-            name?: string | null;
+            name?: string;
             /**
              * Owner Kind
              * @description Whose fund: association, unit, clan, school or enterprise.
+             * @enum {string}
              */
-            owner_kind?: ("association" | "unit" | "clan" | "school" | "enterprise") | null;
+            owner_kind?: "association" | "unit" | "clan" | "school" | "enterprise";
         };
         /** Health */
         Health: {
@@ -3251,7 +3310,7 @@ export interface components {
              * Findings
              * @description Findings.
              */
-            findings?: string | null;
+            findings?: string;
             /**
              * Inspected On
              * @description Date of the inspection.
@@ -3261,7 +3320,7 @@ export interface components {
              * Inspecting Body
              * @description Who inspected.
              */
-            inspecting_body?: string | null;
+            inspecting_body?: string;
             /**
              * Plan Date
              * @description Date of the plan, e.g. 2023-02-27.
@@ -3271,27 +3330,28 @@ export interface components {
              * Plan Number
              * @description Plan, e.g. "19/KH-HKH".
              */
-            plan_number?: string | null;
+            plan_number?: string;
             /**
              * Result
              * @description Result, e.g. "Đạt", "Tốt".
              */
-            result?: string | null;
+            result?: string;
             /**
              * Subject Kind
              * @description What was inspected: a unit's association, or a model family, clan, citizen.
+             * @enum {string}
              */
-            subject_kind?: ("unit" | "association" | "family" | "clan" | "citizen" | "community") | null;
+            subject_kind?: "unit" | "association" | "family" | "clan" | "citizen" | "community";
             /**
              * Subject Name
              * @description Name of what was inspected.
              */
-            subject_name?: string | null;
+            subject_name?: string;
             /**
              * Year
              * @description Year of the inspection.
              */
-            year?: number | null;
+            year?: number;
         };
         /**
          * MeOut
@@ -3687,17 +3747,17 @@ export interface components {
              * Documents
              * @description Links to the documents.
              */
-            documents?: string[] | null;
+            documents?: string[];
             /**
              * Parties
              * @description The other parties.
              */
-            parties?: string[] | null;
+            parties?: string[];
             /**
              * Scope
              * @description What it covers.
              */
-            scope?: string | null;
+            scope?: string;
             /**
              * Signed On
              * @description Date signed.
@@ -3706,18 +3766,19 @@ export interface components {
             /**
              * Status
              * @description planned, active or ended.
+             * @enum {string}
              */
-            status?: ("planned" | "active" | "ended") | null;
+            status?: "planned" | "active" | "ended";
             /**
              * Title
              * @description Title of the agreement.
              */
-            title?: string | null;
+            title?: string;
             /**
              * Year
              * @description Year signed.
              */
-            year?: number | null;
+            year?: number;
         };
         /**
          * Problem
@@ -4841,7 +4902,14 @@ export interface components {
         };
     };
     responses: never;
-    parameters: never;
+    parameters: {
+        /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+        IdempotencyKey: string;
+        /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+        IfMatch: string;
+        /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+        IfNoneMatch: string;
+    };
     requestBodies: never;
     headers: never;
     pathItems: never;
@@ -4866,7 +4934,10 @@ export interface operations {
                 /** @description json (default) or csv; Accept: text/csv works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4881,6 +4952,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_ActivityOut_"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -4914,7 +4992,10 @@ export interface operations {
     create_record_api_v1_activities_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4931,6 +5012,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ActivityOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -4983,7 +5073,10 @@ export interface operations {
     get_record_api_v1_activities__record_id__get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 record_id: number;
             };
@@ -4999,6 +5092,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ActivityOut"];
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -5041,7 +5141,10 @@ export interface operations {
     delete_record_api_v1_activities__record_id__delete: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 record_id: number;
             };
@@ -5115,7 +5218,10 @@ export interface operations {
     update_record_api_v1_activities__record_id__patch: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 record_id: number;
             };
@@ -5202,7 +5308,10 @@ export interface operations {
                 /** @description json (default) or csv; Accept: text/csv works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -5217,6 +5326,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_ApiKeyOut_"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -5250,7 +5366,10 @@ export interface operations {
     create_key_api_v1_api_keys_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -5267,6 +5386,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ApiKeyCreated"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -5289,6 +5417,15 @@ export interface operations {
             };
             /** @description Problem details (RFC 9457) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5381,7 +5518,10 @@ export interface operations {
                 /** @description json (default) or csv; Accept: text/csv works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -5396,6 +5536,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_AssociationOut_"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -5429,7 +5576,10 @@ export interface operations {
     create_record_api_v1_associations_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -5446,6 +5596,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AssociationOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -5498,7 +5657,10 @@ export interface operations {
     get_record_api_v1_associations__record_id__get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 record_id: number;
             };
@@ -5514,6 +5676,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["AssociationOut"];
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -5556,7 +5725,10 @@ export interface operations {
     delete_record_api_v1_associations__record_id__delete: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 record_id: number;
             };
@@ -5630,7 +5802,10 @@ export interface operations {
     update_record_api_v1_associations__record_id__patch: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 record_id: number;
             };
@@ -5849,7 +6024,10 @@ export interface operations {
                 /** @description json (default) or csv; Accept: text/csv works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -5864,6 +6042,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_AuditEntryOut_"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -5897,7 +6082,10 @@ export interface operations {
     logout_api_v1_auth_logout_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -5911,7 +6099,34 @@ export interface operations {
                 content?: never;
             };
             /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6004,7 +6219,10 @@ export interface operations {
     create_category_api_v1_award_categories_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6021,6 +6239,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CategoryOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -6081,7 +6308,10 @@ export interface operations {
                 /** @description json (default) or csv; Accept: text/csv works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6096,6 +6326,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_AwardOut_"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -6129,7 +6366,10 @@ export interface operations {
     create_award_api_v1_awards_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6146,6 +6386,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AwardOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -6221,7 +6470,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/csv": unknown;
+                    "text/csv": string;
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -6263,7 +6512,10 @@ export interface operations {
                 /** @description Rows that repeat an earlier row or an award already recorded (same person, category, year and unit): `skip` leaves them out (the default), `import` records them as well. */
                 duplicates?: "skip" | "import";
             };
-            header?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6292,6 +6544,15 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6302,6 +6563,15 @@ export interface operations {
             };
             /** @description Problem details (RFC 9457) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6390,7 +6660,10 @@ export interface operations {
     get_award_api_v1_awards__award_id__get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 award_id: number;
             };
@@ -6406,6 +6679,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["AwardOut"];
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -6448,7 +6728,10 @@ export interface operations {
     delete_award_api_v1_awards__award_id__delete: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 award_id: number;
             };
@@ -6522,7 +6805,10 @@ export interface operations {
     update_award_api_v1_awards__award_id__patch: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 award_id: number;
             };
@@ -6617,7 +6903,10 @@ export interface operations {
                 /** @description json (default) or csv; Accept: text/csv works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6632,6 +6921,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_CommendationOut_"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -6665,7 +6961,10 @@ export interface operations {
     create_record_api_v1_commendations_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6682,6 +6981,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CommendationOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -6734,7 +7042,10 @@ export interface operations {
     get_record_api_v1_commendations__record_id__get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 record_id: number;
             };
@@ -6750,6 +7061,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["CommendationOut"];
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -6792,7 +7110,10 @@ export interface operations {
     delete_record_api_v1_commendations__record_id__delete: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 record_id: number;
             };
@@ -6866,7 +7187,10 @@ export interface operations {
     update_record_api_v1_commendations__record_id__patch: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 record_id: number;
             };
@@ -6959,7 +7283,10 @@ export interface operations {
                 /** @description json (default) or csv; Accept: text/csv works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6974,6 +7301,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_FundOut_"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -7007,7 +7341,10 @@ export interface operations {
     create_record_api_v1_funds_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7024,6 +7361,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FundOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -7139,7 +7485,10 @@ export interface operations {
     get_record_api_v1_funds__record_id__get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 record_id: number;
             };
@@ -7155,6 +7504,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["FundOut"];
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -7197,7 +7553,10 @@ export interface operations {
     delete_record_api_v1_funds__record_id__delete: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 record_id: number;
             };
@@ -7271,7 +7630,10 @@ export interface operations {
     update_record_api_v1_funds__record_id__patch: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 record_id: number;
             };
@@ -7360,7 +7722,10 @@ export interface operations {
                 /** @description json (default) or csv; Accept: text/csv works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 record_id: number;
             };
@@ -7377,6 +7742,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_EntryOut_"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -7419,7 +7791,10 @@ export interface operations {
     post_entry_api_v1_funds__record_id__entries_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 record_id: number;
             };
@@ -7438,6 +7813,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EntryOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -7525,7 +7909,10 @@ export interface operations {
                 /** @description json (default) or csv; Accept: text/csv works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7540,6 +7927,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_InspectionOut_"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -7573,7 +7967,10 @@ export interface operations {
     create_record_api_v1_inspections_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7590,6 +7987,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["InspectionOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -7705,7 +8111,10 @@ export interface operations {
     get_record_api_v1_inspections__record_id__get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 record_id: number;
             };
@@ -7721,6 +8130,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["InspectionOut"];
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -7763,7 +8179,10 @@ export interface operations {
     delete_record_api_v1_inspections__record_id__delete: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 record_id: number;
             };
@@ -7837,7 +8256,10 @@ export interface operations {
     update_record_api_v1_inspections__record_id__patch: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 record_id: number;
             };
@@ -7961,7 +8383,10 @@ export interface operations {
                 /** @description json (default) or csv; Accept: text/csv works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7976,6 +8401,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_PartnershipOut_"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -8009,7 +8441,10 @@ export interface operations {
     create_record_api_v1_partnerships_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8026,6 +8461,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PartnershipOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -8078,7 +8522,10 @@ export interface operations {
     get_record_api_v1_partnerships__record_id__get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 record_id: number;
             };
@@ -8094,6 +8541,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PartnershipOut"];
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -8136,7 +8590,10 @@ export interface operations {
     delete_record_api_v1_partnerships__record_id__delete: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 record_id: number;
             };
@@ -8210,7 +8667,10 @@ export interface operations {
     update_record_api_v1_partnerships__record_id__patch: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 record_id: number;
             };
@@ -8336,7 +8796,10 @@ export interface operations {
                 /** @description json (default) or csv; Accept: text/csv works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8351,6 +8814,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_ReportOut_"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -8389,7 +8859,10 @@ export interface operations {
                 /** @description Only check the file; save nothing. */
                 dry_run?: boolean;
             };
-            header?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8409,6 +8882,15 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8419,6 +8901,15 @@ export interface operations {
             };
             /** @description Problem details (RFC 9457) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8461,7 +8952,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -8490,7 +8981,10 @@ export interface operations {
                 /** @description json (default) or csv; Accept: text/csv works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 /** @description Official code, zero-padded ("34", "336", "12460"); villages "12460-01". */
                 unit_code: string;
@@ -8510,6 +9004,13 @@ export interface operations {
                     "application/json": components["schemas"]["ReportOut"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -8552,7 +9053,10 @@ export interface operations {
     put_report_api_v1_reports__unit_code___year__put: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 /** @description Official code, zero-padded ("34", "336", "12460"); villages "12460-01". */
                 unit_code: string;
@@ -8644,7 +9148,12 @@ export interface operations {
     approve_report_api_v1_reports__unit_code___year__approve_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 /** @description Official code, zero-padded ("34", "336", "12460"); villages "12460-01". */
                 unit_code: string;
@@ -8666,6 +9175,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReportOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -8788,7 +9306,12 @@ export interface operations {
     prefill_api_v1_reports__unit_code___year__prefill_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 /** @description Official code, zero-padded ("34", "336", "12460"); villages "12460-01". */
                 unit_code: string;
@@ -8815,6 +9338,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReportOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -8879,7 +9411,10 @@ export interface operations {
                 /** @description json (default) or csv; Accept: text/csv works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 /** @description Official code, zero-padded ("34", "336", "12460"); villages "12460-01". */
                 unit_code: string;
@@ -8899,6 +9434,13 @@ export interface operations {
                     "application/json": components["schemas"]["Reconciliation"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -8941,7 +9483,12 @@ export interface operations {
     reopen_report_api_v1_reports__unit_code___year__reopen_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 /** @description Official code, zero-padded ("34", "336", "12460"); villages "12460-01". */
                 unit_code: string;
@@ -8963,6 +9510,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReportOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -9024,7 +9580,12 @@ export interface operations {
     submit_report_api_v1_reports__unit_code___year__submit_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 /** @description Official code, zero-padded ("34", "336", "12460"); villages "12460-01". */
                 unit_code: string;
@@ -9042,6 +9603,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReportOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -9123,7 +9693,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -9176,7 +9746,10 @@ export interface operations {
                 /** @description json (default) or csv; Accept: text/csv works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -9191,6 +9764,13 @@ export interface operations {
                     "application/json": components["schemas"]["HighlightsOut"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -9248,7 +9828,10 @@ export interface operations {
                 /** @description json (default) or csv; Accept: text/csv works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -9263,6 +9846,13 @@ export interface operations {
                     "application/json": components["schemas"]["IndicatorsOut"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -9318,7 +9908,10 @@ export interface operations {
                 /** @description json (default) or csv; Accept: text/csv works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -9333,6 +9926,13 @@ export interface operations {
                     "application/json": components["schemas"]["SeriesOut"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -9432,10 +10032,13 @@ export interface operations {
                 /** @description true: answer exactly what the call would do (status, body or errors) and write nothing. */
                 dry_run?: boolean;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
-                /** @description One of: reports, awards, associations, funds, commendations, inspections, partnerships, activities. */
-                resource: "reports" | "awards" | "associations" | "funds" | "commendations" | "inspections" | "partnerships" | "activities";
+                /** @description One of: reports, awards, associations, funds, commendations, inspections, partnerships, activities, fund_entries. */
+                resource: "reports" | "awards" | "associations" | "funds" | "commendations" | "inspections" | "partnerships" | "activities" | "fund_entries";
                 /** @description Your id for the record. */
                 external_id: string;
             };
@@ -9443,7 +10046,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ReportSync"] | components["schemas"]["AwardIn"] | components["schemas"]["AssociationIn"] | components["schemas"]["FundIn"] | components["schemas"]["CommendationIn"] | components["schemas"]["InspectionIn"] | components["schemas"]["PartnershipIn"] | components["schemas"]["ActivityIn"];
+                "application/json": components["schemas"]["ReportSync"] | components["schemas"]["AwardIn"] | components["schemas"]["AssociationIn"] | components["schemas"]["FundIn"] | components["schemas"]["CommendationIn"] | components["schemas"]["InspectionIn"] | components["schemas"]["PartnershipIn"] | components["schemas"]["ActivityIn"] | components["schemas"]["FundEntrySync"];
             };
         };
         responses: {
@@ -9455,7 +10058,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReportOut"] | components["schemas"]["AwardOut"] | components["schemas"]["AssociationOut"] | components["schemas"]["FundOut"] | components["schemas"]["CommendationOut"] | components["schemas"]["InspectionOut"] | components["schemas"]["PartnershipOut"] | components["schemas"]["ActivityOut"];
+                    "application/json": components["schemas"]["ReportOut"] | components["schemas"]["AwardOut"] | components["schemas"]["AssociationOut"] | components["schemas"]["FundOut"] | components["schemas"]["CommendationOut"] | components["schemas"]["InspectionOut"] | components["schemas"]["PartnershipOut"] | components["schemas"]["ActivityOut"] | components["schemas"]["EntryOut"];
                 };
             };
             /** @description Created */
@@ -9466,7 +10069,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReportOut"] | components["schemas"]["AwardOut"] | components["schemas"]["AssociationOut"] | components["schemas"]["FundOut"] | components["schemas"]["CommendationOut"] | components["schemas"]["InspectionOut"] | components["schemas"]["PartnershipOut"] | components["schemas"]["ActivityOut"];
+                    "application/json": components["schemas"]["ReportOut"] | components["schemas"]["AwardOut"] | components["schemas"]["AssociationOut"] | components["schemas"]["FundOut"] | components["schemas"]["CommendationOut"] | components["schemas"]["InspectionOut"] | components["schemas"]["PartnershipOut"] | components["schemas"]["ActivityOut"] | components["schemas"]["EntryOut"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -9531,10 +10134,13 @@ export interface operations {
                 /** @description true: answer exactly what the call would do (status, body or errors) and write nothing. */
                 dry_run?: boolean;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
-                /** @description One of: reports, awards, associations, funds, commendations, inspections, partnerships, activities. */
-                resource: "reports" | "awards" | "associations" | "funds" | "commendations" | "inspections" | "partnerships" | "activities";
+                /** @description One of: reports, awards, associations, funds, commendations, inspections, partnerships, activities, fund_entries. */
+                resource: "reports" | "awards" | "associations" | "funds" | "commendations" | "inspections" | "partnerships" | "activities" | "fund_entries";
                 /** @description Your id for the record. */
                 external_id: string;
             };
@@ -9611,10 +10217,13 @@ export interface operations {
                 /** @description true: answer exactly what the call would do (status, body or errors) and write nothing. */
                 dry_run?: boolean;
             };
-            header?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
-                /** @description One of: reports, awards, associations, funds, commendations, inspections, partnerships, activities. */
-                resource: "reports" | "awards" | "associations" | "funds" | "commendations" | "inspections" | "partnerships" | "activities";
+                /** @description One of: reports, awards, associations, funds, commendations, inspections, partnerships, activities, fund_entries. */
+                resource: "reports" | "awards" | "associations" | "funds" | "commendations" | "inspections" | "partnerships" | "activities" | "fund_entries";
             };
             cookie?: never;
         };
@@ -9634,6 +10243,15 @@ export interface operations {
                 };
             };
             /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9644,6 +10262,15 @@ export interface operations {
             };
             /** @description Problem details (RFC 9457) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9668,7 +10295,10 @@ export interface operations {
                 /** @description json (default) or csv; Accept: text/csv works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 indicator: components["schemas"]["IndicatorName"];
                 /** @description Target year. */
@@ -9687,6 +10317,13 @@ export interface operations {
                     "application/json": components["schemas"]["TargetsOut"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -9808,7 +10445,10 @@ export interface operations {
                 /** @description json (default) or csv; Accept: text/csv works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -9823,6 +10463,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_UnitOut_"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -9847,7 +10494,10 @@ export interface operations {
     create_village_api_v1_units_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -9864,6 +10514,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UnitOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -9921,7 +10580,10 @@ export interface operations {
                 /** @description json (default) or csv; Accept: text/csv works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 /** @description Official code, zero-padded ("34", "336", "12460"); villages "12460-01". */
                 code: string;
@@ -9939,6 +10601,13 @@ export interface operations {
                     "application/json": components["schemas"]["UnitOut"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -9981,7 +10650,10 @@ export interface operations {
                 /** @description json (default) or csv; Accept: text/csv works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 /** @description Official code, zero-padded ("34", "336", "12460"); villages "12460-01". */
                 code: string;
@@ -9999,6 +10671,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_UnitOut_"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -10039,7 +10718,10 @@ export interface operations {
                 /** @description json (default) or csv; Accept: text/csv works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -10054,6 +10736,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_UserOut_"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -10087,7 +10776,10 @@ export interface operations {
     create_user_api_v1_users_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -10104,6 +10796,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -10156,7 +10857,10 @@ export interface operations {
     get_user_api_v1_users__user_id__get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 user_id: number;
             };
@@ -10172,6 +10876,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["UserOut"];
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             401: {
@@ -10214,7 +10925,10 @@ export interface operations {
     delete_user_api_v1_users__user_id__delete: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 user_id: number;
             };
@@ -10288,7 +11002,10 @@ export interface operations {
     update_user_api_v1_users__user_id__patch: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 user_id: number;
             };
