@@ -117,6 +117,9 @@ class Settings(BaseSettings):
     webhook_poll_seconds: float = Field(
         default=1.0, gt=0, description="The delivery process looks for work this often without a notification."
     )
+    webhook_log_days: int = Field(
+        default=30, ge=1, description="Delivered and failed deliveries (and their attempts) are kept this long."
+    )
     webhook_batch: int = Field(default=500, ge=1, description="Deliveries one delivery process sends at once.")
     webhook_concurrency: int = Field(default=64, ge=1, description="Requests one delivery process has open at once.")
 

@@ -35,7 +35,7 @@ from typing import Any
 
 import httpx
 import structlog
-from sqlalchemy import BigInteger, Table, bindparam, exists, func, insert, literal_column, select, update
+from sqlalchemy import BigInteger, Table, bindparam, delete, exists, func, insert, literal_column, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -56,6 +56,8 @@ log = structlog.get_logger(__name__)
 CHANNEL = "kh_feed"
 FAN_OUT_PAGE = 1000  # changes handed to one endpoint per transaction
 FAN_OUT_ENDPOINTS = 50  # endpoints fanned out per transaction
+PRUNE_EVERY = 600.0  # seconds between two removals of old deliveries from the log
+PRUNE_ROWS = 5000  # deliveries removed per statement (short transactions)
 EXCERPT = 500  # characters of an answer kept in the log
 _D: Table = WebhookDelivery.__table__  # type: ignore[assignment]
 _E: Table = WebhookEndpoint.__table__  # type: ignore[assignment]
@@ -97,6 +99,7 @@ class Runner:
         self.sent = 0
         self.delivered = 0
         self._http: httpx.AsyncClient | None = None
+        self._pruned_at = 0.0
 
     @property
     def lease(self) -> dt.timedelta:
@@ -140,7 +143,33 @@ class Runner:
         """One fan-out and one dispatch; whether anything was done (then the loop goes on at once)."""
         fanned = await self.fan_out()
         sent = await self.dispatch()
+        if time.monotonic() - self._pruned_at >= PRUNE_EVERY:
+            self._pruned_at = time.monotonic()
+            await self.prune()
         return bool(fanned or sent)
+
+    async def prune(self) -> int:
+        """Remove delivered and failed deliveries older than ``webhook_log_days`` (their attempts go with them)."""
+        before = utcnow() - dt.timedelta(days=self.settings.webhook_log_days)
+        removed = 0
+        intent = write_intent.set(True)
+        try:
+            while True:
+                async with self.db.sessionmaker() as session, session.begin():
+                    old = (
+                        select(WebhookDelivery.id)
+                        .where(WebhookDelivery.status != "pending", WebhookDelivery.created_at < before)
+                        .limit(PRUNE_ROWS)
+                    )
+                    ids = list((await session.scalars(old)).all())
+                    if ids:
+                        await session.execute(delete(WebhookAttempt).where(WebhookAttempt.delivery_id.in_(ids)))
+                        await session.execute(delete(WebhookDelivery).where(WebhookDelivery.id.in_(ids)))
+                removed += len(ids)
+                if len(ids) < PRUNE_ROWS:
+                    return removed
+        finally:
+            write_intent.reset(intent)
 
     async def _idle_for(self) -> float:
         poll = self.settings.webhook_poll_seconds

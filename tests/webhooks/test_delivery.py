@@ -172,7 +172,12 @@ async def test_killing_the_delivery_process_loses_nothing(world: World, receiver
             ]
             r = await c.post("/api/v1/sync/commendations:batch", json={"items": items})
             assert r.status_code == 200, r.text
-    expected = {f"msg_{endpoint['id']}_{c['seq']}" for c in await _changes(world, key, endpoint["cursor"])}
+    deadline = time.monotonic() + WAIT  # PostgreSQL: the feed shows them when older transactions have ended
+    while len(feed := await _changes(world, key, endpoint["cursor"])) < 400:
+        if time.monotonic() > deadline:
+            break
+        await asyncio.sleep(0.2)
+    expected = {f"msg_{endpoint['id']}_{c['seq']}" for c in feed}
     assert len(expected) == 400
     procs = [world.runners.start(webhook_batch="50", webhook_timeout_seconds="5") for _ in range(runners)]
     receiver.wait(lambda: len(receiver.ok()) >= 60, what="the first deliveries")
