@@ -35,7 +35,7 @@ from typing import Any
 
 import httpx
 import structlog
-from sqlalchemy import BigInteger, Table, bindparam, delete, exists, func, insert, literal_column, select, update
+from sqlalchemy import Table, bindparam, delete, exists, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -46,10 +46,10 @@ from api.core.config import Settings
 from api.db.base import utcnow
 from api.db.engine import Database, write_intent
 from api.db.notify import asyncpg_dsn
-from api.journal import PER_TRANSACTION
-from api.models import ApiKey, Change, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from api.models import ApiKey, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from api.sync import feed
 from api.webhooks import addresses, messages
+from api.webhooks.service import horizon_of_feed
 
 log = structlog.get_logger(__name__)
 
@@ -247,7 +247,7 @@ class Runner:
             )
             log.info("webhook_disabled", endpoint=endpoint.id, reason="owner key")
             return 0
-        horizon = await self._horizon(session)  # before the read: everything up to it is visible to the read
+        horizon = await horizon_of_feed(session)  # before the read: everything up to it is visible to the read
         rows, cursor = await feed.read(
             session, owner, endpoint.cursor, list(endpoint.types or []) or None, FAN_OUT_PAGE
         )
@@ -291,16 +291,6 @@ class Runner:
         )
         principal = dataclasses.replace(principal, partner=key.partner or f"key:{key.id}")
         return principal if principal.has(Scope.sync_read) else None
-
-    async def _horizon(self, session: AsyncSession) -> int:
-        """The feed position below which every change is visible and no other can appear."""
-        if not self.postgres:
-            return await feed.head(session)  # writers are serialised: this transaction holds the write lock
-        xmin = literal_column("(pg_snapshot_xmin(pg_current_snapshot())::text::bigint)", BigInteger)
-        top = await session.scalar(
-            select(func.coalesce(func.max(Change.seq), 0)).where(Change.seq <= xmin * PER_TRANSACTION)
-        )
-        return int(top or 0)
 
     # 2. Dispatch
     async def dispatch(self) -> int:
@@ -353,6 +343,10 @@ class Runner:
         )
         if self.postgres:
             stmt = stmt.with_for_update(of=d, skip_locked=True)
+        else:  # one process: look first, and take SQLite's write lock only when something is due
+            async with self.db.sessionmaker() as session:
+                if (await session.execute(stmt.with_only_columns(d.id).limit(1))).first() is None:
+                    return []
         intent = write_intent.set(True)
         try:
             async with self.db.sessionmaker() as session, session.begin():

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pydantic_core import from_json
-from sqlalchemy import ColumnElement, and_, func, select, update
+from sqlalchemy import BigInteger, ColumnElement, and_, func, literal_column, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth import scope
@@ -22,8 +22,8 @@ from api.auth.scopes import Role, Scope, effective_scopes
 from api.core.errors import ErrorItem, NotFound, ValidationFailed
 from api.core.pagination import PageParams, paginate_rows
 from api.db.base import utcnow
-from api.journal import audit, diff
-from api.models import ApiKey, Unit, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from api.journal import PER_TRANSACTION, audit, diff
+from api.models import ApiKey, Change, Unit, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from api.sync import feed
 from api.sync.service import FEED_TYPES
 from api.webhooks import addresses, messages
@@ -68,6 +68,20 @@ async def check_url(url: str, allow_hosts: str) -> None:
         await addresses.check(url, addresses.allowed_hosts(allow_hosts))
     except addresses.Refused as refused:
         raise _invalid("url", str(refused), refused.kind) from None
+
+
+async def horizon_of_feed(session: AsyncSession) -> int:
+    """The feed position up to which every change is visible and no other can still appear (a safe cursor).
+
+    SQLite: the last change (writers are serialised). PostgreSQL: the last change of the transactions older
+    than every one still running (api/models/sync.py), as /sync/changes hands them out."""
+    if session.get_bind().dialect.name != "postgresql":
+        return await feed.head(session)
+    xmin = literal_column("(pg_snapshot_xmin(pg_current_snapshot())::text::bigint)", BigInteger)
+    top = await session.scalar(
+        select(func.coalesce(func.max(Change.seq), 0)).where(Change.seq <= xmin * PER_TRANSACTION)
+    )
+    return int(top or 0)
 
 
 async def _pending(session: AsyncSession, ids: Sequence[int]) -> dict[int, int]:
@@ -156,7 +170,7 @@ async def create(
     types = _types(data.types)
     await check_url(data.url, allow_hosts)
     key, path = await _owner_key(session, principal, data.api_key_id)
-    start = int(data.since) if data.since is not None else await feed.head(session)
+    start = int(data.since) if data.since is not None else await horizon_of_feed(session)
     if data.since is not None and start > await feed.head(session):
         raise _invalid("since", "Con trỏ since vượt quá vị trí mới nhất của nguồn thay đổi.", "cursor_invalid")
     secret = messages.new_secret()

@@ -82,10 +82,11 @@ class Receiver:
                 with receiver.lock:
                     got.status = receiver.answer(len(receiver.got), got)
                     receiver.got.append(got)
+                answer = b"" if got.status in (204, 304) else b"ok"  # a 204 has no body
                 self.send_response(got.status)
-                self.send_header("content-length", "2")
+                self.send_header("content-length", str(len(answer)))
                 self.end_headers()
-                self.wfile.write(b"ok")
+                self.wfile.write(answer)
 
             def log_message(self, *args: Any) -> None:
                 pass
