@@ -132,7 +132,12 @@ async def measure(changes: int, runners: int, latency_writes: int, work: Path, l
     token = await _admin_token(engine)
     db = Database(engine)
     settings = Settings(
-        database_url=url, log_level="WARNING", frontend_dist=Path("/nonexistent"), webhook_allow_hosts="127.0.0.1"
+        database_url=url,
+        log_level="WARNING",
+        frontend_dist=Path("/nonexistent"),
+        webhook_allow_hosts="127.0.0.1",
+        request_timeout_seconds=900,
+        database_statement_timeout_seconds=900,
     )
     app = create_app(settings, db=db)
     work.mkdir(parents=True, exist_ok=True)
@@ -195,7 +200,10 @@ async def measure(changes: int, runners: int, latency_writes: int, work: Path, l
                 await asyncio.sleep(0.1)
             got = {ext: at for at, _, ext in _received(arrivals) if ext in committed}
             latencies = [(got[e] - committed[e]) * 1000 for e in committed if e in got]
-            log(f"   latency: {len(latencies)}/{len(committed)} delivered")
+            log(
+                f"   latency: {len(latencies)}/{len(committed)} delivered, p50 {statistics.median(latencies):.0f} ms, "
+                f"p95 {_percentile(latencies, 0.95):.0f} ms"
+            )
             # Throughput: a backlog, then the endpoint enabled
             await c.patch(f"/api/v1/webhooks/{endpoint}", json={"enabled": False})
             for start in range(0, changes, 1000):
