@@ -31,6 +31,8 @@ sync_app = typer.Typer(help="Đồng bộ với hệ thống đối tác (partne
 app.add_typer(sync_app, name="sync")
 db_app = typer.Typer(help="Cơ sở dữ liệu: vai trò chạy dịch vụ (database roles; docs/deploy.md).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+webhooks_app = typer.Typer(help="Webhooks: gửi thay đổi tới đối tác (docs/partners.md).", no_args_is_help=True)
+app.add_typer(webhooks_app, name="webhooks")
 
 
 def _with_session(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
@@ -362,6 +364,34 @@ def sync_push(
     )
     if result.failed:
         raise typer.Exit(1)
+
+
+@webhooks_app.command("run")
+def webhooks_run() -> None:
+    """Deliver the change feed to the registered webhook endpoints until stopped (SIGTERM, Ctrl-C).
+
+    Run it beside `khuyenhoc serve`, never inside it; on PostgreSQL several may run at once."""
+    import signal
+
+    from api.core.requestid import configure_logging
+    from api.webhooks.runner import Runner
+
+    settings = get_settings()
+    configure_logging(level=settings.log_level, json=settings.log_json)
+
+    async def runner() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        db = Database(make_engine(settings.database_url, pool_size=4))
+        try:
+            await Runner(db, settings).run(stop)
+        finally:
+            await db.dispose()
+
+    typer.echo("Đang gửi webhook (dừng: Ctrl-C).", err=True)
+    asyncio.run(runner())
 
 
 @app.command()

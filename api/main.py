@@ -42,6 +42,7 @@ from api.sync.router import router as sync_router
 from api.targets.router import router as targets_router
 from api.units.router import router as units_router
 from api.users.router import router as users_router
+from api.webhooks.router import router as webhooks_router
 
 API_PREFIX = "/api/v1"
 
@@ -70,6 +71,7 @@ def api_router() -> APIRouter:
     router.include_router(awards_router)
     router.include_router(awards_export_router)
     router.include_router(sync_router)
+    router.include_router(webhooks_router)
     return router
 
 

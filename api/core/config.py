@@ -96,6 +96,38 @@ class Settings(BaseSettings):
         default=None, description="Bearer token that /metrics requires; unset: /metrics answers 404."
     )
 
+    # Webhooks (api/webhooks/, `khuyenhoc webhooks run`; docs/partners.md)
+    webhook_allow_hosts: str = Field(
+        default="",
+        description="Comma-separated host names or addresses that webhook URLs may name although they resolve to a "
+        "private, loopback or link-local address (e.g. 127.0.0.1 in tests, an internal receiver). Empty: none.",
+    )
+    webhook_timeout_seconds: float = Field(default=10, gt=0, description="Connecting to and answering one delivery.")
+    webhook_max_response_bytes: int = Field(
+        default=64 * 1024, ge=1024, description="Read at most this much of a receiver's answer (then stop)."
+    )
+    webhook_retry_base_seconds: float = Field(
+        default=10, gt=0, description="First retry after this long; each next one waits twice as long."
+    )
+    webhook_retry_max_seconds: float = Field(default=3600, gt=0, description="Longest wait between two attempts.")
+    webhook_retry_window_seconds: float = Field(
+        default=86400, gt=0, description="A delivery is retried for this long after its change (then: failed)."
+    )
+    webhook_disable_after_failures: int = Field(
+        default=20, ge=1, description="An endpoint is disabled after this many failed attempts in a row …"
+    )
+    webhook_disable_after_seconds: float = Field(
+        default=86400, ge=0, description="… that went on for at least this long (no success in between)."
+    )
+    webhook_poll_seconds: float = Field(
+        default=1.0, gt=0, description="The delivery process looks for work this often without a notification."
+    )
+    webhook_log_days: int = Field(
+        default=30, ge=1, description="Delivered and failed deliveries (and their attempts) are kept this long."
+    )
+    webhook_batch: int = Field(default=500, ge=1, description="Deliveries one delivery process sends at once.")
+    webhook_concurrency: int = Field(default=64, ge=1, description="Requests one delivery process has open at once.")
+
     @field_validator("database_url")
     @classmethod
     def _driver(cls, v: str) -> str:

@@ -8,6 +8,7 @@ from api.models.registry import Activity, Association, AssociationYear, Commenda
 from api.models.report import Report, ReportRollup, ReportStatus, Target
 from api.models.sync import Change, ChangeCounter, IdempotencyKey, SyncCursor
 from api.models.unit import LEVEL_RANK, Unit, UnitLevel, UnitSource, UnitSuccession
+from api.models.webhook import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "LEVEL_RANK",
@@ -41,4 +42,7 @@ __all__ = [
     "UnitSource",
     "UnitSuccession",
     "User",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

@@ -36,6 +36,8 @@ from api.models import (
     Report,
     Unit,
     User,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from tests.conftest import MakeAccount
 
@@ -95,6 +97,56 @@ class Ctx:
         self.session.add(key)
         await self.session.flush()
         return key.id
+
+    async def partner_key(self, where: str) -> tuple[int, str]:
+        """A partner system's key (it reads the feed) in the home or away commune, and the commune's path."""
+        unit_id, path = (
+            await self.session.execute(
+                select(Unit.id, Unit.path).where(Unit.code == self.commune[where], Unit.valid_to.is_(None))
+            )
+        ).one()
+        _, prefix, secret_hash = new_api_key()
+        key = ApiKey(name="Đối tác", prefix=prefix, secret_hash=secret_hash, role="partner", scopes=[], unit_id=unit_id)
+        self.session.add(key)
+        await self.session.flush()
+        return key.id, path
+
+    async def webhook(self, where: str, *, delivery: bool = False) -> str:
+        """An endpoint of a partner key in the home or away commune (and one delivery); returns its URL."""
+        key_id, path = await self.partner_key(where)
+        endpoint = WebhookEndpoint(
+            url="https://93.184.215.14/hook",
+            types=[],
+            secret="whsec_dGVzdA==",
+            owner_key_id=key_id,
+            partner=f"key:{key_id}",
+            unit_path=path,
+            enabled=True,
+            cursor=0,
+            failures=0,
+            created_by_kind="system",
+        )
+        self.session.add(endpoint)
+        await self.session.flush()
+        url = f"/api/v1/webhooks/{endpoint.id}"
+        if delivery:
+            d = WebhookDelivery(
+                endpoint_id=endpoint.id,
+                msg_id=f"msg_{endpoint.id}_1",
+                seq=1,
+                type="award",
+                record_id=1,
+                record_key="award:1",
+                op="upsert",
+                payload="{}",
+                status="failed",
+                attempts=3,
+                created_at=utcnow(),
+            )
+            self.session.add(d)
+            await self.session.flush()
+            url += f"/deliveries/{d.id}"
+        return url
 
 
 COMPLETE: dict[str, int] = {
@@ -391,6 +443,21 @@ def _sync_batch() -> Build:
     return build
 
 
+def _webhook(method: str, suffix: str = "", body: dict[str, Any] | None = None, *, delivery: bool = False) -> Build:
+    async def build(ctx: Ctx, where: str) -> Request:
+        return method, f"{await ctx.webhook(where, delivery=delivery)}{suffix}", body
+
+    return build
+
+
+def _webhook_post() -> Build:
+    async def build(ctx: Ctx, where: str) -> Request:
+        key_id, _ = await ctx.partner_key(where)
+        return "POST", "/api/v1/webhooks", {"url": "https://93.184.215.14/hook", "api_key_id": key_id}
+
+    return build
+
+
 def _place(url: str) -> Build:
     """A figure of a place: the callers' province, or another one."""
 
@@ -539,6 +606,18 @@ CASES: dict[tuple[str, str], Case] = {
     ),
     ("DELETE", "/api/v1/sync/{resource}/{external_id}"): Case(_sync_delete(), Scope.sync_write, ok=204),
     ("POST", "/api/v1/sync/{resource}:batch"): Case(_sync_batch(), Scope.sync_write, away=422),
+    ("POST", "/api/v1/webhooks"): Case(_webhook_post(), Scope.sync_read, ok=201),
+    ("GET", "/api/v1/webhooks"): Case(simple("GET", "/api/v1/webhooks"), Scope.sync_read, away=None),
+    ("GET", "/api/v1/webhooks/{webhook_id}"): Case(_webhook("GET"), Scope.sync_read),
+    ("PATCH", "/api/v1/webhooks/{webhook_id}"): Case(_webhook("PATCH", "", {"enabled": False}), Scope.sync_read),
+    ("DELETE", "/api/v1/webhooks/{webhook_id}"): Case(_webhook("DELETE"), Scope.sync_read, ok=204),
+    ("GET", "/api/v1/webhooks/{webhook_id}/deliveries"): Case(_webhook("GET", "/deliveries"), Scope.sync_read),
+    ("GET", "/api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}"): Case(
+        _webhook("GET", delivery=True), Scope.sync_read
+    ),
+    ("POST", "/api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver"): Case(
+        _webhook("POST", "/redeliver", delivery=True), Scope.sync_read, ok=202
+    ),
 }
 
 

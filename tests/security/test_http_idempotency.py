@@ -92,6 +92,24 @@ async def test_a_new_api_keys_secret_is_neither_stored_nor_replayed(db: Database
         assert await s.scalar(select(func.count()).where(ApiKey.name == "Hệ thống thử bí mật")) == 1
 
 
+async def test_a_webhooks_signing_secret_is_neither_stored_nor_replayed(
+    db: Database, client: httpx.AsyncClient
+) -> None:
+    """The whsec_… of a new webhook endpoint is shown once, like a key's secret: never kept for a replay."""
+    key = await client.post("/api/v1/api-keys", json={"name": "Đối tác", "profile": "sync", "unit_code": "01"})
+    assert key.status_code == 201, key.text
+    body = {"url": "https://93.184.215.14/hook", "api_key_id": key.json()["id"]}
+    first = await client.post("/api/v1/webhooks", json=body, headers={"Idempotency-Key": "webhook-secret-1"})
+    assert first.status_code == 201, first.text
+    secret = first.json()["secret"]
+    async with db.sessionmaker() as s:
+        rows = (await s.scalars(select(IdempotencyKey).where(IdempotencyKey.key == "webhook-secret-1"))).all()
+        assert len(rows) == 1 and secret.encode() not in (rows[0].body or b"")
+    retry = await client.post("/api/v1/webhooks", json=body, headers={"Idempotency-Key": "webhook-secret-1"})
+    assert retry.status_code == 409 and secret not in retry.text
+    assert retry.json()["type"] == "urn:khuyenhoc:problem:idempotency-withheld"
+
+
 async def test_a_sign_in_token_is_never_kept_or_cached(
     db: Database, anon: httpx.AsyncClient, make_account: Callable[..., object]
 ) -> None:

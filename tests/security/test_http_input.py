@@ -32,8 +32,10 @@ def assert_422(r: httpx.Response, where: str | None = None) -> None:
         ("POST", "/api/v1/commendations", {"json": COMMENDATION | {"external_id": "ext\x00-1"}}, "body"),
         ("PUT", "/api/v1/sync/commendations/ext%00id", {"json": MEDAL}, "path"),
         ("POST", "/api/v1/auth/token", {"data": {"username": "admin\x00", "password": "x"}}, "body"),
+        ("POST", "/api/v1/webhooks", {"json": {"url": "https://93.184.215.14/h\x00ook", "api_key_id": 1}}, "body"),
+        ("PATCH", "/api/v1/webhooks/1", {"json": {"description": "Đối\x00tác"}}, "body"),
     ],
-    ids=["q", "actor", "name", "external-id", "path-external-id", "form"],
+    ids=["q", "actor", "name", "external-id", "path-external-id", "form", "webhook-url", "webhook-description"],
 )
 async def test_a_nul_character_is_refused_with_422(
     client: httpx.AsyncClient, method: str, url: str, kwargs: dict[str, Any], where: str

@@ -1,0 +1,312 @@
+"""Webhooks on PostgreSQL: latency from a write's commit to the receiver's 2xx, and deliveries per second.
+
+``python -m bench.webhooks [--changes N] [--runners R]`` (also ``python -m bench.run --only webhooks``).
+A fresh database ``kh_bench_webhooks`` (units only), one partner key, one endpoint, real
+``khuyenhoc webhooks run`` processes and a receiver in its own process (asyncio, HTTP/1.1 keep-alive,
+answers 204 and notes each message's arrival time):
+
+- **latency**: single writes (``PUT /sync/commendations/…`` through the app, in this process), one at a time,
+  ~20 per second; from the moment the write's response came back (its transaction committed) to the
+  receiver's arrival time (its 204 follows at once). p50 / p95 / max.
+- **throughput**: N changes written while the endpoint is disabled (``:batch`` of 1,000), then enabled: time
+  from enabling until the receiver has them all; deliveries per second (fan-out, signing, POST, log).
+- it also counts each ``webhook-id`` received: lost (missing) and duplicated must both be 0 here.
+"""
+
+# A measuring script: it starts processes and polls a file on purpose.
+# ruff: noqa: ASYNC110, ASYNC220, ASYNC240
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import asyncpg  # type: ignore[import-untyped]
+import httpx
+from sqlalchemy import make_url
+
+from bench.config import ADMIN_URL
+from bench.report import Figure, Results
+
+DATABASE = "kh_bench_webhooks"
+ROOT = Path(__file__).resolve().parent.parent
+EXTERNAL_ID = re.compile(rb'"external_id":"([^"]*)"')
+BODY = {"form": "medal", "year": 2026, "issuing_level": "central", "recipient_kind": "person", "unit_code": "01"}
+
+
+# The receiver (a process of its own: ``python -m bench.webhooks receive PORT FILE``)
+async def _receive(port: int, out_path: str) -> None:
+    out = open(out_path, "a", buffering=1)  # noqa: SIM115, ASYNC230 - one line per message, kept open
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = 0
+                msg_id = b""
+                for line in head.split(b"\r\n"):
+                    name, _, value = line.partition(b":")
+                    if name.lower() == b"content-length":
+                        length = int(value)
+                    elif name.lower() == b"webhook-id":
+                        msg_id = value.strip()
+                body = await reader.readexactly(length)
+                at = time.time()
+                found = EXTERNAL_ID.search(body)
+                out.write(f"{at:.6f} {msg_id.decode()} {found.group(1).decode() if found else '-'}\n")
+                writer.write(b"HTTP/1.1 204 No Content\r\ncontent-length: 0\r\n\r\n")
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            writer.close()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", port, backlog=1024)
+    async with server:
+        await server.serve_forever()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _received(path: Path) -> list[tuple[float, str, str]]:
+    if not path.exists():
+        return []
+    rows = []
+    for line in path.read_text().splitlines():
+        at, msg_id, ext = line.split(" ")
+        rows.append((float(at), msg_id, ext))
+    return rows
+
+
+async def _fresh_database() -> str:
+    conn = await asyncpg.connect(ADMIN_URL)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+        await conn.execute(f'CREATE DATABASE "{DATABASE}"')
+    finally:
+        await conn.close()
+    return (
+        make_url(ADMIN_URL)
+        .set(drivername="postgresql+asyncpg", database=DATABASE)
+        .render_as_string(hide_password=False)
+    )
+
+
+def _percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))]
+
+
+async def measure(changes: int, runners: int, latency_writes: int, work: Path, log: Any) -> dict[str, Any]:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from api.core.config import Settings
+    from api.db.engine import Database, make_engine
+    from api.db.migrate import upgrade_connection
+    from api.main import create_app
+    from api.units.loader import load_all
+    from bench.generate import _admin_token
+
+    url = await _fresh_database()
+    engine = make_engine(url)
+    async with engine.begin() as conn:
+        await conn.run_sync(upgrade_connection)
+    async with AsyncSession(engine) as session:
+        await load_all(session)
+        await session.commit()
+    token = await _admin_token(engine)
+    db = Database(engine)
+    settings = Settings(
+        database_url=url,
+        log_level="WARNING",
+        frontend_dist=Path("/nonexistent"),
+        webhook_allow_hosts="127.0.0.1",
+        request_timeout_seconds=900,
+        database_statement_timeout_seconds=900,
+    )
+    app = create_app(settings, db=db)
+    work.mkdir(parents=True, exist_ok=True)
+    arrivals = work / "webhooks-received.txt"
+    arrivals.unlink(missing_ok=True)
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KH_")}
+    receiver = subprocess.Popen(
+        [sys.executable, "-m", "bench.webhooks", "receive", str(port), str(arrivals)], cwd=ROOT, env=env
+    )
+    runner_env = env | {
+        "KH_DATABASE_URL": url,
+        "KH_LOG_LEVEL": "WARNING",
+        "KH_WEBHOOK_ALLOW_HOSTS": "127.0.0.1",
+        "PYTHONUNBUFFERED": "1",
+    }
+    procs: list[subprocess.Popen[bytes]] = []
+    try:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://bench", timeout=300) as c:
+            c.headers["Authorization"] = f"Bearer {token}"
+            r = await c.post(
+                "/api/v1/api-keys",
+                json={
+                    "name": "Đo webhook",
+                    "profile": "sync",
+                    "partner": f"bench-{uuid.uuid4().hex[:6]}",
+                    "unit_code": "01",
+                },
+            )
+            r.raise_for_status()
+            c.headers["Authorization"] = f"Bearer {r.json()['secret']}"
+            r = await c.post("/api/v1/webhooks", json={"url": f"http://127.0.0.1:{port}/hook"})
+            r.raise_for_status()
+            endpoint = r.json()["id"]
+            with (work / "webhooks-runners.log").open("ab") as out:
+                for _ in range(runners):
+                    procs.append(
+                        subprocess.Popen(
+                            [sys.executable, "-m", "api.cli", "webhooks", "run"],
+                            cwd=ROOT,
+                            env=runner_env,
+                            stdout=out,
+                            stderr=subprocess.STDOUT,
+                        )
+                    )
+            await asyncio.sleep(3)  # the processes start and listen
+            # Latency: one write at a time
+            committed: dict[str, float] = {}
+            for i in range(latency_writes):
+                ext = f"lat-{i}"
+                r = await c.put(f"/api/v1/sync/commendations/{ext}", json=BODY | {"recipient_name": f"Người {i}"})
+                r.raise_for_status()
+                committed[ext] = time.time()
+                await asyncio.sleep(0.05)
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline and len({x for _, _, x in _received(arrivals)} & set(committed)) < len(
+                committed
+            ):
+                await asyncio.sleep(0.1)
+            got = {ext: at for at, _, ext in _received(arrivals) if ext in committed}
+            latencies = [(got[e] - committed[e]) * 1000 for e in committed if e in got]
+            log(
+                f"   latency: {len(latencies)}/{len(committed)} delivered, p50 {statistics.median(latencies):.0f} ms, "
+                f"p95 {_percentile(latencies, 0.95):.0f} ms"
+            )
+            # Throughput: a backlog, then the endpoint enabled
+            await c.patch(f"/api/v1/webhooks/{endpoint}", json={"enabled": False})
+            for start in range(0, changes, 1000):
+                items = [
+                    {"external_id": f"tp-{n}", "data": BODY | {"recipient_name": f"Người {n}"}}
+                    for n in range(start, min(changes, start + 1000))
+                ]
+                (await c.post("/api/v1/sync/commendations:batch", json={"items": items})).raise_for_status()
+            before = len(_received(arrivals))
+            started = time.monotonic()
+            (await c.patch(f"/api/v1/webhooks/{endpoint}", json={"enabled": True})).raise_for_status()
+            deadline = time.monotonic() + 600
+            while time.monotonic() < deadline and len(_received(arrivals)) - before < changes:
+                await asyncio.sleep(0.05)
+            elapsed = time.monotonic() - started
+            rows = _received(arrivals)
+            tp = [r for r in rows[before:] if r[2].startswith("tp-")]
+            last = max((r[0] for r in tp), default=0.0)
+            first = min((r[0] for r in tp), default=0.0)
+            ids = [r[1] for r in rows]
+            counts: dict[str, int] = {}
+            for msg in ids:
+                counts[msg] = counts.get(msg, 0) + 1
+            expected = len(committed) + changes
+    finally:
+        for p in procs:
+            p.send_signal(signal.SIGTERM)
+        for p in procs:
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        receiver.terminate()
+        receiver.wait(timeout=10)
+        await engine.dispose()
+    return {
+        "latency_ms": {
+            "p50": round(statistics.median(latencies), 1),
+            "p95": round(_percentile(latencies, 0.95), 1),
+            "max": round(max(latencies), 1),
+            "writes": len(committed),
+            "delivered": len(latencies),
+        },
+        "throughput": {
+            "changes": changes,
+            "received": len(tp),
+            "seconds_to_all": round(elapsed, 2),
+            "per_second": round(changes / elapsed, 1),
+            "per_second_first_to_last": round(len(tp) / (last - first), 1) if last > first else None,
+            "runners": runners,
+        },
+        "lost": expected - len(counts),
+        "duplicated": sum(n - 1 for n in counts.values()),
+    }
+
+
+def run(results: Results, log: Any, *, changes: int = 20_000, runners: int = 1, work: Path | None = None) -> None:
+    out = asyncio.run(measure(changes, runners, 100, work or ROOT / "var" / "bench", log))
+    results.details["webhooks"] = out
+    lat, tp = out["latency_ms"], out["throughput"]
+    results.add(
+        Figure("webhooks", "commit → receiver 2xx, p95", lat["p95"], "ms", "", None, None, "< 1000", lat["p95"] < 1000)
+    )
+    results.add(
+        Figure(
+            "webhooks",
+            "deliveries per second (backlog, 1 receiver)",
+            tp["per_second"],
+            "/s",
+            "",
+            None,
+            None,
+            "≥ 500",
+            tp["per_second"] >= 500,
+        )
+    )
+    results.add(
+        Figure(
+            "webhooks",
+            "lost + duplicated deliveries",
+            out["lost"] + out["duplicated"],
+            "",
+            "",
+            None,
+            None,
+            "0",
+            out["lost"] + out["duplicated"] == 0,
+        )
+    )
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "receive":
+        asyncio.run(_receive(int(sys.argv[2]), sys.argv[3]))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--changes", type=int, default=20_000)
+    parser.add_argument("--runners", type=int, default=1)
+    parser.add_argument("--latency-writes", type=int, default=100)
+    args = parser.parse_args()
+    out = asyncio.run(measure(args.changes, args.runners, args.latency_writes, ROOT / "var" / "bench", print))
+    print(json.dumps(out, indent=2))
+
+
+if __name__ == "__main__":
+    main()
