@@ -16,7 +16,7 @@ wants). A missing row (deleted by hand) is made again from the clock, never from
 SQLite has the table (one metadata) but no triggers: its own counter is ``PRAGMA data_version``.
 
 Revision ID: 97d46df06306
-Revises: 9b4e1f2c7a30
+Revises: c4d7a91e5f38
 Create Date: 2026-12-06 04:00:00
 """
 
@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "97d46df06306"
-down_revision: str | None = "9b4e1f2c7a30"
+down_revision: str | None = "c4d7a91e5f38"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
