@@ -35,6 +35,7 @@ from api.ops import install as install_ops
 from api.ops.idempotency import IdempotencyMiddleware
 from api.ops.replica import make_database
 from api.partnerships import router as partnerships
+from api.public.router import router as public_router
 from api.reports.router import router as reports_router
 from api.stats.cache import KeptAnswers
 from api.stats.router import router as stats_router
@@ -64,6 +65,7 @@ def api_router() -> APIRouter:
     router.include_router(audit_router)
     router.include_router(reports_router)
     router.include_router(stats_router)
+    router.include_router(public_router)
     router.include_router(targets_router)
     for registry in (associations, funds, commendations, inspections, partnerships, activities):
         router.include_router(registry.router)

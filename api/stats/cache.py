@@ -10,8 +10,9 @@ Two checks, the cheap one first:
 - otherwise (something was written somewhere, or SQLite), the *data version*, read in one statement
   with the snapshot: the count, the sum of ids and the sum of row versions of the reports of the years
   asked for (every insert, update and delete of a report changes it: updates bump the row version)
-  and the latest update time, the same of the targets, and the newest unit and succession ids
-  (villages and successions are only ever added). When it is unchanged the entry is kept and stamped
+  and the latest update time, the same of the targets, the newest unit and succession ids
+  (villages and successions are only ever added), and the count and id sum of the publications
+  (api/public: only added and deleted). When it is unchanged the entry is kept and stamped
   with the new snapshot.
 
 On PostgreSQL, while the worker hears the database's change notifications (api/db/notify.py), none
@@ -52,7 +53,7 @@ from api.auth.scopes import Scope as ApiScope
 from api.core.representation import OutputFormat, etag_matches, negotiate, not_modified
 from api.core.text import today_vn
 from api.db.notify import Notifications
-from api.models import Report, Target, Unit, UnitSuccession
+from api.models import Publication, Report, Target, Unit, UnitSuccession
 
 MAX_BYTES = 16 * 1024 * 1024
 MAX_AGE = 300.0  # seconds
@@ -201,6 +202,9 @@ async def data_version(session: AsyncSession, years: Iterable[int]) -> tuple[str
         targets.c.updated,
         select(func.max(Unit.id)).scalar_subquery(),
         select(func.max(UnitSuccession.id)).scalar_subquery(),
+        # Publications (open data) are only added and deleted: their count and the sum of their ids.
+        select(func.count(Publication.id)).scalar_subquery(),
+        select(func.coalesce(func.sum(Publication.id), 0)).scalar_subquery(),
     ).select_from(reports.join(targets, reports.c.n == reports.c.n))
     row = (await session.execute(stmt)).one()
     return (None if row[0] is None else str(row[0])), tuple(row[1:])

@@ -1,0 +1,138 @@
+"""Open data: /api/v1/public, without an account (approved figures of published unit-years only).
+
+Answers are the statistics' own (api/stats), kept the same way (api/stats/cache.py) and cacheable by any
+proxy: ``Cache-Control: public``, an ETag, ``Vary: Accept`` (they never depend on who asks). Each client
+address is rate-limited (api/ops/public_limit.py)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request, Response
+
+from api.core.errors import problem_responses
+from api.core.representation import FormatDep, OutputFormat, represent
+from api.core.text import IsoDate, today_vn
+from api.db.engine import SessionDep
+from api.public import publications, service
+from api.public.schemas import PublicationList, PublicationOut
+from api.stats import cache
+from api.stats.router import check_span, highlight_rows, indicator_rows, series_rows
+from api.stats.schemas import (
+    HighlightCsvRow,
+    HighlightsOut,
+    IndicatorCsvRow,
+    IndicatorName,
+    IndicatorsOut,
+    SeriesCsvRow,
+    SeriesOut,
+)
+
+router = APIRouter(prefix="/public", tags=["public"])
+
+PUBLIC_CACHE = "public, max-age=60"
+PUBLIC_VARY = "Accept"
+
+UnitParam = Annotated[
+    str,
+    Query(
+        pattern=r"^\d{2,5}$",
+        description="Unit code (province, district or commune). Read on as_of (default today; if the code names no "
+        "unit today, on 31 December of the year): 33 today is the new Hưng Yên, 34 is Thái Bình before 2025.",
+    ),
+]
+YearParam = Annotated[int, Query(ge=1990, le=2100, description="Year of the figures.")]
+AsOfParam = Annotated[IsoDate | None, Query(description="Date on which the unit code (and the map) is read.")]
+
+
+def public(response: Response) -> Response:
+    """The headers of every public answer."""
+    response.headers["Cache-Control"] = PUBLIC_CACHE
+    response.headers["Vary"] = PUBLIC_VARY
+    return response
+
+
+@router.get("/publications", response_model=PublicationList, responses=problem_responses(422))
+async def list_publications(request: Request, session: SessionDep, fmt: FormatDep) -> Response:
+    """Every published unit-year, newest year first."""
+    items = [
+        PublicationOut(unit_code=u.code, unit_name=u.name, unit_level=u.level, year=p.year, published_at=p.published_at)
+        for p, u in await publications.published_list(session)
+    ]
+    result = PublicationList(items=items)
+    return public(represent(request, result, fmt=fmt, csv_rows=(PublicationOut, items)))
+
+
+@router.get("/indicators", response_model=IndicatorsOut, responses=problem_responses(404, 422))
+async def get_indicators(
+    request: Request,
+    session: SessionDep,
+    fmt: FormatDep,
+    unit: UnitParam,
+    year: YearParam,
+    as_of: AsOfParam = None,
+    breakdown: Annotated[Literal["children"] | None, Query(description="children: one row per child unit.")] = None,
+    indicator: Annotated[list[IndicatorName] | None, Query(description="Only these indicators (repeatable).")] = None,
+) -> Response:
+    """A published unit's indicators (or each child's, down to communes) against their targets, with coverage."""
+
+    async def compute(request: Request) -> Response:
+        result = await service.indicators(
+            session,
+            code=unit,
+            year=year,
+            as_of=as_of,
+            breakdown=breakdown == "children",
+            names=[i.value for i in indicator] if indicator else None,
+        )
+        rows = (IndicatorCsvRow, indicator_rows(result)) if fmt is OutputFormat.csv else None
+        return public(represent(request, result, fmt=fmt, csv_rows=rows))
+
+    return public(
+        await cache.answer(request, session, fmt=fmt, years=(year - 1, year), drafts_of=None, compute=compute)
+    )
+
+
+@router.get("/series", response_model=SeriesOut, responses=problem_responses(404, 422))
+async def get_series(
+    request: Request,
+    session: SessionDep,
+    fmt: FormatDep,
+    unit: UnitParam,
+    indicator: Annotated[IndicatorName, Query(description="The indicator.")],
+    first: Annotated[
+        int | None, Query(alias="from", ge=1990, le=2100, description="First year (default to − 9).")
+    ] = None,
+    last: Annotated[
+        int | None, Query(alias="to", ge=1990, le=2100, description="Last year (default this year).")
+    ] = None,
+    as_of: AsOfParam = None,
+) -> Response:
+    """One indicator of a published unit over years (at most 20): only the published years."""
+    last = last or today_vn().year
+    first = first or last - 9
+    check_span(first, last)
+
+    async def compute(request: Request) -> Response:
+        result = await service.series(
+            session, code=unit, indicator=indicator.value, first=first, last=last, as_of=as_of
+        )
+        return public(represent(request, result, fmt=fmt, csv_rows=(SeriesCsvRow, series_rows(result))))
+
+    years = range(first, last + 1)
+    return public(await cache.answer(request, session, fmt=fmt, years=years, drafts_of=None, compute=compute))
+
+
+@router.get("/highlights", response_model=HighlightsOut, responses=problem_responses(404, 422))
+async def get_highlights(
+    request: Request, session: SessionDep, fmt: FormatDep, unit: UnitParam, year: YearParam, as_of: AsOfParam = None
+) -> Response:
+    """The year's headline figures of a published unit, each with last year's (when published) and the change."""
+
+    async def compute(request: Request) -> Response:
+        result = await service.highlights(session, code=unit, year=year, as_of=as_of)
+        return public(represent(request, result, fmt=fmt, csv_rows=(HighlightCsvRow, highlight_rows(result))))
+
+    return public(
+        await cache.answer(request, session, fmt=fmt, years=(year - 1, year), drafts_of=None, compute=compute)
+    )
