@@ -306,22 +306,25 @@ _FLIGHTS: dict[tuple[Any, ...], asyncio.Future[Entry | None]] = {}
 
 
 STATS_PATHS = frozenset({"/api/v1/stats/indicators", "/api/v1/stats/series", "/api/v1/stats/highlights"})
+# The open data (api/public): the same answers for anyone, no caller to check.
+PUBLIC_PATHS = frozenset({"/api/v1/public/indicators", "/api/v1/public/series", "/api/v1/public/highlights"})
+KEPT_PATHS = STATS_PATHS | PUBLIC_PATHS
 
 
 class KeptAnswers:
     """ASGI middleware: a repeated statistics request answered from the kept answer before routing.
 
     Only when the worker hears notifications, the caller is kept (a token or key seen within a minute,
-    api/db/notify.py) and may read statistics, and the answer for the same query is kept at the current
-    epoch: exactly the answer (or 304) the endpoint would give, without validating the query again (a
-    kept answer exists only for a query that was valid), resolving dependencies or opening a session.
-    Anything else goes on to the endpoint."""
+    api/db/notify.py) and may read statistics (or the path is the open data's: no caller), and the answer for
+    the same query is kept at the current epoch: exactly the answer (or 304) the endpoint would give, without
+    validating the query again (a kept answer exists only for a query that was valid), resolving dependencies or
+    opening a session. Anything else goes on to the endpoint."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] in STATS_PATHS:
+        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] in KEPT_PATHS:
             messages = await _kept_messages(scope)
             if messages is not None:
                 scope["route"] = SimpleNamespace(path_format=scope["path"])  # for the metrics' label
@@ -366,12 +369,13 @@ async def _kept_messages(scope: Scope) -> list[Message] | None:
             accept = value.decode("latin-1")
         elif name in (b"cache-control", b"pragma"):
             return None  # no-cache and its kin: the endpoint
-    scheme, token = get_authorization_scheme_param(authorization)
-    if scheme.lower() != "bearer" or not token:
-        return None
-    principal = notifications.principal(Notifications.principal_key(token))
-    if principal is None or not principal.has(ApiScope.stats_read):
-        return None
+    if scope["path"] not in PUBLIC_PATHS:
+        scheme, token = get_authorization_scheme_param(authorization)
+        if scheme.lower() != "bearer" or not token:
+            return None
+        principal = notifications.principal(Notifications.principal_key(token))
+        if principal is None or not principal.has(ApiScope.stats_read):
+            return None
     query = _query(scope.get("query_string", b""))
     if query is None:
         return None
