@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from api.core.errors import problem_responses
-from api.core.representation import FormatDep, OutputFormat, represent
+from api.core.representation import FormatDep, OutputFormat, not_modified, represent
 from api.core.text import IsoDate, today_vn
 from api.db.engine import SessionDep
-from api.public import publications, service
+from api.public import publications, report, service
 from api.public.schemas import PublicationList, PublicationOut
 from api.stats import cache
 from api.stats.router import check_span, highlight_rows, indicator_rows, series_rows
@@ -136,3 +136,34 @@ async def get_highlights(
     return public(
         await cache.answer(request, session, fmt=fmt, years=(year - 1, year), drafts_of=None, compute=compute)
     )
+
+
+@router.get(
+    "/reports/{unit_code}/{year}/highlights",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {"text/html": {}, "application/pdf": {}},
+            "description": "The year's report, as HTML (default) or PDF",
+        },
+        **problem_responses(404, 422),
+    },
+)
+async def get_report(
+    request: Request,
+    session: SessionDep,
+    unit_code: Annotated[str, Path(pattern=r"^\d{2,5}$", description="Unit code (province, district or commune).")],
+    year: Annotated[int, Path(ge=1990, le=2100, description="Year of the report.")],
+    format: Annotated[Literal["html", "pdf"], Query(description="html (default) or pdf.")] = "html",
+    as_of: AsOfParam = None,
+) -> Response:
+    """The year's highlights of a published unit (the sections of the provincial association's annual summary),
+    generated from its approved figures, with charts; the date, sources and approval status on every page."""
+    made = await report.report(session, code=unit_code, year=year, as_of=as_of, fmt=format)
+    headers = {"ETag": made.etag, "Cache-Control": PUBLIC_CACHE}
+    if not_modified(request, made.etag):
+        return Response(status_code=304, headers=headers)
+    if format == "pdf":
+        headers["Content-Disposition"] = f'inline; filename="dau-an-{unit_code}-{year}.pdf"'
+        return Response(made.body, media_type="application/pdf", headers=headers)
+    return Response(made.body, media_type="text/html; charset=utf-8", headers=headers)
