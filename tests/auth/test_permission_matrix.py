@@ -51,6 +51,7 @@ PUBLIC = {
     ("GET", "/api/v1/public/indicators"),
     ("GET", "/api/v1/public/series"),
     ("GET", "/api/v1/public/highlights"),
+    ("GET", "/api/v1/public/reports/{unit_code}/{year}/highlights"),
 }
 _HASH = hash_password("không-dùng-để-đăng-nhập")
 

@@ -26,6 +26,10 @@ ARTICLE = (
 )
 
 
+def _run(*command: str) -> str:
+    return subprocess.run(command, capture_output=True, check=True, text=True).stdout
+
+
 def test_vietnamese_numbers() -> None:
     assert vn_int(662_525) == "662.525"
     assert vn_percent(0.349) == "34,9 %"
@@ -66,13 +70,13 @@ async def test_pdf_report_text_has_the_article(anon: httpx.AsyncClient, tmp_path
     assert r.headers["content-type"] == "application/pdf" and r.content.startswith(b"%PDF")
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(r.content)
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True, text=True).stdout
+    text = _run("pdftotext", "-layout", str(pdf), "-")
     flat = " ".join(text.split())
     for figure in ARTICLE:
         assert figure in flat, f"{figure} not in the PDF text"
     pages = text.count("\f") or 1
     assert flat.count("Trạng thái: đã phê duyệt") >= pages  # the status on every page
-    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
+    fonts = _run("pdffonts", str(pdf))
     rows = [line.split() for line in fonts.splitlines()[2:]]
     assert rows and all("DejaVu" in row[0] and row[-5] == "yes" for row in rows), fonts  # DejaVu, embedded
     # Kept until the data changes: the second answer is the same bytes, without rendering again.
