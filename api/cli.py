@@ -259,6 +259,7 @@ def demo_load() -> None:
     """Load units and the demo data set (idempotent); prints new demo passwords once."""
     from api.demo.accounts import load_accounts
     from api.demo.registries import load_registries
+    from api.demo.article import load_article
     from api.demo.reports import load_publications, load_reports
 
     units_load()
@@ -266,6 +267,8 @@ def demo_load() -> None:
     typer.echo(f"Báo cáo năm (demo): thêm {added}.", err=True)
     wards = _with_session(load_registries)
     typer.echo(f"Sổ đăng ký (demo): thêm cho {wards} phường.", err=True)
+    article = _with_session(load_article)
+    typer.echo(f"Phối hợp, hoạt động, kiểm tra, quỹ của tỉnh (demo): thêm {article} bản ghi.", err=True)
     published = _with_session(load_publications)
     typer.echo(f"Dữ liệu mở (demo): công bố thêm {published} năm.", err=True)
     created = _with_session(load_accounts)

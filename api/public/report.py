@@ -22,11 +22,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.core.text import today_vn
-from api.models import Activity, Inspection, Partnership, Publication, Unit
+from api.models import Activity, Fund, FundEntry, Inspection, Partnership, Publication, Unit
 from api.public import service
 from api.stats import cache, rollup
 from api.stats.schemas import Highlight, HighlightsOut, Rate
@@ -80,6 +80,8 @@ class Registries:
     communes_inspected: int = 0
     partnerships: list[tuple[str, list[str], dt.date | None]] = field(default_factory=list)
     activities: list[tuple[str, str, int | None]] = field(default_factory=list)  # kind, title, articles
+    # The place's own funds (kept at its own unit, not its communes'): name, owner kind, in and out in the year.
+    own_funds: list[tuple[str, str, int, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -110,19 +112,31 @@ async def registries_of(session: AsyncSession, paths: Sequence[str], year: int) 
     if not paths:
         return out
     kinds = (
-        select(Inspection.inspecting_body, Unit.level, Inspection.subject_kind, func.count())
+        select(
+            Inspection.inspecting_body,
+            Unit.level,
+            Inspection.subject_kind,
+            func.count(),
+            func.count(func.distinct(Inspection.unit_id)),
+        )
         .join(Unit, Unit.id == Inspection.unit_id)
         .where(Inspection.year == year, _under(Inspection.unit_path, paths))
         .group_by(Inspection.inspecting_body, Unit.level, Inspection.subject_kind)
         .order_by(Inspection.inspecting_body)
     )
     by_body: dict[str, dict[str, int]] = {}
-    for body, level, kind, n in (await session.execute(kinds)).all():
-        column = "models" if kind in ("family", "clan", "citizen") else level
+    for body, level, kind, rows, units in (await session.execute(kinds)).all():
+        model = kind in ("family", "clan", "citizen")
+        if model:
+            column, n = "models", rows  # models are counted
+        elif kind == "unit" and level == "district":
+            column, n = "commune", rows  # a district's association inspecting its communes (one row each)
+        else:
+            column, n = level, units  # units once each
         counts = by_body.setdefault(body or "—", {})
         counts[column] = counts.get(column, 0) + n
     out.inspections = sorted(by_body.items(), key=lambda kv: -sum(kv[1].values()))
-    out.communes_inspected = int(
+    direct = int(
         await session.scalar(
             select(func.count(func.distinct(Inspection.unit_id)))
             .join(Unit, Unit.id == Inspection.unit_id)
@@ -130,6 +144,22 @@ async def registries_of(session: AsyncSession, paths: Sequence[str], year: int) 
         )
         or 0
     )
+    # A district's association inspecting one of its communes is recorded at the district, subject "unit".
+    by_districts = int(
+        await session.scalar(
+            select(func.count())
+            .select_from(Inspection)
+            .join(Unit, Unit.id == Inspection.unit_id)
+            .where(
+                Inspection.year == year,
+                Unit.level == "district",
+                Inspection.subject_kind == "unit",
+                _under(Inspection.unit_path, paths),
+            )
+        )
+        or 0
+    )
+    out.communes_inspected = direct + by_districts
     agreements = select(Partnership.title, Partnership.parties, Partnership.signed_on).where(
         Partnership.year == year, _under(Partnership.unit_path, paths)
     )
@@ -140,18 +170,36 @@ async def registries_of(session: AsyncSession, paths: Sequence[str], year: int) 
         Activity.year == year, _under(Activity.unit_path, paths)
     )
     out.activities = [(k, t, a) for k, t, a in (await session.execute(acts.order_by(Activity.id))).all()]
+    flows = (
+        select(
+            Fund.name,
+            Fund.owner_kind,
+            func.coalesce(func.sum(case((FundEntry.amount_vnd > 0, FundEntry.amount_vnd), else_=0)), 0),
+            func.coalesce(func.sum(case((FundEntry.kind == "disbursement", -FundEntry.amount_vnd), else_=0)), 0),
+        )
+        .join(FundEntry, FundEntry.fund_id == Fund.id)
+        .where(Fund.unit_path.in_(paths), FundEntry.year == year, FundEntry.kind.in_(("contribution", "disbursement")))
+        .group_by(Fund.id, Fund.name, Fund.owner_kind)
+        .order_by(Fund.id)
+    )
+    out.own_funds = [(n, k, int(i), int(o)) for n, k, i, o in (await session.execute(flows)).all()]
     return out
 
 
 async def registry_version(session: AsyncSession, year: int) -> tuple[Any, ...]:
     """What the registries' part of the year's reports is made from (any place: one cheap statement)."""
-    parts = []
-    for model in (Inspection, Partnership, Activity):
+    parts: list[Any] = []
+    for model in (Inspection, Partnership, Activity):  # updated in place: their versions and update times too
         parts += [
             select(func.count(model.id)).where(model.year == year).scalar_subquery(),
             select(func.coalesce(func.sum(model.version), 0)).where(model.year == year).scalar_subquery(),
             select(func.max(model.updated_at)).where(model.year == year).scalar_subquery(),
         ]
+    # Ledger entries are never changed (only added, and reversed by new entries).
+    parts += [
+        select(func.count(FundEntry.id)).where(FundEntry.year == year).scalar_subquery(),
+        select(func.coalesce(func.sum(FundEntry.id), 0)).where(FundEntry.year == year).scalar_subquery(),
+    ]
     return tuple((await session.execute(select(*parts))).one())
 
 
@@ -272,6 +320,19 @@ def _met(item: Highlight) -> str:
     return f' <span class="{"met" if item.meets_target else "unmet"}">({word} chỉ tiêu {target})</span>'
 
 
+def _own_funds(data: ReportData) -> str:
+    """The place's own funds: the association's (raised and given) and the budget's (and per commune)."""
+    lines = []
+    communes = data.highlights.coverage.expected
+    for name, owner, raised, given in data.registries.own_funds:
+        if owner == "association":
+            lines.append(f"{html.escape(name)}: huy động {vn_money(raised)}, trao thưởng {vn_money(given)}.")
+        elif communes:
+            each = vn_money(raised // communes)
+            lines.append(f"{html.escape(name)}: {vn_money(raised)}, bình quân {each} mỗi xã, phường, thị trấn.")
+    return "".join(f"<p>{line}</p>" for line in lines)
+
+
 def render_html(data: ReportData) -> str:
     h = data.highlights
     esc = html.escape
@@ -324,7 +385,7 @@ def render_html(data: ReportData) -> str:
             "<p>Tổng số quỹ khuyến học vận động trong năm đạt "
             f'<span class="big">{vn_money(data.total("fund_raised_vnd"))}</span>. '
             f'Đã trao <span class="big">{vn_int(data.total("awards_count"))}</span> suất khen thưởng, học bổng '
-            f"với tổng giá trị {vn_money(data.total('awards_vnd'))}.</p>",
+            f"với tổng giá trị {vn_money(data.total('awards_vnd'))}.</p>" + _own_funds(data),
         )
     )
     sections.append(
@@ -342,10 +403,11 @@ def render_html(data: ReportData) -> str:
         for body, c in reg.inspections
     )
     expected = h.coverage.expected
-    share = reg.communes_inspected / expected if expected else None
+    inspected = min(reg.communes_inspected, expected)
+    share = inspected / expected if expected else None
     inspections = (
         f"<p>Số cuộc kiểm tra theo báo cáo: {vn_int(data.total('inspections'))}. "
-        f"Đơn vị cấp xã được kiểm tra: {vn_int(reg.communes_inspected)}/{vn_int(expected)} "
+        f"Đơn vị cấp xã được kiểm tra: {vn_int(inspected)}/{vn_int(expected)} "
         f"({vn_percent(share, 0)}).</p>"
     )
     if inspection_rows:

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.models import AuditEntry, Award, Commendation, Publication, Report, Unit, User
+from api.models import AuditEntry, Award, Commendation, Inspection, Publication, Report, Unit, User
 from tests.conftest import Account, MakeAccount
 
 # One request per public route: a route missing here fails test_every_public_route_is_checked.
@@ -146,6 +146,8 @@ async def _people(session: AsyncSession) -> set[str]:
     names: set[str] = set()
     for column in (Award.recipient_name, Commendation.recipient_name, User.display_name, User.username):
         names |= {n for n in (await session.scalars(select(column).distinct())).all() if n and len(n) > 3}
+    models = select(Inspection.subject_name).where(Inspection.subject_kind.in_(("family", "clan", "citizen")))
+    names |= set((await session.scalars(models)).all())
     for column in (Report.submitted_by, Report.approved_by, Publication.published_by):
         names |= {n for n in (await session.scalars(select(column).distinct())).all() if n and len(n) > 3}
     return names

@@ -24,6 +24,17 @@ ARTICLE = (
     "146 kỷ niệm chương",
     "82 bằng khen",
 )
+# The rest of the article, from the demo registries (api/demo/article.py).
+REGISTRIES = (
+    "Ký kết phối hợp: 7 văn bản",
+    "Hội Khuyến học tỉnh Hà Nam",
+    "Hội Khuyến học thành phố Hà Nội",
+    "Tình khuyến học",
+    "giải nhì",
+    "Đơn vị cấp xã được kiểm tra: 242/242 (100 %)",
+    "huy động 300,5 triệu đồng",
+    "bình quân 3 triệu đồng mỗi xã",
+)
 
 
 def _run(*command: str) -> str:
@@ -45,8 +56,9 @@ async def test_html_report_has_the_article(anon: httpx.AsyncClient) -> None:
     assert r.headers["content-type"].startswith("text/html")
     assert r.headers["cache-control"].startswith("public")
     text = r.text
-    for figure in ARTICLE:
+    for figure in ARTICLE + REGISTRIES:
         assert figure in text, figure
+    assert "<td>Hội Khuyến học tỉnh Thái Bình</td><td class='n'>8</td><td class='n'>8</td><td class='n'>15</td>" in text
     assert "<svg" in text and "Trạng thái: đã phê duyệt, đã công bố" in text and "Nguồn:" in text
     again = await anon.get(URL, headers={"If-None-Match": r.headers["etag"]})
     assert again.status_code == 304
