@@ -6,15 +6,19 @@ address is rate-limited (api/ops/public_limit.py)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from api.core.errors import problem_responses
-from api.core.representation import FormatDep, OutputFormat, not_modified, represent
+from api.core.representation import FormatDep, OutputFormat, make_etag, not_modified, represent
 from api.core.text import IsoDate, today_vn
 from api.db.engine import SessionDep
-from api.public import publications, report, service
+from api.public import exports, publications, report, service
 from api.public.schemas import PublicationList, PublicationOut
 from api.stats import cache
 from api.stats.router import check_span, highlight_rows, indicator_rows, series_rows
@@ -167,3 +171,124 @@ async def get_report(
         headers["Content-Disposition"] = f'inline; filename="dau-an-{unit_code}-{year}.pdf"'
         return Response(made.body, media_type="application/pdf", headers=headers)
     return Response(made.body, media_type="text/html; charset=utf-8", headers=headers)
+
+
+# ---- exports for statistics tools (api/public/exports.py) ----------------------------------------------------
+
+BreakdownParam = Annotated[
+    Literal["children"] | None, Query(description="children: the unit's children too (down to communes).")
+]
+
+
+def _document(request: Request, body: bytes, media_type: str, filename: str | None = None) -> Response:
+    tag = make_etag(hashlib.blake2b(body).hexdigest(), weak=True)
+    headers = {"ETag": tag, "Cache-Control": PUBLIC_CACHE}
+    if filename:
+        headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if not_modified(request, tag):
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type=media_type, headers=headers)
+
+
+async def _export(
+    request: Request,
+    session: SessionDep,
+    *,
+    unit: str,
+    year: int,
+    as_of: dt.date | None,
+    breakdown: str | None,
+    fmt: OutputFormat,
+    make: Callable[[IndicatorsOut], tuple[bytes, str, str | None]],
+) -> Response:
+    async def compute(request: Request) -> Response:
+        result = await service.indicators(
+            session, code=unit, year=year, as_of=as_of, breakdown=breakdown == "children", names=None
+        )
+        if breakdown == "children":  # the unit itself first, then its children
+            own = await service.indicators(session, code=unit, year=year, as_of=as_of, breakdown=False, names=None)
+            result.items = own.items + result.items
+        return _document(request, *make(result))
+
+    return await cache.answer(request, session, fmt=fmt, years=(year - 1, year), drafts_of=None, compute=compute)
+
+
+@router.get(
+    "/exports/sdmx",
+    response_class=Response,
+    responses={200: {"content": {"application/vnd.sdmx.data+csv": {}}, "description": "SDMX-CSV 2.0"}}
+    | problem_responses(404, 422),
+)
+async def export_sdmx(
+    request: Request,
+    session: SessionDep,
+    unit: UnitParam,
+    year: YearParam,
+    as_of: AsOfParam = None,
+    breakdown: BreakdownParam = None,
+) -> Response:
+    """The indicators of a published unit-year as SDMX-CSV 2.0 (structure: /public/exports/sdmx/structure);
+    rates as three observations: VALUE, NUMERATOR and DENOMINATOR."""
+
+    def make(result: IndicatorsOut) -> tuple[bytes, str, str | None]:
+        return exports.sdmx_csv(result).encode(), exports.SDMX_MEDIA_TYPE, f"khuyen-hoc-{unit}-{year}.sdmx.csv"
+
+    return await _export(
+        request, session, unit=unit, year=year, as_of=as_of, breakdown=breakdown, fmt=OutputFormat.csv, make=make
+    )
+
+
+@router.get("/exports/sdmx/structure", responses={200: {"description": "SDMX-JSON structure message"}})
+async def export_sdmx_structure(request: Request) -> Response:
+    """The data structure definition KHVN:DSD_KHUYEN_HOC(1.0.0) and its code lists (SDMX-JSON 2.0)."""
+    body = json.dumps(exports.structure(), ensure_ascii=False, indent=1).encode()
+    return _document(request, body, "application/vnd.sdmx.structure+json; version=2.0.0; charset=utf-8")
+
+
+@router.get(
+    "/exports/dhis2",
+    response_class=Response,
+    responses={200: {"content": {"application/json": {}}, "description": "DHIS2 dataValueSets"}}
+    | problem_responses(404, 422),
+)
+async def export_dhis2(
+    request: Request,
+    session: SessionDep,
+    unit: UnitParam,
+    year: YearParam,
+    as_of: AsOfParam = None,
+    breakdown: BreakdownParam = None,
+) -> Response:
+    """The figures of a published unit-year as a DHIS2 dataValueSets document (codes as identifiers: import
+    with dataElementIdScheme=CODE&orgUnitIdScheme=CODE); numerators and denominators are separate values."""
+
+    def make(result: IndicatorsOut) -> tuple[bytes, str, str | None]:
+        return json.dumps(exports.dhis2(result), ensure_ascii=False).encode(), "application/json", None
+
+    return await _export(
+        request, session, unit=unit, year=year, as_of=as_of, breakdown=breakdown, fmt=OutputFormat.json, make=make
+    )
+
+
+@router.get(
+    "/exports/excel-vi",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}, "description": "CSV for Vietnamese Excel"}}
+    | problem_responses(404, 422),
+)
+async def export_excel_vi(
+    request: Request,
+    session: SessionDep,
+    unit: UnitParam,
+    year: YearParam,
+    as_of: AsOfParam = None,
+    breakdown: BreakdownParam = None,
+) -> Response:
+    """The indicators as CSV for Excel in Vietnamese: `;` separator, decimal comma, Vietnamese headers, a BOM."""
+
+    def make(result: IndicatorsOut) -> tuple[bytes, str, str | None]:
+        return exports.excel_vi_csv(result), "text/csv; charset=utf-8", f"khuyen-hoc-{unit}-{year}.csv"
+
+    return await _export(
+        request, session, unit=unit, year=year, as_of=as_of, breakdown=breakdown, fmt=OutputFormat.csv, make=make
+    )

@@ -52,6 +52,10 @@ PUBLIC = {
     ("GET", "/api/v1/public/series"),
     ("GET", "/api/v1/public/highlights"),
     ("GET", "/api/v1/public/reports/{unit_code}/{year}/highlights"),
+    ("GET", "/api/v1/public/exports/sdmx"),
+    ("GET", "/api/v1/public/exports/sdmx/structure"),
+    ("GET", "/api/v1/public/exports/dhis2"),
+    ("GET", "/api/v1/public/exports/excel-vi"),
 }
 _HASH = hash_password("không-dùng-để-đăng-nhập")
 

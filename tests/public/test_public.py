@@ -3,6 +3,7 @@ draft figure, a person's name or a unit below the commune, for every public rout
 
 from __future__ import annotations
 
+import csv
 import json
 from typing import Any
 
@@ -26,6 +27,10 @@ SAMPLES: dict[str, list[str]] = {
     "/api/v1/public/series": ["/api/v1/public/series?unit=34&indicator=members&from=2020&to=2024"],
     # The PDF is rendered from this same HTML (tests/public/test_report.py reads its text).
     "/api/v1/public/reports/{unit_code}/{year}/highlights": ["/api/v1/public/reports/34/2023/highlights"],
+    "/api/v1/public/exports/sdmx": ["/api/v1/public/exports/sdmx?unit=34&year=2023&breakdown=children"],
+    "/api/v1/public/exports/sdmx/structure": ["/api/v1/public/exports/sdmx/structure"],
+    "/api/v1/public/exports/dhis2": ["/api/v1/public/exports/dhis2?unit=34&year=2023&breakdown=children"],
+    "/api/v1/public/exports/excel-vi": ["/api/v1/public/exports/excel-vi?unit=34&year=2023&breakdown=children"],
     "/api/v1/public/highlights": [
         "/api/v1/public/highlights?unit=34&year=2023",
         "/api/v1/public/highlights?unit=34&year=2023&format=csv",
@@ -130,7 +135,7 @@ def _unit_codes(value: Any) -> set[str]:
     found: set[str] = set()
     if isinstance(value, dict):
         for k, v in value.items():
-            if k == "unit_code" and isinstance(v, str):
+            if k in ("unit_code", "orgUnit") and isinstance(v, str):
                 found.add(v)
             elif k == "computed_from" and isinstance(v, list):
                 found.update(v)
@@ -140,6 +145,17 @@ def _unit_codes(value: Any) -> set[str]:
         for v in value:
             found |= _unit_codes(v)
     return found
+
+
+def _csv_codes(text: str) -> set[str]:
+    """The unit codes of a CSV answer: its unit_code, REF_AREA or "Mã đơn vị" column (`,` or `;`)."""
+    lines = text.lstrip("\ufeff").splitlines()
+    sep = ";" if lines[0].count(";") > lines[0].count(",") else ","
+    header = next(csv.reader([lines[0]], delimiter=sep))
+    column = next((header.index(c) for c in ("unit_code", "REF_AREA", "Mã đơn vị") if c in header), None)
+    if column is None:
+        return set()
+    return {row[column] for row in csv.reader(lines[1:], delimiter=sep) if row}
 
 
 async def _people(session: AsyncSession) -> set[str]:
@@ -178,11 +194,10 @@ async def test_no_draft_no_person_no_unit_below_commune_on_any_public_route(
                 codes = set()  # a document for people: no unit codes, checked for names and drafts above
             elif r.headers["content-type"].startswith("application/json"):
                 codes = _unit_codes(json.loads(text))
+            elif r.headers["content-type"].startswith("application/vnd.sdmx.structure"):
+                codes = set()  # code lists only
             else:
-                lines = text.splitlines()
-                header = lines[0].split(",")
-                col = header.index("unit_code") if "unit_code" in header else None
-                codes = {line.split(",")[col] for line in lines[1:]} if col is not None else set()
+                codes = _csv_codes(text)
             below = {c for c in codes if levels.get(c) == "village"}
             assert not below, f"{url} shows units below the commune: {below}"
             assert codes <= set(levels) | {"VN"}, f"{route}: unknown codes"
