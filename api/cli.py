@@ -258,8 +258,8 @@ def users_set_password(username: Annotated[str, typer.Argument(help="Sign-in nam
 def demo_load() -> None:
     """Load units and the demo data set (idempotent); prints new demo passwords once."""
     from api.demo.accounts import load_accounts
-    from api.demo.registries import load_registries
     from api.demo.article import load_article
+    from api.demo.registries import load_registries
     from api.demo.reports import load_publications, load_reports
 
     units_load()

@@ -27,8 +27,8 @@ from api.core.config import Settings, normalise_database_url
 from api.db.base import utcnow
 from api.db.engine import Database, make_engine
 from api.db.migrate import upgrade_connection
-from api.demo.registries import load_registries
 from api.demo.article import load_article
+from api.demo.registries import load_registries
 from api.demo.reports import load_publications, load_reports
 from api.main import create_app
 from api.models import AccessToken, User

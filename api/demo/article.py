@@ -76,7 +76,7 @@ async def load_article(session: AsyncSession) -> int:
     await session.flush()
     await _journal(session, ASSOCIATIONS.entity, [hội])
 
-    agreements = [
+    agreements: list[Partnership] = [
         Partnership(
             title=f"Chương trình phối hợp công tác khuyến học với {party}",
             parties=[party],
@@ -133,11 +133,11 @@ async def load_article(session: AsyncSession) -> int:
             **where,
         ),
     ]
-    session.add_all(agreements + activities)
+    session.add_all([*agreements, *activities])
     await session.flush()
     await _journal(session, PARTNERSHIPS.entity, agreements)
     await _journal(session, ACTIVITIES.entity, activities)
-    added += agreements + activities
+    added += [*agreements, *activities]
 
     inspections = await _inspections(session, province.path)
     session.add_all(inspections)

@@ -126,7 +126,7 @@ def covered(paths: Sequence[str], published: Sequence[str]) -> bool:
     return bool(paths) and all(any(p.startswith(q) for q in published) for p in paths)
 
 
-async def published_list(session: AsyncSession) -> list[tuple[Publication, AnyRow]]:
+async def published_list(session: AsyncSession) -> list[tuple[Publication, Unit]]:
     stmt = (
         select(Publication, Unit)
         .join(Unit, and_(Unit.id == Publication.unit_id))

@@ -216,8 +216,10 @@ async def _export(
 @router.get(
     "/exports/sdmx",
     response_class=Response,
-    responses={200: {"content": {"application/vnd.sdmx.data+csv": {}}, "description": "SDMX-CSV 2.0"}}
-    | problem_responses(404, 422),
+    responses={
+        200: {"content": {"application/vnd.sdmx.data+csv": {}}, "description": "SDMX-CSV 2.0"},
+        **problem_responses(404, 422),
+    },
 )
 async def export_sdmx(
     request: Request,
@@ -248,8 +250,10 @@ async def export_sdmx_structure(request: Request) -> Response:
 @router.get(
     "/exports/dhis2",
     response_class=Response,
-    responses={200: {"content": {"application/json": {}}, "description": "DHIS2 dataValueSets"}}
-    | problem_responses(404, 422),
+    responses={
+        200: {"content": {"application/json": {}}, "description": "DHIS2 dataValueSets"},
+        **problem_responses(404, 422),
+    },
 )
 async def export_dhis2(
     request: Request,
@@ -273,8 +277,10 @@ async def export_dhis2(
 @router.get(
     "/exports/excel-vi",
     response_class=Response,
-    responses={200: {"content": {"text/csv": {}}, "description": "CSV for Vietnamese Excel"}}
-    | problem_responses(404, 422),
+    responses={
+        200: {"content": {"text/csv": {}}, "description": "CSV for Vietnamese Excel"},
+        **problem_responses(404, 422),
+    },
 )
 async def export_excel_vi(
     request: Request,
