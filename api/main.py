@@ -35,6 +35,7 @@ from api.ops import install as install_ops
 from api.ops.idempotency import IdempotencyMiddleware
 from api.ops.replica import make_database
 from api.partnerships import router as partnerships
+from api.public.pages import page_meta
 from api.public.router import router as public_router
 from api.reports.router import router as reports_router
 from api.stats.cache import KeptAnswers
@@ -136,7 +137,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     # Outermost, here rather than in uvicorn, so the trusted proxies are a setting of ours (and tested):
     # X-Forwarded-For from anyone else is the client's own writing.
     app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
-    mount_dashboard(app, settings.frontend_dist)
+    mount_dashboard(app, settings.frontend_dist, page_meta)
     return app
 
 

@@ -952,6 +952,27 @@ const en: Messages = {
     always: 'in force',
     chosen: 'Chosen: {{name}}',
   },
+  open: {
+    title: 'Open data {{year}} — {{name}}',
+    lead: 'Figures from the approved and published annual reports; no sign-in needed.',
+    figures: 'Headline figures',
+    indicator: 'Indicator',
+    value: '{{year}}',
+    previous: '{{year}}',
+    target: 'Target',
+    met: 'Target met',
+    unmet: 'Not met',
+    children: 'Units below (ranked by membership rate)',
+    unit: 'Unit',
+    members: 'Members',
+    membershipRate: 'Membership rate',
+    coverage: 'Figures of {{counted}}/{{expected}} communes, from {{reports}} approved reports.',
+    report: 'Year report (PDF)',
+    reportHtml: 'Year report (printable page)',
+    print: 'Print this page',
+    notPublished: 'This unit has not published this year.',
+    signIn: 'Sign in to see more',
+  },
 };
 
 export default en;

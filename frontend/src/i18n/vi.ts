@@ -951,6 +951,27 @@ const vi = {
     always: 'đang hoạt động',
     chosen: 'Đã chọn: {{name}}',
   },
+  open: {
+    title: 'Số liệu công khai năm {{year}} — {{name}}',
+    lead: 'Số liệu tổng hợp từ báo cáo thống kê năm đã phê duyệt và được công bố; không cần đăng nhập.',
+    figures: 'Các chỉ số chính',
+    indicator: 'Chỉ số',
+    value: 'Năm {{year}}',
+    previous: 'Năm {{year}}',
+    target: 'Chỉ tiêu',
+    met: 'Đạt chỉ tiêu',
+    unmet: 'Chưa đạt',
+    children: 'Các đơn vị trực thuộc (xếp theo tỷ lệ hội viên)',
+    unit: 'Đơn vị',
+    members: 'Hội viên',
+    membershipRate: 'Tỷ lệ hội viên',
+    coverage: 'Số liệu của {{counted}}/{{expected}} xã, từ {{reports}} báo cáo đã phê duyệt.',
+    report: 'Báo cáo năm (PDF)',
+    reportHtml: 'Báo cáo năm (trang in)',
+    print: 'In trang này',
+    notPublished: 'Số liệu năm này của đơn vị chưa được công bố.',
+    signIn: 'Đăng nhập để xem thêm',
+  },
 };
 
 export default vi;
