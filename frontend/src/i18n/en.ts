@@ -129,6 +129,7 @@ const en: Messages = {
       reports_read: 'Read reports',
       reports_write: 'Enter reports',
       reports_approve: 'Approve reports',
+      reports_publish: 'Publish figures (open data)',
       registries_read: 'Read registries',
       registries_write: 'Write registries',
       stats_read: 'Read statistics',

@@ -127,6 +127,7 @@ const vi = {
       reports_read: 'Xem báo cáo',
       reports_write: 'Nhập báo cáo',
       reports_approve: 'Phê duyệt báo cáo',
+      reports_publish: 'Công bố số liệu (dữ liệu mở)',
       registries_read: 'Xem sổ đăng ký',
       registries_write: 'Ghi sổ đăng ký',
       stats_read: 'Xem thống kê',
