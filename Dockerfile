@@ -17,7 +17,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_
 WORKDIR /app
 # postgresql-client: pg_dump/pg_restore/psql for `khuyenhoc backup|restore` (major version 15, as the
 # PostgreSQL of compose.yaml; a newer server needs a client of its version: docs/deploy.md).
+# Pango and DejaVu (full Vietnamese coverage): WeasyPrint's PDF of the year's report (api/public/report.py).
 RUN apt-get update && apt-get install -y --no-install-recommends postgresql-client \
+    libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin khuyenhoc \
     && mkdir -p /data /backups && chown khuyenhoc /data /backups

@@ -260,14 +260,19 @@ def users_set_password(username: Annotated[str, typer.Argument(help="Sign-in nam
 def demo_load() -> None:
     """Load units and the demo data set (idempotent); prints new demo passwords once."""
     from api.demo.accounts import load_accounts
+    from api.demo.article import load_article
     from api.demo.registries import load_registries
-    from api.demo.reports import load_reports
+    from api.demo.reports import load_publications, load_reports
 
     units_load()
     added = _with_session(load_reports)
     typer.echo(f"Báo cáo năm (demo): thêm {added}.", err=True)
     wards = _with_session(load_registries)
     typer.echo(f"Sổ đăng ký (demo): thêm cho {wards} phường.", err=True)
+    article = _with_session(load_article)
+    typer.echo(f"Phối hợp, hoạt động, kiểm tra, quỹ của tỉnh (demo): thêm {article} bản ghi.", err=True)
+    published = _with_session(load_publications)
+    typer.echo(f"Dữ liệu mở (demo): công bố thêm {published} năm.", err=True)
     created = _with_session(load_accounts)
     if not created:
         typer.echo("Tài khoản demo đã có sẵn (đổi mật khẩu: khuyenhoc users set-password TÊN).", err=True)

@@ -35,6 +35,8 @@ from api.ops import install as install_ops
 from api.ops.idempotency import IdempotencyMiddleware
 from api.ops.replica import make_database
 from api.partnerships import router as partnerships
+from api.public.pages import page_meta
+from api.public.router import router as public_router
 from api.reports.router import router as reports_router
 from api.stats.cache import KeptAnswers
 from api.stats.router import router as stats_router
@@ -65,6 +67,7 @@ def api_router() -> APIRouter:
     router.include_router(audit_router)
     router.include_router(reports_router)
     router.include_router(stats_router)
+    router.include_router(public_router)
     router.include_router(targets_router)
     for registry in (associations, funds, commendations, inspections, partnerships, activities):
         router.include_router(registry.router)
@@ -136,7 +139,7 @@ def create_app(settings: Settings | None = None, *, db: Database | None = None) 
     # Outermost, here rather than in uvicorn, so the trusted proxies are a setting of ours (and tested):
     # X-Forwarded-For from anyone else is the client's own writing.
     app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
-    mount_dashboard(app, settings.frontend_dist)
+    mount_dashboard(app, settings.frontend_dist, page_meta)
     return app
 
 

@@ -27,8 +27,9 @@ from api.core.config import Settings, normalise_database_url
 from api.db.base import utcnow
 from api.db.engine import Database, make_engine
 from api.db.migrate import upgrade_connection
+from api.demo.article import load_article
 from api.demo.registries import load_registries
-from api.demo.reports import load_reports
+from api.demo.reports import load_publications, load_reports
 from api.main import create_app
 from api.models import AccessToken, User
 from api.units.loader import load_all
@@ -113,6 +114,8 @@ async def migrate_and_load(engine: AsyncEngine, *, demo: bool = True) -> None:
             return
         await load_reports(session)  # the demo reports: Thái Bình 2022-2023, Hà Nam, Hà Nội, Hưng Yên 2026
         await load_registries(session)  # the demo registries of three wards of TP Thái Bình
+        await load_article(session)  # the rest of the article: agreements, activities, inspections, own funds
+        await load_publications(session)  # open data: Thái Bình 2022 and 2023
         await session.commit()
         await conn.commit()
 

@@ -26,6 +26,7 @@ class Scope(enum.StrEnum):
     reports_read = "reports:read"
     reports_write = "reports:write"
     reports_approve = "reports:approve"
+    reports_publish = "reports:publish"  # make a unit's year open data (admins only)
     registries_read = "registries:read"
     registries_write = "registries:write"
     stats_read = "stats:read"

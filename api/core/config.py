@@ -95,6 +95,12 @@ class Settings(BaseSettings):
     metrics_token: SecretStr | None = Field(
         default=None, description="Bearer token that /metrics requires; unset: /metrics answers 404."
     )
+    public_rate_per_minute: int = Field(
+        default=600,
+        ge=0,
+        description="Open data (/api/v1/public): requests per minute per client address and worker, in bursts of "
+        "as many (a token bucket); beyond it 429 with Retry-After. 0: no limit (behind a proxy that limits).",
+    )
 
     # Webhooks (api/webhooks/, `khuyenhoc webhooks run`; docs/partners.md)
     webhook_allow_hosts: str = Field(

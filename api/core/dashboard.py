@@ -10,11 +10,14 @@ so a new release is seen at once.
 
 from __future__ import annotations
 
+import html
 import mimetypes
+import re
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.datastructures import Headers
@@ -93,8 +96,30 @@ class DashboardPath(Convertor[str]):
 register_url_convertor("dashboard", DashboardPath())
 
 
-def mount_dashboard(app: FastAPI, dist: Path) -> None:
-    """Serve frontend/dist at /: its files as they are, every other path index.html (client-side routes)."""
+# The open-data pages (/cong-khai/{unit}/{year}): their Open Graph tags are rendered here, so that a link
+# shared in Zalo or Facebook (whose crawlers run no script) shows the unit's title and a description.
+PUBLIC_PAGE = re.compile(r"^cong-khai/(\d{2,5})/(\d{4})/?$")
+# (request, unit code, year) → (title, description), or None when the year is not public.
+PageMeta = Callable[[Request, str, int], Awaitable[tuple[str, str] | None]]
+
+
+def with_open_graph(index: str, url: str, title: str, description: str) -> str:
+    """index.html with its <title> replaced and the Open Graph and Twitter tags of the page added."""
+    t, d, u = html.escape(title), html.escape(description), html.escape(url)
+    tags = (
+        f'<meta property="og:type" content="article"><meta property="og:title" content="{t}">'
+        f'<meta property="og:description" content="{d}"><meta property="og:url" content="{u}">'
+        f'<meta property="og:locale" content="vi_VN"><meta property="og:site_name" content="Khuyến học">'
+        f'<meta name="twitter:card" content="summary"><meta name="twitter:title" content="{t}">'
+        f'<meta name="twitter:description" content="{d}"><meta name="description" content="{d}">'
+    )
+    index, titled = re.subn(r"<title>.*?</title>", f"<title>{t}</title>{tags}", index, count=1, flags=re.S)
+    return index if titled else index.replace("</head>", f"<title>{t}</title>{tags}</head>", 1)
+
+
+def mount_dashboard(app: FastAPI, dist: Path, page_meta: PageMeta | None = None) -> None:
+    """Serve frontend/dist at /: its files as they are, every other path index.html (client-side routes);
+    an open-data page's index.html carries its Open Graph tags (``page_meta``)."""
     if not (dist / "index.html").is_file():
 
         @app.get("/", include_in_schema=False)
@@ -107,6 +132,13 @@ def mount_dashboard(app: FastAPI, dist: Path) -> None:
 
     @app.get("/{path:dashboard}", include_in_schema=False)
     async def dashboard(path: str, request: Request) -> Response:
+        public = PUBLIC_PAGE.match(path) if page_meta is not None else None
+        if public is not None and page_meta is not None:
+            meta = await page_meta(request, public.group(1), int(public.group(2)))
+            if meta is not None:
+                index = (dist / "index.html").read_text(encoding="utf-8")
+                page = with_open_graph(index, str(request.url), *meta)
+                return HTMLResponse(page, headers={"Cache-Control": REVALIDATE})
         # StaticFiles refuses paths outside dist/ and folders: those get index.html like any route.
         if path:
             try:

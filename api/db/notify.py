@@ -57,7 +57,7 @@ WRITTEN = "kh_written"  # a request's own transaction, so that it can wait until
 # Writes that may notify: the request that makes them waits until its worker has heard them.
 NOTIFYING = re.compile(
     r"^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+\"?"
-    r"(?:reports|targets|units|unit_successions|users|access_tokens|api_keys)\b",
+    r"(?:reports|targets|units|unit_successions|publications|users|access_tokens|api_keys)\b",
     re.IGNORECASE,
 )
 WRITTEN_SQL = "SELECT pg_notify('kh_written', x), x FROM (SELECT pg_current_xact_id()::text AS x) AS t"

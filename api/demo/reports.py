@@ -21,6 +21,7 @@ from api import journal
 from api.auth.principal import SYSTEM
 from api.db.base import utcnow
 from api.models import Report, ReportStatus, Unit, UnitSource
+from api.public import publications
 from api.reports import service as _reports  # noqa: F401 - registers the report serializer
 from api.reports.fields import FIGURE_NAMES
 from api.reports.validation import check
@@ -295,3 +296,16 @@ async def load_reports(session: AsyncSession) -> int:
             session, SYSTEM, action="import", kind="report", objs=[by_id[i] for i in ids], unit_paths=paths
         )
     return len(rows)
+
+
+# Open data: the demo's published years (Thái Bình's, whose figures are the article's).
+PUBLISHED = (("34", 2022), ("34", 2023))
+
+
+async def load_publications(session: AsyncSession) -> int:
+    """Publish the demo's open-data years that are not yet published; returns how many were."""
+    added = 0
+    for code, year in PUBLISHED:
+        _, _, created = await publications.publish(session, SYSTEM, code, year)
+        added += created
+    return added

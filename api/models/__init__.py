@@ -5,7 +5,7 @@ from api.models.audit import AuditEntry
 from api.models.auth import AccessToken, ApiKey, LoginThrottle, Partner, User
 from api.models.fund import Award, AwardCategory, Fund, FundEntry, ImportJob
 from api.models.registry import Activity, Association, AssociationYear, Commendation, Inspection, Partnership
-from api.models.report import Report, ReportRollup, ReportStatus, Target
+from api.models.report import Publication, Report, ReportRollup, ReportStatus, Target
 from api.models.sync import Change, ChangeCounter, IdempotencyKey, SyncCursor
 from api.models.unit import LEVEL_RANK, Unit, UnitLevel, UnitSource, UnitSuccession
 from api.models.webhook import WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -32,6 +32,7 @@ __all__ = [
     "LoginThrottle",
     "Partner",
     "Partnership",
+    "Publication",
     "Report",
     "ReportRollup",
     "ReportStatus",

@@ -116,3 +116,18 @@ class ReportRollup(Figures, Base):
     commune_reports: Mapped[int] = mapped_column(Integer, default=0)
     village_communes: Mapped[int] = mapped_column(Integer, default=0)
     high: Mapped[str | None] = mapped_column(Text)  # paths of the district and province reports counted
+
+
+class Publication(Base):
+    """A unit's year made public (open data): its approved figures, and those of the units under it down to
+    the communes, are answered by /api/v1/public without an account. Deleting the row unpublishes."""
+
+    __tablename__ = "publications"
+    __table_args__ = (UniqueConstraint("unit_id", "year", name="uq_publications_unit_year"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"), index=True)
+    unit_path: Mapped[str] = mapped_column(String(200))
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    published_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    published_by: Mapped[str] = mapped_column(String(200))

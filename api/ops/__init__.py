@@ -17,6 +17,7 @@ def install(app: FastAPI, settings: Settings, *, before_routing: Callable[[ASGIA
     replica routing, which an answer made in advance does not need."""
     from api.ops.limits import LimitsMiddleware
     from api.ops.metrics import MetricsMiddleware
+    from api.ops.public_limit import PublicRateLimit
     from api.ops.replica import ReplicaRoutingMiddleware
 
     # The last added runs first: metrics time everything, limits sit closest to the routes (only the
@@ -25,4 +26,5 @@ def install(app: FastAPI, settings: Settings, *, before_routing: Callable[[ASGIA
     app.add_middleware(ReplicaRoutingMiddleware)
     if before_routing is not None:
         app.add_middleware(before_routing)
+    app.add_middleware(PublicRateLimit, settings=settings)  # before the kept answers: they are limited too
     app.add_middleware(MetricsMiddleware, settings=settings)

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Path, Query, Request, Response, UploadFile
 
-from api.auth.dependencies import ReportsApprove, ReportsRead, ReportsWrite, StatsRead
+from api.auth.dependencies import ReportsApprove, ReportsPublish, ReportsRead, ReportsWrite, StatsRead
 from api.core import spreadsheet
 from api.core.errors import PayloadTooLarge, PreconditionFailed, problem_responses
 from api.core.pagination import Page, PageDep
@@ -15,6 +15,8 @@ from api.core.representation import FormatDep, check_if_match, make_etag, repres
 from api.core.text import UNIT_CODE_PATTERN, IsoDate
 from api.db.engine import SessionDep
 from api.models import ReportStatus
+from api.public import publications
+from api.public.schemas import PublicationOut
 from api.reports import excel, imports, reconciliation, service
 from api.reports.excel import XLSX_MEDIA_TYPE
 from api.reports.schemas import ApproveIn, ImportResult, ReopenIn, ReportHistoryEntry, ReportIn, ReportOut
@@ -282,3 +284,39 @@ async def reopen_report(
 ) -> Response:
     """Reopen a submitted or approved report as a draft (a unit above it), with the reason the unit will see."""
     return await _transition(request, session, principal, unit_code, year, "reopen", body.reason)
+
+
+@router.post(
+    "/{unit_code}/{year}/publish",
+    response_model=PublicationOut,
+    responses={
+        201: {"model": PublicationOut, "description": "Published"},
+        **problem_responses(401, 403, 404, 409, 422),
+    },
+)
+async def publish_year(session: SessionDep, principal: ReportsPublish, unit_code: UnitCodePath, year: Year) -> Response:
+    """Make the unit's year open data (an admin of the unit or above; approved figures only): its figures and
+    those of the units under it down to the communes answer /api/v1/public. 201 published, 200 already was."""
+    publication, unit, created = await publications.publish(session, principal, unit_code, year)
+    out = PublicationOut(
+        unit_code=unit.code,
+        unit_name=unit.name,
+        unit_level=unit.level,
+        year=publication.year,
+        published_at=publication.published_at,
+    )
+    return Response(out.model_dump_json(), status_code=201 if created else 200, media_type="application/json")
+
+
+@router.delete(
+    "/{unit_code}/{year}/publish",
+    status_code=204,
+    response_class=Response,
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def unpublish_year(
+    session: SessionDep, principal: ReportsPublish, unit_code: UnitCodePath, year: Year
+) -> Response:
+    """Withdraw the unit's year from the open data (audited): the next public request no longer has it."""
+    await publications.unpublish(session, principal, unit_code, year)
+    return Response(status_code=204)

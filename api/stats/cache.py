@@ -10,8 +10,9 @@ Two checks, the cheap one first:
 - otherwise (something was written somewhere, or SQLite), the *data version*, read in one statement
   with the snapshot: the count, the sum of ids and the sum of row versions of the reports of the years
   asked for (every insert, update and delete of a report changes it: updates bump the row version)
-  and the latest update time, the same of the targets, and the newest unit and succession ids
-  (villages and successions are only ever added). When it is unchanged the entry is kept and stamped
+  and the latest update time, the same of the targets, the newest unit and succession ids
+  (villages and successions are only ever added), and the count and id sum of the publications
+  (api/public: only added and deleted). When it is unchanged the entry is kept and stamped
   with the new snapshot.
 
 On PostgreSQL, while the worker hears the database's change notifications (api/db/notify.py), none
@@ -52,7 +53,7 @@ from api.auth.scopes import Scope as ApiScope
 from api.core.representation import OutputFormat, etag_matches, negotiate, not_modified
 from api.core.text import today_vn
 from api.db.notify import Notifications
-from api.models import Report, Target, Unit, UnitSuccession
+from api.models import Publication, Report, Target, Unit, UnitSuccession
 
 MAX_BYTES = 16 * 1024 * 1024
 MAX_AGE = 300.0  # seconds
@@ -201,6 +202,9 @@ async def data_version(session: AsyncSession, years: Iterable[int]) -> tuple[str
         targets.c.updated,
         select(func.max(Unit.id)).scalar_subquery(),
         select(func.max(UnitSuccession.id)).scalar_subquery(),
+        # Publications (open data) are only added and deleted: their count and the sum of their ids.
+        select(func.count(Publication.id)).scalar_subquery(),
+        select(func.coalesce(func.sum(Publication.id), 0)).scalar_subquery(),
     ).select_from(reports.join(targets, reports.c.n == reports.c.n))
     row = (await session.execute(stmt)).one()
     return (None if row[0] is None else str(row[0])), tuple(row[1:])
@@ -302,6 +306,9 @@ _FLIGHTS: dict[tuple[Any, ...], asyncio.Future[Entry | None]] = {}
 
 
 STATS_PATHS = frozenset({"/api/v1/stats/indicators", "/api/v1/stats/series", "/api/v1/stats/highlights"})
+# The open data (api/public): the same answers for anyone, no caller to check.
+PUBLIC_PATHS = frozenset({"/api/v1/public/indicators", "/api/v1/public/series", "/api/v1/public/highlights"})
+KEPT_PATHS = STATS_PATHS | PUBLIC_PATHS
 
 
 class KeptAnswers:
@@ -309,23 +316,25 @@ class KeptAnswers:
     repeated statistics request answered from the kept answer before routing.
 
     Only when the worker hears notifications, the caller is kept (a token or key seen within a minute,
-    api/db/notify.py) and may read statistics, and the answer for the same query is kept at the current
-    epoch: exactly the answer (or 304) the endpoint would give, without validating the query again (a
-    kept answer exists only for a query that was valid), resolving dependencies or opening a session.
-    Anything else goes on to the endpoint."""
+    api/db/notify.py) and may read statistics (or the path is the open data's: no caller), and the answer for
+    the same query is kept at the current epoch: exactly the answer (or 304) the endpoint would give, without
+    validating the query again (a kept answer exists only for a query that was valid), resolving dependencies or
+    opening a session. Anything else goes on to the endpoint."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and any(name == b"authorization" for name, _ in scope["headers"]):
-            # Only a caller with credentials uses kept callers and answers: it first reads the change
-            # counters (PostgreSQL), so that a write made through any worker is seen (api/db/notify.py).
+        if scope["type"] == "http" and (
+            scope["path"] in PUBLIC_PATHS or any(name == b"authorization" for name, _ in scope["headers"])
+        ):
+            # A caller with credentials (kept callers and answers) and the open data's kept answers first read the
+            # change counters (PostgreSQL), so that a write made through any worker is seen (api/db/notify.py).
             state = getattr(scope.get("app"), "state", None)
             notifications: Notifications | None = getattr(state, "notifications", None)
             if notifications is not None:
                 await notifications.refresh()
-        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] in STATS_PATHS:
+        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] in KEPT_PATHS:
             messages = await _kept_messages(scope)
             if messages is not None:
                 scope["route"] = SimpleNamespace(path_format=scope["path"])  # for the metrics' label
@@ -370,12 +379,13 @@ async def _kept_messages(scope: Scope) -> list[Message] | None:
             accept = value.decode("latin-1")
         elif name in (b"cache-control", b"pragma"):
             return None  # no-cache and its kin: the endpoint
-    scheme, token = get_authorization_scheme_param(authorization)
-    if scheme.lower() != "bearer" or not token:
-        return None
-    principal = notifications.principal(Notifications.principal_key(token))
-    if principal is None or not principal.has(ApiScope.stats_read):
-        return None
+    if scope["path"] not in PUBLIC_PATHS:
+        scheme, token = get_authorization_scheme_param(authorization)
+        if scheme.lower() != "bearer" or not token:
+            return None
+        principal = notifications.principal(Notifications.principal_key(token))
+        if principal is None or not principal.has(ApiScope.stats_read):
+            return None
     query = _query(scope.get("query_string", b""))
     if query is None:
         return None

@@ -84,7 +84,7 @@ async def get_indicators(
         def render() -> Response:
             if fmt is not OutputFormat.csv:
                 return represent(request, result, fmt=fmt)
-            return represent(request, result, fmt=fmt, csv_rows=(IndicatorCsvRow, _indicator_rows(result)))
+            return represent(request, result, fmt=fmt, csv_rows=(IndicatorCsvRow, indicator_rows(result)))
 
         return await rendered(render)
 
@@ -93,7 +93,7 @@ async def get_indicators(
     )
 
 
-def _indicator_rows(result: IndicatorsOut) -> list[IndicatorCsvRow]:
+def indicator_rows(result: IndicatorsOut) -> list[IndicatorCsvRow]:
     rows = []
     for r in result.items:
         value, num, den = _parts(r.value)
@@ -123,7 +123,7 @@ def _indicator_rows(result: IndicatorsOut) -> list[IndicatorCsvRow]:
 MAX_SERIES_YEARS = 20  # each year is a roll-up of the whole subtree: 1990–2100 took 4–5 s (issue 14, Medium 10)
 
 
-def _check_span(first: int, last: int) -> None:
+def check_span(first: int, last: int) -> None:
     """422 before any work for a span too long (from after to is the service's 422)."""
     if last - first + 1 > MAX_SERIES_YEARS:
         msg = f"Tối đa {MAX_SERIES_YEARS} năm mỗi lần hỏi; hãy chia khoảng from–to."
@@ -152,14 +152,14 @@ async def get_series(
     """One indicator of a unit over years (at most 20)."""
     last = last or today_vn().year
     first = first or last - 9
-    _check_span(first, last)
+    check_span(first, last)
 
     async def compute(request: Request) -> Response:
         result = await service.series(
             session, code=unit, indicator=indicator.value, first=first, last=last, as_of=as_of
         )
         return await rendered(
-            lambda: represent(request, result, fmt=fmt, csv_rows=(SeriesCsvRow, _series_rows(result)))
+            lambda: represent(request, result, fmt=fmt, csv_rows=(SeriesCsvRow, series_rows(result)))
         )
 
     years = range(first, last + 1)
@@ -168,7 +168,7 @@ async def get_series(
     )
 
 
-def _series_rows(result: SeriesOut) -> list[SeriesCsvRow]:
+def series_rows(result: SeriesOut) -> list[SeriesCsvRow]:
     rows = []
     for p in result.items:
         value, num, den = _parts(p.value)
@@ -202,7 +202,7 @@ async def get_highlights(
     async def compute(request: Request) -> Response:
         result = await service.highlights(session, code=unit, year=year, as_of=as_of)
         return await rendered(
-            lambda: represent(request, result, fmt=fmt, csv_rows=(HighlightCsvRow, _highlight_rows(result)))
+            lambda: represent(request, result, fmt=fmt, csv_rows=(HighlightCsvRow, highlight_rows(result)))
         )
 
     return await cache.answer(
@@ -210,7 +210,7 @@ async def get_highlights(
     )
 
 
-def _highlight_rows(result: HighlightsOut) -> list[HighlightCsvRow]:
+def highlight_rows(result: HighlightsOut) -> list[HighlightCsvRow]:
     rows = []
     for h in result.items:
         value, num, den = _parts(h.value)

@@ -36,6 +36,7 @@ const ReportPage = onDemand(() => import('./pages/reports/ReportPage'), 'ReportP
 const ReportsPage = onDemand(() => import('./pages/reports/ReportsPage'), 'ReportsPage');
 const UnitDetailPage = onDemand(() => import('./pages/units/UnitDetailPage'), 'UnitDetailPage');
 const UnitsPage = onDemand(() => import('./pages/units/UnitsPage'), 'UnitsPage');
+const PublicPage = onDemand(() => import('./pages/public/PublicPage'), 'PublicPage');
 
 export function makeQueryClient(): QueryClient {
   return new QueryClient({
@@ -67,6 +68,8 @@ export function AppRoutes() {
   return (
     <Routes>
       <Route path="/dang-nhap" element={<SignInPage />} />
+      {/* Open data: no sign-in (api/public). */}
+      <Route path="/cong-khai/:unit/:year" element={<PublicPage />} />
       <Route
         element={
           <RequireAuth>

@@ -33,6 +33,7 @@ from api.models import (
     ImportJob,
     Inspection,
     Partnership,
+    Publication,
     Report,
     Unit,
     User,
@@ -43,7 +44,21 @@ from tests.conftest import MakeAccount
 
 HOME = "33"  # the callers' unit: the new Hưng Yên province
 AWAY = "01"  # another province: Hà Nội
-PUBLIC = {("GET", "/api/v1/health"), ("GET", "/api/v1/ready"), ("POST", "/api/v1/auth/token")}
+PUBLIC = {
+    ("GET", "/api/v1/health"),
+    ("GET", "/api/v1/ready"),
+    ("POST", "/api/v1/auth/token"),
+    # Open data: approved figures of published unit-years (tests/public checks what they may show).
+    ("GET", "/api/v1/public/publications"),
+    ("GET", "/api/v1/public/indicators"),
+    ("GET", "/api/v1/public/series"),
+    ("GET", "/api/v1/public/highlights"),
+    ("GET", "/api/v1/public/reports/{unit_code}/{year}/highlights"),
+    ("GET", "/api/v1/public/exports/sdmx"),
+    ("GET", "/api/v1/public/exports/sdmx/structure"),
+    ("GET", "/api/v1/public/exports/dhis2"),
+    ("GET", "/api/v1/public/exports/excel-vi"),
+}
 _HASH = hash_password("không-dùng-để-đăng-nhập")
 
 
@@ -261,6 +276,27 @@ def _own_report(method: str, status: str, suffix: str) -> Build:
 
     async def build(ctx: Ctx, where: str) -> Request:
         return method, await ctx.report(where, status, own=True) + suffix, None
+
+    return build
+
+
+def _published(method: str) -> Build:
+    """An approved 2026 report of the home or away commune, published (DELETE) or not yet (POST)."""
+
+    async def build(ctx: Ctx, where: str) -> Request:
+        url = await ctx.report(where, "approved")
+        if method == "DELETE":
+            unit = (
+                await ctx.session.execute(
+                    select(Unit.id, Unit.path).where(Unit.code == ctx.commune[where], Unit.valid_to.is_(None))
+                )
+            ).one()
+            await ctx.session.execute(delete(Publication).where(Publication.unit_id == unit.id))
+            ctx.session.add(
+                Publication(unit_id=unit.id, unit_path=unit.path, year=2026, published_at=utcnow(), published_by="t")
+            )
+            await ctx.session.flush()
+        return method, url + "/publish", None
 
     return build
 
@@ -549,6 +585,8 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/reports/{unit_code}/{year}/reopen"): Case(
         _report("POST", "approved", "/reopen", {"reason": "Sai số hội viên"}), Scope.reports_approve
     ),
+    ("POST", "/api/v1/reports/{unit_code}/{year}/publish"): Case(_published("POST"), Scope.reports_publish, ok=201),
+    ("DELETE", "/api/v1/reports/{unit_code}/{year}/publish"): Case(_published("DELETE"), Scope.reports_publish, ok=204),
     ("GET", "/api/v1/reports/template.xlsx"): Case(
         simple("GET", "/api/v1/reports/template.xlsx"), Scope.reports_write, away=None
     ),

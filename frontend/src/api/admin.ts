@@ -35,6 +35,7 @@ export const ROLE_SCOPES: Record<Role, readonly string[]> = {
     'reports:read',
     'reports:write',
     'reports:approve',
+    'reports:publish',
     'registries:read',
     'registries:write',
     'stats:read',

@@ -700,6 +700,189 @@ export interface paths {
         patch: operations["update_record_api_v1_partnerships__record_id__patch"];
         trace?: never;
     };
+    "/api/v1/public/exports/dhis2": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Dhis2
+         * @description The figures of a published unit-year as a DHIS2 dataValueSets document (codes as identifiers: import
+         *     with dataElementIdScheme=CODE&orgUnitIdScheme=CODE); numerators and denominators are separate values.
+         */
+        get: operations["export_dhis2_api_v1_public_exports_dhis2_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/exports/excel-vi": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Excel Vi
+         * @description The indicators as CSV for Excel in Vietnamese: `;` separator, decimal comma, Vietnamese headers, a BOM.
+         */
+        get: operations["export_excel_vi_api_v1_public_exports_excel_vi_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/exports/sdmx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Sdmx
+         * @description The indicators of a published unit-year as SDMX-CSV 2.0 (structure: /public/exports/sdmx/structure);
+         *     rates as three observations: VALUE, NUMERATOR and DENOMINATOR.
+         */
+        get: operations["export_sdmx_api_v1_public_exports_sdmx_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/exports/sdmx/structure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Sdmx Structure
+         * @description The data structure definition KHVN:DSD_KHUYEN_HOC(1.0.0) and its code lists (SDMX-JSON 2.0).
+         */
+        get: operations["export_sdmx_structure_api_v1_public_exports_sdmx_structure_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/highlights": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Highlights
+         * @description The year's headline figures of a published unit, each with last year's (when published) and the change.
+         */
+        get: operations["get_highlights_api_v1_public_highlights_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/indicators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Indicators
+         * @description A published unit's indicators (or each child's, down to communes) against their targets, with coverage.
+         */
+        get: operations["get_indicators_api_v1_public_indicators_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/publications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Publications
+         * @description Every published unit-year, newest year first.
+         */
+        get: operations["list_publications_api_v1_public_publications_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/reports/{unit_code}/{year}/highlights": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Report
+         * @description The year's highlights of a published unit (the sections of the provincial association's annual summary),
+         *     generated from its approved figures, with charts; the date, sources and approval status on every page.
+         */
+        get: operations["get_report_api_v1_public_reports__unit_code___year__highlights_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/series": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Series
+         * @description One indicator of a published unit over years (at most 20): only the published years.
+         */
+        get: operations["get_series_api_v1_public_series_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/ready": {
         parameters: {
             query?: never;
@@ -859,6 +1042,31 @@ export interface paths {
          */
         post: operations["prefill_api_v1_reports__unit_code___year__prefill_post"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{unit_code}/{year}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish Year
+         * @description Make the unit's year open data (an admin of the unit or above; approved figures only): its figures and
+         *     those of the units under it down to the communes answer /api/v1/public. 201 published, 200 already was.
+         */
+        post: operations["publish_year_api_v1_reports__unit_code___year__publish_post"];
+        /**
+         * Unpublish Year
+         * @description Withdraw the unit's year from the open data (audited): the next public request no longer has it.
+         */
+        delete: operations["unpublish_year_api_v1_reports__unit_code___year__publish_delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -4079,6 +4287,48 @@ export interface components {
              * @description A URI naming the kind of problem.
              */
             type: string;
+        };
+        /** PublicationList */
+        PublicationList: {
+            /** Items */
+            items: components["schemas"]["PublicationOut"][];
+            /**
+             * Next Cursor
+             * @description Always null: the list comes whole.
+             */
+            next_cursor?: string | null;
+        };
+        /**
+         * PublicationOut
+         * @description A unit's year made public (who decided it is in the audit trail, not here: no names of people).
+         */
+        PublicationOut: {
+            /**
+             * Published At
+             * Format: date-time
+             * @description When it was published.
+             */
+            published_at: string;
+            /**
+             * Unit Code
+             * @description Code of the unit (read on 31 December of the year).
+             */
+            unit_code: string;
+            /**
+             * Unit Level
+             * @description province, district or commune.
+             */
+            unit_level: string;
+            /**
+             * Unit Name
+             * @description Name of the unit.
+             */
+            unit_name: string;
+            /**
+             * Year
+             * @description Year published.
+             */
+            year: number;
         };
         /**
          * Rate
@@ -9179,6 +9429,402 @@ export interface operations {
             };
         };
     };
+    export_dhis2_api_v1_public_exports_dhis2_get: {
+        parameters: {
+            query: {
+                /** @description Unit code (province, district or commune). Read on as_of (default today; if the code names no unit today, on 31 December of the year): 33 today is the new Hưng Yên, 34 is Thái Bình before 2025. */
+                unit: string;
+                /** @description Year of the figures. */
+                year: number;
+                /** @description Date on which the unit code (and the map) is read. */
+                as_of?: string | null;
+                /** @description children: the unit's children too (down to communes). */
+                breakdown?: "children" | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description DHIS2 dataValueSets */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    export_excel_vi_api_v1_public_exports_excel_vi_get: {
+        parameters: {
+            query: {
+                /** @description Unit code (province, district or commune). Read on as_of (default today; if the code names no unit today, on 31 December of the year): 33 today is the new Hưng Yên, 34 is Thái Bình before 2025. */
+                unit: string;
+                /** @description Year of the figures. */
+                year: number;
+                /** @description Date on which the unit code (and the map) is read. */
+                as_of?: string | null;
+                /** @description children: the unit's children too (down to communes). */
+                breakdown?: "children" | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV for Vietnamese Excel */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    export_sdmx_api_v1_public_exports_sdmx_get: {
+        parameters: {
+            query: {
+                /** @description Unit code (province, district or commune). Read on as_of (default today; if the code names no unit today, on 31 December of the year): 33 today is the new Hưng Yên, 34 is Thái Bình before 2025. */
+                unit: string;
+                /** @description Year of the figures. */
+                year: number;
+                /** @description Date on which the unit code (and the map) is read. */
+                as_of?: string | null;
+                /** @description children: the unit's children too (down to communes). */
+                breakdown?: "children" | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SDMX-CSV 2.0 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.sdmx.data+csv": unknown;
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    export_sdmx_structure_api_v1_public_exports_sdmx_structure_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SDMX-JSON structure message */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+        };
+    };
+    get_highlights_api_v1_public_highlights_get: {
+        parameters: {
+            query: {
+                /** @description Unit code (province, district or commune). Read on as_of (default today; if the code names no unit today, on 31 December of the year): 33 today is the new Hưng Yên, 34 is Thái Bình before 2025. */
+                unit: string;
+                /** @description Year of the figures. */
+                year: number;
+                /** @description Date on which the unit code (and the map) is read. */
+                as_of?: string | null;
+                /** @description json (default) or csv; Accept: text/csv works too. */
+                format?: components["schemas"]["OutputFormat"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HighlightsOut"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_indicators_api_v1_public_indicators_get: {
+        parameters: {
+            query: {
+                /** @description Unit code (province, district or commune). Read on as_of (default today; if the code names no unit today, on 31 December of the year): 33 today is the new Hưng Yên, 34 is Thái Bình before 2025. */
+                unit: string;
+                /** @description Year of the figures. */
+                year: number;
+                /** @description Date on which the unit code (and the map) is read. */
+                as_of?: string | null;
+                /** @description children: one row per child unit. */
+                breakdown?: "children" | null;
+                /** @description Only these indicators (repeatable). */
+                indicator?: components["schemas"]["IndicatorName"][] | null;
+                /** @description json (default) or csv; Accept: text/csv works too. */
+                format?: components["schemas"]["OutputFormat"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IndicatorsOut"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_publications_api_v1_public_publications_get: {
+        parameters: {
+            query?: {
+                /** @description json (default) or csv; Accept: text/csv works too. */
+                format?: components["schemas"]["OutputFormat"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicationList"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_report_api_v1_public_reports__unit_code___year__highlights_get: {
+        parameters: {
+            query?: {
+                /** @description html (default) or pdf. */
+                format?: "html" | "pdf";
+                /** @description Date on which the unit code (and the map) is read. */
+                as_of?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description Unit code (province, district or commune). */
+                unit_code: string;
+                /** @description Year of the report. */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The year's report, as HTML (default) or PDF */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                    "text/csv": string;
+                    "text/html": unknown;
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_series_api_v1_public_series_get: {
+        parameters: {
+            query: {
+                /** @description Unit code (province, district or commune). Read on as_of (default today; if the code names no unit today, on 31 December of the year): 33 today is the new Hưng Yên, 34 is Thái Bình before 2025. */
+                unit: string;
+                /** @description The indicator. */
+                indicator: components["schemas"]["IndicatorName"];
+                /** @description First year (default to − 9). */
+                from?: number | null;
+                /** @description Last year (default this year). */
+                to?: number | null;
+                /** @description Date on which the unit code (and the map) is read. */
+                as_of?: string | null;
+                /** @description json (default) or csv; Accept: text/csv works too. */
+                format?: components["schemas"]["OutputFormat"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeriesOut"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     ready_api_v1_ready_get: {
         parameters: {
             query?: never;
@@ -9819,6 +10465,144 @@ export interface operations {
             };
             /** @description Problem details (RFC 9457) */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publish_year_api_v1_reports__unit_code___year__publish_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Official code, zero-padded ("34", "336", "12460"); villages "12460-01". */
+                unit_code: string;
+                /** @description Year of the figures. */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicationOut"];
+                };
+            };
+            /** @description Published */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicationOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unpublish_year_api_v1_reports__unit_code___year__publish_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Official code, zero-padded ("34", "336", "12460"); villages "12460-01". */
+                unit_code: string;
+                /** @description Year of the figures. */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
