@@ -12,7 +12,7 @@ export KH_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: help run test browser test-frontend test-e2e lint openapi-lint format openapi openapi-check install install-dev frontend test-sqlite test-postgres test-fast migrate demo clean lock bench bench-quick
+.PHONY: help run test browser pdftools test-frontend test-e2e lint openapi-lint format openapi openapi-check install install-dev frontend test-sqlite test-postgres test-fast migrate demo clean lock bench bench-quick
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-15s\033[0m %s\n", $$1, $$2}'
@@ -71,10 +71,10 @@ openapi: install ## Regenerate openapi.yaml from the app, and the dashboard's AP
 openapi-check: install ## Fail when openapi.yaml differs from the app
 	$(BIN)/khuyenhoc openapi --check
 
-test-sqlite: install-dev ## Run the test suite on SQLite
+test-sqlite: install-dev pdftools ## Run the test suite on SQLite
 	KH_TEST_BACKEND=sqlite $(BIN)/pytest
 
-test-postgres: install-dev ## Run the test suite on PostgreSQL (KH_TEST_POSTGRES_URL)
+test-postgres: install-dev pdftools ## Run the test suite on PostgreSQL (KH_TEST_POSTGRES_URL)
 	@if $(BIN)/python -m tests.pg_probe; then \
 		KH_TEST_BACKEND=postgresql $(BIN)/pytest; \
 	elif [ "$$CI" = "true" ]; then \
@@ -86,7 +86,7 @@ test-postgres: install-dev ## Run the test suite on PostgreSQL (KH_TEST_POSTGRES
 		echo "########################################################################"; echo; \
 	fi
 
-test-fast: install-dev ## The edit loop: both databases' tests without the slow ones (-m "not slow"), no lint
+test-fast: install-dev pdftools ## The edit loop: both databases' tests without the slow ones (-m "not slow"), no lint
 	KH_TEST_BACKEND=sqlite $(BIN)/pytest -m "not slow"
 	@if $(BIN)/python -m tests.pg_probe; then \
 		KH_TEST_BACKEND=postgresql $(BIN)/pytest -m "not slow"; \
@@ -96,6 +96,10 @@ test-fast: install-dev ## The edit loop: both databases' tests without the slow 
 
 browser: ## Install Debian's chromium for the browser tests (when missing)
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+pdftools: ## Install Debian's Pango and DejaVu fonts (WeasyPrint's PDF) and poppler-utils (pdftotext, tests) when missing
+	@{ command -v pdftotext >/dev/null && ldconfig -p | grep -q libpangoft2-1.0 && [ -d /usr/share/fonts/truetype/dejavu ]; } || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; }
 
 test-frontend: frontend ## Dashboard unit tests (Vitest) and API types drift check
 	@if [ -f frontend/package.json ]; then cd frontend && npm run --silent check-types && npm test; fi

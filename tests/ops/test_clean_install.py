@@ -23,7 +23,7 @@ import pytest
 
 from api.core.config import PROJECT_ROOT
 from tests.ops.cluster import free_port
-from tests.ops.conftest import khuyenhoc, service_env, wait_until
+from tests.ops.conftest import service_env, wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
 
@@ -54,9 +54,10 @@ def wheelhouse() -> Path:
 def test_pip_install_dot_in_a_clean_venv_gives_a_service_that_starts(tmp_path: Path, service_log: Path) -> None:
     source = tmp_path / "src"  # a copy: building in the checkout would leave build/ and egg-info behind
     source.mkdir()
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "setup.py", "README.md"):
         shutil.copy(PROJECT_ROOT / name, source / name)
-    shutil.copytree(PROJECT_ROOT / "api", source / "api", ignore=shutil.ignore_patterns("__pycache__"))
+    for tree in ("api", "migrations"):
+        shutil.copytree(PROJECT_ROOT / tree, source / tree, ignore=shutil.ignore_patterns("__pycache__"))
     venv = tmp_path / "v"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
     installed = subprocess.run(
@@ -68,13 +69,26 @@ def test_pip_install_dot_in_a_clean_venv_gives_a_service_that_starts(tmp_path: P
     )
     assert installed.returncode == 0, installed.stderr[-3000:]
 
-    # Started from a directory without the project: the service runs from the venv alone. (An installed
-    # package does not carry migrations/ or alembic.ini: the database is migrated from the checkout.)
+    # Started from a directory without the project: the service runs from the venv alone, and migrates from it
+    # (finding: the wheel lacked migrations/, so an installed `khuyenhoc migrate` could not run; setup.py's build
+    # step now copies them into the package).
     run = tmp_path / "run"
     run.mkdir()
     url = f"sqlite:///{run / 'kh.db'}"
-    khuyenhoc("migrate", env=service_env(url))
     env = {k: v for k, v in service_env(url).items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
+    migrated = subprocess.run(
+        [str(venv / "bin" / "khuyenhoc"), "migrate"], cwd=run, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert migrated.returncode == 0, migrated.stderr[-3000:]
+    where = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", "import api.db.migrate as m; print(m.MIGRATIONS)"],
+        cwd=run,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert where.startswith(str(venv)) and where.endswith("_migrations"), where
     port = free_port()
     with service_log.open("wb") as out:
         proc = subprocess.Popen(

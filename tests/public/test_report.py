@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import time
 from pathlib import Path
 
 import httpx
-import pytest
 
 from api.public import report
 from api.public.report import vn_int, vn_money, vn_percent
@@ -72,7 +70,6 @@ async def test_unpublished_report_is_not_found(anon: httpx.AsyncClient, client: 
     assert (await anon.get("/api/v1/public/reports/35/2023/highlights?format=pdf")).status_code == 404
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) is not installed")
 async def test_pdf_report_text_has_the_article(anon: httpx.AsyncClient, tmp_path: Path) -> None:
     report.KEPT.clear()
     started = time.perf_counter()

@@ -9441,7 +9441,10 @@ export interface operations {
                 /** @description children: the unit's children too (down to communes). */
                 breakdown?: "children" | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -9455,6 +9458,13 @@ export interface operations {
                 content: {
                     "application/json": unknown;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             404: {
@@ -9488,7 +9498,10 @@ export interface operations {
                 /** @description children: the unit's children too (down to communes). */
                 breakdown?: "children" | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -9500,8 +9513,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/csv": unknown;
+                    "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             404: {
@@ -9535,7 +9555,10 @@ export interface operations {
                 /** @description children: the unit's children too (down to communes). */
                 breakdown?: "children" | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -9547,8 +9570,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.sdmx.data+csv": unknown;
+                    "application/vnd.sdmx.data+csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             404: {
@@ -9573,7 +9603,10 @@ export interface operations {
     export_sdmx_structure_api_v1_public_exports_sdmx_structure_get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -9587,6 +9620,13 @@ export interface operations {
                 content: {
                     "application/json": unknown;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -9602,7 +9642,10 @@ export interface operations {
                 /** @description json (default) or csv; Accept: text/csv works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -9617,6 +9660,13 @@ export interface operations {
                     "application/json": components["schemas"]["HighlightsOut"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             404: {
@@ -9654,7 +9704,10 @@ export interface operations {
                 /** @description json (default) or csv; Accept: text/csv works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -9669,6 +9722,13 @@ export interface operations {
                     "application/json": components["schemas"]["IndicatorsOut"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             404: {
@@ -9696,7 +9756,10 @@ export interface operations {
                 /** @description json (default) or csv; Accept: text/csv works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -9711,6 +9774,13 @@ export interface operations {
                     "application/json": components["schemas"]["PublicationList"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             422: {
@@ -9731,7 +9801,10 @@ export interface operations {
                 /** @description Date on which the unit code (and the map) is read. */
                 as_of?: string | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 /** @description Unit code (province, district or commune). */
                 unit_code: string;
@@ -9748,10 +9821,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/pdf": unknown;
+                    "application/pdf": string;
                     "text/csv": string;
-                    "text/html": unknown;
+                    "text/html": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             404: {
@@ -9789,7 +9869,10 @@ export interface operations {
                 /** @description json (default) or csv; Accept: text/csv works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -9804,6 +9887,13 @@ export interface operations {
                     "application/json": components["schemas"]["SeriesOut"];
                     "text/csv": string;
                 };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem details (RFC 9457) */
             404: {
@@ -10486,7 +10576,10 @@ export interface operations {
     publish_year_api_v1_reports__unit_code___year__publish_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description Official code, zero-padded ("34", "336", "12460"); villages "12460-01". */
                 unit_code: string;
@@ -10513,6 +10606,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PublicationOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Problem details (RFC 9457) */
