@@ -304,7 +304,9 @@ def main() -> None:
     parser.add_argument("--runners", type=int, default=1)
     parser.add_argument("--latency-writes", type=int, default=100)
     args = parser.parse_args()
-    out = asyncio.run(measure(args.changes, args.runners, args.latency_writes, ROOT / "var" / "bench", print))
+    out = asyncio.run(
+        measure(args.changes, args.runners, args.latency_writes, ROOT / "var" / "bench", lambda m: print(m, flush=True))
+    )
     print(json.dumps(out, indent=2))
 
 
