@@ -158,9 +158,7 @@ async def get_series(
         result = await service.series(
             session, code=unit, indicator=indicator.value, first=first, last=last, as_of=as_of
         )
-        return await rendered(
-            lambda: represent(request, result, fmt=fmt, csv_rows=(SeriesCsvRow, series_rows(result)))
-        )
+        return await rendered(lambda: represent(request, result, fmt=fmt, csv_rows=(SeriesCsvRow, series_rows(result))))
 
     years = range(first, last + 1)
     return await cache.answer(

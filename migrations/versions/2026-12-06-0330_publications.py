@@ -44,9 +44,7 @@ def upgrade() -> None:
             "CREATE CONSTRAINT TRIGGER kh_count_stats AFTER INSERT OR UPDATE OR DELETE ON publications"
             " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION kh_count('stats')"
         )
-        op.execute(
-            "CREATE TRIGGER kh_count_truncate AFTER TRUNCATE ON publications EXECUTE FUNCTION kh_count('stats')"
-        )
+        op.execute("CREATE TRIGGER kh_count_truncate AFTER TRUNCATE ON publications EXECUTE FUNCTION kh_count('stats')")
 
 
 def downgrade() -> None:
