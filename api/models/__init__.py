@@ -4,6 +4,7 @@ from api.db.base import Base
 from api.models.audit import AuditEntry
 from api.models.auth import AccessToken, ApiKey, LoginThrottle, Partner, User
 from api.models.fund import Award, AwardCategory, Fund, FundEntry, ImportJob
+from api.models.recognition import CriteriaSet, EvidenceFile, RecognitionDecision, Registration
 from api.models.registry import Activity, Association, AssociationYear, Commendation, Inspection, Partnership
 from api.models.report import Report, ReportRollup, ReportStatus, Target
 from api.models.sync import Change, IdempotencyKey, SyncCursor
@@ -22,6 +23,8 @@ __all__ = [
     "Base",
     "Change",
     "Commendation",
+    "CriteriaSet",
+    "EvidenceFile",
     "Fund",
     "FundEntry",
     "IdempotencyKey",
@@ -30,6 +33,8 @@ __all__ = [
     "LoginThrottle",
     "Partner",
     "Partnership",
+    "RecognitionDecision",
+    "Registration",
     "Report",
     "ReportRollup",
     "ReportStatus",
