@@ -140,7 +140,7 @@ async def run(
         n_errors += 1
         if len(errors) < MAX_ERRORS:
             i = position[key]
-            errors.append(_error(rown, i + 1, head[i], msg, kind))
+            errors.append(_error(rown, i, head[i], msg, kind))
 
     for n, r in enumerate(rows[1:], start=2):
         if not any(c not in (None, "") for c in r):
