@@ -191,7 +191,7 @@ async def figures(
 ) -> FiguresOut:
     """The annual report's registered and recognised counts derived from the records of a unit's subtree."""
     place = await stats.place(session, principal, unit, year)
-    found = await service.figures(session, place.paths, year)
+    found = await service.figures(session, place.paths, year, every_title=True)
     return FiguresOut(
         unit_code=place.code, year=year, keeps_records=found is not None, figures=found or dict.fromkeys(service.FIGURE_NAMES, 0)
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 
 from api.core.text import IsoDate
 from api.recognition.criteria import CriteriaContent, TargetGroup, Title
@@ -65,18 +65,11 @@ class ScoresIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    scores: dict[str, int] = Field(description="Index code → points (every index of the set, 0 to its maximum).")
+    # Strict: JSON true/false or 7.5 is no number of points.
+    scores: dict[str, StrictInt] = Field(
+        max_length=100, description="Index code → points (every index of the set, 0 to its maximum)."
+    )
     scored_on: IsoDate | None = Field(default=None, description="Date scored (default today).")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _strict(cls, data: Any) -> Any:
-        # JSON true/false is no number of points.
-        if isinstance(data, dict) and isinstance(data.get("scores"), dict):
-            for k, v in data["scores"].items():
-                if isinstance(v, bool) or not isinstance(v, int):
-                    raise ValueError(f"Điểm của chỉ số {k} phải là số nguyên.")
-        return data
 
 
 class VerifyIn(BaseModel):
@@ -105,7 +98,7 @@ class Selection(BaseModel):
     title: Title
     year: int = Field(strict=True, ge=2000, le=2100)
     target_group: TargetGroup | None = None
-    ids: list[int] | None = Field(default=None, max_length=200_000, description="Only these registrations.")
+    ids: list[StrictInt] | None = Field(default=None, max_length=200_000, description="Only these registrations.")
 
 
 class BulkVerifyIn(Selection, VerifyIn):
@@ -129,7 +122,7 @@ class DecisionIn(RecordIn, DecisionFields):
     """A recognition decision for the verified, passing registrations of the unit's subtree (or the ids given)."""
 
     target_group: TargetGroup | None = Field(default=None, description="Citizens: only this group.")
-    registration_ids: list[int] | None = Field(
+    registration_ids: list[StrictInt] | None = Field(
         default=None, max_length=200_000, description="Only these registrations (each must be verified and pass)."
     )
 

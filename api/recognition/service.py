@@ -207,7 +207,9 @@ async def selection_conditions(
     if sel.target_group is not None:
         conds.append(Registration.target_group == sel.target_group)
     if sel.unit_code:
-        unit = await dating.resolve_filter(session, sel.unit_code, as_of=None, year=sel.year)
+        unit = await dating.resolve_filter(session, sel.unit_code, as_of=None, year=sel.year, field="unit_code")
+        for path in unit.paths:
+            scope.require_unit(principal, path, sel.unit_code, field="unit_code")
         conds.append(unit.condition(Registration.unit_path))
     if sel.ids is not None:
         conds.append(Registration.id.in_(sel.ids))
@@ -307,7 +309,9 @@ async def erase(session: AsyncSession, principal: Principal, reg: Registration) 
     return reg
 
 
-# The report figures derived from the records: (registered, assessed, recognised) per title.
+# The report figures derived from the records: (registered, assessed, recognised) per title. Every citizen
+# registered is subject to assessment (the report's denominator, which registered may not exceed), so
+# citizens_assessed counts the registrations; the sheets actually scored are in /recognition/stats/rates.
 FIGURES: dict[str, tuple[str, str | None, str]] = {
     "gia_dinh": ("families_registered", None, "learning_families"),
     "dong_ho": ("clans_registered", None, "learning_clans"),
@@ -328,19 +332,24 @@ async def counts(session: AsyncSession, conds: Sequence[ColumnElement[bool]]) ->
     return {(r[0], r[1], r[2]): int(r[3]) for r in rows.all()}
 
 
-async def figures(session: AsyncSession, paths: Sequence[str], year: int) -> dict[str, int] | None:
-    """The derived figures of units' subtrees in a year; None when no registration is recorded there."""
+async def figures(
+    session: AsyncSession, paths: Sequence[str], year: int, *, every_title: bool = False
+) -> dict[str, int] | None:
+    """The derived figures of units' subtrees in a year; None when no registration is recorded there. Only the
+    titles with registrations there (a commune may keep citizens' records and still type its families),
+    unless ``every_title``."""
     if not paths:
         return None
     under = or_(*(Registration.unit_path.like(f"{p}%") for p in paths))
     found = await counts(session, [under, Registration.year == year])
     if not found:
         return None
-    out = dict.fromkeys(FIGURE_NAMES, 0)
+    kept = set(FIGURES) if every_title else {k[0] for k in found}
+    out = {name: 0 for title in FIGURES if title in kept for name in FIGURES[title] if name}
     for (title, _, status), n in found.items():
         registered, assessed, recognised = FIGURES[title]
         out[registered] += n
-        if assessed and status in ASSESSED:
+        if assessed:
             out[assessed] += n
         if status == "recognised":
             out[recognised] += n

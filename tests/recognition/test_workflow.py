@@ -122,7 +122,7 @@ async def test_decisions_recognise_a_batch_and_the_figures_follow(team: Team) ->
     unscored = await team.register("Công dân chưa chấm")
     mid = await _figures(team.scorer)
     assert mid["citizens_registered"] - before["citizens_registered"] == 5
-    assert mid["citizens_assessed"] - before["citizens_assessed"] == 4
+    assert mid["citizens_assessed"] - before["citizens_assessed"] == 5  # every registrant is to be assessed
     # Bulk verification of the filtered set: the scorer's own sheets are skipped, the province does them.
     sel = {"unit_code": WARD, "title": "cong_dan", "year": YEAR, "accept": True}
     mine = [g["id"] for g in good] + [low["id"], unscored["id"]]
