@@ -109,10 +109,16 @@ def evaluate(content: CriteriaContent, scores: dict[str, int]) -> Result:
     return Result(total, total >= content.pass_rule.min_total and not below, below)
 
 
-def check_scores(content: CriteriaContent, scores: dict[str, int], loc: tuple[str | int, ...] = ("body", "scores")) -> None:
+def check_scores(
+    content: CriteriaContent, scores: dict[str, int], loc: tuple[str | int, ...] = ("body", "scores")
+) -> None:
     """Every index of the set scored once, between 0 and its maximum; nothing else (422 naming the index)."""
     known = {i.code: i for i in content.indices()}
-    errors = [ErrorItem(loc=[*loc, k], msg="Không có chỉ số này trong bộ tiêu chí", type="unknown_index") for k in scores if k not in known]
+    errors = [
+        ErrorItem(loc=[*loc, k], msg="Không có chỉ số này trong bộ tiêu chí", type="unknown_index")
+        for k in scores
+        if k not in known
+    ]
     for code, ix in known.items():
         value = scores.get(code)
         if value is None:
@@ -142,7 +148,9 @@ def shipped(key: str) -> CriteriaContent:
 
 
 def shipped_keys() -> list[tuple[str, str | None]]:
-    return [("cong_dan", g) if t == "cong_dan" else (t, None) for t in TITLES for g in (GROUPS if t == "cong_dan" else [""])]
+    return [
+        ("cong_dan", g) if t == "cong_dan" else (t, None) for t in TITLES for g in (GROUPS if t == "cong_dan" else [""])
+    ]
 
 
 async def get(session: AsyncSession, title: str, target_group: str | None, version: int) -> CriteriaContent:
@@ -174,9 +182,17 @@ async def versions(session: AsyncSession) -> list[dict[str, Any]]:
         {"title": t, "target_group": g, "version": 1, "year": None, "name": shipped(key_of(t, g)).name}
         for t, g in shipped_keys()
     ]
-    rows = await session.scalars(select(CriteriaSet).order_by(CriteriaSet.title, CriteriaSet.target_group, CriteriaSet.version))
+    rows = await session.scalars(
+        select(CriteriaSet).order_by(CriteriaSet.title, CriteriaSet.target_group, CriteriaSet.version)
+    )
     out += [
-        {"title": r.title, "target_group": r.target_group or None, "version": r.version, "year": r.year, "name": r.content.get("name", "")}
+        {
+            "title": r.title,
+            "target_group": r.target_group or None,
+            "version": r.version,
+            "year": r.year,
+            "name": r.content.get("name", ""),
+        }
         for r in rows
     ]
     return out
@@ -217,6 +233,11 @@ async def audit_publish(session: AsyncSession, principal: Principal, row: Criter
         action="publish",
         entity="recognition_criteria_set",
         entity_id=row.id,
-        changes={"title": [None, row.title], "target_group": [None, row.target_group or None],
-                 "version": [None, row.version], "year": [None, row.year], "content": [None, row.content]},
+        changes={
+            "title": [None, row.title],
+            "target_group": [None, row.target_group or None],
+            "version": [None, row.version],
+            "year": [None, row.year],
+            "content": [None, row.content],
+        },
     )

@@ -43,7 +43,9 @@ MAX_ERRORS = 1000
 CHUNK = 5000
 
 
-async def _content(session: AsyncSession, title: str, group: str | None, year: int) -> tuple[int, criteria.CriteriaContent]:
+async def _content(
+    session: AsyncSession, title: str, group: str | None, year: int
+) -> tuple[int, criteria.CriteriaContent]:
     version = await criteria.current_version(session, title, group, year)
     return version, await criteria.get(session, title, group, version)
 
@@ -73,7 +75,9 @@ async def template(session: AsyncSession, title: str, group: str | None, year: i
     ws.append(head)
     out = io.BytesIO()
     wb.save(out)
-    return Response(out.getvalue(), media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+    return Response(
+        out.getvalue(), media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'}
+    )
 
 
 def _error(row: int, col: int, header: str, msg: str, kind: str) -> dict[str, Any]:
@@ -119,8 +123,12 @@ async def run(
     known = {k for k, _ in BASE} | {i.code for i in indices}
     unknown = [h for h, c in zip(head, codes, strict=True) if c and c not in known]
     if missing or unknown:
-        errs = [ErrorItem(loc=["file", 1, k], msg="Thiếu cột này (xem mẫu)", type="missing_column", row=1) for k in missing]
-        errs += [ErrorItem(loc=["file", 1, h], msg="Cột không có trong mẫu", type="unknown_column", row=1) for h in unknown]
+        errs = [
+            ErrorItem(loc=["file", 1, k], msg="Thiếu cột này (xem mẫu)", type="missing_column", row=1) for k in missing
+        ]
+        errs += [
+            ErrorItem(loc=["file", 1, h], msg="Cột không có trong mẫu", type="unknown_column", row=1) for h in unknown
+        ]
         raise ValidationFailed("Dòng tiêu đề không khớp mẫu của bộ tiêu chí.", errors=errs)
 
     day = dating.own_date({"year": year}, ("year",))
@@ -151,7 +159,12 @@ async def run(
             units[code] = await _unit(session, principal, code, day)
         unit = units[code]
         if unit is None:
-            err(n, "unit_code", f"Không có đơn vị {code or '(trống)'} trong phạm vi của bạn vào ngày {day}", "unknown_unit")
+            err(
+                n,
+                "unit_code",
+                f"Không có đơn vị {code or '(trống)'} trong phạm vi của bạn vào ngày {day}",
+                "unknown_unit",
+            )
         name = str(cell(r, "name") or "").strip()
         if not name or len(name) > 200:
             err(n, "name", "Cần tên (tối đa 200 ký tự)", "name")
@@ -175,9 +188,7 @@ async def run(
             result = criteria.evaluate(content, scores)
             good.append((unit[0], unit[1], name, village, ext, scores, result.total, result.passed))
     if n_errors:
-        raise ValidationFailed(
-            f"Tệp có {n_errors} ô sai: không dòng nào được ghi.", errors=[_item(e) for e in errors]
-        )
+        raise ValidationFailed(f"Tệp có {n_errors} ô sai: không dòng nào được ghi.", errors=[_item(e) for e in errors])
     passed = sum(1 for g in good if g[7])
     if dry_run or not good:
         return ImportOut(dry_run=dry_run, total_rows=len(good), created_rows=0, passed_rows=passed, errors=[])
@@ -210,7 +221,13 @@ Good = tuple[int, str, str, str, str | None, dict[str, int], int, bool]
 
 
 async def _write(
-    session: AsyncSession, principal: Principal, good: list[Good], title: str, group: str | None, year: int, version: int
+    session: AsyncSession,
+    principal: Principal,
+    good: list[Good],
+    title: str,
+    group: str | None,
+    year: int,
+    version: int,
 ) -> None:
     now = utcnow()
     today = now.date()
@@ -262,9 +279,7 @@ async def _write(
             len(good),
         )
         columns = list(next(values(ids[:1])).keys())
-        records = (
-            tuple(json.dumps(v[c]) if c == "scores" else v[c] for c in columns) for v in values(ids)
-        )
+        records = (tuple(json.dumps(v[c]) if c == "scores" else v[c] for c in columns) for v in values(ids))
         await driver.copy_records_to_table("recognition_registrations", records=_paced(records), columns=columns)
 
         def pace(records: Iterable[tuple[Any, ...]], offset: int) -> AsyncIterator[Any]:
@@ -277,7 +292,9 @@ async def _write(
     all_ids: list[int] = []
     rows = list(values([None] * len(good)))
     for start in range(0, len(rows), CHUNK):
-        result = await session.execute(insert(Registration).returning(Registration.id, sort_by_parameter_order=True), rows[start : start + CHUNK])
+        result = await session.execute(
+            insert(Registration).returning(Registration.id, sort_by_parameter_order=True), rows[start : start + CHUNK]
+        )
         all_ids += [r[0] for r in result.all()]
     await journal.write_created(session, principal, action="import", kind=service.REG, items=list(items(all_ids)))
 

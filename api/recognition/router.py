@@ -12,6 +12,7 @@ from api.core.errors import PayloadTooLarge, problem_responses
 from api.core.pagination import Page, PageDep
 from api.core.representation import FormatDep, check_if_match, make_etag, represent
 from api.db.engine import SessionDep
+from api.models import Registration
 from api.recognition import criteria, imports, service, stats
 from api.recognition.schemas import (
     BulkOut,
@@ -45,7 +46,9 @@ class RegistrationFilters(ListFilters):
     year: int | None = Field(default=None, description="Only this year.")
     title: criteria.Title | None = Field(default=None, description="Only this title.")
     target_group: criteria.TargetGroup | None = Field(default=None, description="Only this citizens' group.")
-    status: str | None = Field(default=None, max_length=16, description="registered, scored, returned, verified, recognised.")
+    status: str | None = Field(
+        default=None, max_length=16, description="registered, scored, returned, verified, recognised."
+    )
     decision_id: int | None = Field(default=None, description="Only those recognised by this decision.")
 
 
@@ -60,7 +63,7 @@ registrations = crud_router(
 )
 
 
-async def _reg(request: Request, session: SessionDep, obj: service.Registration) -> Response:
+async def _reg(request: Request, session: SessionDep, obj: Registration) -> Response:
     return represent(request, (await service.registrations_out(session, [obj]))[0], etag=REGS.etag_key(obj))
 
 
@@ -126,11 +129,17 @@ async def list_decisions(
         session, principal, service.DECISIONS, page, unit=unit, filters={"year": params.year, "title": params.title}
     )
     items = await service.decisions_out(session, objs)
-    return represent(request, Page[DecisionOut](items=items, next_cursor=cursor), fmt=fmt, csv_rows=(DecisionOut, items))
+    return represent(
+        request, Page[DecisionOut](items=items, next_cursor=cursor), fmt=fmt, csv_rows=(DecisionOut, items)
+    )
 
 
-@router.post(f"{P}/decisions", response_model=DecisionOut, status_code=201, responses=problem_responses(401, 403, 404, 409, 422))
-async def create_decision(request: Request, session: SessionDep, principal: RegistriesWrite, body: DecisionIn) -> Response:
+@router.post(
+    f"{P}/decisions", response_model=DecisionOut, status_code=201, responses=problem_responses(401, 403, 404, 409, 422)
+)
+async def create_decision(
+    request: Request, session: SessionDep, principal: RegistriesWrite, body: DecisionIn
+) -> Response:
     """Record a recognition decision (authority, number, date) and recognise its batch in one request: the
     verified registrations passing their rule in the unit's subtree (or the ids listed)."""
     decision = await service.decide(session, principal, body)
@@ -141,7 +150,9 @@ async def create_decision(request: Request, session: SessionDep, principal: Regi
     return response
 
 
-@router.get(f"{P}/decisions/{{record_id:int}}", response_model=DecisionOut, responses=problem_responses(401, 403, 404, 422))
+@router.get(
+    f"{P}/decisions/{{record_id:int}}", response_model=DecisionOut, responses=problem_responses(401, 403, 404, 422)
+)
 async def get_decision(request: Request, session: SessionDep, principal: RegistriesRead, record_id: int) -> Response:
     """One recognition decision (its list: /recognition/registrations?decision_id=…)."""
     obj = await kit.get(session, principal, service.DECISIONS, record_id)
@@ -193,7 +204,10 @@ async def figures(
     place = await stats.place(session, principal, unit, year)
     found = await service.figures(session, place.paths, year, every_title=True)
     return FiguresOut(
-        unit_code=place.code, year=year, keeps_records=found is not None, figures=found or dict.fromkeys(service.FIGURE_NAMES, 0)
+        unit_code=place.code,
+        year=year,
+        keeps_records=found is not None,
+        figures=found or dict.fromkeys(service.FIGURE_NAMES, 0),
     )
 
 
@@ -228,7 +242,9 @@ async def distribution(
     return represent(request, result, fmt=fmt, csv_rows=(stats.IndexStat, result.indices))
 
 
-@router.get(f"{P}/templates/{{title}}", responses={200: {"content": {"text/csv": {}}}, **problem_responses(401, 403, 422)})
+@router.get(
+    f"{P}/templates/{{title}}", responses={200: {"content": {"text/csv": {}}}, **problem_responses(401, 403, 422)}
+)
 async def template(
     session: SessionDep,
     _: RegistriesWrite,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -48,11 +49,11 @@ def registration_row(r: Registration, code: str) -> RegistrationOut:
         version=r.version,
         created_at=r.created_at,
         updated_at=r.updated_at,
-        title=r.title,  # type: ignore[arg-type]
+        title=r.title,
         year=r.year,
         name=r.name,
         village=r.village,
-        target_group=r.target_group,  # type: ignore[arg-type]
+        target_group=r.target_group,
         status=r.status,
         criteria_version=r.criteria_version,
         scores=r.scores,
@@ -82,7 +83,7 @@ async def decisions_out(session: AsyncSession, objs: Sequence[RecognitionDecisio
             version=o.version,
             created_at=o.created_at,
             updated_at=o.updated_at,
-            title=o.title,  # type: ignore[arg-type]
+            title=o.title,
             year=o.year,
             authority=o.authority,
             number=o.number,
@@ -246,9 +247,7 @@ async def decide(session: AsyncSession, principal: Principal, data: DecisionIn) 
         conds.append(Registration.target_group == data.target_group)
     if data.registration_ids is not None:
         conds.append(Registration.id.in_(data.registration_ids))
-        found = {
-            r.id: r for r in (await session.scalars(select(Registration).where(*conds).with_for_update())).all()
-        }
+        found = {r.id: r for r in (await session.scalars(select(Registration).where(*conds).with_for_update())).all()}
         bad = [
             ErrorItem(loc=["body", "registration_ids", i], msg=_why_not(found.get(rid)), type="not_recognisable")
             for i, rid in enumerate(data.registration_ids)

@@ -111,5 +111,11 @@ async def distribution(
             )
         )
     return DistributionOut(
-        title=title, target_group=target_group, version=version, year=year, sheets=sheets, passed=passed, indices=indices
+        title=title,
+        target_group=target_group,
+        version=version,
+        year=year,
+        sheets=sheets,
+        passed=passed,
+        indices=indices,
     )

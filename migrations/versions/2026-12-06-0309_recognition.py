@@ -163,7 +163,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_recognition_evidence_registration_id"), ["registration_id"], unique=False)
 
 
-
 def downgrade() -> None:
     with op.batch_alter_table("recognition_evidence", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_recognition_evidence_registration_id"))

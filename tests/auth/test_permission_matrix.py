@@ -552,7 +552,9 @@ RECOGNITION_CASES: dict[tuple[str, str], Case] = {
     ("POST", f"{RECOGNITION}/registrations/{{record_id}}/erase"): Case(
         _recognition("POST", "/erase", "scored"), Scope.users_admin
     ),
-    ("GET", f"{RECOGNITION}/decisions"): Case(simple("GET", f"{RECOGNITION}/decisions"), Scope.registries_read, away=None),
+    ("GET", f"{RECOGNITION}/decisions"): Case(
+        simple("GET", f"{RECOGNITION}/decisions"), Scope.registries_read, away=None
+    ),
     ("POST", f"{RECOGNITION}/decisions"): Case(_decision_post(), Scope.registries_write, ok=201),
     ("GET", f"{RECOGNITION}/decisions/{{record_id}}"): Case(_decision_get(), Scope.registries_read),
     ("GET", f"{RECOGNITION}/criteria"): Case(simple("GET", f"{RECOGNITION}/criteria"), None, away=None),

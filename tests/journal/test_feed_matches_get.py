@@ -12,7 +12,8 @@ import pytest
 
 from api import journal
 from tests.journal.conftest import API, changes, cursor, latest, shown
-from tests.recognition.conftest import PASS, WARD as RECOGNITION_WARD, Team, team
+from tests.recognition.conftest import PASS, Team, team
+from tests.recognition.conftest import WARD as RECOGNITION_WARD
 from tests.recognition.test_import import row, sheet
 from tests.recognition.test_import import upload as upload_sheet
 from tests.registries.test_award_import import GOOD, csv_file, upload

@@ -45,7 +45,9 @@ async def test_template_has_one_column_per_index(team: Team) -> None:
 
 async def test_bad_cells_are_named_and_nothing_is_written(team: Team) -> None:
     before = await _count(team.scorer)
-    data = sheet(row("Hộ tốt"), row("Điểm quá", "11,8,8,8,8,8,8,8,8,8"), row("", unit="99999"), row("Chữ", "a,8,8,8,8,8,8,8,8,8"))
+    data = sheet(
+        row("Hộ tốt"), row("Điểm quá", "11,8,8,8,8,8,8,8,8,8"), row("", unit="99999"), row("Chữ", "a,8,8,8,8,8,8,8,8,8")
+    )
     r = await upload(team.scorer, data)
     assert r.status_code == 422
     errors = {(e["row"], e["column"].split(" ")[1]) for e in r.json()["errors"]}
@@ -61,7 +63,11 @@ async def test_dry_run_then_import(team: Team) -> None:
     data = sheet(row("Nguyễn Văn Một"), row("Nguyễn Văn Hai", "4,8,8,8,8,9,9,9,9,8"), row("Lê Thị Ba"))
     dry = await upload(team.scorer, data, dry_run="true")
     assert dry.status_code == 200 and dry.json() | {"errors": []} == {
-        "dry_run": True, "total_rows": 3, "created_rows": 0, "passed_rows": 2, "errors": []
+        "dry_run": True,
+        "total_rows": 3,
+        "created_rows": 0,
+        "passed_rows": 2,
+        "errors": [],
     }
     assert await _count(team.scorer) == before
     done = await upload(team.scorer, data)
@@ -71,7 +77,9 @@ async def test_dry_run_then_import(team: Team) -> None:
     two = next(i for i in items["items"] if i["name"] == "Nguyễn Văn Hai")
     assert (two["status"], two["total"], two["passed"], two["scores"]["1.1"]) == ("scored", 80, False, 4)
     # The province verifies what the ward imported.
-    assert (await team.province.post(f"{API}/registrations/{two['id']}/verify", json={"accept": True})).status_code == 200
+    assert (
+        await team.province.post(f"{API}/registrations/{two['id']}/verify", json={"accept": True})
+    ).status_code == 200
 
 
 async def test_the_level_above_cannot_import_scores(team: Team) -> None:

@@ -51,7 +51,14 @@ async def test_registration_needs_the_target_group_of_citizens_only(team: Team) 
     assert (await team.scorer.post(f"{API}/registrations", json=body)).status_code == 422
     body = {"unit_code": WARD, "name": "Ông B", "title": "cong_dan", "year": YEAR}
     assert (await team.scorer.post(f"{API}/registrations", json=body)).status_code == 422
-    body = {"unit_code": WARD, "name": "Ông B", "title": "cong_dan", "year": YEAR, "target_group": "nong_dan", "cccd": "0"}
+    body = {
+        "unit_code": WARD,
+        "name": "Ông B",
+        "title": "cong_dan",
+        "year": YEAR,
+        "target_group": "nong_dan",
+        "cccd": "0",
+    }
     assert (await team.scorer.post(f"{API}/registrations", json=body)).status_code == 422  # no ID numbers
 
 
@@ -101,7 +108,10 @@ async def test_workflow_permissions(team: Team) -> None:
     assert r.status_code == 403
     assert (await team.province.post(f"{url}/verify", json={"accept": False})).status_code == 422
     r = await team.province.post(f"{url}/verify", json={"accept": False, "reason": "Thiếu minh chứng chỉ số 1.4"})
-    assert r.status_code == 200 and (r.json()["status"], r.json()["return_reason"]) == ("returned", "Thiếu minh chứng chỉ số 1.4")
+    assert r.status_code == 200 and (r.json()["status"], r.json()["return_reason"]) == (
+        "returned",
+        "Thiếu minh chứng chỉ số 1.4",
+    )
     assert (await team.province.post(f"{url}/verify", json=accept)).status_code == 409  # not scored again yet
     assert (await team.scorer.put(f"{url}/scores", json={"scores": PASS})).status_code == 200
     r = await team.province.post(f"{url}/verify", json=accept)

@@ -720,6 +720,328 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/recognition/criteria": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Criteria
+         * @description Every criteria set version: the shipped ones (version 1) and those published since.
+         */
+        get: operations["list_criteria_api_v1_recognition_criteria_get"];
+        put?: never;
+        /**
+         * Publish Criteria
+         * @description Publish a new version of a criteria set from a year on (admins). Sheets scored earlier keep theirs.
+         */
+        post: operations["publish_criteria_api_v1_recognition_criteria_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recognition/criteria/{title}/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Criteria
+         * @description A criteria set version: criteria, indices with Vietnamese names and maximum points, the pass rule.
+         */
+        get: operations["get_criteria_api_v1_recognition_criteria__title___version__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recognition/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Decisions
+         * @description Recognition decisions inside your unit scope (CSV too).
+         */
+        get: operations["list_decisions_api_v1_recognition_decisions_get"];
+        put?: never;
+        /**
+         * Create Decision
+         * @description Record a recognition decision (authority, number, date) and recognise its batch in one request: the
+         *     verified registrations passing their rule in the unit's subtree (or the ids listed).
+         */
+        post: operations["create_decision_api_v1_recognition_decisions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recognition/decisions/{record_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Decision
+         * @description One recognition decision (its list: /recognition/registrations?decision_id=…).
+         */
+        get: operations["get_decision_api_v1_recognition_decisions__record_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recognition/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Figures
+         * @description The annual report's registered and recognised counts derived from the records of a unit's subtree.
+         */
+        get: operations["figures_api_v1_recognition_figures_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recognition/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Sheet
+         * @description Import a scored sheet: registrations with their scores, all rows or none, every bad cell named.
+         */
+        post: operations["import_sheet_api_v1_recognition_imports_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recognition/registrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List recognition_registrations
+         * @description Đăng ký danh hiệu inside your unit scope, filtered and paginated (CSV too).
+         */
+        get: operations["list_records_api_v1_recognition_registrations_get"];
+        put?: never;
+        /**
+         * Create a recognition_registration
+         * @description Record a new đăng ký danh hiệu in a unit inside your scope.
+         */
+        post: operations["create_record_api_v1_recognition_registrations_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recognition/registrations/{record_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a recognition_registration
+         * @description One đăng ký danh hiệu.
+         */
+        get: operations["get_record_api_v1_recognition_registrations__record_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a recognition_registration
+         * @description Delete a đăng ký danh hiệu (the audit trail keeps it). Honours If-Match.
+         */
+        delete: operations["delete_record_api_v1_recognition_registrations__record_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a recognition_registration
+         * @description Change a đăng ký danh hiệu (only the fields sent). Honours If-Match.
+         */
+        patch: operations["update_record_api_v1_recognition_registrations__record_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/recognition/registrations/{record_id}/erase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erase
+         * @description Erase a person's data (admins; Nghị định 13/2023): the name goes, the record still counts.
+         */
+        post: operations["erase_api_v1_recognition_registrations__record_id__erase_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recognition/registrations/{record_id}/scores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Put Scores
+         * @description Score a registration (phiếu chấm điểm) on the newest criteria set of its year: an account of its commune
+         *     or village does it; the total and the pass rule (e.g. ≥ 80 and no index below 5) are computed.
+         */
+        put: operations["put_scores_api_v1_recognition_registrations__record_id__scores_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recognition/registrations/{record_id}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify
+         * @description The level above the scoring unit verifies a sheet, or returns it with a reason (never one's own sheet).
+         */
+        post: operations["verify_api_v1_recognition_registrations__record_id__verify_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recognition/stats/distribution": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Distribution
+         * @description Distribution of the points of each index over the sheets scored: which criteria hold registrants back.
+         */
+        get: operations["distribution_api_v1_recognition_stats_distribution_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recognition/stats/rates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Rates
+         * @description Recognition rates by title and citizens' group (counts only), and how many units keep records.
+         */
+        get: operations["rates_api_v1_recognition_stats_rates_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recognition/templates/{title}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Template
+         * @description The sheet a village volunteer fills: one row per household or person, one column per index.
+         */
+        get: operations["template_api_v1_recognition_templates__title__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recognition/verifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bulk Verify
+         * @description Verify (or return) every scored sheet of a filtered set that you may verify, in one request.
+         */
+        post: operations["bulk_verify_api_v1_recognition_verifications_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports": {
         parameters: {
             query?: never;
@@ -2113,6 +2435,14 @@ export interface components {
              */
             file: string;
         };
+        /** Body_import_sheet_api_v1_recognition_imports_post */
+        Body_import_sheet_api_v1_recognition_imports_post: {
+            /**
+             * File
+             * @description CSV (UTF-8) or XLSX from the template.
+             */
+            file: string;
+        };
         /** Body_issue_token_api_v1_auth_token_post */
         Body_issue_token_api_v1_auth_token_post: {
             /** Client Id */
@@ -2136,6 +2466,54 @@ export interface components {
             scope: string;
             /** Username */
             username: string;
+        };
+        /** BulkOut */
+        BulkOut: {
+            /**
+             * Done
+             * @description Registrations changed.
+             */
+            done: number;
+            /**
+             * Skipped
+             * @description Registrations of the selection left as they were (not yours to verify, …).
+             */
+            skipped: number;
+        };
+        /**
+         * BulkVerifyIn
+         * @description Verify (or return) every scored registration of the selection that you may verify.
+         */
+        BulkVerifyIn: {
+            /**
+             * Accept
+             * @description true: verified; false: returned for scoring again.
+             */
+            accept: boolean;
+            /**
+             * Ids
+             * @description Only these registrations.
+             */
+            ids?: number[] | null;
+            /**
+             * Reason
+             * @description Required when returning.
+             */
+            reason?: string | null;
+            /** Target Group */
+            target_group?: ("nong_dan" | "cong_nhan" | "can_bo") | null;
+            /**
+             * Title
+             * @enum {string}
+             */
+            title: "gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan";
+            /**
+             * Unit Code
+             * @description Only this unit's subtree.
+             */
+            unit_code?: string | null;
+            /** Year */
+            year: number;
         };
         /** CategoryIn */
         CategoryIn: {
@@ -2447,6 +2825,219 @@ export interface components {
             reports: number;
         };
         /**
+         * CriteriaContent
+         * @description A criteria set: criteria, their indices with maximum points, and the pass rule.
+         */
+        CriteriaContent: {
+            /** Criteria */
+            criteria: components["schemas"]["CriterionDef"][];
+            /** Name */
+            name: string;
+            /**
+             * Notes
+             * @default
+             */
+            notes: string;
+            pass_rule: components["schemas"]["PassRule"];
+            /**
+             * Source
+             * @default
+             */
+            source: string;
+            /** Target Group */
+            target_group?: ("nong_dan" | "cong_nhan" | "can_bo") | null;
+            /**
+             * Title
+             * @enum {string}
+             */
+            title: "gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan";
+        };
+        /** CriteriaSetOut */
+        CriteriaSetOut: {
+            content: components["schemas"]["CriteriaContent"];
+            /** Max Total */
+            max_total: number;
+            /** Version */
+            version: number;
+            /** Year */
+            year: number | null;
+        };
+        /** CriteriaVersionOut */
+        CriteriaVersionOut: {
+            /** Name */
+            name: string;
+            /** Target Group */
+            target_group: string | null;
+            /** Title */
+            title: string;
+            /** Version */
+            version: number;
+            /**
+             * Year
+             * @description First year it applies to (null: the shipped version, every year).
+             */
+            year: number | null;
+        };
+        /** CriterionDef */
+        CriterionDef: {
+            /** Code */
+            code: string;
+            /**
+             * Confirmed
+             * @default false
+             */
+            confirmed: boolean;
+            /** Indices */
+            indices: components["schemas"]["IndexDef"][];
+            /** Name */
+            name: string;
+        };
+        /**
+         * DecisionIn
+         * @description A recognition decision for the verified, passing registrations of the unit's subtree (or the ids given).
+         */
+        DecisionIn: {
+            /**
+             * Authority
+             * @description Deciding authority, e.g. UBND xã Vũ Thắng.
+             */
+            authority: string;
+            /**
+             * Decided On
+             * Format: date
+             * @description Date of the decision.
+             */
+            decided_on: string;
+            /**
+             * External Id
+             * @description Your own id for it (partners).
+             */
+            external_id?: string | null;
+            /**
+             * Number
+             * @description Decision number, e.g. 15/QĐ-UBND.
+             */
+            number: string;
+            /**
+             * Registration Ids
+             * @description Only these registrations (each must be verified and pass).
+             */
+            registration_ids?: number[] | null;
+            /**
+             * Target Group
+             * @description Citizens: only this group.
+             */
+            target_group?: ("nong_dan" | "cong_nhan" | "can_bo") | null;
+            /**
+             * Title
+             * @enum {string}
+             */
+            title: "gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan";
+            /**
+             * Unit As Of
+             * @description Date unit_code is read on (default the record's own date, else today; 2024-12-31: the old map).
+             */
+            unit_as_of?: string | null;
+            /**
+             * Unit Code
+             * @description The unit the record belongs to.
+             */
+            unit_code: string;
+            /** Year */
+            year: number;
+        };
+        /**
+         * DecisionOut
+         * @description A recognition decision (quyết định công nhận).
+         */
+        DecisionOut: {
+            /**
+             * Authority
+             * @description Deciding authority, e.g. UBND xã Vũ Thắng.
+             */
+            authority: string;
+            /**
+             * Created At
+             * Format: date-time
+             * @description Created at.
+             */
+            created_at: string;
+            /**
+             * Decided On
+             * Format: date
+             * @description Date of the decision.
+             */
+            decided_on: string;
+            /**
+             * External Id
+             * @description The partner's id for it, if any.
+             */
+            external_id: string | null;
+            /**
+             * Id
+             * @description Record id.
+             */
+            id: number;
+            /**
+             * Number
+             * @description Decision number, e.g. 15/QĐ-UBND.
+             */
+            number: string;
+            /**
+             * Partner
+             * @description The partner system that owns external_id.
+             */
+            partner: string | null;
+            /**
+             * Recognised
+             * @description Registrations it recognised.
+             */
+            recognised: number;
+            /**
+             * Title
+             * @enum {string}
+             */
+            title: "gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan";
+            /**
+             * Unit Code
+             * @description Code of its unit.
+             */
+            unit_code: string;
+            /**
+             * Updated At
+             * Format: date-time
+             * @description Last change.
+             */
+            updated_at: string;
+            /**
+             * Version
+             * @description Changes with every update; the ETag is built from it.
+             */
+            version: number;
+            /** Year */
+            year: number;
+        };
+        /**
+         * DistributionOut
+         * @description Scores per index: which criteria hold registrants back (counts only, no names).
+         */
+        DistributionOut: {
+            /** Indices */
+            indices: components["schemas"]["IndexStat"][];
+            /** Passed */
+            passed: number;
+            /** Sheets */
+            sheets: number;
+            /** Target Group */
+            target_group: string | null;
+            /** Title */
+            title: string;
+            /** Version */
+            version: number;
+            /** Year */
+            year: number;
+        };
+        /**
          * EntryIn
          * @description A movement of money. Entries are never changed or deleted: undo one with a reversal.
          */
@@ -2584,6 +3175,25 @@ export interface components {
              * @description A stable machine-readable error code.
              */
             type: string;
+        };
+        /**
+         * FiguresOut
+         * @description Report figures derived from the recognition records of a unit's subtree in a year.
+         */
+        FiguresOut: {
+            /** Figures */
+            figures: {
+                [key: string]: number;
+            };
+            /**
+             * Keeps Records
+             * @description Whether any registration is recorded there.
+             */
+            keeps_records: boolean;
+            /** Unit Code */
+            unit_code: string;
+            /** Year */
+            year: number;
         };
         /**
          * FundIn
@@ -2904,6 +3514,24 @@ export interface components {
             total_rows: number;
         };
         /**
+         * ImportOut
+         * @description The result of a sheet import (all rows or none).
+         */
+        ImportOut: {
+            /** Created Rows */
+            created_rows: number;
+            /** Dry Run */
+            dry_run: boolean;
+            /** Errors */
+            errors: {
+                [key: string]: unknown;
+            }[];
+            /** Passed Rows */
+            passed_rows: number;
+            /** Total Rows */
+            total_rows: number;
+        };
+        /**
          * ImportResult
          * @description What an import did (or, with dry_run, would do).
          */
@@ -2933,6 +3561,55 @@ export interface components {
              * @description Year of the reports.
              */
             year: number;
+        };
+        /** IndexDef */
+        IndexDef: {
+            /**
+             * Code
+             * @description Index code, e.g. 1.2.
+             */
+            code: string;
+            /**
+             * Confirmed
+             * @description false: an editable default, not from a published source.
+             * @default false
+             */
+            confirmed: boolean;
+            /**
+             * Max Points
+             * @description Most points the index gives.
+             */
+            max_points: number;
+            /**
+             * Name
+             * @description Vietnamese name.
+             */
+            name: string;
+        };
+        /** IndexStat */
+        IndexStat: {
+            /**
+             * Below Min
+             * @description Sheets scoring this index below the pass rule's minimum per index.
+             */
+            below_min: number;
+            /** Code */
+            code: string;
+            /**
+             * Distribution
+             * @description Points → number of sheets.
+             */
+            distribution: {
+                [key: string]: number;
+            };
+            /** Max Points */
+            max_points: number;
+            /** Mean */
+            mean: number | null;
+            /** Name */
+            name: string;
+            /** Sheets */
+            sheets: number;
         };
         /**
          * IndicatorName
@@ -3437,6 +4114,19 @@ export interface components {
              */
             next_cursor: string | null;
         };
+        /** Page[DecisionOut] */
+        Page_DecisionOut_: {
+            /**
+             * Items
+             * @description This page's records.
+             */
+            items: components["schemas"]["DecisionOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as ?cursor= for the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
         /** Page[EntryOut] */
         Page_EntryOut_: {
             /**
@@ -3483,6 +4173,19 @@ export interface components {
              * @description This page's records.
              */
             items: components["schemas"]["PartnershipOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as ?cursor= for the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
+        /** Page[RegistrationOut] */
+        Page_RegistrationOut_: {
+            /**
+             * Items
+             * @description This page's records.
+             */
+            items: components["schemas"]["RegistrationOut"][];
             /**
              * Next Cursor
              * @description Pass as ?cursor= for the next page; null on the last page.
@@ -3719,6 +4422,25 @@ export interface components {
              */
             year?: number | null;
         };
+        /** PassRule */
+        PassRule: {
+            /**
+             * Confirmed
+             * @description false: an editable default.
+             * @default false
+             */
+            confirmed: boolean;
+            /**
+             * Min Per Index
+             * @description No index may score below this.
+             */
+            min_per_index: number;
+            /**
+             * Min Total
+             * @description Least total to be recognised.
+             */
+            min_total: number;
+        };
         /**
          * Problem
          * @description An error, as RFC 9457 problem details.
@@ -3756,6 +4478,15 @@ export interface components {
             type: string;
         };
         /**
+         * PublishIn
+         * @description A new version of a criteria set, applying from ``year``.
+         */
+        PublishIn: {
+            content: components["schemas"]["CriteriaContent"];
+            /** Year */
+            year: number;
+        };
+        /**
          * Rate
          * @description A rate: numerator over denominator, summed over places (never an average of percentages).
          */
@@ -3775,6 +4506,38 @@ export interface components {
              * @description numerator / denominator; null when the denominator is 0.
              */
             value: number | null;
+        };
+        /** RateOut */
+        RateOut: {
+            /** Assessed */
+            assessed: number;
+            /**
+             * Rate
+             * @description recognised / assessed.
+             */
+            rate: number | null;
+            /** Recognised */
+            recognised: number;
+            /** Registered */
+            registered: number;
+            /** Target Group */
+            target_group: string | null;
+            /** Title */
+            title: string;
+        };
+        /** RatesOut */
+        RatesOut: {
+            /** Rates */
+            rates: components["schemas"]["RateOut"][];
+            /** Unit Code */
+            unit_code: string;
+            /**
+             * Units Keeping Records
+             * @description Communes/villages below with registrations this year.
+             */
+            units_keeping_records: number;
+            /** Year */
+            year: number;
         };
         /** Ready */
         Ready: {
@@ -3845,6 +4608,186 @@ export interface components {
              * @description The report's figure (null: no report or empty).
              */
             report: number | null;
+        };
+        /**
+         * RegistrationIn
+         * @description A registration (đăng ký) for a title in a unit (village or commune).
+         */
+        RegistrationIn: {
+            /**
+             * External Id
+             * @description Your own id for it (partners).
+             */
+            external_id?: string | null;
+            /**
+             * Name
+             * @description Household head, clan, village, unit or person.
+             */
+            name: string;
+            /**
+             * Target Group
+             * @description Citizens only: nong_dan, cong_nhan or can_bo (the criteria set's group).
+             */
+            target_group?: ("nong_dan" | "cong_nhan" | "can_bo") | null;
+            /**
+             * Title
+             * @description gia_dinh, dong_ho, cong_dong, don_vi or cong_dan.
+             * @enum {string}
+             */
+            title: "gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan";
+            /**
+             * Unit As Of
+             * @description Date unit_code is read on (default the record's own date, else today; 2024-12-31: the old map).
+             */
+            unit_as_of?: string | null;
+            /**
+             * Unit Code
+             * @description The unit the record belongs to.
+             */
+            unit_code: string;
+            /**
+             * Village
+             * @description Village or residential group (thôn, tổ dân phố).
+             * @default
+             */
+            village: string;
+            /**
+             * Year
+             * @description Year of the recognition cycle.
+             */
+            year: number;
+        };
+        /**
+         * RegistrationOut
+         * @description A registrant, its score sheet, verification and recognition.
+         */
+        RegistrationOut: {
+            /**
+             * Created At
+             * Format: date-time
+             * @description Created at.
+             */
+            created_at: string;
+            /**
+             * Criteria Version
+             * @description The criteria set version it was scored on.
+             */
+            criteria_version: number | null;
+            /**
+             * Decision Id
+             * @description The recognition decision, once recognised.
+             */
+            decision_id: number | null;
+            /**
+             * Erased
+             * @description Personal data erased by an admin (the record still counts).
+             */
+            erased: boolean;
+            /**
+             * External Id
+             * @description The partner's id for it, if any.
+             */
+            external_id: string | null;
+            /**
+             * Id
+             * @description Record id.
+             */
+            id: number;
+            /**
+             * Name
+             * @description Household head, clan, village, unit or person.
+             */
+            name: string;
+            /**
+             * Partner
+             * @description The partner system that owns external_id.
+             */
+            partner: string | null;
+            /**
+             * Passed
+             * @description Whether the sheet meets the set's pass rule.
+             */
+            passed: boolean | null;
+            /**
+             * Return Reason
+             * @description Why the level above returned it.
+             */
+            return_reason: string | null;
+            /**
+             * Scored On
+             * @description Date scored.
+             */
+            scored_on: string | null;
+            /**
+             * Scores
+             * @description Points per index code.
+             */
+            scores: {
+                [key: string]: number;
+            } | null;
+            /**
+             * Status
+             * @description registered, scored, returned, verified or recognised.
+             */
+            status: string;
+            /**
+             * Target Group
+             * @description Citizens only: nong_dan, cong_nhan or can_bo (the criteria set's group).
+             */
+            target_group?: ("nong_dan" | "cong_nhan" | "can_bo") | null;
+            /**
+             * Title
+             * @description gia_dinh, dong_ho, cong_dong, don_vi or cong_dan.
+             * @enum {string}
+             */
+            title: "gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan";
+            /**
+             * Total
+             * @description Sum of the points.
+             */
+            total: number | null;
+            /**
+             * Unit Code
+             * @description Code of its unit.
+             */
+            unit_code: string;
+            /**
+             * Updated At
+             * Format: date-time
+             * @description Last change.
+             */
+            updated_at: string;
+            /**
+             * Verified On
+             * @description Date verified by the level above.
+             */
+            verified_on: string | null;
+            /**
+             * Version
+             * @description Changes with every update; the ETag is built from it.
+             */
+            version: number;
+            /**
+             * Village
+             * @description Village or residential group (thôn, tổ dân phố).
+             * @default
+             */
+            village: string;
+            /**
+             * Year
+             * @description Year of the recognition cycle.
+             */
+            year: number;
+        };
+        /**
+         * RegistrationUpdate
+         * @description Changes to a registration's name or village (its title, year and group stay: its sheet depends on them).
+         */
+        RegistrationUpdate: {
+            /** Name */
+            name?: string | null;
+            /** Village */
+            village?: string | null;
         };
         /**
          * ReopenIn
@@ -4477,6 +5420,24 @@ export interface components {
          */
         Role: "admin" | "editor" | "viewer" | "partner";
         /**
+         * ScoresIn
+         * @description A score sheet: points per index of the registration's criteria set.
+         */
+        ScoresIn: {
+            /**
+             * Scored On
+             * @description Date scored (default today).
+             */
+            scored_on?: string | null;
+            /**
+             * Scores
+             * @description Index code → points (every index of the set, 0 to its maximum).
+             */
+            scores: {
+                [key: string]: number;
+            };
+        };
+        /**
          * SeriesOut
          * @description One indicator of one place over years.
          */
@@ -4811,6 +5772,22 @@ export interface components {
              * @description New unit (null leaves it).
              */
             unit_code?: string | null;
+        };
+        /**
+         * VerifyIn
+         * @description The level above accepts a sheet, or returns it with a reason.
+         */
+        VerifyIn: {
+            /**
+             * Accept
+             * @description true: verified; false: returned for scoring again.
+             */
+            accept: boolean;
+            /**
+             * Reason
+             * @description Required when returning.
+             */
+            reason?: string | null;
         };
         /**
          * VillageCreate
@@ -8316,6 +9293,1275 @@ export interface operations {
             };
         };
     };
+    list_criteria_api_v1_recognition_criteria_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CriteriaVersionOut"][];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publish_criteria_api_v1_recognition_criteria_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublishIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CriteriaSetOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_criteria_api_v1_recognition_criteria__title___version__get: {
+        parameters: {
+            query?: {
+                /** @description Citizens: the target group. */
+                target_group?: ("nong_dan" | "cong_nhan" | "can_bo") | null;
+            };
+            header?: never;
+            path: {
+                title: "gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan";
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CriteriaSetOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_decisions_api_v1_recognition_decisions_get: {
+        parameters: {
+            query?: {
+                /** @description Only this unit's subtree, and the units it was formed from (with year: that year's units). */
+                unit?: string | null;
+                /** @description Date unit is read on (default today's map, and the year's own where a year is given). */
+                as_of?: string | null;
+                year?: number | null;
+                title?: ("gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan") | null;
+                /** @description Page size (default 50, at most KH_MAX_PAGE_SIZE, 1000). */
+                limit?: number;
+                /** @description The next_cursor of the previous page. */
+                cursor?: string | null;
+                /** @description json (default) or csv; Accept: text/csv works too. */
+                format?: components["schemas"]["OutputFormat"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_DecisionOut_"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_decision_api_v1_recognition_decisions_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DecisionOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_decision_api_v1_recognition_decisions__record_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DecisionOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    figures_api_v1_recognition_figures_get: {
+        parameters: {
+            query: {
+                /** @description Unit code. */
+                unit: string;
+                year: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FiguresOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_sheet_api_v1_recognition_imports_post: {
+        parameters: {
+            query: {
+                title: "gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan";
+                year: number;
+                target_group?: ("nong_dan" | "cong_nhan" | "can_bo") | null;
+                /** @description Only check the file; save nothing. */
+                dry_run?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_import_sheet_api_v1_recognition_imports_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_records_api_v1_recognition_registrations_get: {
+        parameters: {
+            query?: {
+                /** @description Only this unit's subtree, and the units it was formed from (with year: that year's units). */
+                unit?: string | null;
+                /** @description Date unit is read on (default today's map, and the year's own where a year is given). */
+                as_of?: string | null;
+                /** @description Only this year. */
+                year?: number | null;
+                /** @description Only this title. */
+                title?: ("gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan") | null;
+                /** @description Only this citizens' group. */
+                target_group?: ("nong_dan" | "cong_nhan" | "can_bo") | null;
+                /** @description registered, scored, returned, verified, recognised. */
+                status?: string | null;
+                /** @description Only those recognised by this decision. */
+                decision_id?: number | null;
+                /** @description Page size (default 50, at most KH_MAX_PAGE_SIZE, 1000). */
+                limit?: number;
+                /** @description The next_cursor of the previous page. */
+                cursor?: string | null;
+                /** @description json (default) or csv; Accept: text/csv works too. */
+                format?: components["schemas"]["OutputFormat"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_RegistrationOut_"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_record_api_v1_recognition_registrations_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegistrationIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistrationOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_record_api_v1_recognition_registrations__record_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistrationOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_record_api_v1_recognition_registrations__record_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_record_api_v1_recognition_registrations__record_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegistrationUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistrationOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    erase_api_v1_recognition_registrations__record_id__erase_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistrationOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_scores_api_v1_recognition_registrations__record_id__scores_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScoresIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistrationOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    verify_api_v1_recognition_registrations__record_id__verify_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerifyIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistrationOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    distribution_api_v1_recognition_stats_distribution_get: {
+        parameters: {
+            query: {
+                /** @description Unit code. */
+                unit: string;
+                year: number;
+                title: "gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan";
+                target_group?: ("nong_dan" | "cong_nhan" | "can_bo") | null;
+                /** @description Criteria set version (default: the year's). */
+                version?: number | null;
+                /** @description json (default) or csv; Accept: text/csv works too. */
+                format?: components["schemas"]["OutputFormat"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DistributionOut"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rates_api_v1_recognition_stats_rates_get: {
+        parameters: {
+            query: {
+                /** @description Unit code. */
+                unit: string;
+                year: number;
+                /** @description json (default) or csv; Accept: text/csv works too. */
+                format?: components["schemas"]["OutputFormat"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RatesOut"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    template_api_v1_recognition_templates__title__get: {
+        parameters: {
+            query: {
+                year: number;
+                target_group?: ("nong_dan" | "cong_nhan" | "can_bo") | null;
+                /** @description csv or xlsx. */
+                format?: string;
+            };
+            header?: never;
+            path: {
+                title: "gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "text/csv": string;
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    bulk_verify_api_v1_recognition_verifications_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkVerifyIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_reports_api_v1_reports_get: {
         parameters: {
             query?: {
@@ -9434,8 +11680,8 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description One of: reports, awards, associations, funds, commendations, inspections, partnerships, activities. */
-                resource: "reports" | "awards" | "associations" | "funds" | "commendations" | "inspections" | "partnerships" | "activities";
+                /** @description One of: reports, awards, associations, funds, commendations, inspections, partnerships, activities, recognition-registrations. */
+                resource: "reports" | "awards" | "associations" | "funds" | "commendations" | "inspections" | "partnerships" | "activities" | "recognition-registrations";
                 /** @description Your id for the record. */
                 external_id: string;
             };
@@ -9443,7 +11689,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ReportSync"] | components["schemas"]["AwardIn"] | components["schemas"]["AssociationIn"] | components["schemas"]["FundIn"] | components["schemas"]["CommendationIn"] | components["schemas"]["InspectionIn"] | components["schemas"]["PartnershipIn"] | components["schemas"]["ActivityIn"];
+                "application/json": components["schemas"]["ReportSync"] | components["schemas"]["AwardIn"] | components["schemas"]["AssociationIn"] | components["schemas"]["FundIn"] | components["schemas"]["CommendationIn"] | components["schemas"]["InspectionIn"] | components["schemas"]["PartnershipIn"] | components["schemas"]["ActivityIn"] | components["schemas"]["RegistrationIn"];
             };
         };
         responses: {
@@ -9455,7 +11701,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReportOut"] | components["schemas"]["AwardOut"] | components["schemas"]["AssociationOut"] | components["schemas"]["FundOut"] | components["schemas"]["CommendationOut"] | components["schemas"]["InspectionOut"] | components["schemas"]["PartnershipOut"] | components["schemas"]["ActivityOut"];
+                    "application/json": components["schemas"]["ReportOut"] | components["schemas"]["AwardOut"] | components["schemas"]["AssociationOut"] | components["schemas"]["FundOut"] | components["schemas"]["CommendationOut"] | components["schemas"]["InspectionOut"] | components["schemas"]["PartnershipOut"] | components["schemas"]["ActivityOut"] | components["schemas"]["RegistrationOut"];
                 };
             };
             /** @description Created */
@@ -9466,7 +11712,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReportOut"] | components["schemas"]["AwardOut"] | components["schemas"]["AssociationOut"] | components["schemas"]["FundOut"] | components["schemas"]["CommendationOut"] | components["schemas"]["InspectionOut"] | components["schemas"]["PartnershipOut"] | components["schemas"]["ActivityOut"];
+                    "application/json": components["schemas"]["ReportOut"] | components["schemas"]["AwardOut"] | components["schemas"]["AssociationOut"] | components["schemas"]["FundOut"] | components["schemas"]["CommendationOut"] | components["schemas"]["InspectionOut"] | components["schemas"]["PartnershipOut"] | components["schemas"]["ActivityOut"] | components["schemas"]["RegistrationOut"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -9533,8 +11779,8 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description One of: reports, awards, associations, funds, commendations, inspections, partnerships, activities. */
-                resource: "reports" | "awards" | "associations" | "funds" | "commendations" | "inspections" | "partnerships" | "activities";
+                /** @description One of: reports, awards, associations, funds, commendations, inspections, partnerships, activities, recognition-registrations. */
+                resource: "reports" | "awards" | "associations" | "funds" | "commendations" | "inspections" | "partnerships" | "activities" | "recognition-registrations";
                 /** @description Your id for the record. */
                 external_id: string;
             };
@@ -9613,8 +11859,8 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description One of: reports, awards, associations, funds, commendations, inspections, partnerships, activities. */
-                resource: "reports" | "awards" | "associations" | "funds" | "commendations" | "inspections" | "partnerships" | "activities";
+                /** @description One of: reports, awards, associations, funds, commendations, inspections, partnerships, activities, recognition-registrations. */
+                resource: "reports" | "awards" | "associations" | "funds" | "commendations" | "inspections" | "partnerships" | "activities" | "recognition-registrations";
             };
             cookie?: never;
         };
