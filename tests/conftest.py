@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
@@ -154,6 +155,7 @@ def settings(database_url: str) -> Settings:
         log_json=True,
         log_level="WARNING",
         frontend_dist=Path("/nonexistent-dashboard"),
+        evidence_dir=Path(tempfile.gettempdir()) / f"kh-evidence-{os.getpid()}",  # never the checkout's var/
     )
 
 

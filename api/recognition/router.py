@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, Request, Response, UploadFile
 from pydantic import Field
 
 from api.auth.dependencies import CategoriesWrite, CurrentPrincipal, RegistriesRead, RegistriesWrite, UsersAdmin
-from api.core.errors import PayloadTooLarge, problem_responses
+from api.core import spreadsheet
+from api.core.errors import Conflict, NotFound, PayloadTooLarge, problem_responses
 from api.core.pagination import Page, PageDep
 from api.core.representation import FormatDep, check_if_match, make_etag, represent
 from api.db.engine import SessionDep
-from api.models import Registration
-from api.recognition import criteria, imports, service, stats
+from api.models import EvidenceFile, Registration
+from api.recognition import criteria, imports, service, stats, storage
 from api.recognition.schemas import (
     BulkOut,
     BulkVerifyIn,
@@ -23,6 +24,7 @@ from api.recognition.schemas import (
     DecisionIn,
     DecisionOut,
     DistributionOut,
+    EvidenceOut,
     FiguresOut,
     ImportOut,
     PublishIn,
@@ -111,7 +113,7 @@ async def bulk_verify(session: SessionDep, principal: RegistriesWrite, body: Bul
 async def erase(request: Request, session: SessionDep, principal: UsersAdmin, record_id: int) -> Response:
     """Erase a person's data (admins; Nghị định 13/2023): the name goes, the record still counts."""
     obj = await kit.get(session, principal, REGS, record_id, lock=True)
-    return await _reg(request, session, await service.erase(session, principal, obj))
+    return await _reg(request, session, await service.erase(session, principal, obj, _store(request)))
 
 
 @router.get(f"{P}/decisions", response_model=Page[DecisionOut], responses=problem_responses(401, 403, 422))
@@ -273,4 +275,104 @@ async def import_sheet(
     data = await file.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
         raise PayloadTooLarge(f"Tệp lớn hơn {MAX_UPLOAD // (1024 * 1024)} MB.")
+    spreadsheet.guard(data)  # 413 for a zip bomb, before anything is read
     return await imports.run(session, principal, data, title, target_group, year, dry_run=dry_run)
+
+
+def _store(request: Request) -> storage.Store:
+    store: storage.Store | None = getattr(request.app.state, "evidence_store", None)
+    if store is None:
+        store = storage.store_for(request.app.state.settings)
+        request.app.state.evidence_store = store
+    return store
+
+
+@router.post(
+    f"{P}/registrations/{{record_id:int}}/evidence",
+    response_model=EvidenceOut,
+    status_code=201,
+    responses=problem_responses(401, 403, 404, 409, 413, 422),
+)
+async def add_evidence(
+    request: Request,
+    session: SessionDep,
+    principal: RegistriesWrite,
+    record_id: int,
+    file: Annotated[UploadFile, File(description="A photo (JPEG, PNG, WebP) or a scanned sheet (PDF), ≤ 10 MB.")],
+    index_code: Annotated[
+        str, Query(pattern=r"^[0-9A-Za-z.]{0,16}$", description="The index it proves (optional).")
+    ] = "",
+) -> EvidenceOut:
+    """Attach evidence (minh chứng) to a registration's sheet; kept by the configured file store."""
+    obj = await kit.get(session, principal, REGS, record_id)
+    data = await file.read(service.MAX_EVIDENCE + 1)
+    if len(data) > service.MAX_EVIDENCE:
+        raise PayloadTooLarge("Minh chứng lớn hơn 10 MB.")
+    row = await service.add_evidence(
+        session,
+        principal,
+        _store(request),
+        obj,
+        data=data,
+        filename=file.filename or "minh-chung",
+        content_type=(file.content_type or "").split(";")[0].strip().lower(),
+        index_code=index_code,
+    )
+    return service.evidence_out(row)
+
+
+@router.get(
+    f"{P}/registrations/{{record_id:int}}/evidence",
+    response_model=list[EvidenceOut],
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def list_evidence(session: SessionDep, principal: RegistriesRead, record_id: int) -> list[EvidenceOut]:
+    """The evidence files of a registration."""
+    obj = await kit.get(session, principal, REGS, record_id)
+    return [service.evidence_out(e) for e in await service.evidence_of(session, obj)]
+
+
+async def _evidence(session: SessionDep, principal: Any, evidence_id: int) -> tuple[EvidenceFile, Registration]:
+    row = await session.get(EvidenceFile, evidence_id)
+    if row is None:
+        raise NotFound(f"Không có minh chứng {evidence_id}.")
+    try:
+        reg = await kit.get(session, principal, REGS, row.registration_id)
+    except NotFound:
+        raise NotFound(f"Không có minh chứng {evidence_id}.") from None
+    return row, reg
+
+
+@router.get(
+    f"{P}/evidence/{{evidence_id:int}}",
+    responses={200: {"content": {"application/octet-stream": {}}}, **problem_responses(401, 403, 404, 422)},
+)
+async def get_evidence(request: Request, session: SessionDep, principal: RegistriesRead, evidence_id: int) -> Response:
+    """The evidence file itself (inside your unit scope only)."""
+    row, _ = await _evidence(session, principal, evidence_id)
+    try:
+        data = await _store(request).get(row.storage_key)
+    except storage.Missing:
+        raise NotFound(f"Tệp của minh chứng {evidence_id} không còn trong kho lưu trữ.") from None
+    return Response(
+        data,
+        media_type=row.content_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="minh-chung-{row.id}.{row.storage_key.rsplit(".", 1)[-1]}"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+@router.delete(
+    f"{P}/evidence/{{evidence_id:int}}", status_code=204, responses=problem_responses(401, 403, 404, 409, 422)
+)
+async def delete_evidence(
+    request: Request, session: SessionDep, principal: RegistriesWrite, evidence_id: int
+) -> Response:
+    """Remove an evidence file (not once the sheet is verified)."""
+    row, reg = await _evidence(session, principal, evidence_id)
+    if reg.status in ("verified", "recognised"):
+        raise Conflict(f"Đăng ký {reg.id} đã thẩm định: không xoá minh chứng.")
+    await service.drop_evidence(session, principal, _store(request), reg, [row])
+    return Response(status_code=204)

@@ -11,6 +11,7 @@ Workflow rules (each a 403 inside scope, 404 outside it, 409 in the wrong state)
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, func, or_, select
@@ -21,15 +22,17 @@ from api.auth import scope
 from api.auth.principal import Principal
 from api.core.errors import Conflict, ErrorItem, Forbidden, ValidationFailed
 from api.core.text import today_vn
-from api.models import RecognitionDecision, Registration
+from api.models import EvidenceFile, RecognitionDecision, Registration
 from api.recognition import criteria
 from api.recognition.schemas import (
     DecisionIn,
     DecisionOut,
+    EvidenceOut,
     RegistrationOut,
     Selection,
     VerifyIn,
 )
+from api.recognition.storage import Store
 from api.registries import kit
 from api.units import dating
 
@@ -298,8 +301,10 @@ def _why_not(r: Registration | None) -> str:
     return "Phiếu chưa đạt chuẩn công nhận"
 
 
-async def erase(session: AsyncSession, principal: Principal, reg: Registration) -> Registration:
-    """Erase a person's data (Nghị định 13/2023): name and village go, the record and its scores still count."""
+async def erase(session: AsyncSession, principal: Principal, reg: Registration, store: Store) -> Registration:
+    """Erase a person's data (Nghị định 13/2023): name, village and evidence files go; the record and its
+    scores still count."""
+    await drop_evidence(session, principal, store, reg, await evidence_of(session, reg))
     before = await journal.snapshot(session, REG, reg)
     reg.name, reg.village, reg.erased = ERASED, "", True
     reg.external_id = None
@@ -353,3 +358,101 @@ async def figures(
         if status == "recognised":
             out[recognised] += n
     return out
+
+
+# Evidence: photos or scans beside a sheet. The file store holds the bytes; the table names them.
+EVIDENCE_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "application/pdf": "pdf"}
+MAX_EVIDENCE = 10 * 1024 * 1024
+
+
+def evidence_out(e: EvidenceFile) -> EvidenceOut:
+    return EvidenceOut(
+        id=e.id,
+        registration_id=e.registration_id,
+        index_code=e.index_code,
+        filename=e.filename,
+        content_type=e.content_type,
+        size=e.size,
+        created_at=e.created_at,
+    )
+
+
+async def add_evidence(
+    session: AsyncSession,
+    principal: Principal,
+    store: Store,
+    reg: Registration,
+    *,
+    data: bytes,
+    filename: str,
+    content_type: str,
+    index_code: str,
+) -> EvidenceFile:
+    if reg.status in ("verified", "recognised"):
+        raise Conflict(f"Đăng ký {reg.id} {_STATE_VI[reg.status]}: không thêm minh chứng.")
+    ext = EVIDENCE_TYPES.get(content_type)
+    if ext is None or not _looks_like(data, ext):
+        raise ValidationFailed(
+            "Minh chứng phải là ảnh JPEG, PNG, WebP hoặc tệp PDF.",
+            errors=[ErrorItem(loc=["body", "file"], msg="Chỉ nhận JPEG, PNG, WebP, PDF", type="file_type")],
+        )
+    if index_code:
+        version = reg.criteria_version or await criteria.current_version(session, reg.title, reg.target_group, reg.year)
+        content = await criteria.get(session, reg.title, reg.target_group, version)
+        if index_code not in {i.code for i in content.indices()}:
+            raise ValidationFailed(
+                f"Không có chỉ số {index_code} trong bộ tiêu chí.",
+                errors=[ErrorItem(loc=["query", "index_code"], msg="Không có chỉ số này", type="unknown_index")],
+            )
+    key = f"{reg.year}/{reg.id}/{uuid.uuid4().hex}.{ext}"
+    await store.put(key, data, content_type)
+    row = EvidenceFile(
+        registration_id=reg.id,
+        index_code=index_code,
+        filename=filename[:300],
+        content_type=content_type,
+        size=len(data),
+        storage_key=key,
+    )
+    session.add(row)
+    await session.flush()
+    await journal.audit(
+        session,
+        principal,
+        action="attach",
+        entity="recognition_evidence",
+        entity_id=row.id,
+        changes={"registration_id": [None, reg.id], "index_code": [None, index_code], "size": [None, len(data)]},
+        unit_path=reg.unit_path,
+    )
+    return row
+
+
+def _looks_like(data: bytes, ext: str) -> bool:
+    magic = {"jpg": (b"\xff\xd8\xff",), "png": (b"\x89PNG\r\n\x1a\n",), "pdf": (b"%PDF-",), "webp": (b"RIFF",)}
+    return data.startswith(magic[ext])
+
+
+async def evidence_of(session: AsyncSession, reg: Registration) -> list[EvidenceFile]:
+    rows = await session.scalars(
+        select(EvidenceFile).where(EvidenceFile.registration_id == reg.id).order_by(EvidenceFile.id)
+    )
+    return list(rows.all())
+
+
+async def drop_evidence(
+    session: AsyncSession, principal: Principal, store: Store, reg: Registration, rows: Sequence[EvidenceFile]
+) -> None:
+    for row in rows:
+        await store.delete(row.storage_key)
+        await session.delete(row)
+        await journal.audit(
+            session,
+            principal,
+            action="delete",
+            entity="recognition_evidence",
+            entity_id=row.id,
+            changes={"registration_id": [reg.id, None]},
+            unit_path=reg.unit_path,
+        )
+    await session.flush()

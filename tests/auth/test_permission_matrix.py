@@ -30,6 +30,7 @@ from api.models import (
     Association,
     Award,
     Commendation,
+    EvidenceFile,
     Fund,
     ImportJob,
     Inspection,
@@ -531,6 +532,32 @@ def _sheet_import() -> Build:
     return build
 
 
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def _evidence(method: str) -> Build:
+    """An evidence file of a home or away registration (its bytes are not needed to be refused or listed)."""
+
+    async def build(ctx: Ctx, where: str) -> Request:
+        rid = await _sheet(ctx, where, "scored")
+        row = EvidenceFile(
+            registration_id=rid, filename="a.png", content_type="image/png", size=1, storage_key=f"x/{rid}.png"
+        )
+        ctx.session.add(row)
+        await ctx.session.flush()
+        return method, f"{RECOGNITION}/evidence/{row.id}", None
+
+    return build
+
+
+def _evidence_post() -> Build:
+    async def build(ctx: Ctx, where: str) -> Request:
+        rid = await _sheet(ctx, where, "scored")
+        return "POST", f"{RECOGNITION}/registrations/{rid}/evidence", {"__png__": PNG}
+
+    return build
+
+
 def _criteria_post() -> Build:
     async def build(ctx: Ctx, where: str) -> Request:
         from api.recognition.criteria import shipped
@@ -570,6 +597,16 @@ RECOGNITION_CASES: dict[tuple[str, str], Case] = {
     ("GET", f"{RECOGNITION}/templates/{{title}}"): Case(
         simple("GET", f"{RECOGNITION}/templates/don_vi?year=2026"), Scope.registries_write, away=None
     ),
+    ("POST", f"{RECOGNITION}/registrations/{{record_id}}/evidence"): Case(
+        _evidence_post(), Scope.registries_write, ok=201
+    ),
+    ("GET", f"{RECOGNITION}/registrations/{{record_id}}/evidence"): Case(
+        _recognition("GET", "/evidence", "scored"), Scope.registries_read
+    ),
+    # The file of a home record whose bytes are not in the store (made by hand here): the scope check comes
+    # first (404 away); at home the DELETE goes through, the GET is checked with real bytes in test_evidence.
+    ("DELETE", f"{RECOGNITION}/evidence/{{evidence_id}}"): Case(_evidence("DELETE"), Scope.registries_write, ok=204),
+    ("GET", f"{RECOGNITION}/evidence/{{evidence_id}}"): Case(_evidence("GET"), Scope.registries_read, ok=404),
     # Importing scored sheets is scoring: the commune's, not the province's (403 at home and away).
     ("POST", f"{RECOGNITION}/imports"): Case(_sheet_import(), Scope.registries_write, ok=403, away=403),
 }
@@ -693,6 +730,9 @@ async def _call(client: httpx.AsyncClient, req: Request, headers: dict[str, str]
     method, url, body = req
     if body is not None and "__xlsx__" in body:
         files = {"file": ("bao-cao.xlsx", body["__xlsx__"], "application/octet-stream")}
+        return await client.request(method, url, files=files, headers=headers)
+    if body is not None and "__png__" in body:
+        files = {"file": ("anh.png", body["__png__"], "image/png")}
         return await client.request(method, url, files=files, headers=headers)
     if body is not None and "__file__" in body:
         name, content = body["__file__"]
