@@ -258,6 +258,7 @@ def users_set_password(username: Annotated[str, typer.Argument(help="Sign-in nam
 def demo_load() -> None:
     """Load units and the demo data set (idempotent); prints new demo passwords once."""
     from api.demo.accounts import load_accounts
+    from api.demo.recognition import load_recognition
     from api.demo.registries import load_registries
     from api.demo.reports import load_reports
 
@@ -266,6 +267,8 @@ def demo_load() -> None:
     typer.echo(f"Báo cáo năm (demo): thêm {added}.", err=True)
     wards = _with_session(load_registries)
     typer.echo(f"Sổ đăng ký (demo): thêm cho {wards} phường.", err=True)
+    registrations = _with_session(load_recognition)
+    typer.echo(f"Đăng ký danh hiệu học tập (demo, một xã của Thái Bình): thêm {registrations}.", err=True)
     created = _with_session(load_accounts)
     if not created:
         typer.echo("Tài khoản demo đã có sẵn (đổi mật khẩu: khuyenhoc users set-password TÊN).", err=True)

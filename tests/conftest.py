@@ -28,6 +28,7 @@ from api.core.config import Settings, normalise_database_url
 from api.db.base import utcnow
 from api.db.engine import Database, make_engine
 from api.db.migrate import upgrade_connection
+from api.demo.recognition import load_recognition
 from api.demo.registries import load_registries
 from api.demo.reports import load_reports
 from api.main import create_app
@@ -114,6 +115,7 @@ async def migrate_and_load(engine: AsyncEngine, *, demo: bool = True) -> None:
             return
         await load_reports(session)  # the demo reports: Thái Bình 2022-2023, Hà Nam, Hà Nội, Hưng Yên 2026
         await load_registries(session)  # the demo registries of three wards of TP Thái Bình
+        await load_recognition(session)  # the recognition records of one Thái Bình commune (2023)
         await session.commit()
         await conn.commit()
 

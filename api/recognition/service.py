@@ -313,15 +313,15 @@ async def erase(session: AsyncSession, principal: Principal, reg: Registration, 
     return reg
 
 
-# The report figures derived from the records: (registered, assessed, recognised) per title. Every citizen
-# registered is subject to assessment (the report's denominator, which registered may not exceed), so
-# citizens_assessed counts the registrations; the sheets actually scored are in /recognition/stats/rates.
+# The report figures derived from the records: (registered, recognised) per title. The report's denominators
+# (households, clans, villages, units and citizens subject to assessment: citizens_assessed) are populations
+# the registrations cannot know: they stay typed. The sheets scored are in /recognition/stats/rates.
 FIGURES: dict[str, tuple[str, str | None, str]] = {
     "gia_dinh": ("families_registered", None, "learning_families"),
     "dong_ho": ("clans_registered", None, "learning_clans"),
     "cong_dong": ("communities_registered", None, "learning_communities"),
     "don_vi": ("units_registered", None, "learning_units"),
-    "cong_dan": ("citizens_registered", "citizens_assessed", "learning_citizens"),
+    "cong_dan": ("citizens_registered", None, "learning_citizens"),
 }
 FIGURE_NAMES = tuple(n for t in FIGURES.values() for n in t if n)
 ASSESSED = ("scored", "returned", "verified", "recognised")

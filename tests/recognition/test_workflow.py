@@ -132,7 +132,7 @@ async def test_decisions_recognise_a_batch_and_the_figures_follow(team: Team) ->
     unscored = await team.register("Công dân chưa chấm")
     mid = await _figures(team.scorer)
     assert mid["citizens_registered"] - before["citizens_registered"] == 5
-    assert mid["citizens_assessed"] - before["citizens_assessed"] == 5  # every registrant is to be assessed
+    assert "citizens_assessed" not in mid  # a population, typed in the report
     # Bulk verification of the filtered set: the scorer's own sheets are skipped, the province does them.
     sel = {"unit_code": WARD, "title": "cong_dan", "year": YEAR, "accept": True}
     mine = [g["id"] for g in good] + [low["id"], unscored["id"]]
@@ -187,3 +187,27 @@ async def test_admin_erases_a_person_and_the_counts_stay(team: Team, client: htt
     assert await _figures(team.scorer) == before
     audit = (await client.get("/api/v1/audit", params={"entity": "recognition_registration"})).json()
     assert audit["items"]
+
+
+async def test_the_demo_commune_agrees_with_its_report(client: httpx.AsyncClient) -> None:
+    """Issue 16: the demo commune's recognised and registered counts are its report's: the reconciliation agrees."""
+    from api.demo.recognition import COMMUNE, YEAR as DEMO_YEAR
+
+    rec = (await client.get(f"/api/v1/reports/{COMMUNE}/{DEMO_YEAR}/reconciliation")).json()
+    items = {i["field"]: i for i in rec["items"]}
+    names = ["families_registered", "learning_families", "clans_registered", "learning_clans"]
+    names += ["communities_registered", "learning_communities", "units_registered", "learning_units"]
+    names += ["citizens_registered", "learning_citizens"]
+    assert set(names) <= set(items)
+    assert all(items[n]["agrees"] for n in names), [items[n] for n in names if not items[n]["agrees"]]
+    assert items["learning_citizens"]["registry"] > 0
+    rates = (await client.get(f"{API}/stats/rates", params={"unit": COMMUNE, "year": DEMO_YEAR})).json()
+    assert rates["units_keeping_records"] == 1
+    dist = await client.get(
+        f"{API}/stats/distribution", params={"unit": COMMUNE, "year": DEMO_YEAR, "title": "gia_dinh"}
+    )
+    assert dist.json()["sheets"] > 0 and any(i["below_min"] for i in dist.json()["indices"])
+    names_shown = (
+        await client.get(f"{API}/stats/distribution", params={"unit": COMMUNE, "year": DEMO_YEAR, "title": "gia_dinh"})
+    ).text
+    assert "Hộ gia đình số" not in names_shown  # counts only
