@@ -191,7 +191,8 @@ async def test_admin_erases_a_person_and_the_counts_stay(team: Team, client: htt
 
 async def test_the_demo_commune_agrees_with_its_report(client: httpx.AsyncClient) -> None:
     """Issue 16: the demo commune's recognised and registered counts are its report's: the reconciliation agrees."""
-    from api.demo.recognition import COMMUNE, YEAR as DEMO_YEAR
+    from api.demo.recognition import COMMUNE
+    from api.demo.recognition import YEAR as DEMO_YEAR
 
     rec = (await client.get(f"/api/v1/reports/{COMMUNE}/{DEMO_YEAR}/reconciliation")).json()
     items = {i["field"]: i for i in rec["items"]}
