@@ -13,8 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import journal
@@ -22,6 +23,7 @@ from api.auth import scope
 from api.auth.principal import Principal
 from api.core.errors import Conflict, ErrorItem, Forbidden, ValidationFailed
 from api.core.text import today_vn
+from api.db.base import utcnow
 from api.models import EvidenceFile, RecognitionDecision, Registration
 from api.recognition import criteria
 from api.recognition.schemas import (
@@ -224,14 +226,41 @@ async def bulk_verify(session: AsyncSession, principal: Principal, sel: Selectio
     """Verify (or return) the scored sheets of the selection the caller may verify; the rest are skipped."""
     conds = await selection_conditions(session, principal, sel)
     rows = list((await session.scalars(select(Registration).where(*conds).order_by(Registration.id))).all())
-    mine = [r for r in rows if may_verify(principal, r) is None]
+    mine = [r.id for r in rows if may_verify(principal, r) is None]
     today = today_vn()
-    for r in mine:
-        _apply_verify(r, data, today)
-        r.verified_by_kind, r.verified_by_id = principal.kind, principal.id
-    await session.flush()
-    await journal.write_many(session, principal, action="verify" if data.accept else "return", kind=REG, objs=mine)
+    values: dict[str, Any] = {"verified_by_kind": principal.kind, "verified_by_id": principal.id}
+    if data.accept:
+        values |= {"status": "verified", "verified_on": today, "return_reason": None}
+    else:
+        values |= {"status": "returned", "verified_on": None, "return_reason": (data.reason or "").strip()}
+    changed = await _bulk_update(session, mine, values)
+    await journal.write_many(session, principal, action="verify" if data.accept else "return", kind=REG, objs=changed)
     return len(mine), len(rows) - len(mine)
+
+
+async def _bulk_update(session: AsyncSession, ids: Sequence[int], values: dict[str, Any]) -> list[Registration]:
+    """One UPDATE per chunk (not one per row), the version bumped as the ORM does; the rows read back."""
+    out: list[Registration] = []
+    now = utcnow()
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        await session.execute(
+            update(Registration)
+            .where(Registration.id.in_(chunk))
+            .values(**values, version=Registration.version + 1, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        stmt = (
+            select(Registration)
+            .where(Registration.id.in_(chunk))
+            .order_by(Registration.id)
+            .execution_options(populate_existing=True)
+        )
+        out += (await session.scalars(stmt)).all()
+    return out
+
+
+_CHUNK = 5000
 
 
 async def decide(session: AsyncSession, principal: Principal, data: DecisionIn) -> RecognitionDecision:
@@ -282,10 +311,10 @@ async def decide(session: AsyncSession, principal: Principal, data: DecisionIn) 
     session.add(decision)
     await session.flush()
     await journal.write(session, principal, action="create", kind=DEC, obj=decision)
-    for r in batch:
-        r.status, r.decision_id = "recognised", decision.id
-    await session.flush()
-    await journal.write_many(session, principal, action="recognise", kind=REG, objs=batch)
+    changed = await _bulk_update(
+        session, sorted(r.id for r in batch), {"status": "recognised", "decision_id": decision.id}
+    )
+    await journal.write_many(session, principal, action="recognise", kind=REG, objs=changed)
     return decision
 
 
