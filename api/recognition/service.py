@@ -10,9 +10,10 @@ Workflow rules (each a 403 inside scope, 404 outside it, 409 in the wrong state)
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select, update
@@ -46,7 +47,8 @@ SCORER_LEVELS = frozenset({"commune", "village"})
 
 
 def registration_row(r: Registration, code: str) -> RegistrationOut:
-    return RegistrationOut(
+    # Built from stored, already valid rows: no validation (a tenth of the time at a commune's thousands).
+    return RegistrationOut.model_construct(
         id=r.id,
         unit_code=code,
         external_id=r.external_id,
@@ -54,11 +56,11 @@ def registration_row(r: Registration, code: str) -> RegistrationOut:
         version=r.version,
         created_at=r.created_at,
         updated_at=r.updated_at,
-        title=r.title,
+        title=r.title,  # type: ignore[arg-type]  # stored from the Literal
         year=r.year,
         name=r.name,
         village=r.village,
-        target_group=r.target_group,
+        target_group=r.target_group,  # type: ignore[arg-type]
         status=r.status,
         criteria_version=r.criteria_version,
         scores=r.scores,
@@ -80,7 +82,7 @@ async def registrations_out(session: AsyncSession, objs: Sequence[Registration])
 async def decisions_out(session: AsyncSession, objs: Sequence[RecognitionDecision]) -> list[DecisionOut]:
     codes = await kit.unit_codes(session, {o.unit_id for o in objs})
     return [
-        DecisionOut(
+        DecisionOut.model_construct(
             id=o.id,
             unit_code=codes[o.unit_id],
             external_id=o.external_id,
@@ -88,7 +90,7 @@ async def decisions_out(session: AsyncSession, objs: Sequence[RecognitionDecisio
             version=o.version,
             created_at=o.created_at,
             updated_at=o.updated_at,
-            title=o.title,
+            title=o.title,  # type: ignore[arg-type]  # stored from the Literal
             year=o.year,
             authority=o.authority,
             number=o.number,
@@ -234,7 +236,7 @@ async def bulk_verify(session: AsyncSession, principal: Principal, sel: Selectio
     else:
         values |= {"status": "returned", "verified_on": None, "return_reason": (data.reason or "").strip()}
     changed = await _bulk_update(session, mine, values)
-    await journal.write_many(session, principal, action="verify" if data.accept else "return", kind=REG, objs=changed)
+    await _journal_many(session, principal, "verify" if data.accept else "return", changed)
     return len(mine), len(rows) - len(mine)
 
 
@@ -261,6 +263,32 @@ async def _bulk_update(session: AsyncSession, ids: Sequence[int], values: dict[s
 
 
 _CHUNK = 5000
+
+
+async def _journal_many(session: AsyncSession, principal: Principal, action: str, objs: list[Registration]) -> None:
+    """The journal of a bulk change: binary COPY on PostgreSQL (thousands of rows per request), else inserts."""
+    if session.get_bind().dialect.name != "postgresql" or len(objs) < 500:
+        await journal.write_many(session, principal, action=action, kind=REG, objs=objs)
+        return
+    codes = await kit.unit_codes(session, {o.unit_id for o in objs})
+
+    def items() -> Iterator[tuple[int, str, str | None, str | None, dict[str, Any]]]:
+        for o in objs:
+            yield (
+                o.id,
+                o.unit_path,
+                o.external_id,
+                o.partner,
+                registration_row(o, codes[o.unit_id]).model_dump(mode="json"),
+            )
+
+    async def pace(records: Iterable[tuple[Any, ...]], offset: int) -> AsyncIterator[tuple[Any, ...]]:
+        for k, record in enumerate(records, 1):
+            yield record
+            if k % _CHUNK == 0:
+                await asyncio.sleep(0)
+
+    await journal.copy_created(session, principal, action=action, kind=REG, count=len(objs), items=items, pace=pace)
 
 
 async def decide(session: AsyncSession, principal: Principal, data: DecisionIn) -> RecognitionDecision:
@@ -314,7 +342,7 @@ async def decide(session: AsyncSession, principal: Principal, data: DecisionIn) 
     changed = await _bulk_update(
         session, sorted(r.id for r in batch), {"status": "recognised", "decision_id": decision.id}
     )
-    await journal.write_many(session, principal, action="recognise", kind=REG, objs=changed)
+    await _journal_many(session, principal, "recognise", changed)
     return decision
 
 
