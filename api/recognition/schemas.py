@@ -193,6 +193,13 @@ class DistributionOut(BaseModel):
     indices: list[IndexStat]
 
 
+class TargetOut(BaseModel):
+    year: int
+    variant: str = Field(description='"" or "staff" (QĐ 677: staff of learning units).')
+    value: float
+    source: str
+
+
 class RateOut(BaseModel):
     title: str
     target_group: str | None
@@ -200,6 +207,8 @@ class RateOut(BaseModel):
     assessed: int
     recognised: int
     rate: float | None = Field(description="recognised / assessed.")
+    indicator: str = Field(description="The statistics indicator of the title (its targets: /targets).")
+    targets: list[TargetOut] = Field(description="National targets of the indicator (QĐ 387/677; editable by admins).")
 
 
 class RatesOut(BaseModel):

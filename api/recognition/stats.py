@@ -12,12 +12,19 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from api.auth import scope
 from api.auth.principal import Principal
-from api.models import Registration
+from api.models import Registration, Target
 from api.recognition import criteria, service
-from api.recognition.schemas import DistributionOut, IndexStat, RateOut, RatesOut
+from api.recognition.schemas import DistributionOut, IndexStat, RateOut, RatesOut, TargetOut
 from api.units import dating
 
 __all__ = ["IndexStat", "RateOut", "distribution", "place", "rates"]
+INDICATORS = {
+    "gia_dinh": "learning_family_rate",
+    "dong_ho": "learning_clan_rate",
+    "cong_dong": "learning_community_rate",
+    "don_vi": "learning_unit_rate",
+    "cong_dan": "learning_citizen_rate",
+}
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,17 @@ async def rates(session: AsyncSession, principal: Principal, code: str, year: in
     where = await place(session, principal, code, year)
     found = await service.counts(session, [where.condition(), Registration.year == year])
     keys = criteria.shipped_keys()
+    national = (
+        (
+            await session.execute(
+                select(Target)
+                .where(Target.unit_id.is_(None), Target.indicator.in_(set(INDICATORS.values())))
+                .order_by(Target.indicator, Target.year, Target.variant)
+            )
+        )
+        .scalars()
+        .all()
+    )
     out = []
     for title, group in keys:
         mine = {k: n for k, n in found.items() if k[0] == title and k[1] == group}
@@ -55,6 +73,12 @@ async def rates(session: AsyncSession, principal: Principal, code: str, year: in
                 assessed=assessed,
                 recognised=recognised,
                 rate=round(recognised / assessed, 4) if assessed else None,
+                indicator=INDICATORS[title],
+                targets=[
+                    TargetOut(year=t.year, variant=t.variant, value=t.value, source=t.source)
+                    for t in national
+                    if t.indicator == INDICATORS[title]
+                ],
             )
         )
     units = await session.scalar(

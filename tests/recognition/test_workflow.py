@@ -171,6 +171,8 @@ async def test_decisions_recognise_a_batch_and_the_figures_follow(team: Team) ->
     rates = (await team.scorer.get(f"{API}/stats/rates", params={"unit": WARD, "year": YEAR})).json()
     row = next(r for r in rates["rates"] if r["target_group"] == "nong_dan")
     assert row["recognised"] == after["learning_citizens"] and rates["units_keeping_records"] >= 1
+    assert row["indicator"] == "learning_citizen_rate"
+    assert {(t["year"], t["variant"], t["value"]) for t in row["targets"]} >= {(2025, "", 0.4), (2030, "", 0.6)}
     # Nothing left to recognise: an empty decision is refused.
     again = await team.scorer.post(f"{API}/decisions", json=decision)
     assert again.status_code == 422

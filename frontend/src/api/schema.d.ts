@@ -4588,6 +4588,11 @@ export interface components {
             /** Assessed */
             assessed: number;
             /**
+             * Indicator
+             * @description The statistics indicator of the title (its targets: /targets).
+             */
+            indicator: string;
+            /**
              * Rate
              * @description recognised / assessed.
              */
@@ -4598,6 +4603,11 @@ export interface components {
             registered: number;
             /** Target Group */
             target_group: string | null;
+            /**
+             * Targets
+             * @description National targets of the indicator (QĐ 387/677; editable by admins).
+             */
+            targets: components["schemas"]["api__recognition__schemas__TargetOut"][];
             /** Title */
             title: string;
         };
@@ -5584,52 +5594,6 @@ export interface components {
             variant: string;
         };
         /**
-         * TargetOut
-         * @description A target (chỉ tiêu phấn đấu) for an indicator in a year.
-         */
-        TargetOut: {
-            /**
-             * Indicator
-             * @description Indicator name.
-             */
-            indicator: string;
-            /**
-             * Source
-             * @description Where it comes from.
-             */
-            source: string;
-            /**
-             * Unit Code
-             * @description Unit whose own target it is; null = national.
-             */
-            unit_code: string | null;
-            /**
-             * Unit Name
-             * @description Name of that unit.
-             */
-            unit_name: string | null;
-            /**
-             * Value
-             * @description Target value.
-             */
-            value: number;
-            /**
-             * Variant
-             * @description "" general, or the variant name.
-             */
-            variant: string;
-            /**
-             * Version
-             * @description Changes with every update.
-             */
-            version: number;
-            /**
-             * Year
-             * @description Target year.
-             */
-            year: number;
-        };
-        /**
          * TargetsOut
          * @description The targets of an indicator for a year: national and units' own.
          */
@@ -5637,7 +5601,7 @@ export interface components {
             /** Indicator */
             indicator: string;
             /** Items */
-            items: components["schemas"]["TargetOut"][];
+            items: components["schemas"]["api__targets__schemas__TargetOut"][];
             /** Next Cursor */
             next_cursor?: string | null;
             /** Year */
@@ -5891,6 +5855,66 @@ export interface components {
              * @description Code of the commune (valid today).
              */
             parent_code: string;
+        };
+        /** TargetOut */
+        api__recognition__schemas__TargetOut: {
+            /** Source */
+            source: string;
+            /** Value */
+            value: number;
+            /**
+             * Variant
+             * @description "" or "staff" (QĐ 677: staff of learning units).
+             */
+            variant: string;
+            /** Year */
+            year: number;
+        };
+        /**
+         * TargetOut
+         * @description A target (chỉ tiêu phấn đấu) for an indicator in a year.
+         */
+        api__targets__schemas__TargetOut: {
+            /**
+             * Indicator
+             * @description Indicator name.
+             */
+            indicator: string;
+            /**
+             * Source
+             * @description Where it comes from.
+             */
+            source: string;
+            /**
+             * Unit Code
+             * @description Unit whose own target it is; null = national.
+             */
+            unit_code: string | null;
+            /**
+             * Unit Name
+             * @description Name of that unit.
+             */
+            unit_name: string | null;
+            /**
+             * Value
+             * @description Target value.
+             */
+            value: number;
+            /**
+             * Variant
+             * @description "" general, or the variant name.
+             */
+            variant: string;
+            /**
+             * Version
+             * @description Changes with every update.
+             */
+            version: number;
+            /**
+             * Year
+             * @description Target year.
+             */
+            year: number;
         };
     };
     responses: never;
@@ -12327,7 +12351,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TargetOut"];
+                    "application/json": components["schemas"]["api__targets__schemas__TargetOut"];
                 };
             };
             /** @description Created */
@@ -12336,7 +12360,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TargetOut"];
+                    "application/json": components["schemas"]["api__targets__schemas__TargetOut"];
                 };
             };
             /** @description Problem details (RFC 9457) */
