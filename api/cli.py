@@ -261,6 +261,7 @@ def demo_load() -> None:
     """Load units and the demo data set (idempotent); prints new demo passwords once."""
     from api.demo.accounts import load_accounts
     from api.demo.article import load_article
+    from api.demo.recognition import load_recognition
     from api.demo.registries import load_registries
     from api.demo.reports import load_publications, load_reports
 
@@ -273,6 +274,8 @@ def demo_load() -> None:
     typer.echo(f"Phối hợp, hoạt động, kiểm tra, quỹ của tỉnh (demo): thêm {article} bản ghi.", err=True)
     published = _with_session(load_publications)
     typer.echo(f"Dữ liệu mở (demo): công bố thêm {published} năm.", err=True)
+    registrations = _with_session(load_recognition)
+    typer.echo(f"Đăng ký danh hiệu học tập (demo, một xã của Thái Bình): thêm {registrations}.", err=True)
     created = _with_session(load_accounts)
     if not created:
         typer.echo("Tài khoản demo đã có sẵn (đổi mật khẩu: khuyenhoc users set-password TÊN).", err=True)

@@ -37,6 +37,7 @@ from api.ops.replica import make_database
 from api.partnerships import router as partnerships
 from api.public.pages import page_meta
 from api.public.router import router as public_router
+from api.recognition import router as recognition
 from api.reports.router import router as reports_router
 from api.stats.cache import KeptAnswers
 from api.stats.router import router as stats_router
@@ -72,6 +73,8 @@ def api_router() -> APIRouter:
     for registry in (associations, funds, commendations, inspections, partnerships, activities):
         router.include_router(registry.router)
     router.include_router(awards_router)
+    router.include_router(recognition.registrations)
+    router.include_router(recognition.router)
     router.include_router(awards_export_router)
     router.include_router(sync_router)
     router.include_router(webhooks_router)

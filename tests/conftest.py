@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from api.db.base import utcnow
 from api.db.engine import Database, make_engine
 from api.db.migrate import upgrade_connection
 from api.demo.article import load_article
+from api.demo.recognition import load_recognition
 from api.demo.registries import load_registries
 from api.demo.reports import load_publications, load_reports
 from api.main import create_app
@@ -116,6 +118,7 @@ async def migrate_and_load(engine: AsyncEngine, *, demo: bool = True) -> None:
         await load_registries(session)  # the demo registries of three wards of TP Thái Bình
         await load_article(session)  # the rest of the article: agreements, activities, inspections, own funds
         await load_publications(session)  # open data: Thái Bình 2022 and 2023
+        await load_recognition(session)  # the recognition records of one Thái Bình commune (2023)
         await session.commit()
         await conn.commit()
 
@@ -157,6 +160,7 @@ def settings(database_url: str) -> Settings:
         log_json=True,
         log_level="WARNING",
         frontend_dist=Path("/nonexistent-dashboard"),
+        evidence_dir=Path(tempfile.gettempdir()) / f"kh-evidence-{os.getpid()}",  # never the checkout's var/
     )
 
 

@@ -61,6 +61,14 @@ def visible(principal: Principal, path: str | None) -> bool:
     return path is not None and any(path.startswith(p) for p in principal.unit_prefixes)
 
 
+def above(principal: Principal, path: str | None) -> bool:
+    """Whether the record's unit lies strictly below the principal's own unit (the level above checks it:
+    a recognition sheet is verified by a caller above the unit that scored it). National: always."""
+    if principal.national:
+        return True
+    return path is not None and any(path.startswith(p) and path != p for p in principal.unit_prefixes)
+
+
 def not_found(detail: str, *, field: str | None = None, loc: str = "body", msg: str | None = None) -> NotFound:
     """The 404 of rule 2–4; with ``field``, it names where the unknown or hidden id or unit was sent."""
     if field is None:

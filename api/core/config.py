@@ -42,6 +42,17 @@ class Settings(BaseSettings):
     frontend_dist: Path = Field(
         default=PROJECT_ROOT / "frontend" / "dist", description="Built dashboard served at / when it exists."
     )
+    evidence_dir: Path = Field(
+        default=PROJECT_ROOT / "var" / "evidence", description="Directory of evidence files (minh chứng) without S3."
+    )
+    evidence_s3_bucket: str | None = Field(
+        default=None, description="Keep evidence files in this S3-compatible bucket instead of evidence_dir."
+    )
+    evidence_s3_endpoint: str | None = Field(
+        default=None,
+        description="Endpoint of the S3-compatible store (MinIO, a Vietnamese cloud); credentials: AWS_* variables.",
+    )
+    evidence_s3_region: str = Field(default="us-east-1", description="Region of the S3-compatible store.")
     max_page_size: int = Field(
         default=1000, ge=1, le=1000, description="Largest ?limit= a list accepts (at most 1000, as openapi.yaml says)."
     )

@@ -4,6 +4,7 @@ from api.db.base import Base
 from api.models.audit import AuditEntry
 from api.models.auth import AccessToken, ApiKey, LoginThrottle, Partner, User
 from api.models.fund import Award, AwardCategory, Fund, FundEntry, ImportJob
+from api.models.recognition import CriteriaSet, EvidenceFile, RecognitionDecision, Registration
 from api.models.registry import Activity, Association, AssociationYear, Commendation, Inspection, Partnership
 from api.models.report import Publication, Report, ReportRollup, ReportStatus, Target
 from api.models.sync import Change, ChangeCounter, IdempotencyKey, SyncCursor
@@ -24,6 +25,8 @@ __all__ = [
     "Change",
     "ChangeCounter",
     "Commendation",
+    "CriteriaSet",
+    "EvidenceFile",
     "Fund",
     "FundEntry",
     "IdempotencyKey",
@@ -33,6 +36,8 @@ __all__ = [
     "Partner",
     "Partnership",
     "Publication",
+    "RecognitionDecision",
+    "Registration",
     "Report",
     "ReportRollup",
     "ReportStatus",

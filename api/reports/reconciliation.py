@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.funds.summary import figures as fund_figures
 from api.models import Association, AssociationYear, Award, Commendation, Inspection
+from api.recognition.service import FIGURE_NAMES as RECOGNITION_FIGURES
+from api.recognition.service import figures as recognition_figures
 from api.reports.fields import LABELS
 
 FORMS = {"emulation_flags": "emulation_flag", "medals": "medal", "certificates_of_merit": "certificate_of_merit"}
@@ -24,6 +26,8 @@ DERIVED = (
     *FORMS,
     "inspections",
 )
+# Derived only where the unit keeps recognition records (api/recognition).
+RECOGNITION = tuple(n for n in LABELS if n in set(RECOGNITION_FIGURES))
 
 
 class ReconciliationItem(BaseModel):
@@ -84,6 +88,8 @@ async def registry_figures(session: AsyncSession, path: str, year: int) -> dict[
         select(func.count()).where(Inspection.unit_path.like(f"{path}%"), Inspection.year == year)
     )
     funds = await fund_figures(session, [path], year)
+    # Registered and recognised counts, where the unit keeps recognition records (else it types them).
+    recognition = await recognition_figures(session, [path], year) or {}
     return {
         "members": int(members or 0),
         "branches": int(kinds.get("branch", 0)),
@@ -94,12 +100,13 @@ async def registry_figures(session: AsyncSession, path: str, year: int) -> dict[
         "awards_vnd": int(awards[1]),
         **{name: int(forms.get(form, 0)) for name, form in FORMS.items()},
         "inspections": int(inspections or 0),
+        **recognition,
     }
 
 
 def compare(report: dict[str, int | None], registry: dict[str, int]) -> list[ReconciliationItem]:
     items = []
-    for name in DERIVED:
+    for name in (*DERIVED, *(n for n in RECOGNITION if n in registry)):
         value = report.get(name)
         items.append(
             ReconciliationItem(

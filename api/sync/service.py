@@ -37,6 +37,8 @@ from api.inspections.registry import InspectionIn
 from api.models import Award, Report, ReportStatus
 from api.partnerships.registry import REGISTRY as PARTNERSHIPS
 from api.partnerships.registry import PartnershipIn
+from api.recognition.schemas import RegistrationIn
+from api.recognition.service import REGISTRATIONS as RECOGNITION
 from api.registries import kit
 from api.reports import service as reports
 from api.reports.fields import FIGURE_NAMES
@@ -51,10 +53,18 @@ REGISTRIES: dict[str, tuple[kit.Registry[Any], type[kit.RecordIn]]] = {
     "inspections": (INSPECTIONS, InspectionIn),
     "partnerships": (PARTNERSHIPS, PartnershipIn),
     "activities": (ACTIVITIES, ActivityIn),
+    "recognition-registrations": (RECOGNITION, RegistrationIn),
 }
 # fund_entries: ledger entries, append-only (api/sync/money.py).
 RESOURCES = ("reports", "awards", *REGISTRIES, "fund_entries")
-FEED_TYPES = ("report", "award", "fund_entry", "association_year", *(r.entity for r, _ in REGISTRIES.values()))
+FEED_TYPES = (
+    "report",
+    "award",
+    "fund_entry",
+    "association_year",
+    "recognition_decision",
+    *(r.entity for r, _ in REGISTRIES.values()),
+)
 
 
 ParsedT = TypeVar("ParsedT", bound=BaseModel)

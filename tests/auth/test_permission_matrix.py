@@ -6,6 +6,7 @@ endpoint can ship without its permissions being stated and checked here.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import uuid
 from collections.abc import Awaitable, Callable
@@ -29,11 +30,14 @@ from api.models import (
     Association,
     Award,
     Commendation,
+    EvidenceFile,
     Fund,
     ImportJob,
     Inspection,
     Partnership,
     Publication,
+    RecognitionDecision,
+    Registration,
     Report,
     Unit,
     User,
@@ -361,6 +365,11 @@ REGISTRIES: dict[str, tuple[type[Any], dict[str, Any], dict[str, Any]]] = {
         {"kind": "training", "title": "Tập huấn", "year": 2026, "links": []},
         {"kind": "training", "title": "Tập huấn", "year": 2026},
     ),
+    "recognition/registrations": (
+        Registration,
+        {"title": "cong_dan", "target_group": "nong_dan", "year": 2026, "name": "Nguyễn Văn A"},
+        {"title": "cong_dan", "target_group": "nong_dan", "year": 2026, "name": "Nguyễn Văn B"},
+    ),
     "awards": (
         Award,
         {"year": 2026, "recipient_name": "Nguyễn Văn A", "recipient_kind": "pupil", "category_id": 1},
@@ -404,6 +413,7 @@ def _registry_cases() -> dict[tuple[str, str], Case]:
         "partnerships": {"status": "ended"},
         "activities": {"participants": 5},
         "awards": {"school": "THCS"},
+        "recognition/registrations": {"village": "Tổ 3"},
     }
     for prefix, body in patches.items():
         item = f"/api/v1/{prefix}/{{award_id}}" if prefix == "awards" else f"/api/v1/{prefix}/{{record_id}}"
@@ -494,11 +504,11 @@ def _webhook_post() -> Build:
     return build
 
 
-def _place(url: str) -> Build:
+def _place(url: str, more: str = "") -> Build:
     """A figure of a place: the callers' province, or another one."""
 
     async def build(ctx: Ctx, where: str) -> Request:
-        return "GET", f"{url}?unit={HOME if where == 'home' else AWAY}&year=2026", None
+        return "GET", f"{url}?unit={HOME if where == 'home' else AWAY}&year=2026{more}", None
 
     return build
 
@@ -553,6 +563,156 @@ REFERENCES: dict[tuple[str, str], tuple[Build, str]] = {
 
 
 STATS = "/api/v1/stats/indicators?unit=34&year=2023&as_of=2024-12-31"
+RECOGNITION = "/api/v1/recognition"
+SHEET = {k: 8 for k in ("1.1", "1.2", "1.3", "1.4", "2.1", "2.2", "2.3", "3.1", "3.2", "3.3")}
+
+
+async def _sheet(ctx: Ctx, where: str, status: str) -> int:
+    """A 2026 citizen's registration of the home or away commune, scored by someone else at that commune."""
+    path = await ctx.session.scalar(select(Unit.path).where(Unit.code == ctx.commune[where], Unit.valid_to.is_(None)))
+    fields = REGISTRIES["recognition/registrations"][1] | {
+        "status": status,
+        "criteria_version": 1,
+        "scores": SHEET,
+        "total": 80,
+        "passed": True,
+        "scored_by_kind": "user",
+        "scored_by_id": -1,
+        "scored_by_unit_path": path,
+    }
+    return await ctx.record(Registration, where, **fields)
+
+
+def _recognition(method: str, suffix: str, status: str, body: dict[str, Any] | None = None) -> Build:
+    async def build(ctx: Ctx, where: str) -> Request:
+        return method, f"{RECOGNITION}/registrations/{await _sheet(ctx, where, status)}{suffix}", body
+
+    return build
+
+
+def _bulk_verify() -> Build:
+    async def build(ctx: Ctx, where: str) -> Request:
+        rid = await _sheet(ctx, where, "scored")
+        body = {"unit_code": ctx.commune[where], "title": "cong_dan", "year": 2026, "ids": [rid], "accept": True}
+        return "POST", f"{RECOGNITION}/verifications", body
+
+    return build
+
+
+def _decision_post() -> Build:
+    async def build(ctx: Ctx, where: str) -> Request:
+        rid = await _sheet(ctx, where, "verified")
+        body = {
+            "unit_code": ctx.commune[where],
+            "title": "cong_dan",
+            "year": 2026,
+            "authority": "UBND xã",
+            "number": "1/QĐ-UBND",
+            "decided_on": "2026-12-01",
+            "registration_ids": [rid],
+        }
+        return "POST", f"{RECOGNITION}/decisions", body
+
+    return build
+
+
+def _decision_get() -> Build:
+    async def build(ctx: Ctx, where: str) -> Request:
+        fields = {"title": "cong_dan", "year": 2026, "authority": "UBND xã", "number": "2/QĐ-UBND"}
+        rid = await ctx.record(RecognitionDecision, where, decided_on=dt.date(2026, 12, 1), **fields)
+        return "GET", f"{RECOGNITION}/decisions/{rid}", None
+
+    return build
+
+
+def _sheet_import() -> Build:
+    async def build(ctx: Ctx, where: str) -> Request:
+        head = "unit_code,name," + ",".join(SHEET)
+        text = f"{head}\n{ctx.commune[where]},Lê Thị C," + ",".join(str(v) for v in SHEET.values()) + "\n"
+        url = f"{RECOGNITION}/imports?title=cong_dan&target_group=nong_dan&year=2026"
+        return "POST", url, {"__file__": ("phieu.csv", text.encode())}
+
+    return build
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def _evidence(method: str) -> Build:
+    """An evidence file of a home or away registration (its bytes are not needed to be refused or listed)."""
+
+    async def build(ctx: Ctx, where: str) -> Request:
+        rid = await _sheet(ctx, where, "scored")
+        row = EvidenceFile(
+            registration_id=rid, filename="a.png", content_type="image/png", size=1, storage_key=f"x/{rid}.png"
+        )
+        ctx.session.add(row)
+        await ctx.session.flush()
+        return method, f"{RECOGNITION}/evidence/{row.id}", None
+
+    return build
+
+
+def _evidence_post() -> Build:
+    async def build(ctx: Ctx, where: str) -> Request:
+        rid = await _sheet(ctx, where, "scored")
+        return "POST", f"{RECOGNITION}/registrations/{rid}/evidence", {"__png__": PNG}
+
+    return build
+
+
+def _criteria_post() -> Build:
+    async def build(ctx: Ctx, where: str) -> Request:
+        from api.recognition.criteria import shipped
+
+        return "POST", f"{RECOGNITION}/criteria", {"year": 2031, "content": shipped("gia_dinh").model_dump(mode="json")}
+
+    return build
+
+
+RECOGNITION_CASES: dict[tuple[str, str], Case] = {
+    # Scoring is the commune's (or village's): these callers sit at the province, so 403 even at home.
+    ("PUT", f"{RECOGNITION}/registrations/{{record_id}}/scores"): Case(
+        _recognition("PUT", "/scores", "registered", {"scores": SHEET}), Scope.registries_write, ok=403
+    ),
+    ("POST", f"{RECOGNITION}/registrations/{{record_id}}/verify"): Case(
+        _recognition("POST", "/verify", "scored", {"accept": True}), Scope.registries_write
+    ),
+    ("POST", f"{RECOGNITION}/verifications"): Case(_bulk_verify(), Scope.registries_write),
+    ("POST", f"{RECOGNITION}/registrations/{{record_id}}/erase"): Case(
+        _recognition("POST", "/erase", "scored"), Scope.users_admin
+    ),
+    ("GET", f"{RECOGNITION}/decisions"): Case(
+        simple("GET", f"{RECOGNITION}/decisions"), Scope.registries_read, away=None
+    ),
+    ("POST", f"{RECOGNITION}/decisions"): Case(_decision_post(), Scope.registries_write, ok=201),
+    ("GET", f"{RECOGNITION}/decisions/{{record_id}}"): Case(_decision_get(), Scope.registries_read),
+    ("GET", f"{RECOGNITION}/criteria"): Case(simple("GET", f"{RECOGNITION}/criteria"), None, away=None),
+    ("GET", f"{RECOGNITION}/criteria/{{title}}/{{version}}"): Case(
+        simple("GET", f"{RECOGNITION}/criteria/cong_dan/1?target_group=can_bo"), None, away=None
+    ),
+    ("POST", f"{RECOGNITION}/criteria"): Case(_criteria_post(), Scope.categories_write, ok=201, away=None),
+    ("GET", f"{RECOGNITION}/figures"): Case(_place(f"{RECOGNITION}/figures"), Scope.registries_read),
+    ("GET", f"{RECOGNITION}/stats/rates"): Case(_place(f"{RECOGNITION}/stats/rates"), Scope.registries_read),
+    ("GET", f"{RECOGNITION}/stats/distribution"): Case(
+        _place(f"{RECOGNITION}/stats/distribution", "&title=gia_dinh"), Scope.registries_read
+    ),
+    ("GET", f"{RECOGNITION}/templates/{{title}}"): Case(
+        simple("GET", f"{RECOGNITION}/templates/don_vi?year=2026"), Scope.registries_write, away=None
+    ),
+    ("POST", f"{RECOGNITION}/registrations/{{record_id}}/evidence"): Case(
+        _evidence_post(), Scope.registries_write, ok=201
+    ),
+    ("GET", f"{RECOGNITION}/registrations/{{record_id}}/evidence"): Case(
+        _recognition("GET", "/evidence", "scored"), Scope.registries_read
+    ),
+    # The file of a home record whose bytes are not in the store (made by hand here): the scope check comes
+    # first (404 away); at home the DELETE goes through, the GET is checked with real bytes in test_evidence.
+    ("DELETE", f"{RECOGNITION}/evidence/{{evidence_id}}"): Case(_evidence("DELETE"), Scope.registries_write, ok=204),
+    ("GET", f"{RECOGNITION}/evidence/{{evidence_id}}"): Case(_evidence("GET"), Scope.registries_read, ok=404),
+    # Importing scored sheets is scoring: the commune's, not the province's (403 at home and away).
+    ("POST", f"{RECOGNITION}/imports"): Case(_sheet_import(), Scope.registries_write, ok=403, away=403),
+}
 
 CASES: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/me"): Case(simple("GET", "/api/v1/me"), None, away=None),
@@ -656,6 +816,7 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver"): Case(
         _webhook("POST", "/redeliver", delivery=True), Scope.sync_read, ok=202
     ),
+    **RECOGNITION_CASES,
 }
 
 
@@ -686,6 +847,9 @@ async def _call(client: httpx.AsyncClient, req: Request, headers: dict[str, str]
     method, url, body = req
     if body is not None and "__xlsx__" in body:
         files = {"file": ("bao-cao.xlsx", body["__xlsx__"], "application/octet-stream")}
+        return await client.request(method, url, files=files, headers=headers)
+    if body is not None and "__png__" in body:
+        files = {"file": ("anh.png", body["__png__"], "image/png")}
         return await client.request(method, url, files=files, headers=headers)
     if body is not None and "__file__" in body:
         name, content = body["__file__"]

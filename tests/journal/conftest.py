@@ -16,6 +16,8 @@ REGISTRY_PATHS = {
     "partnership": "partnerships",
     "activity": "activities",
     "award": "awards",
+    "recognition_registration": "recognition/registrations",
+    "recognition_decision": "recognition/decisions",
 }
 
 

@@ -12,7 +12,13 @@ import pytest
 
 from api import journal
 from tests.journal.conftest import API, changes, cursor, latest, shown
+from tests.recognition.conftest import PASS, Team, team
+from tests.recognition.conftest import WARD as RECOGNITION_WARD
+from tests.recognition.test_import import row, sheet
+from tests.recognition.test_import import upload as upload_sheet
 from tests.registries.test_award_import import GOOD, csv_file, upload
+
+__all__ = ["team"]  # the recognition workflow's accounts, as a fixture here too
 
 WARD = "12442"
 OLD = "2024-12-31"
@@ -115,5 +121,32 @@ async def test_every_change_on_the_feed_is_what_get_answers(
 async def test_every_record_type_of_the_journal_is_covered() -> None:
     """A record type added to the journal without a GET known to these tests fails here, not silently."""
     covered = {"association", "association_year", "commendation", "inspection", "partnership", "activity"}
-    covered |= {"fund", "fund_entry", "award", "report"}
+    covered |= {"fund", "fund_entry", "award", "report", "recognition_registration", "recognition_decision"}
     assert set(journal.kinds()) == covered
+
+
+async def test_recognition_changes_on_the_feed_are_what_get_answers(client: httpx.AsyncClient, team: Team) -> None:
+    """Issue 16: registrations (created, scored, returned, verified in bulk, recognised, imported, erased) and
+    decisions on the feed equal GET, on both databases (the import goes by COPY on PostgreSQL)."""
+    since = await cursor(client)
+    first = await team.scored("Hoàng Văn Feed", PASS)
+    url = f"{API}/recognition/registrations/{first['id']}"
+    assert (await team.scorer.patch(url, json={"village": "Tổ 9"})).status_code == 200
+    assert (await team.province.post(f"{url}/verify", json={"accept": False, "reason": "Xem lại"})).status_code == 200
+    assert (await team.scorer.put(f"{url}/scores", json={"scores": PASS})).status_code == 200
+    assert (await upload_sheet(team.scorer, sheet(row("Nhập Một"), row("Nhập Hai")))).status_code == 200
+    sel = {"unit_code": RECOGNITION_WARD, "title": "cong_dan", "year": 2024, "accept": True}
+    assert (await team.province.post(f"{API}/recognition/verifications", json=sel)).json()["done"] >= 3
+    decision = {
+        "unit_code": RECOGNITION_WARD,
+        "title": "cong_dan",
+        "year": 2024,
+        "authority": "UBND phường",
+        "number": "1/QĐ-UBND",
+        "decided_on": "2024-12-20",
+    }
+    assert (await team.scorer.post(f"{API}/recognition/decisions", json=decision)).status_code == 201
+    assert (await client.post(f"{url}/erase")).status_code == 200
+    gone = await team.register("Xoá hẳn")
+    assert (await team.scorer.delete(f"{API}/recognition/registrations/{gone['id']}")).status_code == 204
+    assert await _check(client, since) == {"recognition_registration", "recognition_decision"}

@@ -75,6 +75,7 @@ async def path_values(session: AsyncSession) -> dict[str, Any]:
         "indicator": "members",
         "record_id": await session.scalar(select(Fund.id).order_by(Fund.id)),
         "unit": "33",
+        "title": "gia_dinh",  # /recognition/stats/distribution
     }
 
 

@@ -96,7 +96,14 @@ def no_openpyxl(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(openpyxl, "load_workbook", refuse)
 
 
-@pytest.mark.parametrize("route", ["/api/v1/awards/imports?wait=true", "/api/v1/reports/imports?year=2024"])
+@pytest.mark.parametrize(
+    "route",
+    [
+        "/api/v1/awards/imports?wait=true",
+        "/api/v1/reports/imports?year=2024",
+        "/api/v1/recognition/imports?title=gia_dinh&year=2024",
+    ],
+)
 async def test_a_zip_bomb_is_refused_from_its_directory(
     client: httpx.AsyncClient, no_openpyxl: None, route: str
 ) -> None:

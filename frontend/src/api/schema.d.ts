@@ -903,6 +903,376 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/recognition/criteria": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Criteria
+         * @description Every criteria set version: the shipped ones (version 1) and those published since.
+         */
+        get: operations["list_criteria_api_v1_recognition_criteria_get"];
+        put?: never;
+        /**
+         * Publish Criteria
+         * @description Publish a new version of a criteria set from a year on (admins). Sheets scored earlier keep theirs.
+         */
+        post: operations["publish_criteria_api_v1_recognition_criteria_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recognition/criteria/{title}/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Criteria
+         * @description A criteria set version: criteria, indices with Vietnamese names and maximum points, the pass rule.
+         */
+        get: operations["get_criteria_api_v1_recognition_criteria__title___version__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recognition/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Decisions
+         * @description Recognition decisions inside your unit scope (CSV too).
+         */
+        get: operations["list_decisions_api_v1_recognition_decisions_get"];
+        put?: never;
+        /**
+         * Create Decision
+         * @description Record a recognition decision (authority, number, date) and recognise its batch in one request: the
+         *     verified registrations passing their rule in the unit's subtree (or the ids listed).
+         */
+        post: operations["create_decision_api_v1_recognition_decisions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recognition/decisions/{record_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Decision
+         * @description One recognition decision (its list: /recognition/registrations?decision_id=…).
+         */
+        get: operations["get_decision_api_v1_recognition_decisions__record_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recognition/evidence/{evidence_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Evidence
+         * @description The evidence file itself (inside your unit scope only).
+         */
+        get: operations["get_evidence_api_v1_recognition_evidence__evidence_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Evidence
+         * @description Remove an evidence file (not once the sheet is verified).
+         */
+        delete: operations["delete_evidence_api_v1_recognition_evidence__evidence_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recognition/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Figures
+         * @description The annual report's registered and recognised counts derived from the records of a unit's subtree.
+         */
+        get: operations["figures_api_v1_recognition_figures_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recognition/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Sheet
+         * @description Import a scored sheet: registrations with their scores, all rows or none, every bad cell named.
+         */
+        post: operations["import_sheet_api_v1_recognition_imports_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recognition/registrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List recognition_registrations
+         * @description Đăng ký danh hiệu inside your unit scope, filtered and paginated (CSV too).
+         */
+        get: operations["list_records_api_v1_recognition_registrations_get"];
+        put?: never;
+        /**
+         * Create a recognition_registration
+         * @description Record a new đăng ký danh hiệu in a unit inside your scope.
+         */
+        post: operations["create_record_api_v1_recognition_registrations_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recognition/registrations/{record_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a recognition_registration
+         * @description One đăng ký danh hiệu.
+         */
+        get: operations["get_record_api_v1_recognition_registrations__record_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a recognition_registration
+         * @description Delete a đăng ký danh hiệu (the audit trail keeps it). Honours If-Match.
+         */
+        delete: operations["delete_record_api_v1_recognition_registrations__record_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a recognition_registration
+         * @description Change a đăng ký danh hiệu (only the fields sent). Honours If-Match.
+         */
+        patch: operations["update_record_api_v1_recognition_registrations__record_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/recognition/registrations/{record_id}/erase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erase
+         * @description Erase a person's data (admins; Nghị định 13/2023): the name goes, the record still counts.
+         */
+        post: operations["erase_api_v1_recognition_registrations__record_id__erase_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recognition/registrations/{record_id}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Evidence
+         * @description The evidence files of a registration.
+         */
+        get: operations["list_evidence_api_v1_recognition_registrations__record_id__evidence_get"];
+        put?: never;
+        /**
+         * Add Evidence
+         * @description Attach evidence (minh chứng) to a registration's sheet; kept by the configured file store.
+         */
+        post: operations["add_evidence_api_v1_recognition_registrations__record_id__evidence_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recognition/registrations/{record_id}/scores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Put Scores
+         * @description Score a registration (phiếu chấm điểm) on the newest criteria set of its year: an account of its commune
+         *     or village does it; the total and the pass rule (e.g. ≥ 80 and no index below 5) are computed.
+         */
+        put: operations["put_scores_api_v1_recognition_registrations__record_id__scores_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recognition/registrations/{record_id}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify
+         * @description The level above the scoring unit verifies a sheet, or returns it with a reason (never one's own sheet).
+         */
+        post: operations["verify_api_v1_recognition_registrations__record_id__verify_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recognition/stats/distribution": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Distribution
+         * @description Distribution of the points of each index over the sheets scored: which criteria hold registrants back.
+         */
+        get: operations["distribution_api_v1_recognition_stats_distribution_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recognition/stats/rates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Rates
+         * @description Recognition rates by title and citizens' group (counts only), and how many units keep records.
+         */
+        get: operations["rates_api_v1_recognition_stats_rates_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recognition/templates/{title}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Template
+         * @description The sheet a village volunteer fills: one row per household or person, one column per index.
+         */
+        get: operations["template_api_v1_recognition_templates__title__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recognition/verifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bulk Verify
+         * @description Verify (or return) every scored sheet of a filtered set that you may verify, in one request.
+         */
+        post: operations["bulk_verify_api_v1_recognition_verifications_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports": {
         parameters: {
             query?: never;
@@ -2449,6 +2819,14 @@ export interface components {
              */
             status: number;
         };
+        /** Body_add_evidence_api_v1_recognition_registrations__record_id__evidence_post */
+        Body_add_evidence_api_v1_recognition_registrations__record_id__evidence_post: {
+            /**
+             * File
+             * @description A photo (JPEG, PNG, WebP) or a scanned sheet (PDF), ≤ 10 MB.
+             */
+            file: string;
+        };
         /** Body_import_awards_api_v1_awards_imports_post */
         Body_import_awards_api_v1_awards_imports_post: {
             /**
@@ -2462,6 +2840,14 @@ export interface components {
             /**
              * File
              * @description An .xlsx file: a header row (unit_code and figures), then one row per unit.
+             */
+            file: string;
+        };
+        /** Body_import_sheet_api_v1_recognition_imports_post */
+        Body_import_sheet_api_v1_recognition_imports_post: {
+            /**
+             * File
+             * @description CSV (UTF-8) or XLSX from the template.
              */
             file: string;
         };
@@ -2488,6 +2874,54 @@ export interface components {
             scope: string;
             /** Username */
             username: string;
+        };
+        /** BulkOut */
+        BulkOut: {
+            /**
+             * Done
+             * @description Registrations changed.
+             */
+            done: number;
+            /**
+             * Skipped
+             * @description Registrations of the selection left as they were (not yours to verify, …).
+             */
+            skipped: number;
+        };
+        /**
+         * BulkVerifyIn
+         * @description Verify (or return) every scored registration of the selection that you may verify.
+         */
+        BulkVerifyIn: {
+            /**
+             * Accept
+             * @description true: verified; false: returned for scoring again.
+             */
+            accept: boolean;
+            /**
+             * Ids
+             * @description Only these registrations.
+             */
+            ids?: number[] | null;
+            /**
+             * Reason
+             * @description Required when returning.
+             */
+            reason?: string | null;
+            /** Target Group */
+            target_group?: ("nong_dan" | "cong_nhan" | "can_bo") | null;
+            /**
+             * Title
+             * @enum {string}
+             */
+            title: "gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan";
+            /**
+             * Unit Code
+             * @description Only this unit's subtree.
+             */
+            unit_code?: string | null;
+            /** Year */
+            year: number;
         };
         /** CategoryIn */
         CategoryIn: {
@@ -2801,6 +3235,199 @@ export interface components {
              */
             reports: number;
         };
+        /**
+         * CriteriaContent
+         * @description A criteria set: criteria, their indices with maximum points, and the pass rule.
+         */
+        CriteriaContent: {
+            /** Criteria */
+            criteria: components["schemas"]["CriterionDef"][];
+            /** Name */
+            name: string;
+            /**
+             * Notes
+             * @default
+             */
+            notes: string;
+            pass_rule: components["schemas"]["PassRule"];
+            /**
+             * Source
+             * @default
+             */
+            source: string;
+            /** Target Group */
+            target_group?: ("nong_dan" | "cong_nhan" | "can_bo") | null;
+            /**
+             * Title
+             * @enum {string}
+             */
+            title: "gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan";
+        };
+        /** CriteriaSetOut */
+        CriteriaSetOut: {
+            content: components["schemas"]["CriteriaContent"];
+            /** Max Total */
+            max_total: number;
+            /** Version */
+            version: number;
+            /** Year */
+            year: number | null;
+        };
+        /** CriteriaVersionOut */
+        CriteriaVersionOut: {
+            /** Name */
+            name: string;
+            /** Target Group */
+            target_group: string | null;
+            /** Title */
+            title: string;
+            /** Version */
+            version: number;
+            /**
+             * Year
+             * @description First year it applies to (null: the shipped version, every year).
+             */
+            year: number | null;
+        };
+        /** CriterionDef */
+        CriterionDef: {
+            /** Code */
+            code: string;
+            /**
+             * Confirmed
+             * @default false
+             */
+            confirmed: boolean;
+            /** Indices */
+            indices: components["schemas"]["IndexDef"][];
+            /** Name */
+            name: string;
+        };
+        /**
+         * DecisionIn
+         * @description A recognition decision for the verified, passing registrations of the unit's subtree (or the ids given).
+         */
+        DecisionIn: {
+            /**
+             * Authority
+             * @description Deciding authority, e.g. UBND xã Vũ Thắng.
+             */
+            authority: string;
+            /**
+             * Decided On
+             * Format: date
+             * @description Date of the decision.
+             */
+            decided_on: string;
+            /**
+             * External Id
+             * @description Your own id for it (partners).
+             */
+            external_id?: string | null;
+            /**
+             * Number
+             * @description Decision number, e.g. 15/QĐ-UBND.
+             */
+            number: string;
+            /**
+             * Registration Ids
+             * @description Only these registrations (each must be verified and pass).
+             */
+            registration_ids?: number[] | null;
+            /**
+             * Target Group
+             * @description Citizens: only this group.
+             */
+            target_group?: ("nong_dan" | "cong_nhan" | "can_bo") | null;
+            /**
+             * Title
+             * @enum {string}
+             */
+            title: "gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan";
+            /**
+             * Unit As Of
+             * @description Date unit_code is read on (default the record's own date, else today; 2024-12-31: the old map).
+             */
+            unit_as_of?: string | null;
+            /**
+             * Unit Code
+             * @description The unit the record belongs to.
+             */
+            unit_code: string;
+            /** Year */
+            year: number;
+        };
+        /**
+         * DecisionOut
+         * @description A recognition decision (quyết định công nhận).
+         */
+        DecisionOut: {
+            /**
+             * Authority
+             * @description Deciding authority, e.g. UBND xã Vũ Thắng.
+             */
+            authority: string;
+            /**
+             * Created At
+             * Format: date-time
+             * @description Created at.
+             */
+            created_at: string;
+            /**
+             * Decided On
+             * Format: date
+             * @description Date of the decision.
+             */
+            decided_on: string;
+            /**
+             * External Id
+             * @description The partner's id for it, if any.
+             */
+            external_id: string | null;
+            /**
+             * Id
+             * @description Record id.
+             */
+            id: number;
+            /**
+             * Number
+             * @description Decision number, e.g. 15/QĐ-UBND.
+             */
+            number: string;
+            /**
+             * Partner
+             * @description The partner system that owns external_id.
+             */
+            partner: string | null;
+            /**
+             * Recognised
+             * @description Registrations it recognised.
+             */
+            recognised: number;
+            /**
+             * Title
+             * @enum {string}
+             */
+            title: "gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan";
+            /**
+             * Unit Code
+             * @description Code of its unit.
+             */
+            unit_code: string;
+            /**
+             * Updated At
+             * Format: date-time
+             * @description Last change.
+             */
+            updated_at: string;
+            /**
+             * Version
+             * @description Changes with every update; the ETag is built from it.
+             */
+            version: number;
+            /** Year */
+            year: number;
+        };
         /** DeliveryDetail */
         DeliveryDetail: {
             /** Attempt Log */
@@ -2899,6 +3526,26 @@ export interface components {
              * @description The webhook-id header: the same for every attempt of this delivery.
              */
             webhook_id: string;
+        };
+        /**
+         * DistributionOut
+         * @description Scores per index: which criteria hold registrants back (counts only, no names).
+         */
+        DistributionOut: {
+            /** Indices */
+            indices: components["schemas"]["IndexStat"][];
+            /** Passed */
+            passed: number;
+            /** Sheets */
+            sheets: number;
+            /** Target Group */
+            target_group: string | null;
+            /** Title */
+            title: string;
+            /** Version */
+            version: number;
+            /** Year */
+            year: number;
         };
         /**
          * EntryIn
@@ -3038,6 +3685,45 @@ export interface components {
              * @description A stable machine-readable error code.
              */
             type: string;
+        };
+        /** EvidenceOut */
+        EvidenceOut: {
+            /** Content Type */
+            content_type: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Filename */
+            filename: string;
+            /** Id */
+            id: number;
+            /** Index Code */
+            index_code: string;
+            /** Registration Id */
+            registration_id: number;
+            /** Size */
+            size: number;
+        };
+        /**
+         * FiguresOut
+         * @description Report figures derived from the recognition records of a unit's subtree in a year.
+         */
+        FiguresOut: {
+            /** Figures */
+            figures: {
+                [key: string]: number;
+            };
+            /**
+             * Keeps Records
+             * @description Whether any registration is recorded there.
+             */
+            keeps_records: boolean;
+            /** Unit Code */
+            unit_code: string;
+            /** Year */
+            year: number;
         };
         /**
          * FundEntrySync
@@ -3409,6 +4095,24 @@ export interface components {
             total_rows: number;
         };
         /**
+         * ImportOut
+         * @description The result of a sheet import (all rows or none).
+         */
+        ImportOut: {
+            /** Created Rows */
+            created_rows: number;
+            /** Dry Run */
+            dry_run: boolean;
+            /** Errors */
+            errors: {
+                [key: string]: unknown;
+            }[];
+            /** Passed Rows */
+            passed_rows: number;
+            /** Total Rows */
+            total_rows: number;
+        };
+        /**
          * ImportResult
          * @description What an import did (or, with dry_run, would do).
          */
@@ -3438,6 +4142,55 @@ export interface components {
              * @description Year of the reports.
              */
             year: number;
+        };
+        /** IndexDef */
+        IndexDef: {
+            /**
+             * Code
+             * @description Index code, e.g. 1.2.
+             */
+            code: string;
+            /**
+             * Confirmed
+             * @description false: an editable default, not from a published source.
+             * @default false
+             */
+            confirmed: boolean;
+            /**
+             * Max Points
+             * @description Most points the index gives.
+             */
+            max_points: number;
+            /**
+             * Name
+             * @description Vietnamese name.
+             */
+            name: string;
+        };
+        /** IndexStat */
+        IndexStat: {
+            /**
+             * Below Min
+             * @description Sheets scoring this index below the pass rule's minimum per index.
+             */
+            below_min: number;
+            /** Code */
+            code: string;
+            /**
+             * Distribution
+             * @description Points → number of sheets.
+             */
+            distribution: {
+                [key: string]: number;
+            };
+            /** Max Points */
+            max_points: number;
+            /** Mean */
+            mean: number | null;
+            /** Name */
+            name: string;
+            /** Sheets */
+            sheets: number;
         };
         /**
          * IndicatorName
@@ -3943,6 +4696,19 @@ export interface components {
              */
             next_cursor: string | null;
         };
+        /** Page[DecisionOut] */
+        Page_DecisionOut_: {
+            /**
+             * Items
+             * @description This page's records.
+             */
+            items: components["schemas"]["DecisionOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as ?cursor= for the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
         /** Page[DeliveryOut] */
         Page_DeliveryOut_: {
             /**
@@ -4002,6 +4768,19 @@ export interface components {
              * @description This page's records.
              */
             items: components["schemas"]["PartnershipOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as ?cursor= for the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
+        /** Page[RegistrationOut] */
+        Page_RegistrationOut_: {
+            /**
+             * Items
+             * @description This page's records.
+             */
+            items: components["schemas"]["RegistrationOut"][];
             /**
              * Next Cursor
              * @description Pass as ?cursor= for the next page; null on the last page.
@@ -4252,6 +5031,25 @@ export interface components {
              */
             year?: number;
         };
+        /** PassRule */
+        PassRule: {
+            /**
+             * Confirmed
+             * @description false: an editable default.
+             * @default false
+             */
+            confirmed: boolean;
+            /**
+             * Min Per Index
+             * @description No index may score below this.
+             */
+            min_per_index: number;
+            /**
+             * Min Total
+             * @description Least total to be recognised.
+             */
+            min_total: number;
+        };
         /**
          * Problem
          * @description An error, as RFC 9457 problem details.
@@ -4331,6 +5129,15 @@ export interface components {
             year: number;
         };
         /**
+         * PublishIn
+         * @description A new version of a criteria set, applying from ``year``.
+         */
+        PublishIn: {
+            content: components["schemas"]["CriteriaContent"];
+            /** Year */
+            year: number;
+        };
+        /**
          * Rate
          * @description A rate: numerator over denominator, summed over places (never an average of percentages).
          */
@@ -4350,6 +5157,48 @@ export interface components {
              * @description numerator / denominator; null when the denominator is 0.
              */
             value: number | null;
+        };
+        /** RateOut */
+        RateOut: {
+            /** Assessed */
+            assessed: number;
+            /**
+             * Indicator
+             * @description The statistics indicator of the title (its targets: /targets).
+             */
+            indicator: string;
+            /**
+             * Rate
+             * @description recognised / assessed.
+             */
+            rate: number | null;
+            /** Recognised */
+            recognised: number;
+            /** Registered */
+            registered: number;
+            /** Target Group */
+            target_group: string | null;
+            /**
+             * Targets
+             * @description National targets of the indicator (QĐ 387/677; editable by admins).
+             */
+            targets: components["schemas"]["api__recognition__schemas__TargetOut"][];
+            /** Title */
+            title: string;
+        };
+        /** RatesOut */
+        RatesOut: {
+            /** Rates */
+            rates: components["schemas"]["RateOut"][];
+            /** Unit Code */
+            unit_code: string;
+            /**
+             * Units Keeping Records
+             * @description Communes/villages below with registrations this year.
+             */
+            units_keeping_records: number;
+            /** Year */
+            year: number;
         };
         /** Ready */
         Ready: {
@@ -4420,6 +5269,186 @@ export interface components {
              * @description The report's figure (null: no report or empty).
              */
             report: number | null;
+        };
+        /**
+         * RegistrationIn
+         * @description A registration (đăng ký) for a title in a unit (village or commune).
+         */
+        RegistrationIn: {
+            /**
+             * External Id
+             * @description Your own id for it (partners).
+             */
+            external_id?: string | null;
+            /**
+             * Name
+             * @description Household head, clan, village, unit or person.
+             */
+            name: string;
+            /**
+             * Target Group
+             * @description Citizens only: nong_dan, cong_nhan or can_bo (the criteria set's group).
+             */
+            target_group?: ("nong_dan" | "cong_nhan" | "can_bo") | null;
+            /**
+             * Title
+             * @description gia_dinh, dong_ho, cong_dong, don_vi or cong_dan.
+             * @enum {string}
+             */
+            title: "gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan";
+            /**
+             * Unit As Of
+             * @description Date unit_code is read on (default the record's own date, else today; 2024-12-31: the old map).
+             */
+            unit_as_of?: string | null;
+            /**
+             * Unit Code
+             * @description The unit the record belongs to.
+             */
+            unit_code: string;
+            /**
+             * Village
+             * @description Village or residential group (thôn, tổ dân phố).
+             * @default
+             */
+            village: string;
+            /**
+             * Year
+             * @description Year of the recognition cycle.
+             */
+            year: number;
+        };
+        /**
+         * RegistrationOut
+         * @description A registrant, its score sheet, verification and recognition.
+         */
+        RegistrationOut: {
+            /**
+             * Created At
+             * Format: date-time
+             * @description Created at.
+             */
+            created_at: string;
+            /**
+             * Criteria Version
+             * @description The criteria set version it was scored on.
+             */
+            criteria_version: number | null;
+            /**
+             * Decision Id
+             * @description The recognition decision, once recognised.
+             */
+            decision_id: number | null;
+            /**
+             * Erased
+             * @description Personal data erased by an admin (the record still counts).
+             */
+            erased: boolean;
+            /**
+             * External Id
+             * @description The partner's id for it, if any.
+             */
+            external_id: string | null;
+            /**
+             * Id
+             * @description Record id.
+             */
+            id: number;
+            /**
+             * Name
+             * @description Household head, clan, village, unit or person.
+             */
+            name: string;
+            /**
+             * Partner
+             * @description The partner system that owns external_id.
+             */
+            partner: string | null;
+            /**
+             * Passed
+             * @description Whether the sheet meets the set's pass rule.
+             */
+            passed: boolean | null;
+            /**
+             * Return Reason
+             * @description Why the level above returned it.
+             */
+            return_reason: string | null;
+            /**
+             * Scored On
+             * @description Date scored.
+             */
+            scored_on: string | null;
+            /**
+             * Scores
+             * @description Points per index code.
+             */
+            scores: {
+                [key: string]: number;
+            } | null;
+            /**
+             * Status
+             * @description registered, scored, returned, verified or recognised.
+             */
+            status: string;
+            /**
+             * Target Group
+             * @description Citizens only: nong_dan, cong_nhan or can_bo (the criteria set's group).
+             */
+            target_group?: ("nong_dan" | "cong_nhan" | "can_bo") | null;
+            /**
+             * Title
+             * @description gia_dinh, dong_ho, cong_dong, don_vi or cong_dan.
+             * @enum {string}
+             */
+            title: "gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan";
+            /**
+             * Total
+             * @description Sum of the points.
+             */
+            total: number | null;
+            /**
+             * Unit Code
+             * @description Code of its unit.
+             */
+            unit_code: string;
+            /**
+             * Updated At
+             * Format: date-time
+             * @description Last change.
+             */
+            updated_at: string;
+            /**
+             * Verified On
+             * @description Date verified by the level above.
+             */
+            verified_on: string | null;
+            /**
+             * Version
+             * @description Changes with every update; the ETag is built from it.
+             */
+            version: number;
+            /**
+             * Village
+             * @description Village or residential group (thôn, tổ dân phố).
+             * @default
+             */
+            village: string;
+            /**
+             * Year
+             * @description Year of the recognition cycle.
+             */
+            year: number;
+        };
+        /**
+         * RegistrationUpdate
+         * @description Changes to a registration's name or village (its title, year and group stay: its sheet depends on them).
+         */
+        RegistrationUpdate: {
+            /** Name */
+            name?: string | null;
+            /** Village */
+            village?: string | null;
         };
         /**
          * ReopenIn
@@ -5052,6 +6081,24 @@ export interface components {
          */
         Role: "admin" | "editor" | "viewer" | "partner";
         /**
+         * ScoresIn
+         * @description A score sheet: points per index of the registration's criteria set.
+         */
+        ScoresIn: {
+            /**
+             * Scored On
+             * @description Date scored (default today).
+             */
+            scored_on?: string | null;
+            /**
+             * Scores
+             * @description Index code → points (every index of the set, 0 to its maximum).
+             */
+            scores: {
+                [key: string]: number;
+            };
+        };
+        /**
          * SeriesOut
          * @description One indicator of one place over years.
          */
@@ -5122,52 +6169,6 @@ export interface components {
             variant: string;
         };
         /**
-         * TargetOut
-         * @description A target (chỉ tiêu phấn đấu) for an indicator in a year.
-         */
-        TargetOut: {
-            /**
-             * Indicator
-             * @description Indicator name.
-             */
-            indicator: string;
-            /**
-             * Source
-             * @description Where it comes from.
-             */
-            source: string;
-            /**
-             * Unit Code
-             * @description Unit whose own target it is; null = national.
-             */
-            unit_code: string | null;
-            /**
-             * Unit Name
-             * @description Name of that unit.
-             */
-            unit_name: string | null;
-            /**
-             * Value
-             * @description Target value.
-             */
-            value: number;
-            /**
-             * Variant
-             * @description "" general, or the variant name.
-             */
-            variant: string;
-            /**
-             * Version
-             * @description Changes with every update.
-             */
-            version: number;
-            /**
-             * Year
-             * @description Target year.
-             */
-            year: number;
-        };
-        /**
          * TargetsOut
          * @description The targets of an indicator for a year: national and units' own.
          */
@@ -5175,7 +6176,7 @@ export interface components {
             /** Indicator */
             indicator: string;
             /** Items */
-            items: components["schemas"]["TargetOut"][];
+            items: components["schemas"]["api__targets__schemas__TargetOut"][];
             /** Next Cursor */
             next_cursor?: string | null;
             /** Year */
@@ -5388,6 +6389,22 @@ export interface components {
             unit_code?: string | null;
         };
         /**
+         * VerifyIn
+         * @description The level above accepts a sheet, or returns it with a reason.
+         */
+        VerifyIn: {
+            /**
+             * Accept
+             * @description true: verified; false: returned for scoring again.
+             */
+            accept: boolean;
+            /**
+             * Reason
+             * @description Required when returning.
+             */
+            reason?: string | null;
+        };
+        /**
          * VillageCreate
          * @description A village or residential group (thôn, tổ dân phố) to add below a commune.
          */
@@ -5581,6 +6598,66 @@ export interface components {
              * @description A new URL.
              */
             url?: string | null;
+        };
+        /** TargetOut */
+        api__recognition__schemas__TargetOut: {
+            /** Source */
+            source: string;
+            /** Value */
+            value: number;
+            /**
+             * Variant
+             * @description "" or "staff" (QĐ 677: staff of learning units).
+             */
+            variant: string;
+            /** Year */
+            year: number;
+        };
+        /**
+         * TargetOut
+         * @description A target (chỉ tiêu phấn đấu) for an indicator in a year.
+         */
+        api__targets__schemas__TargetOut: {
+            /**
+             * Indicator
+             * @description Indicator name.
+             */
+            indicator: string;
+            /**
+             * Source
+             * @description Where it comes from.
+             */
+            source: string;
+            /**
+             * Unit Code
+             * @description Unit whose own target it is; null = national.
+             */
+            unit_code: string | null;
+            /**
+             * Unit Name
+             * @description Name of that unit.
+             */
+            unit_name: string | null;
+            /**
+             * Value
+             * @description Target value.
+             */
+            value: number;
+            /**
+             * Variant
+             * @description "" general, or the variant name.
+             */
+            variant: string;
+            /**
+             * Version
+             * @description Changes with every update.
+             */
+            version: number;
+            /**
+             * Year
+             * @description Target year.
+             */
+            year: number;
         };
     };
     responses: never;
@@ -9944,6 +11021,1743 @@ export interface operations {
             };
         };
     };
+    list_criteria_api_v1_recognition_criteria_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CriteriaVersionOut"][];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publish_criteria_api_v1_recognition_criteria_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublishIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CriteriaSetOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_criteria_api_v1_recognition_criteria__title___version__get: {
+        parameters: {
+            query?: {
+                /** @description Citizens: the target group. */
+                target_group?: ("nong_dan" | "cong_nhan" | "can_bo") | null;
+            };
+            header?: never;
+            path: {
+                title: "gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan";
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CriteriaSetOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_decisions_api_v1_recognition_decisions_get: {
+        parameters: {
+            query?: {
+                /** @description Only this unit's subtree, and the units it was formed from (with year: that year's units). */
+                unit?: string | null;
+                /** @description Date unit is read on (default today's map, and the year's own where a year is given). */
+                as_of?: string | null;
+                year?: number | null;
+                title?: ("gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan") | null;
+                /** @description Page size (default 50, at most KH_MAX_PAGE_SIZE, 1000). */
+                limit?: number;
+                /** @description The next_cursor of the previous page. */
+                cursor?: string | null;
+                /** @description json (default) or csv; Accept: text/csv works too. */
+                format?: components["schemas"]["OutputFormat"] | null;
+            };
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_DecisionOut_"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_decision_api_v1_recognition_decisions_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DecisionOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_decision_api_v1_recognition_decisions__record_id__get: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DecisionOut"];
+                };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_evidence_api_v1_recognition_evidence__evidence_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evidence_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_evidence_api_v1_recognition_evidence__evidence_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evidence_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    figures_api_v1_recognition_figures_get: {
+        parameters: {
+            query: {
+                /** @description Unit code. */
+                unit: string;
+                year: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FiguresOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_sheet_api_v1_recognition_imports_post: {
+        parameters: {
+            query: {
+                title: "gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan";
+                year: number;
+                target_group?: ("nong_dan" | "cong_nhan" | "can_bo") | null;
+                /** @description Only check the file; save nothing. */
+                dry_run?: boolean;
+            };
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_import_sheet_api_v1_recognition_imports_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_records_api_v1_recognition_registrations_get: {
+        parameters: {
+            query?: {
+                /** @description Only this unit's subtree, and the units it was formed from (with year: that year's units). */
+                unit?: string | null;
+                /** @description Date unit is read on (default today's map, and the year's own where a year is given). */
+                as_of?: string | null;
+                /** @description Only this year. */
+                year?: number | null;
+                /** @description Only this title. */
+                title?: ("gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan") | null;
+                /** @description Only this citizens' group. */
+                target_group?: ("nong_dan" | "cong_nhan" | "can_bo") | null;
+                /** @description registered, scored, returned, verified, recognised. */
+                status?: string | null;
+                /** @description Only those recognised by this decision. */
+                decision_id?: number | null;
+                /** @description Page size (default 50, at most KH_MAX_PAGE_SIZE, 1000). */
+                limit?: number;
+                /** @description The next_cursor of the previous page. */
+                cursor?: string | null;
+                /** @description json (default) or csv; Accept: text/csv works too. */
+                format?: components["schemas"]["OutputFormat"] | null;
+            };
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_RegistrationOut_"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_record_api_v1_recognition_registrations_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegistrationIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistrationOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_record_api_v1_recognition_registrations__record_id__get: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistrationOut"];
+                };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_record_api_v1_recognition_registrations__record_id__delete: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_record_api_v1_recognition_registrations__record_id__patch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegistrationUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistrationOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    erase_api_v1_recognition_registrations__record_id__erase_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistrationOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_evidence_api_v1_recognition_registrations__record_id__evidence_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidenceOut"][];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    add_evidence_api_v1_recognition_registrations__record_id__evidence_post: {
+        parameters: {
+            query?: {
+                /** @description The index it proves (optional). */
+                index_code?: string;
+            };
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_add_evidence_api_v1_recognition_registrations__record_id__evidence_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidenceOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_scores_api_v1_recognition_registrations__record_id__scores_put: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScoresIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistrationOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    verify_api_v1_recognition_registrations__record_id__verify_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description The ETag you last saw: the write happens only if the record has not changed since (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerifyIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistrationOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    distribution_api_v1_recognition_stats_distribution_get: {
+        parameters: {
+            query: {
+                /** @description Unit code. */
+                unit: string;
+                year: number;
+                title: "gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan";
+                target_group?: ("nong_dan" | "cong_nhan" | "can_bo") | null;
+                /** @description Criteria set version (default: the year's). */
+                version?: number | null;
+                /** @description json (default) or csv; Accept: text/csv works too. */
+                format?: components["schemas"]["OutputFormat"] | null;
+            };
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DistributionOut"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rates_api_v1_recognition_stats_rates_get: {
+        parameters: {
+            query: {
+                /** @description Unit code. */
+                unit: string;
+                year: number;
+                /** @description json (default) or csv; Accept: text/csv works too. */
+                format?: components["schemas"]["OutputFormat"] | null;
+            };
+            header?: {
+                /** @description The ETag you hold: 304 without a body when the answer has not changed. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RatesOut"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Not modified: your copy (its ETag) is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    template_api_v1_recognition_templates__title__get: {
+        parameters: {
+            query: {
+                year: number;
+                target_group?: ("nong_dan" | "cong_nhan" | "can_bo") | null;
+                /** @description csv or xlsx. */
+                format?: string;
+            };
+            header?: never;
+            path: {
+                title: "gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "text/csv": string;
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    bulk_verify_api_v1_recognition_verifications_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A unique key per intended action (a UUID): a retry with the same key and body gets the first answer again (Idempotent-Replayed: true) without a second effect; the same key with another body is 422, one still running 409 (Retry-After). Kept 24 hours per credential. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkVerifyIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkOut"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_reports_api_v1_reports_get: {
         parameters: {
             query?: {
@@ -11355,8 +14169,8 @@ export interface operations {
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
-                /** @description One of: reports, awards, associations, funds, commendations, inspections, partnerships, activities, fund_entries. */
-                resource: "reports" | "awards" | "associations" | "funds" | "commendations" | "inspections" | "partnerships" | "activities" | "fund_entries";
+                /** @description One of: reports, awards, associations, funds, commendations, inspections, partnerships, activities, recognition-registrations, fund_entries. */
+                resource: "reports" | "awards" | "associations" | "funds" | "commendations" | "inspections" | "partnerships" | "activities" | "recognition-registrations" | "fund_entries";
                 /** @description Your id for the record. */
                 external_id: string;
             };
@@ -11364,7 +14178,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ReportSync"] | components["schemas"]["AwardIn"] | components["schemas"]["AssociationIn"] | components["schemas"]["FundIn"] | components["schemas"]["CommendationIn"] | components["schemas"]["InspectionIn"] | components["schemas"]["PartnershipIn"] | components["schemas"]["ActivityIn"] | components["schemas"]["FundEntrySync"];
+                "application/json": components["schemas"]["ReportSync"] | components["schemas"]["AwardIn"] | components["schemas"]["AssociationIn"] | components["schemas"]["FundIn"] | components["schemas"]["CommendationIn"] | components["schemas"]["InspectionIn"] | components["schemas"]["PartnershipIn"] | components["schemas"]["ActivityIn"] | components["schemas"]["RegistrationIn"] | components["schemas"]["FundEntrySync"];
             };
         };
         responses: {
@@ -11376,7 +14190,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReportOut"] | components["schemas"]["AwardOut"] | components["schemas"]["AssociationOut"] | components["schemas"]["FundOut"] | components["schemas"]["CommendationOut"] | components["schemas"]["InspectionOut"] | components["schemas"]["PartnershipOut"] | components["schemas"]["ActivityOut"] | components["schemas"]["EntryOut"];
+                    "application/json": components["schemas"]["ReportOut"] | components["schemas"]["AwardOut"] | components["schemas"]["AssociationOut"] | components["schemas"]["FundOut"] | components["schemas"]["CommendationOut"] | components["schemas"]["InspectionOut"] | components["schemas"]["PartnershipOut"] | components["schemas"]["ActivityOut"] | components["schemas"]["RegistrationOut"] | components["schemas"]["EntryOut"];
                 };
             };
             /** @description Created */
@@ -11387,7 +14201,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReportOut"] | components["schemas"]["AwardOut"] | components["schemas"]["AssociationOut"] | components["schemas"]["FundOut"] | components["schemas"]["CommendationOut"] | components["schemas"]["InspectionOut"] | components["schemas"]["PartnershipOut"] | components["schemas"]["ActivityOut"] | components["schemas"]["EntryOut"];
+                    "application/json": components["schemas"]["ReportOut"] | components["schemas"]["AwardOut"] | components["schemas"]["AssociationOut"] | components["schemas"]["FundOut"] | components["schemas"]["CommendationOut"] | components["schemas"]["InspectionOut"] | components["schemas"]["PartnershipOut"] | components["schemas"]["ActivityOut"] | components["schemas"]["RegistrationOut"] | components["schemas"]["EntryOut"];
                 };
             };
             /** @description Problem details (RFC 9457) */
@@ -11457,8 +14271,8 @@ export interface operations {
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
-                /** @description One of: reports, awards, associations, funds, commendations, inspections, partnerships, activities, fund_entries. */
-                resource: "reports" | "awards" | "associations" | "funds" | "commendations" | "inspections" | "partnerships" | "activities" | "fund_entries";
+                /** @description One of: reports, awards, associations, funds, commendations, inspections, partnerships, activities, recognition-registrations, fund_entries. */
+                resource: "reports" | "awards" | "associations" | "funds" | "commendations" | "inspections" | "partnerships" | "activities" | "recognition-registrations" | "fund_entries";
                 /** @description Your id for the record. */
                 external_id: string;
             };
@@ -11540,8 +14354,8 @@ export interface operations {
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
-                /** @description One of: reports, awards, associations, funds, commendations, inspections, partnerships, activities, fund_entries. */
-                resource: "reports" | "awards" | "associations" | "funds" | "commendations" | "inspections" | "partnerships" | "activities" | "fund_entries";
+                /** @description One of: reports, awards, associations, funds, commendations, inspections, partnerships, activities, recognition-registrations, fund_entries. */
+                resource: "reports" | "awards" | "associations" | "funds" | "commendations" | "inspections" | "partnerships" | "activities" | "recognition-registrations" | "fund_entries";
             };
             cookie?: never;
         };
@@ -11695,7 +14509,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TargetOut"];
+                    "application/json": components["schemas"]["api__targets__schemas__TargetOut"];
                 };
             };
             /** @description Created */
@@ -11704,7 +14518,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TargetOut"];
+                    "application/json": components["schemas"]["api__targets__schemas__TargetOut"];
                 };
             };
             /** @description Problem details (RFC 9457) */

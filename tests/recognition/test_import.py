@@ -1,0 +1,86 @@
+"""Issue 16: the scored sheet template and its import — all rows or none, bad cells named by row and column,
+a dry run — and the feed of what it wrote."""
+
+from __future__ import annotations
+
+import io
+
+import httpx
+from openpyxl import load_workbook
+
+from tests.recognition.conftest import API, INDICES, WARD, YEAR, Team
+
+PARAMS = {"title": "cong_dan", "target_group": "nong_dan", "year": YEAR}
+HEAD = "unit_code,village,name,external_id," + ",".join(INDICES)
+
+
+def sheet(*rows: str) -> bytes:
+    return ("\n".join([HEAD, *rows]) + "\n").encode()
+
+
+def row(name: str, points: str = "8,8,8,8,8,8,8,8,8,8", unit: str = WARD) -> str:
+    return f"{unit},Tổ 2,{name},,{points}"
+
+
+async def upload(c: httpx.AsyncClient, data: bytes, **params: object) -> httpx.Response:
+    return await c.post(f"{API}/imports", params=PARAMS | params, files={"file": ("phieu.csv", data, "text/csv")})
+
+
+async def _count(c: httpx.AsyncClient) -> int:
+    r = await c.get(f"{API}/figures", params={"unit": WARD, "year": YEAR})
+    return int(r.json()["figures"]["citizens_registered"])
+
+
+async def test_template_has_one_column_per_index(team: Team) -> None:
+    r = await team.scorer.get(f"{API}/templates/cong_dan", params={"year": YEAR, "target_group": "nong_dan"})
+    assert r.status_code == 200
+    ws = load_workbook(io.BytesIO(r.content)).active
+    assert ws is not None
+    head = [c.value for c in next(ws.iter_rows(max_row=1))]
+    assert [str(h).split(" ")[0] for h in head] == ["unit_code", "village", "name", "external_id", *INDICES]
+    assert "tối đa 10" in str(head[4])
+    csv = await team.scorer.get(f"{API}/templates/gia_dinh", params={"year": YEAR, "format": "csv"})
+    assert csv.status_code == 200 and "1.1 (tối đa 10" in csv.text
+
+
+async def test_bad_cells_are_named_and_nothing_is_written(team: Team) -> None:
+    before = await _count(team.scorer)
+    data = sheet(
+        row("Hộ tốt"), row("Điểm quá", "11,8,8,8,8,8,8,8,8,8"), row("", unit="99999"), row("Chữ", "a,8,8,8,8,8,8,8,8,8")
+    )
+    r = await upload(team.scorer, data)
+    assert r.status_code == 422
+    errors = {(e["row"], e["column"].split(" ")[1]) for e in r.json()["errors"]}
+    assert errors == {(3, "1.1"), (4, "unit_code"), (4, "name"), (5, "1.1")}
+    assert r.json()["errors"][0]["column"].startswith("E ")
+    assert await _count(team.scorer) == before
+    r = await upload(team.scorer, b"unit_code,name\n" + WARD.encode() + b",A\n")
+    assert r.status_code == 422 and {e["type"] for e in r.json()["errors"]} == {"missing_column"}
+
+
+async def test_dry_run_then_import(team: Team) -> None:
+    before = await _count(team.scorer)
+    data = sheet(row("Nguyễn Văn Một"), row("Nguyễn Văn Hai", "4,8,8,8,8,9,9,9,9,8"), row("Lê Thị Ba"))
+    dry = await upload(team.scorer, data, dry_run="true")
+    assert dry.status_code == 200 and dry.json() | {"errors": []} == {
+        "dry_run": True,
+        "total_rows": 3,
+        "created_rows": 0,
+        "passed_rows": 2,
+        "errors": [],
+    }
+    assert await _count(team.scorer) == before
+    done = await upload(team.scorer, data)
+    assert done.status_code == 200 and done.json()["created_rows"] == 3
+    assert await _count(team.scorer) == before + 3
+    items = (await team.scorer.get(f"{API}/registrations", params={"unit": WARD, "year": YEAR, "limit": 1000})).json()
+    two = next(i for i in items["items"] if i["name"] == "Nguyễn Văn Hai")
+    assert (two["status"], two["total"], two["passed"], two["scores"]["1.1"]) == ("scored", 80, False, 4)
+    # The province verifies what the ward imported.
+    assert (
+        await team.province.post(f"{API}/registrations/{two['id']}/verify", json={"accept": True})
+    ).status_code == 200
+
+
+async def test_the_level_above_cannot_import_scores(team: Team) -> None:
+    assert (await upload(team.province, sheet(row("A")))).status_code == 403
