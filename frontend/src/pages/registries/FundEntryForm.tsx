@@ -8,10 +8,10 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, problemFieldErrors } from '../../api/problem';
 import { postEntry, useFundChoices, type Fund, type FundEntry, type FundEntryIn } from '../../api/registries';
-import { useErrorLines } from '../../components/Status';
 import { tx } from '../../i18n/loose';
 import { formatDate, formatInteger, formatSignedVnd, formatVnd, formatVndShort, parseInteger, todayIso } from '../../lib/format';
 import { FieldError, useFormState } from '../../lib/useFormState';
+import { balanceOf, EntryFailure, EntryKinds } from './FundEntryParts';
 
 export type EntryKind = FundEntryIn['kind'];
 export const ENTRY_KINDS: readonly EntryKind[] = ['contribution', 'disbursement', 'transfer', 'reversal'];
@@ -23,12 +23,6 @@ export function reversible(entries: readonly FundEntry[]): FundEntry[] {
 }
 
 type Errors = Partial<Record<'amount_vnd' | 'to_fund_id' | 'reverses_entry_id' | 'occurred_on' | 'description', string[]>>;
-
-function balanceOf(e: unknown): number | null {
-  if (!(e instanceof ApiError) || !e.problem) return null;
-  const v = (e.problem as Record<string, unknown>).balance_vnd;
-  return typeof v === 'number' ? v : null;
-}
 
 export function FundEntryForm({
   fund,
@@ -125,24 +119,14 @@ export function FundEntryForm({
       <h3 id={`${id}-title`}>{t('funds.entry.title')}</h3>
       <p className="muted small">{t('funds.entry.intro', { balance: formatVnd(fund.balance_vnd) })}</p>
 
-      <fieldset className="segmented entry-kinds">
-        <legend>{t('funds.entry.kind')}</legend>
-        {ENTRY_KINDS.map((k) => (
-          <label key={k} className={kind === k ? 'checked' : undefined}>
-            <input
-              type="radio"
-              name={`${id}-kind`}
-              value={k}
-              checked={kind === k}
-              onChange={() => {
-                setKind(k);
-                reset();
-              }}
-            />
-            {tx(t, `funds.kinds.${k}`)}
-          </label>
-        ))}
-      </fieldset>
+      <EntryKinds
+        name={`${id}-kind`}
+        value={kind}
+        onChange={(k) => {
+          setKind(k);
+          reset();
+        }}
+      />
 
       <div ref={form.summaryRef} tabIndex={-1} className="summary-anchor">
         {failure !== null && <EntryFailure error={failure} />}
@@ -252,25 +236,5 @@ export function FundEntryForm({
         </button>
       </div>
     </form>
-  );
-}
-
-function EntryFailure({ error }: { error: unknown }) {
-  const { t } = useTranslation();
-  const lines = useErrorLines(error);
-  const balance = balanceOf(error);
-  return (
-    <div className="alert alert-error" role="alert">
-      <p className="alert-title">{balance !== null ? t('funds.entry.overdraft') : t('funds.entry.failed')}</p>
-      <p>{lines[0]}</p>
-      {balance !== null && <p>{t('funds.entry.balanceNow', { balance: formatVnd(balance) })}</p>}
-      {lines.length > 1 && (
-        <ul>
-          {lines.slice(1).map((l) => (
-            <li key={l}>{l}</li>
-          ))}
-        </ul>
-      )}
-    </div>
   );
 }
