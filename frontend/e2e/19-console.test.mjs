@@ -64,7 +64,7 @@ for (const [size, viewport] of [
     await shot(page, `award-template-${viewport.width}`);
 
     // English mode: the API's words for a bad cell are English (Accept-Language), its type unchanged.
-    await page.getByRole('button', { name: 'EN' }).click();
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
     const en = page.getByRole('region', { name: 'Import awards from a file' });
     const header = 'Mã đơn vị,Họ và tên,Đối tượng,Trường,Loại khen thưởng,Năm,Ngày trao,Số tiền (đồng),Giá trị quà (đồng)';
     const file = { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(`${header}\n12436,Phạm Văn Sai,học sinh,,hoc_sinh_gioi_tinh,1800,,100,0\n`) };
