@@ -108,7 +108,8 @@ export function ReportPage() {
               onDirtyChange={setDirty}
             />
           )}
-          {!afterEnd && (
+          {/* Only once the unit's end is known: a year after it names no unit (the answer would be a 404). */}
+          {endKnown && !afterEnd && (
           <ReconciliationPanel
             unit={unit}
             year={year}
