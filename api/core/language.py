@@ -102,7 +102,10 @@ _MESSAGES: list[tuple[str, str | Callable[[re.Match[str]], str]]] = [
     ),
     (
         r"Tệp có ([\d.]+) lỗi; chưa nhập (?:gì|dòng nào)\. Sửa các ô được chỉ ra rồi gửi lại\.",
-        "The file has {0} errors; nothing was imported. Fix the cells named and send it again.",
+        lambda m: (
+            f"The file has {_n(m[1])} error{'' if m[1] == '1' else 's'}; nothing was imported. "
+            "Fix the cells named and send it again."
+        ),
     ),
     (r"Cần nhập (.+) trước khi nộp", "Enter “{0}” before submitting"),
     (r"Không được lớn hơn số đăng ký \(([\d.]+)\)", "Must not exceed the number registered ({0})"),
@@ -127,7 +130,10 @@ _MESSAGES: list[tuple[str, str | Callable[[re.Match[str]], str]]] = [
         "The external id holds an invisible character U+{0}; type it again with visible characters only.",
     ),
     (r"Năm phải từ (\d+) đến (\d+)", "The year must be from {0} to {1}"),
-    (r"Kiểm tra xong ([\d.]+) dòng, không có lỗi \(chưa ghi gì\)\.", "Checked {0} rows, no errors (nothing saved)."),
+    (
+        r"Kiểm tra xong ([\d.]+) dòng, không có lỗi \(chưa ghi gì\)\.",
+        lambda m: f"Checked {_n(m[1])} row{'' if m[1] == '1' else 's'}, no errors (nothing saved).",
+    ),
     (
         r"Kiểm tra xong ([\d.]+) dòng, không có lỗi \(chưa ghi gì\); ([\d.]+) dòng trùng sẽ được bỏ qua\.",
         "Checked {0} rows, no errors (nothing saved); {1} duplicate rows will be skipped.",

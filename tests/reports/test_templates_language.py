@@ -168,7 +168,7 @@ async def test_award_import_errors_in_english_when_asked(client: httpx.AsyncClie
         headers=EN,
     )
     assert ok.status_code == 201 and ok.headers["content-language"] == "en", ok.text
-    assert ok.json()["message"] == "Checked 1 rows, no errors (nothing saved)."
+    assert ok.json()["message"] == "Checked 1 row, no errors (nothing saved)."
     again = await client.get(ok.headers["location"], headers=EN)
     assert again.json()["message"] == ok.json()["message"]
     assert (await client.get(ok.headers["location"])).json()["message"].startswith("Kiểm tra xong 1 dòng")
