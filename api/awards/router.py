@@ -10,16 +10,19 @@ from sqlalchemy import select
 from api import journal
 from api.auth import scope
 from api.auth.dependencies import CategoriesWrite, CurrentPrincipal, RegistriesRead, RegistriesWrite
-from api.awards import imports, service
+from api.awards import imports, service, template
 from api.awards.schemas import AwardFilters, AwardIn, AwardOut, AwardUpdate, CategoryIn, CategoryOut, ImportJobOut
-from api.core import spreadsheet
+from api.core import language, spreadsheet
 from api.core.errors import Conflict, ErrorItem, PayloadTooLarge, ValidationFailed, problem_responses
 from api.core.pagination import Page, PageDep
 from api.core.representation import FormatDep, check_if_match, make_etag, represent
+from api.core.text import today_vn
 from api.db.engine import SessionDep
 from api.models import Award, AwardCategory, ImportJob
 from api.registries import kit
 from api.registries.routing import unit_filter
+from api.reports.excel import XLSX_MEDIA_TYPE
+from api.units import service as units_service
 
 router = APIRouter(tags=["awards"])
 MAX_UPLOAD = 50 * 1024 * 1024
@@ -125,47 +128,80 @@ async def import_awards(
     spreadsheet.guard(data)  # 413 for a zip bomb, before a job is made
     filename = file.filename or "awards"
     skip = duplicates == "skip"
+    lang = language.choose(request.headers.get("accept-language"))
     if wait:
         job = await imports.run_inline(session, principal, data, filename, dry_run, skip_duplicates=skip)
         if job.status == "failed":
-            raise ValidationFailed(job.message, errors=[_item(e) for e in job.errors])
-        return _job_response(job, 201)
+            raise ValidationFailed(language.localize(job.message, lang), errors=[_item(e, lang) for e in job.errors])
+        return _job_response(job, 201, lang)
     job = await imports.new_job(session, principal, filename, dry_run)
     await session.commit()  # the job must exist before the work starts
     imports.start(request.app.state.db, principal, job.id, data, filename, dry_run, skip_duplicates=skip)
-    return _job_response(job, 202)
+    return _job_response(job, 202, lang)
 
 
-def _item(e: dict[str, object]) -> ErrorItem:
+def _item(e: dict[str, object], lang: str) -> ErrorItem:
     column = str(e.get("column") or "")
     row = int(str(e.get("row") or 0))
     return ErrorItem(
         loc=["file", row, column.split(" ")[0]] if row else ["file"],
-        msg=str(e["msg"]),
+        msg=language.localize(str(e["msg"]), lang),
         type=str(e["type"]),
         row=row or None,
         column=column or None,
     )
 
 
-def _job_response(job: ImportJob, status_code: int) -> Response:
-    response = Response(imports.job_out(job).model_dump_json(), media_type="application/json", status_code=status_code)
+def _job_response(job: ImportJob, status_code: int, lang: str) -> Response:
+    """The job as JSON, its messages in the language the caller asked for (Accept-Language)."""
+    out = imports.job_out(job)
+    if lang != language.VIETNAMESE:
+        out = out.model_copy(
+            update={
+                "message": language.localize(out.message, lang),
+                "errors": language.localize_errors(out.errors, lang),
+            }
+        )
+    response = Response(out.model_dump_json(), media_type="application/json", status_code=status_code)
     response.headers["Location"] = f"/api/v1/awards/imports/{job.id}"
+    response.headers["Content-Language"] = lang
+    response.headers["Vary"] = "Accept-Language"
     return response
+
+
+@router.get(
+    "/awards/imports/template.xlsx",
+    response_class=Response,
+    responses={
+        200: {"content": {XLSX_MEDIA_TYPE: {}}, "description": "The import template"},
+        **problem_responses(401, 403),
+    },
+)
+async def import_template(session: SessionDep, principal: RegistriesWrite) -> Response:
+    """An Excel file with the columns the award import reads (Vietnamese names), drop-downs of your units (when
+    they are a few thousand at most), the categories, the recipient kinds and recent years, and a hint on each."""
+    today = today_vn()
+    units = await units_service.template_choices(session, principal, today)
+    categories = [name for _, name in (await service.category_names(session)).values()]
+    data = template.workbook(units, sorted(categories), today.year)
+    return Response(
+        data, media_type=XLSX_MEDIA_TYPE, headers={"Content-Disposition": 'attachment; filename="mau-khen-thuong.xlsx"'}
+    )
 
 
 @router.get(
     "/awards/imports/{job_id:int}", response_model=ImportJobOut, responses=problem_responses(401, 403, 404, 422)
 )
-async def import_status(session: SessionDep, principal: RegistriesRead, job_id: int) -> ImportJobOut:
-    """An import's state and progress (rows done of total), its errors and possible duplicates."""
+async def import_status(request: Request, session: SessionDep, principal: RegistriesRead, job_id: int) -> Response:
+    """An import's state and progress (rows done of total), its errors and possible duplicates; messages in
+    English when Accept-Language asks for it (their `type` stays the same)."""
     job = await session.get(ImportJob, job_id)
     # Recipients' names are in it: its owner (kind and id) and those whose scope covers its unit may read it.
     if job is None or not (
         scope.owns(principal, job.created_by_kind, job.created_by_id) or scope.visible(principal, job.unit_path)
     ):
         raise scope.not_found(f"Không có lượt nhập {job_id}.")
-    return imports.job_out(job)
+    return _job_response(job, 200, language.choose(request.headers.get("accept-language")))
 
 
 @router.get("/award-categories", response_model=Page[CategoryOut], responses=problem_responses(401))

@@ -31,9 +31,9 @@ import csv
 import io
 import itertools
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pyexpat import ExpatError
-from typing import Any
+from typing import Any, Literal
 from xml.etree.ElementTree import ParseError
 
 from annotated_types import Ge, Le, MaxLen
@@ -363,3 +363,83 @@ def _iter_csv(data: bytes) -> Iterator[list[str]]:
         raise SheetProblem("Tệp CSV phải mã hoá UTF-8 (Excel: Lưu thành CSV UTF-8)", "file_invalid") from exc
     finally:
         lines.close()
+
+
+# The import templates: drop-down lists and input hints (openpyxl data validation). Called by the
+# template writers of each import, with openpyxl already imported by them.
+
+LISTS_SHEET = "Danh mục"
+TEMPLATE_ROWS = 2_000  # rows of a template that carry the drop-downs and hints
+
+
+def put_text(ws: Any, row: int, column: int, value: Any) -> Any:
+    """Write one cell; text is always text (a name starting with ``=`` stays a name, not a formula)."""
+    cell = ws.cell(row=row, column=column, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
+def lists_sheet(wb: Any, columns: list[tuple[str, list[Any]]]) -> dict[str, str]:
+    """A sheet of the lists the drop-downs read, one column each under its header; returns each
+    header's range (``'Danh mục'!$A$2:$A$40``), for ``choose_from``. An empty list gets no range."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    ws = wb.create_sheet(LISTS_SHEET)
+    ranges: dict[str, str] = {}
+    for c, (header, values) in enumerate(columns, start=1):
+        letter = get_column_letter(c)
+        put_text(ws, 1, c, header).font = Font(bold=True)
+        ws.column_dimensions[letter].width = max(14, min(60, max((len(str(v)) for v in values), default=0) + 2))
+        for r, value in enumerate(values, start=2):
+            put_text(ws, r, c, value)
+        if values:
+            ranges[header] = f"'{LISTS_SHEET}'!${letter}$2:${letter}${len(values) + 1}"
+    return ranges
+
+
+def _validation(kind: Literal["whole", "list"] | None, formula1: str | None, prompt: str, title: str, **kw: Any) -> Any:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    dv = DataValidation(type=kind, formula1=formula1, allow_blank=True, **kw)
+    dv.promptTitle, dv.prompt = title[:32], prompt[:255]  # Excel's limits for an input message
+    dv.showInputMessage = True
+    return dv
+
+
+def choose_from(
+    ws: Any, column: str, source: str, *, title: str, prompt: str, strict: bool = True, first_row: int = 2
+) -> None:
+    """A drop-down in ``column`` (TEMPLATE_ROWS rows from ``first_row``) from a range or from an
+    ``inline_list``; ``strict`` refuses other values in Excel, else it warns and lets them in."""
+    dv = _validation("list", source, prompt, title, showDropDown=False)
+    dv.showErrorMessage = True
+    dv.errorStyle = "stop" if strict else "warning"
+    dv.errorTitle, dv.error = title[:32], f"Chọn một giá trị trong danh sách. {prompt}"[:255]
+    dv.add(f"{column}{first_row}:{column}{TEMPLATE_ROWS + first_row - 1}")
+    ws.add_data_validation(dv)
+
+
+def whole_number(ws: Any, column: str, low: int, high: int, *, title: str, prompt: str, first_row: int = 2) -> None:
+    """A whole number from ``low`` to ``high`` in ``column``, with a hint; Excel refuses anything else."""
+    dv = _validation("whole", str(low), prompt, title, operator="between", formula2=str(high))
+    dv.showErrorMessage = True
+    dv.errorTitle, dv.error = title[:32], prompt[:255]
+    dv.add(f"{column}{first_row}:{column}{TEMPLATE_ROWS + first_row - 1}")
+    ws.add_data_validation(dv)
+
+
+def hint(ws: Any, column: str, *, title: str, prompt: str, first_row: int = 2) -> None:
+    """An input message on ``column``'s cells, no check (free text, dates written as text)."""
+    dv = _validation(None, None, prompt, title)  # no type: any value, the message alone
+    dv.add(f"{column}{first_row}:{column}{TEMPLATE_ROWS + first_row - 1}")
+    ws.add_data_validation(dv)
+
+
+def inline_list(values: Sequence[Any]) -> str:
+    """A drop-down's own list (``"a,b,c"``, at most 255 characters as Excel allows)."""
+    text = ",".join(str(v) for v in values)
+    if len(text) > 255 or any("," in str(v) or '"' in str(v) for v in values):
+        raise ValueError("an inline list must be short and hold no comma: use lists_sheet")
+    return f'"{text}"'

@@ -91,7 +91,11 @@ def summary_workbook(title: str, rate_labels: dict[str, str], rows: list[Summary
     return buf.getvalue()
 
 
-def template_workbook() -> bytes:
+def template_workbook(units: list[tuple[str, str]] | None = None) -> bytes:
+    """The import template: two header rows (codes, Vietnamese labels), a drop-down of the caller's units
+    (``units``: code and name, listed side by side on the sheet «Danh mục»; None or empty: a hint to type
+    the code), and every figure checked as a whole number in Excel, with its label as the hint. Text cells
+    only, no formula (tests/security/test_data_xlsx.py)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -100,14 +104,47 @@ def template_workbook() -> bytes:
     ws = wb.active
     assert ws is not None
     ws.title = "Báo cáo"
-    for col, (name, label) in enumerate([("unit_code", "Mã đơn vị (xã)"), *((f.name, f.label) for f in FIGURES)], 1):
-        put(ws, 1, col, name)
-        put(ws, 2, col, label)
-    for col in range(1, len(FIGURES) + 2):
-        ws.cell(row=1, column=col).font = Font(bold=True)
-        ws.cell(row=2, column=col).fill = PatternFill("solid", fgColor=HEADER_FILL_COLOR)
-        ws.cell(row=2, column=col).alignment = Alignment(wrap_text=True)
+    heads = [("unit_code", "Mã đơn vị (xã)"), *((f.name, f.label) for f in FIGURES)]
+    for col, (name, label) in enumerate(heads, 1):
+        put(ws, 1, col, name).font = Font(bold=True)
+        cell = put(ws, 2, col, label)
+        cell.fill, cell.alignment = PatternFill("solid", fgColor=HEADER_FILL_COLOR), Alignment(wrap_text=True)
         ws.column_dimensions[get_column_letter(col)].width = 14
+    ws.row_dimensions[2].height = 60
+    ws.freeze_panes = "B3"
+    first, last = 3, spreadsheet.TEMPLATE_ROWS + 2
+    for row in range(first, last + 1):
+        ws.cell(row=row, column=1).number_format = "@"  # codes stay text: "01" is not 1
+    ranges = spreadsheet.lists_sheet(
+        wb, [("Mã đơn vị", [c for c, _ in units or []]), ("Tên đơn vị", [n for _, n in units or []])]
+    )
+    if "Mã đơn vị" in ranges:
+        spreadsheet.choose_from(
+            ws,
+            "A",
+            ranges["Mã đơn vị"],
+            title="Mã đơn vị",
+            prompt="Chọn mã đơn vị trong danh sách; tên của từng mã ở trang «Danh mục».",
+            first_row=first,
+        )
+    else:
+        spreadsheet.hint(
+            ws,
+            "A",
+            title="Mã đơn vị",
+            prompt="Gõ mã đơn vị (mã xã, huyện hoặc tỉnh) như trong danh mục.",
+            first_row=first,
+        )
+    for col, f in enumerate(FIGURES, 2):
+        spreadsheet.whole_number(
+            ws,
+            get_column_letter(col),
+            0,
+            MAX_FIGURE,
+            title=f.label[:32],
+            prompt=f"{f.label}: một số nguyên không âm (để trống nếu chưa có).",
+            first_row=first,
+        )
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -7,12 +7,14 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Path, Query, Request, Response, UploadFile
 
+from api.auth import scope
 from api.auth.dependencies import ReportsApprove, ReportsPublish, ReportsRead, ReportsWrite, StatsRead
-from api.core import spreadsheet
-from api.core.errors import PayloadTooLarge, PreconditionFailed, problem_responses
+from api.auth.principal import Principal
+from api.core import language, spreadsheet
+from api.core.errors import ErrorItem, PayloadTooLarge, PreconditionFailed, ValidationFailed, problem_responses
 from api.core.pagination import Page, PageDep
-from api.core.representation import FormatDep, check_if_match, make_etag, represent
-from api.core.text import UNIT_CODE_PATTERN, IsoDate
+from api.core.representation import FormatDep, OutputFormat, check_if_match, make_etag, represent
+from api.core.text import UNIT_CODE_PATTERN, IsoDate, today_vn
 from api.db.engine import SessionDep
 from api.models import ReportStatus
 from api.public import publications
@@ -24,6 +26,7 @@ from api.stats import service as stats_service
 from api.stats.indicators import BY_NAME, INDICATORS
 from api.stats.schemas import Rate
 from api.units import dating
+from api.units import service as units_service
 from api.units.schemas import UnitCodePath
 
 router = APIRouter(prefix="/reports", tags=["reports"])
@@ -64,8 +67,17 @@ async def list_reports(
             "on the report's map, not submitted by you; empty without the reports:approve scope)."
         ),
     ] = None,
+    exact: Annotated[
+        bool,
+        Query(
+            description="With unit and year: only that unit's own report (its code read on 31 December of the year, "
+            "as GET /reports/{unit}/{year} reads it), an empty list when it has none yet: asking without a 404."
+        ),
+    ] = False,
 ) -> Response:
     """Reports inside your unit scope, filtered by year, unit subtree and state."""
+    if exact:
+        return await _exact(request, session, principal, unit, year, fmt)
     place = await dating.resolve_filter(session, unit, as_of=as_of, year=year) if unit is not None else None
     items, cursor = await service.list_reports(
         session, principal, page, year=year, unit=place, status=status, awaiting_me=awaiting == "me"
@@ -74,21 +86,52 @@ async def list_reports(
     return represent(request, result, fmt=fmt, csv_rows=(ReportOut, items))
 
 
+async def _exact(
+    request: Request, session: SessionDep, principal: Principal, unit: str | None, year: int | None, fmt: OutputFormat
+) -> Response:
+    """``?exact=true``: the unit's own report of the year, or none (the unit read as the GET of one reads it; a
+    code that names no unit that year, or a unit outside your scope, has none, as in every list)."""
+    if unit is None or year is None:
+        missing = [name for name, v in (("unit", unit), ("year", year)) if v is None]
+        raise ValidationFailed(
+            "Cần cả unit và year khi exact=true.",
+            errors=[ErrorItem(loc=["query", n], msg="Cần khi exact=true", type="missing") for n in missing],
+        )
+    day = dating.year_end(year)
+    row = (await dating.resolve_many(session, {(unit, day)})).get((unit, day))
+    report = (
+        await service.find(session, row.id, year) if row is not None and scope.visible(principal, row.path) else None
+    )
+    items = [service.to_out(report, row)] if report is not None else []
+    return represent(request, Page[ReportOut](items=items, next_cursor=None), fmt=fmt, csv_rows=(ReportOut, items))
+
+
 @router.get(
     "/template.xlsx",
     response_class=Response,
     responses={
         200: {"content": {XLSX_MEDIA_TYPE: {}}, "description": "The import template"},
-        **problem_responses(401, 403),
+        **problem_responses(401, 403, 422),
     },
 )
-async def import_template(_: ReportsWrite) -> Response:
-    """An empty Excel file with the columns the report import reads (codes and Vietnamese labels)."""
-    return _xlsx(excel.template_workbook(), "mau-bao-cao-nam.xlsx")
+async def import_template(
+    session: SessionDep,
+    principal: ReportsWrite,
+    year: Annotated[
+        int | None,
+        Query(ge=1990, le=2100, description="The units offered are those of this year's map (default today's)."),
+    ] = None,
+) -> Response:
+    """An Excel file with the columns the report import reads (codes and Vietnamese labels), a drop-down of the
+    units of your scope (when they are a few thousand at most) and each figure checked as a whole number."""
+    day = dating.year_end(year) if year is not None else today_vn()
+    units = await units_service.template_choices(session, principal, day)
+    return _xlsx(excel.template_workbook(units), "mau-bao-cao-nam.xlsx")
 
 
 @router.post("/imports", response_model=ImportResult, responses=problem_responses(401, 403, 413, 422))
 async def import_reports(
+    request: Request,
     session: SessionDep,
     principal: ReportsWrite,
     file: Annotated[
@@ -97,13 +140,21 @@ async def import_reports(
     year: Annotated[int, Query(ge=1990, le=2100, description="Year of the reports.")],
     dry_run: Annotated[bool, Query(description="Only check the file; save nothing.")] = False,
 ) -> ImportResult:
-    """Import many units' draft reports from Excel: all rows or none; every bad cell named by row and column."""
+    """Import many units' draft reports from Excel: all rows or none; every bad cell named by row and column
+    (in English when Accept-Language asks for it; each error's `type` stays the same)."""
     data = await file.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
         raise PayloadTooLarge(f"Tệp lớn hơn {MAX_UPLOAD // (1024 * 1024)} MB.")
     spreadsheet.guard(data)  # 413 for a zip bomb, before anything is inflated
     parsed = await asyncio.to_thread(excel.read_import, data)  # seconds of CPU for a large file: off the event loop
-    return await imports.import_reports(session, principal, year, parsed, dry_run=dry_run)
+    try:
+        return await imports.import_reports(session, principal, year, parsed, dry_run=dry_run)
+    except ValidationFailed as exc:
+        lang = language.choose(request.headers.get("accept-language"))
+        if lang == language.VIETNAMESE:
+            raise
+        errors = [e.model_copy(update={"msg": language.english(e.msg)}) for e in exc.errors or []]
+        raise ValidationFailed(language.english(exc.detail), errors=errors) from None
 
 
 @router.get(

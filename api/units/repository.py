@@ -141,3 +141,18 @@ async def versions_with_successors(session: AsyncSession, code: str) -> Sequence
 async def versions_of_codes(session: AsyncSession, codes: Iterable[str]) -> Sequence[AnyRow]:
     """Every unit that ever had one of these codes (imports pick each row's by its date)."""
     return (await session.execute(_base().where(Unit.code.in_(set(codes))))).all()
+
+
+async def listed_under(
+    session: AsyncSession, where: ColumnElement[bool], day: dt.date, *, max_depth: int, limit: int
+) -> Sequence[AnyRow]:
+    """Units valid on ``day`` that ``where`` admits (the caller's scope), down to ``max_depth``, larger
+    units first, at most ``limit`` of them; each with its parent's name (``parent_name``)."""
+    stmt = (
+        select(Unit.code, Unit.name, Unit.depth, Parent.name.label("parent_name"))
+        .outerjoin(Parent, Parent.id == Unit.parent_id)
+        .where(where, valid_on(day), Unit.depth <= max_depth)
+        .order_by(Unit.depth, Unit.code)
+        .limit(limit)
+    )
+    return (await session.execute(stmt)).all()

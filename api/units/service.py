@@ -155,3 +155,17 @@ async def resolve_for_filter(session: AsyncSession, code: str, day: dt.date | No
     if row is None:
         raise await dating.not_on_date(session, dating.UnitRef(code, day or today_vn(), ("query", field)))
     return row
+
+
+async def template_choices(
+    session: AsyncSession, principal: Principal, day: dt.date, *, limit: int = 3_000
+) -> list[tuple[str, str]] | None:
+    """The units an import template offers in its drop-down: those of the caller's scope on ``day``
+    (provinces to communes), as (code, "name — parent's name"); None when there are more than
+    ``limit`` (a national account: the drop-down would be a list nobody scrolls)."""
+    rows = await repository.listed_under(
+        session, scope.condition(principal, Unit.path), day, max_depth=LEVEL_RANK[UnitLevel.commune], limit=limit + 1
+    )
+    if len(rows) > limit:
+        return None
+    return [(r.code, f"{r.name} — {r.parent_name}" if r.parent_name else r.name) for r in rows]

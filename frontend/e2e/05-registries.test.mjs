@@ -170,9 +170,8 @@ test("commune editor: the fund's ledger with its running balance; an overdraft i
   await shot(page, 'fund-overdraft');
 
   // A contribution: the ledger, the balance and the list change at once.
-  // force: since the unit picker came to the registry forms, Playwright finds a <label> over this radio
-  // (found 2026-12-06, not yet explained: see the closing note); the radio itself is what is checked.
-  await form.getByRole('radio', { name: 'Thu (vận động, đóng góp)' }).check({ force: true });
+  // No force: the radio covers its label (styles.css, .segmented input), nothing lies over it.
+  await form.getByRole('radio', { name: 'Thu (vận động, đóng góp)' }).check();
   await form.getByLabel('Số tiền (đồng)').fill('1000000');
   await form.getByLabel('Nội dung').fill('Ủng hộ của doanh nghiệp');
   await form.getByRole('button', { name: 'Ghi bút toán' }).click();

@@ -6,6 +6,7 @@
 //   npm run e2e                      (after `npm run build`)
 //   npm run e2e -- 08 03             only the files whose names contain 08 or 03
 //   E2E_KEEP=1 npm run e2e           keep the temporary folder (database, server log)
+//   E2E_READY_SECONDS=240 npm run e2e   wait longer for the service to start (a busy machine)
 //   CHROMIUM_PATH=/path npm run e2e  another Chromium than /usr/bin/chromium
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -147,7 +148,7 @@ try {
     detached: true,
   });
   server.once('exit', (code, signal) => (serverExited = signal ?? `exit ${code}`));
-  await waitReady(base, 60);
+  await waitReady(base, Number(process.env.E2E_READY_SECONDS ?? 60)); // more on a loaded machine
   console.log(`e2e: service ready at ${base}/`);
 
   Object.assign(process.env, {

@@ -64,7 +64,7 @@ describe('app shell', () => {
     // Issue 19.9: no "Quản trị" without a right to administer (this user reads units only).
     expect(within(nav).queryByRole('link', { name: 'Quản trị' })).toBeNull();
     // The registries page is loaded on demand.
-    expect(await screen.findByRole('heading', { level: 1, name: 'Sổ đăng ký' }, { timeout: 5000 })).toBeTruthy();
+    expect(await screen.findByRole('heading', { level: 1, name: 'Sổ đăng ký' }, { timeout: 15000 })).toBeTruthy();
     const tabs = screen.getByRole('tablist', { name: 'Sổ đăng ký' });
     expect(within(tabs).getAllByRole('tab').map((t) => t.textContent)).toEqual([
       'Tổ chức hội',

@@ -783,6 +783,9 @@ CASES: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/funds/summary"): Case(_place("/api/v1/funds/summary"), Scope.registries_read),
     ("POST", "/api/v1/awards/imports"): Case(_awards_import(), Scope.registries_write, ok=201, away=422),
     ("GET", "/api/v1/awards/imports/{job_id}"): Case(_job(), Scope.registries_read),
+    ("GET", "/api/v1/awards/imports/template.xlsx"): Case(
+        simple("GET", "/api/v1/awards/imports/template.xlsx"), Scope.registries_write, away=None
+    ),
     ("GET", "/api/v1/awards/export"): Case(simple("GET", "/api/v1/awards/export"), Scope.registries_read, away=None),
     ("GET", "/api/v1/award-categories"): Case(simple("GET", "/api/v1/award-categories"), None, away=None),
     ("POST", "/api/v1/award-categories"): Case(

@@ -54,3 +54,13 @@ async def test_template_route_has_no_formula(client: httpx.AsyncClient) -> None:
     r = await client.get("/api/v1/reports/template.xlsx")
     assert r.status_code == 200
     assert "unit_code" in text_cells(r.content)
+
+
+async def test_award_template_route_has_no_formula(client: httpx.AsyncClient, session: AsyncSession) -> None:
+    """The award template lists units' and categories' names from the database: as text, never formulas."""
+    await session.execute(text("UPDATE award_categories SET name = :p || name"), {"p": LINK})
+    await session.flush()
+    r = await client.get("/api/v1/awards/imports/template.xlsx")
+    assert r.status_code == 200
+    values = text_cells(r.content)
+    assert "Mã đơn vị" in values and any(isinstance(v, str) and v.startswith(LINK) for v in values)

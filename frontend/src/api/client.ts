@@ -6,6 +6,8 @@
  * - Every request carries the bearer token when one is stored.
  * - A 401 from any call (other than the sign-in itself) clears the token and tells the
  *   listeners (the auth provider), which sends the user back to the sign-in page.
+ * - Every request says the dashboard's language (Accept-Language, from `<html lang>`, which the
+ *   language switch keeps): the API words import errors in English for English mode.
  */
 import createClient, { type Middleware } from 'openapi-fetch';
 import { clearToken, getToken } from '../auth/session';
@@ -28,12 +30,19 @@ export function onUnauthorized(listener: Listener): () => void {
 
 const TOKEN_PATH = '/api/v1/auth/token';
 
+/** The Accept-Language of the dashboard's current language (Vietnamese first unless English is chosen). */
+export function acceptLanguage(): string {
+  const lang = typeof document !== 'undefined' ? document.documentElement.lang : '';
+  return lang === 'en' ? 'en, vi;q=0.5' : 'vi, en;q=0.5';
+}
+
 const bearer: Middleware = {
   onRequest({ request }) {
     const token = getToken();
     if (token && !request.headers.has('Authorization')) {
       request.headers.set('Authorization', `Bearer ${token}`);
     }
+    if (!request.headers.has('Accept-Language')) request.headers.set('Accept-Language', acceptLanguage());
     return request;
   },
   onResponse({ request, response }) {

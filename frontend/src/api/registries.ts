@@ -279,6 +279,15 @@ export async function startAwardImport(file: File, dryRun: boolean, skipDuplicat
   );
 }
 
+/** The award import's Excel template: Vietnamese columns, drop-downs of the caller's units, categories, kinds, years. */
+export async function fetchAwardTemplate(): Promise<Blob> {
+  const { data, error, response } = await api.GET('/api/v1/awards/imports/template.xlsx', { parseAs: 'blob' });
+  if (error !== undefined || !response.ok || !(data instanceof Blob)) {
+    throw new ApiError(response.status, isProblem(error) ? error : null);
+  }
+  return data;
+}
+
 export async function fetchImportJob(id: number, signal?: AbortSignal): Promise<ImportJob> {
   return unwrap(await api.GET('/api/v1/awards/imports/{job_id}', { params: { path: { job_id: id } }, signal }));
 }

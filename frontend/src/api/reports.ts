@@ -39,7 +39,7 @@ export function useReportList(f: ReportListFilters, cursor: string | undefined) 
   });
 }
 
-/** A report and the ETag to send back with a change; `report` null when there is none yet (404). */
+/** A report and the ETag to send back with a change; `report` null when there is none yet. */
 export interface LoadedReport {
   report: Report | null;
   etag: string | null;
@@ -47,16 +47,25 @@ export interface LoadedReport {
 
 export const reportKey = (unit: string, year: number) => ['reports', 'one', unit, year] as const;
 
+/**
+ * The unit's report of the year. Whether there is one is asked of the list (`?exact=true`: an empty
+ * list, not a 404 the browser would log as an error, when the unit has none yet); only a report that
+ * exists is then read, for its ETag.
+ */
 export function useReport(unit: string, year: number, enabled = true) {
   return useQuery({
     enabled,
     queryKey: reportKey(unit, year),
     queryFn: async ({ signal }): Promise<LoadedReport> => {
+      const found = unwrap(
+        await api.GET('/api/v1/reports', { params: { query: { unit, year, exact: true } }, signal }),
+      );
+      if (found.items.length === 0) return { report: null, etag: null };
       const result = await api.GET('/api/v1/reports/{unit_code}/{year}', {
         params: { path: { unit_code: unit, year } },
         signal,
       });
-      if (result.response.status === 404) return { report: null, etag: null };
+      if (result.response.status === 404) return { report: null, etag: null }; // deleted meanwhile
       const report = unwrap(result);
       return { report, etag: result.response.headers.get('ETag') };
     },

@@ -340,6 +340,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/awards/imports/template.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Import Template
+         * @description An Excel file with the columns the award import reads (Vietnamese names), drop-downs of your units (when
+         *     they are a few thousand at most), the categories, the recipient kinds and recent years, and a hint on each.
+         */
+        get: operations["import_template_api_v1_awards_imports_template_xlsx_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/awards/imports/{job_id}": {
         parameters: {
             query?: never;
@@ -349,7 +370,8 @@ export interface paths {
         };
         /**
          * Import Status
-         * @description An import's state and progress (rows done of total), its errors and possible duplicates.
+         * @description An import's state and progress (rows done of total), its errors and possible duplicates; messages in
+         *     English when Accept-Language asks for it (their `type` stays the same).
          */
         get: operations["import_status_api_v1_awards_imports__job_id__get"];
         put?: never;
@@ -1304,7 +1326,8 @@ export interface paths {
         put?: never;
         /**
          * Import Reports
-         * @description Import many units' draft reports from Excel: all rows or none; every bad cell named by row and column.
+         * @description Import many units' draft reports from Excel: all rows or none; every bad cell named by row and column
+         *     (in English when Accept-Language asks for it; each error's `type` stays the same).
          */
         post: operations["import_reports_api_v1_reports_imports_post"];
         delete?: never;
@@ -1322,7 +1345,8 @@ export interface paths {
         };
         /**
          * Import Template
-         * @description An empty Excel file with the columns the report import reads (codes and Vietnamese labels).
+         * @description An Excel file with the columns the report import reads (codes and Vietnamese labels), a drop-down of the
+         *     units of your scope (when they are a few thousand at most) and each figure checked as a whole number.
          */
         get: operations["import_template_api_v1_reports_template_xlsx_get"];
         put?: never;
@@ -8358,6 +8382,44 @@ export interface operations {
             };
         };
     };
+    import_template_api_v1_awards_imports_template_xlsx_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The import template */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     import_status_api_v1_awards_imports__job_id__get: {
         parameters: {
             query?: never;
@@ -12771,6 +12833,8 @@ export interface operations {
                 status?: components["schemas"]["ReportStatus"] | null;
                 /** @description `me`: only the submitted reports waiting for your decision (units strictly below yours on the report's map, not submitted by you; empty without the reports:approve scope). */
                 awaiting?: "me" | null;
+                /** @description With unit and year: only that unit's own report (its code read on 31 December of the year, as GET /reports/{unit}/{year} reads it), an empty list when it has none yet: asking without a 404. */
+                exact?: boolean;
                 /** @description Page size (default 50, at most KH_MAX_PAGE_SIZE, 1000). */
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
@@ -12921,7 +12985,10 @@ export interface operations {
     };
     import_template_api_v1_reports_template_xlsx_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The units offered are those of this year's map (default today's). */
+                year?: number | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -12948,6 +13015,15 @@ export interface operations {
             };
             /** @description Problem details (RFC 9457) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

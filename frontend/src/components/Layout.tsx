@@ -1,9 +1,11 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Outlet, useLocation } from 'react-router';
 import { useAuth } from '../auth/AuthProvider';
 import { LANGUAGES } from '../i18n';
-import { InboxCount } from '../pages/reports/InboxPage';
+
+// Fetched when the menu shows "Chờ duyệt" (approvers only), not with the first script.
+const InboxCount = lazy(async () => ({ default: (await import('../pages/reports/InboxCount')).InboxCount }));
 
 interface NavItem {
   to: string;
@@ -119,7 +121,11 @@ export function Layout() {
               <li key={item.to}>
                 <NavLink to={to} end={item.end}>
                   {t(item.key)}
-                  {item.key === 'nav.inbox' && <InboxCount />}
+                  {item.key === 'nav.inbox' && (
+                    <Suspense fallback={null}>
+                      <InboxCount />
+                    </Suspense>
+                  )}
                 </NavLink>
               </li>
             ))}

@@ -29,10 +29,26 @@ export function problem(status: number, title: string, detail: string, extra: Re
 
 type Handler = (req: Request) => Response | Promise<Response>;
 
+/**
+ * `GET /reports?unit=X&year=Y&exact=true` as the API answers it, from the test's stub of
+ * `GET /reports/X/Y`: that report in a list, or an empty list where the stub has none (or a 404).
+ */
+async function exactReport(routes: Record<string, Handler>, url: URL, input: Request): Promise<Response | null> {
+  if (url.pathname !== '/api/v1/reports' || url.searchParams.get('exact') !== 'true') return null;
+  const one = routes[`GET /api/v1/reports/${url.searchParams.get('unit')}/${url.searchParams.get('year')}`];
+  const answer = one ? await one(input) : null;
+  const items = answer && answer.ok ? [await answer.json()] : [];
+  return json({ items, next_cursor: null });
+}
+
 /** Stub fetch with handlers by "METHOD /path"; returns the mock to inspect the requests. */
 export function stubApi(routes: Record<string, Handler>) {
   const mock = vi.fn(async (input: Request) => {
     const url = new URL(input.url);
+    if (!routes[`${input.method} ${url.pathname}`]) {
+      const exact = await exactReport(routes, url, input);
+      if (exact) return exact;
+    }
     const handler = routes[`${input.method} ${url.pathname}`];
     if (!handler) return problem(404, 'Not Found', `no stub for ${input.method} ${url.pathname}`);
     return handler(input);

@@ -1,4 +1,5 @@
 /** The fields users and API keys share: role, scopes (a subset of the role's), unit. */
+import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ROLE_SCOPES, ROLES, type Role } from '../../api/admin';
 import { UnitCombobox } from '../../components/UnitCombobox';
@@ -90,5 +91,68 @@ export function UnitField({
       hint={`${value.trim() ? '' : t('admin.unitEmpty')}${hint ? ` ${hint}` : ''}`.trim() || undefined}
       error={errors?.length ? errors.join(' · ') : undefined}
     />
+  );
+}
+
+function randomPassword(): string {
+  const alphabet = 'abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+  const bytes = new Uint32Array(16);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
+}
+
+/** A password (new, or a replacement when `editing`), shown on request, or generated at random. */
+export function PasswordField({
+  id,
+  className,
+  editing,
+  value,
+  onChange,
+  aria,
+  error,
+}: {
+  id: string;
+  className: string;
+  editing: boolean;
+  value: string;
+  onChange: (v: string) => void;
+  aria: { 'aria-invalid': true | undefined; 'aria-describedby': string | undefined };
+  error: ReactNode;
+}) {
+  const { t } = useTranslation();
+  const [show, setShow] = useState(false);
+  return (
+    <div className={className}>
+      <label htmlFor={id}>{editing ? t('admin.newPassword') : t('signIn.password')}</label>
+      <input
+        id={id}
+        type={show ? 'text' : 'password'}
+        value={value}
+        autoComplete="new-password"
+        maxLength={200}
+        {...aria}
+        onChange={(e) => onChange(e.target.value)}
+      />
+      <span id={`${id}-hint`} className="hint">
+        {editing ? t('admin.newPasswordHint') : t('admin.passwordRule')}
+      </span>
+      <span className="inline-actions">
+        <label className="check small">
+          <input type="checkbox" checked={show} onChange={(e) => setShow(e.target.checked)} />
+          {t('admin.showPassword')}
+        </label>
+        <button
+          type="button"
+          className="button button-small"
+          onClick={() => {
+            onChange(randomPassword());
+            setShow(true);
+          }}
+        >
+          {t('admin.generatePassword')}
+        </button>
+      </span>
+      {error}
+    </div>
   );
 }

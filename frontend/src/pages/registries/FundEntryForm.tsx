@@ -4,14 +4,14 @@
  * undone with a reversal. When a movement would overdraw a fund the API answers 409 with the
  * balance, and this form says so at the amount and in an alert.
  */
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, problemFieldErrors } from '../../api/problem';
 import { postEntry, useFundChoices, type Fund, type FundEntry, type FundEntryIn } from '../../api/registries';
-import { useErrorLines } from '../../components/Status';
 import { tx } from '../../i18n/loose';
 import { formatDate, formatInteger, formatSignedVnd, formatVnd, formatVndShort, parseInteger, todayIso } from '../../lib/format';
-import { useUnsavedGuard } from '../../lib/useUnsavedGuard';
+import { FieldError, useFormState } from '../../lib/useFormState';
+import { balanceOf, EntryFailure, EntryKinds } from './FundEntryParts';
 
 export type EntryKind = FundEntryIn['kind'];
 export const ENTRY_KINDS: readonly EntryKind[] = ['contribution', 'disbursement', 'transfer', 'reversal'];
@@ -23,12 +23,6 @@ export function reversible(entries: readonly FundEntry[]): FundEntry[] {
 }
 
 type Errors = Partial<Record<'amount_vnd' | 'to_fund_id' | 'reverses_entry_id' | 'occurred_on' | 'description', string[]>>;
-
-function balanceOf(e: unknown): number | null {
-  if (!(e instanceof ApiError) || !e.problem) return null;
-  const v = (e.problem as Record<string, unknown>).balance_vnd;
-  return typeof v === 'number' ? v : null;
-}
 
 export function FundEntryForm({
   fund,
@@ -44,19 +38,16 @@ export function FundEntryForm({
   onPosted: (entry: FundEntry) => void | Promise<void>;
 }) {
   const { t } = useTranslation();
-  const id = useId();
   const [kind, setKind] = useState<EntryKind>('contribution');
   const [amount, setAmount] = useState('');
   const [date, setDate] = useState(todayIso());
   const [description, setDescription] = useState('');
   const [toFund, setToFund] = useState('');
   const [reverses, setReverses] = useState('');
-  const [errors, setErrors] = useState<Errors>({});
-  const [failure, setFailure] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  useUnsavedGuard(!busy && (amount !== '' || description !== '' || toFund !== '' || reverses !== ''));
-  const alertRef = useRef<HTMLDivElement>(null);
+  const form = useFormState(amount !== '' || description !== '' || toFund !== '' || reverses !== '');
+  const { id, busy, failure, reset } = form;
+  const errors: Errors = form.errors;
   const choices = useFundChoices(undefined, kind === 'transfer');
   const targets = (choices.data?.items ?? []).filter((f) => f.id !== fund.id && !f.closed_on);
   const undoable = reversible(entries);
@@ -65,9 +56,8 @@ export function FundEntryForm({
     if (!reverse) return;
     setKind('reversal');
     setReverses(String(reverse.id));
-    setErrors({});
-    setFailure(null);
-  }, [reverse]);
+    reset();
+  }, [reverse, reset]);
 
   const n = parseInteger(amount);
   const reading = typeof n === 'number' && !Number.isNaN(n) && n >= 1000 ? formatVndShort(n) : null;
@@ -75,8 +65,7 @@ export function FundEntryForm({
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (busy) return;
-    setErrors({});
-    setFailure(null);
+    reset();
     setNotice(null);
     const local: Errors = {};
     const body: FundEntryIn = { kind, description: description.trim(), occurred_on: date || null };
@@ -93,11 +82,10 @@ export function FundEntryForm({
       }
     }
     if (Object.keys(local).length) {
-      setErrors(local);
+      form.setErrors(local);
       return;
     }
-    setBusy(true);
-    try {
+    await form.run(async () => {
       const entry = await postEntry(fund.id, body);
       setNotice(
         t('funds.entry.posted', {
@@ -110,60 +98,37 @@ export function FundEntryForm({
       setDescription('');
       setReverses('');
       await onPosted(entry);
-    } catch (err) {
+    }, (err) => {
       const fields: Errors = problemFieldErrors(err, {
         names: ['amount_vnd', 'to_fund_id', 'reverses_entry_id', 'occurred_on', 'description'],
       }).fields;
-      if (err instanceof ApiError) {
-        // Overdraft: the refusal is about the amount.
-        if (err.status === 409 && balanceOf(err) !== null && kind !== 'reversal') {
-          fields.amount_vnd = [t('funds.entry.overdraftField', { balance: formatVnd(balanceOf(err)) })];
-        }
+      // Overdraft: the refusal is about the amount.
+      if (err instanceof ApiError && err.status === 409 && balanceOf(err) !== null && kind !== 'reversal') {
+        fields.amount_vnd = [t('funds.entry.overdraftField', { balance: formatVnd(balanceOf(err)) })];
       }
-      setErrors(fields);
-      setFailure(err);
-      requestAnimationFrame(() => alertRef.current?.focus());
-    } finally {
-      setBusy(false);
-    }
+      return fields;
+    });
   }
 
   const field = (name: keyof Errors) => (errors[name]?.length ? 'field has-error' : 'field');
-  const describe = (name: keyof Errors, ...more: string[]) =>
-    [...more, errors[name]?.length ? `${id}-${name}-error` : ''].filter(Boolean).join(' ') || undefined;
-  const errorText = (name: keyof Errors) =>
-    errors[name]?.length ? (
-      <p id={`${id}-${name}-error`} className="field-error">
-        {errors[name]?.join(' · ')}
-      </p>
-    ) : null;
+  const describe = (name: keyof Errors, ...more: string[]) => form.aria(name, ...more)['aria-describedby'];
+  const errorText = (name: keyof Errors) => <FieldError form={form} name={name} />;
 
   return (
     <form className="entry-form" aria-labelledby={`${id}-title`} onSubmit={(e) => void submit(e)} noValidate>
       <h3 id={`${id}-title`}>{t('funds.entry.title')}</h3>
       <p className="muted small">{t('funds.entry.intro', { balance: formatVnd(fund.balance_vnd) })}</p>
 
-      <fieldset className="segmented entry-kinds">
-        <legend>{t('funds.entry.kind')}</legend>
-        {ENTRY_KINDS.map((k) => (
-          <label key={k} className={kind === k ? 'checked' : undefined}>
-            <input
-              type="radio"
-              name={`${id}-kind`}
-              value={k}
-              checked={kind === k}
-              onChange={() => {
-                setKind(k);
-                setErrors({});
-                setFailure(null);
-              }}
-            />
-            {tx(t, `funds.kinds.${k}`)}
-          </label>
-        ))}
-      </fieldset>
+      <EntryKinds
+        name={`${id}-kind`}
+        value={kind}
+        onChange={(k) => {
+          setKind(k);
+          reset();
+        }}
+      />
 
-      <div ref={alertRef} tabIndex={-1} className="summary-anchor">
+      <div ref={form.summaryRef} tabIndex={-1} className="summary-anchor">
         {failure !== null && <EntryFailure error={failure} />}
       </div>
       <p className="notice" role="status" aria-live="polite">
@@ -271,25 +236,5 @@ export function FundEntryForm({
         </button>
       </div>
     </form>
-  );
-}
-
-function EntryFailure({ error }: { error: unknown }) {
-  const { t } = useTranslation();
-  const lines = useErrorLines(error);
-  const balance = balanceOf(error);
-  return (
-    <div className="alert alert-error" role="alert">
-      <p className="alert-title">{balance !== null ? t('funds.entry.overdraft') : t('funds.entry.failed')}</p>
-      <p>{lines[0]}</p>
-      {balance !== null && <p>{t('funds.entry.balanceNow', { balance: formatVnd(balance) })}</p>}
-      {lines.length > 1 && (
-        <ul>
-          {lines.slice(1).map((l) => (
-            <li key={l}>{l}</li>
-          ))}
-        </ul>
-      )}
-    </div>
   );
 }

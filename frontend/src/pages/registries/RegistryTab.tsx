@@ -3,32 +3,21 @@
  * table, CSV of the whole filtered list, and for editors create, change (If-Match) and delete.
  * The filters, the page's record in focus (`record`) live in the URL.
  */
-import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
 import { ApiError } from '../../api/problem';
-import {
-  deleteSeen,
-  exportRegistryCsv,
-  fetchRecord,
-  useAfterChange,
-  useAwardCategories,
-  useRegistryList,
-  type BaseRow,
-  type Filters,
-  type Loaded,
-} from '../../api/registries';
+import { deleteSeen, exportRegistryCsv, fetchRecord, useAfterChange, useRegistryList, type BaseRow, type Filters, type Loaded } from '../../api/registries';
 import { useAuth, type Me } from '../../auth/AuthProvider';
 import { CsvButton } from '../../components/CsvButton';
 import { Pager, useCursorPages } from '../../components/Pager';
 import { ErrorMessage, Loading } from '../../components/Status';
-import { isUnitCode } from '../../components/UnitName';
-import { UnitCombobox } from '../../components/UnitCombobox';
 import { tx } from '../../i18n/loose';
 import { formatInteger } from '../../lib/format';
 import { currentYear, FIRST_YEAR } from '../place/usePlace';
 import { RecordForm } from './RecordForm';
-import { ENUMS, type FilterDef, type RegistryConfig } from './types';
+import { type RegistryConfig } from './types';
+import { FilterForm, useRegistryFilters } from './FilterForm';
+import { RowActions } from './RowActions';
 
 export function canWriteRegistries(me: Me | undefined): boolean {
   return !!me && me.role !== 'viewer' && me.scopes.includes('registries:write');
@@ -38,26 +27,6 @@ export function yearsDesc(): number[] {
   const out: number[] = [];
   for (let y = currentYear(); y >= FIRST_YEAR; y--) out.push(y);
   return out;
-}
-
-/** The registry filters in the URL; `unit` defaults to the user's unit (an empty `unit=` is none). */
-export function useRegistryFilters(defs: readonly FilterDef[]) {
-  const { me } = useAuth();
-  const [params, setParams] = useSearchParams();
-  const unit = params.has('unit') ? (params.get('unit') ?? '') : (me?.unit_code ?? '');
-  const filters: Filters = { unit: isUnitCode(unit) ? unit : undefined };
-  for (const d of defs) {
-    const v = params.get(d.name) ?? '';
-    if (!v) continue;
-    if (d.kind === 'year') {
-      if (/^\d{4}$/.test(v)) filters[d.name] = Number(v);
-    } else if (d.kind === 'select' && d.enum) {
-      if ((ENUMS[d.enum] as readonly string[]).includes(v)) filters[d.name] = v;
-    } else {
-      filters[d.name] = v;
-    }
-  }
-  return { filters, unitText: unit, params, setParams };
 }
 
 type Editor<T> = { mode: 'create' } | { mode: 'edit'; loaded: Loaded<T> } | null;
@@ -235,52 +204,17 @@ export function RegistryTab<T extends BaseRow>({
                   ))}
                   {(canWrite || detail) && (
                     <td className="actions-col" role="cell">
-                      {confirming === row.id ? (
-                        <span className="confirm" role="group" aria-label={t('registries.confirmDelete', { name: config.title(row) })}>
-                          <span className="confirm-text">{t('registries.confirmDelete', { name: config.title(row) })}</span>
-                          <button type="button" className="button button-danger" disabled={busyRow === row.id} onClick={() => void remove(row)}>
-                            {t('registries.delete')}
-                          </button>
-                          <button type="button" className="button" autoFocus onClick={() => setConfirming(null)}>
-                            {t('registries.form.cancel')}
-                          </button>
-                        </span>
-                      ) : (
-                        <span className="row-actions">
-                          {detail && (
-                            <button
-                              type="button"
-                              className="button button-small"
-                              aria-pressed={selected === row.id}
-                              aria-label={detail.aria(row)}
-                              onClick={() => setParam('record', selected === row.id ? null : String(row.id))}
-                            >
-                              {detail.label(row)}
-                            </button>
-                          )}
-                          {canWrite && (
-                            <>
-                              <button
-                                type="button"
-                                className="button button-small"
-                                disabled={busyRow === row.id}
-                                aria-label={t('registries.editNamed', { name: config.title(row) })}
-                                onClick={() => void openEdit(row)}
-                              >
-                                {t('registries.edit')}
-                              </button>
-                              <button
-                                type="button"
-                                className="button button-small button-quiet-danger"
-                                aria-label={t('registries.deleteNamed', { name: config.title(row) })}
-                                onClick={() => setConfirming(row.id)}
-                              >
-                                {t('registries.delete')}
-                              </button>
-                            </>
-                          )}
-                        </span>
-                      )}
+                      <RowActions
+                        title={config.title(row)}
+                        confirming={confirming === row.id}
+                        busy={busyRow === row.id}
+                        canWrite={canWrite}
+                        detail={detail ? { label: detail.label(row), aria: detail.aria(row), open: selected === row.id } : undefined}
+                        onConfirm={(yes) => setConfirming(yes ? row.id : null)}
+                        onRemove={() => void remove(row)}
+                        onEdit={() => void openEdit(row)}
+                        onDetail={() => setParam('record', selected === row.id ? null : String(row.id))}
+                      />
                     </td>
                   )}
                 </tr>
@@ -301,104 +235,3 @@ export function RegistryTab<T extends BaseRow>({
   );
 }
 
-function FilterForm({
-  defs,
-  idPrefix,
-  unitText,
-  params,
-  showReset,
-  onApply,
-  onReset,
-}: {
-  defs: readonly FilterDef[];
-  idPrefix: string;
-  unitText: string;
-  params: URLSearchParams;
-  showReset: boolean;
-  onApply: (next: URLSearchParams) => void;
-  onReset: () => void;
-}) {
-  const { t } = useTranslation();
-  const [unit, setUnit] = useState(unitText);
-  const [draft, setDraft] = useState<Record<string, string>>({});
-  const [unitError, setUnitError] = useState(false);
-  const categories = useAwardCategories();
-  const paramsKey = params.toString();
-
-  useEffect(() => {
-    setUnit(unitText);
-    setDraft(Object.fromEntries(defs.map((d) => [d.name, params.get(d.name) ?? ''])));
-    setUnitError(false);
-  }, [paramsKey, unitText]);
-
-  function apply(e: FormEvent) {
-    e.preventDefault();
-    const code = unit.trim();
-    if (code && !isUnitCode(code)) {
-      setUnitError(true);
-      return;
-    }
-    setUnitError(false);
-    const next = new URLSearchParams();
-    next.set('unit', code);
-    for (const d of defs) if (draft[d.name]) next.set(d.name, draft[d.name] ?? '');
-    onApply(next);
-  }
-
-  return (
-    <form className="filters registry-filters" aria-label={t('registries.filters')} onSubmit={apply} noValidate>
-      <UnitCombobox
-        id={`${idPrefix}-f-unit`}
-        label={t('reports.unitCode')}
-        value={unit.trim()}
-        onChange={(c) => {
-          setUnit(c);
-          setUnitError(false);
-        }}
-        hint={t('reports.unitCodeHint')}
-        error={unitError ? t('reports.open.invalidCode') : undefined}
-      />
-      {defs.map((d) => (
-        <div className="field" key={d.name}>
-          <label htmlFor={`${idPrefix}-f-${d.name}`}>{tx(t, `registries.f.${d.name}`)}</label>
-          <select
-            id={`${idPrefix}-f-${d.name}`}
-            value={draft[d.name] ?? ''}
-            onChange={(e) => setDraft((old) => ({ ...old, [d.name]: e.target.value }))}
-          >
-            <option value="">{t('registries.all')}</option>
-            {d.kind === 'year' &&
-              yearsDesc().map((y) => (
-                <option key={y} value={y}>
-                  {y}
-                </option>
-              ))}
-            {d.kind === 'select' &&
-              d.enum &&
-              ENUMS[d.enum].map((v) => (
-                <option key={v} value={v}>
-                  {tx(t, `registries.enum.${d.enum}.${v}`)}
-                </option>
-              ))}
-            {d.kind === 'category' &&
-              (categories.data ?? []).map((c) => (
-                <option key={c.code} value={c.code}>
-                  {c.name}
-                </option>
-              ))}
-          </select>
-        </div>
-      ))}
-      <div className="field field-actions">
-        <button type="submit" className="button button-primary">
-          {t('reports.apply')}
-        </button>
-        {showReset && (
-          <button type="button" className="button button-quiet" onClick={onReset}>
-            {t('reports.reset')}
-          </button>
-        )}
-      </div>
-    </form>
-  );
-}

@@ -5,27 +5,10 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { INBOX_PAGE_SIZE, useInbox } from '../../api/reports';
-import { useAuth } from '../../auth/AuthProvider';
+import { useInbox } from '../../api/reports';
 import { ErrorMessage, Loading } from '../../components/Status';
 import { useDocumentTitle } from '../../components/UnderConstruction';
-import { formatDateTime, formatInteger } from '../../lib/format';
-
-/** The count shown beside "Chờ duyệt" in the menu; nothing while loading or when none wait. */
-export function InboxCount() {
-  const { t } = useTranslation();
-  const { me } = useAuth();
-  const inbox = useInbox(undefined, Boolean(me?.scopes.includes('reports:approve')));
-  const n = inbox.data?.items.length ?? 0;
-  if (n === 0) return null;
-  const more = Boolean(inbox.data?.next_cursor);
-  return (
-    <span className="badge nav-count" data-testid="inbox-count">
-      {more ? `${formatInteger(INBOX_PAGE_SIZE)}+` : formatInteger(n)}
-      <span className="visually-hidden"> {t('inbox.waiting', { count: n })}</span>
-    </span>
-  );
-}
+import { formatDateTime } from '../../lib/format';
 
 export function InboxPage() {
   const { t } = useTranslation();

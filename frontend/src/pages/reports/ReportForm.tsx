@@ -4,16 +4,16 @@
  * (loc ["body", field] when saving, ["report", field] when submitting) and in a summary, a
  * clear message with a reload button on 412, and the workflow buttons the user may use.
  */
-import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isConflict, useReportMutations, type LoadedReport, type Report, type WorkflowAction } from '../../api/reports';
 import { problemFieldErrors } from '../../api/problem';
-import { useErrorLines } from '../../components/Status';
-import { formatFraction, formatInteger, formatVndShort, parseInteger } from '../../lib/format';
+import { formatInteger, parseInteger } from '../../lib/format';
 import { readDraft, removeDraft, writeDraft } from '../../lib/formDraft';
-import { useUnsavedGuard } from '../../lib/useUnsavedGuard';
-import { FIELD_GROUPS, isMoneyField, REPORT_FIELDS, type ReportField, type ReportIn } from '../../lib/reportFields';
+import { useFormState } from '../../lib/useFormState';
+import { FIELD_GROUPS, REPORT_FIELDS, type ReportField, type ReportIn } from '../../lib/reportFields';
 import { useSubmitCheck } from './SubmitCheck';
+import { FailureBox, NumberField, GroupRate, ReportActions } from './ReportFormParts';
 
 type Values = Record<ReportField, string>;
 export type FieldErrors = Partial<Record<ReportField, string[]>>;
@@ -34,7 +34,7 @@ export function mapProblemErrors(e: unknown): { fields: FieldErrors; other: stri
   return { fields: fields as FieldErrors, other };
 }
 
-interface Failure {
+export interface Failure {
   title: string;
   error: unknown;
 }
@@ -78,12 +78,9 @@ export function ReportForm({
     can.edit ? (readDraft<Values>(draftKey, serverKey) ?? initialValues(report)) : initialValues(report),
   );
   const [base, setBase] = useState(serverKey);
-  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
-  const [failure, setFailure] = useState<Failure | null>(null);
   const [conflict, setConflict] = useState(false);
   const [busy, setBusy] = useState<null | 'save' | WorkflowAction>(null);
   const [reason, setReason] = useState('');
-  const summary = useRef<HTMLDivElement>(null);
 
   // New figures from the server (saved, reloaded, approved…): show them.
   if (base !== serverKey) {
@@ -94,8 +91,11 @@ export function ReportForm({
   const initial = initialValues(report);
   const dirty = REPORT_FIELDS.some((f) => values[f] !== initial[f]);
   const readOnly = !can.edit;
+  // The shared form state: the field errors, the failure (with its title) and the guard on unsaved figures.
+  const form = useFormState(dirty, { guard: can.edit });
+  const fieldErrors = form.errors as FieldErrors;
+  const failure = form.failure as Failure | null;
   useEffect(() => onDirtyChange?.(dirty), [dirty, onDirtyChange]);
-  useUnsavedGuard(can.edit && dirty);
   useEffect(() => {
     if (!can.edit) return;
     if (dirty) writeDraft(draftKey, serverKey, values);
@@ -109,23 +109,17 @@ export function ReportForm({
 
   function clearMessages() {
     onDone(null);
-    setFieldErrors({});
-    setFailure(null);
+    form.reset();
     setConflict(false);
-  }
-
-  function focusSummary() {
-    requestAnimationFrame(() => summary.current?.focus());
   }
 
   function fail(e: unknown, title: string) {
     if (isConflict(e)) {
       setConflict(true);
+      form.fail(null);
     } else {
-      setFieldErrors(mapProblemErrors(e).fields);
-      setFailure({ title, error: e });
+      form.fail({ title, error: e } satisfies Failure, mapProblemErrors(e).fields);
     }
-    focusSummary();
   }
 
   /** The body to send, or the fields that are not whole numbers. */
@@ -143,9 +137,7 @@ export function ReportForm({
   async function doSave(title: string): Promise<LoadedReport | null> {
     const parsed = parse();
     if ('errors' in parsed) {
-      setFieldErrors(parsed.errors);
-      setFailure({ title, error: new Error(t('reports.form.localErrors')) });
-      focusSummary();
+      form.fail({ title, error: new Error(t('reports.form.localErrors')) } satisfies Failure, parsed.errors);
       return null;
     }
     try {
@@ -199,11 +191,9 @@ export function ReportForm({
     clearMessages();
   }
 
-  const errorCount = Object.values(fieldErrors).reduce((n, list) => n + (list?.length ?? 0), 0);
-
   return (
     <form className="report-form" aria-label={t('reports.form.label')} onSubmit={(e) => void onSave(e)} noValidate>
-      <div ref={summary} tabIndex={-1} className="summary-anchor">
+      <div ref={form.summaryRef} tabIndex={-1} className="summary-anchor">
         {conflict && (
           <div className="alert alert-warning" role="alert">
             <p className="alert-title">{t('reports.form.conflictTitle')}</p>
@@ -213,7 +203,7 @@ export function ReportForm({
             </button>
           </div>
         )}
-        {failure && <FailureBox failure={failure} fieldErrors={fieldErrors} errorCount={errorCount} />}
+        {failure && <FailureBox failure={failure} fieldErrors={fieldErrors} errorCount={form.errorCount} />}
       </div>
       {restored && dirty && (
         <div className="alert alert-info" role="status">
@@ -251,158 +241,9 @@ export function ReportForm({
           <input type="text" maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} />
         </label>
       )}
-      {(can.edit || can.submit || can.approve || can.reopen) && (
-        <div className="form-actions">
-          {can.edit && (
-            <button type="submit" className="button" disabled={busy !== null}>
-              {busy === 'save' ? t('reports.form.saving') : t('reports.form.save')}
-            </button>
-          )}
-          {can.submit && (
-            <ActionButton primary busy={busy === 'submit'} disabled={busy !== null} onClick={() => void onStep('submit')}>
-              {busy === 'submit' ? t('reports.form.submitting') : t('reports.form.submit')}
-            </ActionButton>
-          )}
-          {can.approve && (
-            <ActionButton primary busy={busy === 'approve'} disabled={busy !== null} onClick={() => void onStep('approve')}>
-              {busy === 'approve' ? t('reports.form.approving') : t('reports.form.approve')}
-            </ActionButton>
-          )}
-          {can.reopen && (
-            <ActionButton busy={busy === 'reopen'} disabled={busy !== null || !reason.trim()} onClick={() => void onStep('reopen')}>
-              {busy === 'reopen' ? t('reports.form.reopening') : t('reports.form.reopen')}
-            </ActionButton>
-          )}
-          {can.edit && dirty && (
-            <span className="muted small" role="status">
-              {t('reports.form.unsaved')}
-            </span>
-          )}
-        </div>
-      )}
+      <ReportActions can={can} busy={busy} reason={reason} dirty={dirty} onStep={(action) => void onStep(action)} />
       {submitCheck.dialog}
     </form>
   );
 }
 
-function ActionButton({
-  children,
-  primary = false,
-  busy,
-  disabled,
-  onClick,
-}: {
-  children: ReactNode;
-  primary?: boolean;
-  busy: boolean;
-  disabled: boolean;
-  onClick: () => void;
-}) {
-  return (
-    <button type="button" className={primary ? 'button button-primary' : 'button'} disabled={disabled} aria-busy={busy} onClick={onClick}>
-      {children}
-    </button>
-  );
-}
-
-function FailureBox({ failure, fieldErrors, errorCount }: { failure: Failure; fieldErrors: FieldErrors; errorCount: number }) {
-  const { t } = useTranslation();
-  const lines = useErrorLines(failure.error);
-  const { other } = mapProblemErrors(failure.error);
-  // With field errors, list them as links to their fields (the problem's detail repeats them).
-  const fieldsWithErrors = REPORT_FIELDS.filter((f) => fieldErrors[f]?.length);
-  return (
-    <div className="alert alert-error" role="alert">
-      <p className="alert-title">{failure.title}</p>
-      {errorCount > 0 ? (
-        <>
-          <p>{t('reports.form.errorCount', { n: errorCount })}</p>
-          <ul>
-            {fieldsWithErrors.map((f) =>
-              (fieldErrors[f] ?? []).map((msg) => (
-                <li key={`${f}-${msg}`}>
-                  <a href={`#f-${f}`}>
-                    {t(`reportFields.${f}`)}: {msg}
-                  </a>
-                </li>
-              )),
-            )}
-            {other.map((msg) => (
-              <li key={msg}>{msg}</li>
-            ))}
-          </ul>
-        </>
-      ) : (
-        <>
-          <p>{lines[0]}</p>
-          {lines.length > 1 && (
-            <ul>
-              {lines.slice(1).map((l) => (
-                <li key={l}>{l}</li>
-              ))}
-            </ul>
-          )}
-        </>
-      )}
-    </div>
-  );
-}
-
-function NumberField({
-  field,
-  value,
-  readOnly,
-  errors,
-  onChange,
-}: {
-  field: ReportField;
-  value: string;
-  readOnly: boolean;
-  errors: string[] | undefined;
-  onChange: (v: string) => void;
-}) {
-  const { t } = useTranslation();
-  const id = `f-${field}`;
-  const n = parseInteger(value);
-  const money = isMoneyField(field) && typeof n === 'number' && !Number.isNaN(n) && n >= 1e6;
-  const describedBy = [errors?.length ? `${id}-error` : '', money ? `${id}-reading` : ''].filter(Boolean).join(' ');
-  return (
-    <div className={errors?.length ? 'field has-error' : 'field'}>
-      <label htmlFor={id}>{t(`reportFields.${field}`)}</label>
-      <input
-        id={id}
-        name={field}
-        type="text"
-        inputMode="numeric"
-        autoComplete="off"
-        className="num-input"
-        value={value}
-        readOnly={readOnly}
-        aria-invalid={errors?.length ? true : undefined}
-        aria-describedby={describedBy || undefined}
-        onChange={(e) => onChange(e.target.value)}
-        onBlur={() => {
-          if (typeof n === 'number' && !Number.isNaN(n)) onChange(formatInteger(n));
-        }}
-      />
-      {money && (
-        <span id={`${id}-reading`} className="hint">
-          {formatVndShort(n)}
-        </span>
-      )}
-      {errors?.length ? (
-        <p id={`${id}-error`} className="field-error">
-          {errors.join(' · ')}
-        </p>
-      ) : null}
-    </div>
-  );
-}
-
-function GroupRate({ numerator, denominator }: { numerator: string; denominator: string }) {
-  const { t } = useTranslation();
-  const a = parseInteger(numerator);
-  const b = parseInteger(denominator);
-  if (a === null || b === null || Number.isNaN(a) || Number.isNaN(b) || b === 0) return null;
-  return <p className="group-rate">{t('reports.form.rate', { value: formatFraction(a / b) })}</p>;
-}

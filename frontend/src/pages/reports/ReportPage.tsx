@@ -41,13 +41,20 @@ export function ReportPage() {
   const validYear = Number.isInteger(year) && year >= 1990 && year <= 2100;
   // No request for a year that is not one (/bao-cao/12433/abcd): the page says so by itself.
   const loaded = useReport(unit, year, validYear);
+  const { ready: endKnown, ended } = useUnitEnd(unit);
+  // A year after the unit ended cannot be saved (the API reads the code on 31 December): read only,
+  // and nothing is asked about the unit on that year's map (it names no unit then: no 404 logged).
+  const afterEnd = ended !== null && year > ended.lastYear;
   // The unit's name and level when there is no report yet (a report carries its own).
-  const unitInfo = useUnit(unit, `${validYear ? year : 2024}-12-31`, validYear && loaded.isSuccess && loaded.data.report === null);
-  const { ended } = useUnitEnd(unit);
+  const unitInfo = useUnit(
+    unit,
+    `${validYear ? year : 2024}-12-31`,
+    validYear && endKnown && !afterEnd && loaded.isSuccess && loaded.data.report === null,
+  );
   const [notice, setNotice] = useState<string | null>(null);
   const [dirty, setDirty] = useState(false);
   const report = loaded.data?.report ?? null;
-  const name = report?.unit_name ?? unitInfo.data?.name ?? unit;
+  const name = report?.unit_name ?? unitInfo.data?.name ?? ended?.unit.name ?? unit;
   useDocumentTitle(validYear ? t('reports.heading', { year, name }) : t('common.notFound'));
 
   if (!validYear) {
@@ -58,8 +65,6 @@ export function ReportPage() {
     );
   }
 
-  // A year after the unit ended cannot be saved (the API reads the code on 31 December): read only.
-  const afterEnd = ended !== null && year > ended.lastYear;
   const can = afterEnd ? { edit: false, submit: false, approve: false, reopen: false } : permissionsFor(me, unit, report);
 
   return (
@@ -103,6 +108,8 @@ export function ReportPage() {
               onDirtyChange={setDirty}
             />
           )}
+          {/* Only once the unit's end is known: a year after it names no unit (the answer would be a 404). */}
+          {endKnown && !afterEnd && (
           <ReconciliationPanel
             unit={unit}
             year={year}
@@ -115,6 +122,7 @@ export function ReportPage() {
               await loaded.refetch();
             }}
           />
+          )}
           {report && <History unit={unit} year={year} />}
         </>
       )}
