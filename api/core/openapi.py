@@ -173,6 +173,18 @@ def _declare_headers(spec: dict[str, Any], routes: list[Any]) -> None:
                 del op["parameters"]
 
 
+def _offers_csv(schema: dict[str, Any], spec: dict[str, Any]) -> bool:
+    """Whether a ?format= takes csv (the lists' and statistics' OutputFormat; not the year's report: html|pdf)."""
+    if "csv" in schema.get("enum", ()) or schema.get("const") == "csv":
+        return True
+    if ref := schema.get("$ref"):
+        target: Any = spec
+        for part in ref.removeprefix("#/").split("/"):
+            target = target.get(part, {})
+        return _offers_csv(target, spec)
+    return any(_offers_csv(s, spec) for s in (*schema.get("anyOf", ()), *schema.get("oneOf", ())))
+
+
 def _polish(spec: dict[str, Any]) -> dict[str, Any]:
     spec["servers"] = SERVERS
     for ops in spec.get("paths", {}).values():
@@ -190,7 +202,10 @@ def _polish(spec: dict[str, Any]) -> dict[str, Any]:
                     # A file (the XLSX answers): bytes, so that a typed client reads it as a blob, not as JSON.
                     if not body.get("schema") and "json" not in media:
                         body["schema"] = {"type": "string", "format": "binary"}
-            if any(p.get("name") == "format" and p.get("in") == "query" for p in op.get("parameters", [])):
+            if any(
+                p.get("name") == "format" and p.get("in") == "query" and _offers_csv(p.get("schema", {}), spec)
+                for p in op.get("parameters", [])
+            ):
                 ok = responses.get("200", {}).setdefault("content", {})
                 ok[CSV_MEDIA_TYPE.split(";")[0]] = {"schema": {"type": "string", "description": "UTF-8 CSV with BOM"}}
     _add_named(spec)

@@ -10961,7 +10961,6 @@ export interface operations {
                 };
                 content: {
                     "application/pdf": string;
-                    "text/csv": string;
                     "text/html": string;
                 };
             };
