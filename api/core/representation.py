@@ -185,7 +185,7 @@ def represent(
     extra["ETag"] = tag
     extra.setdefault("Cache-Control", "private, no-cache")
     extra["Vary"] = "Accept, Authorization"
-    if not_modified(request, tag):
+    if request.method in ("GET", "HEAD") and not_modified(request, tag):  # a write's answer is never a 304
         return Response(status_code=304, headers=extra)
     return Response(body, media_type=media_type, headers=extra)
 

@@ -373,7 +373,12 @@ TEMPLATE_ROWS = 2_000  # rows of a template that carry the drop-downs and hints
 
 
 def put_text(ws: Any, row: int, column: int, value: Any) -> Any:
-    """Write one cell; text is always text (a name starting with ``=`` stays a name, not a formula)."""
+    """Write one cell; text is always text (a name starting with ``=`` stays a name, not a formula), and
+    control characters a workbook cannot hold are left out (a name typed with one was a 500)."""
+    if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell = ws.cell(row=row, column=column, value=value)
     if isinstance(value, str):
         cell.data_type = "s"

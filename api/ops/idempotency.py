@@ -44,6 +44,11 @@ class IdempotencyMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = dict(scope.get("headers", [])) if scope["type"] == "http" else {}
         key = headers.get(b"idempotency-key", b"").decode("latin-1").strip()
+        if scope["type"] == "http" and scope["method"] == "POST" and b"idempotency-key" in headers and not key:
+            await problem_response(400, "bad-request", "Idempotency-Key trống", "Gửi một khoá (UUID) hoặc bỏ tiêu đề.")(
+                scope, receive, send
+            )
+            return
         if scope["type"] != "http" or scope["method"] != "POST" or not key or _dry_run(scope):
             await self.app(scope, receive, send)
             return

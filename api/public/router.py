@@ -240,7 +240,16 @@ async def export_sdmx(
     )
 
 
-@router.get("/exports/sdmx/structure", responses={200: {"description": "SDMX-JSON structure message"}})
+@router.get(
+    "/exports/sdmx/structure",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "SDMX-JSON structure message",
+            "content": {"application/vnd.sdmx.structure+json": {"schema": {"type": "object"}}},
+        }
+    },
+)
 async def export_sdmx_structure(request: Request) -> Response:
     """The data structure definition KHVN:DSD_KHUYEN_HOC(1.0.0) and its code lists (SDMX-JSON 2.0)."""
     body = json.dumps(exports.structure(), ensure_ascii=False, indent=1).encode()

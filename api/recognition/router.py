@@ -245,7 +245,15 @@ async def distribution(
 
 
 @router.get(
-    f"{P}/templates/{{title}}", responses={200: {"content": {"text/csv": {}}}, **problem_responses(401, 403, 422)}
+    f"{P}/templates/{{title}}",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The sheet (XLSX by default, or CSV).",
+            "content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}, "text/csv": {}},
+        },
+        **problem_responses(401, 403, 422),
+    },
 )
 async def template(
     session: SessionDep,

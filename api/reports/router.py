@@ -37,7 +37,8 @@ MAX_UPLOAD = 20 * 1024 * 1024
 
 def _respond(request: Request, report: object, unit: object, status_code: int = 200) -> Response:
     response = represent(request, service.to_out(report, unit), etag=service.etag_key(report))  # type: ignore[arg-type]
-    response.status_code = status_code
+    if response.status_code != 304:  # a GET whose caller has this version keeps its 304
+        response.status_code = status_code
     return response
 
 
