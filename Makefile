@@ -12,7 +12,7 @@ export KH_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: help run test browser pdftools test-frontend test-e2e lint openapi-lint format openapi openapi-check install install-dev frontend test-sqlite test-postgres test-fast migrate demo clean lock bench bench-quick
+.PHONY: help run test test-databases browser pdftools test-frontend test-e2e lint openapi-lint format openapi openapi-check install install-dev frontend test-sqlite test-postgres test-fast migrate demo clean lock bench bench-quick
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-15s\033[0m %s\n", $$1, $$2}'
@@ -71,12 +71,15 @@ openapi: install ## Regenerate openapi.yaml from the app, and the dashboard's AP
 openapi-check: install ## Fail when openapi.yaml differs from the app
 	$(BIN)/khuyenhoc openapi --check
 
+test-databases: install-dev pdftools ## Both halves at once (two cores: each waits on its database and services), each one's output printed when it ends
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
+
 test-sqlite: install-dev pdftools ## Run the test suite on SQLite
-	KH_TEST_BACKEND=sqlite $(BIN)/pytest
+	KH_TEST_BACKEND=sqlite $(BIN)/pytest --durations=15
 
 test-postgres: install-dev pdftools ## Run the test suite on PostgreSQL (KH_TEST_POSTGRES_URL)
 	@if $(BIN)/python -m tests.pg_probe; then \
-		KH_TEST_BACKEND=postgresql $(BIN)/pytest; \
+		KH_TEST_BACKEND=postgresql $(BIN)/pytest --durations=15; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "ERROR: PostgreSQL at $$KH_TEST_POSTGRES_URL does not answer, and CI=true requires it." >&2; exit 1; \
 	else \
@@ -107,7 +110,7 @@ test-frontend: frontend ## Dashboard unit tests (Vitest) and API types drift che
 test-e2e: install frontend browser ## End-to-end tests in Chromium against the real service with demo data
 	@if [ -f frontend/package.json ]; then cd frontend && npm run e2e; fi
 
-test: install-dev frontend lint openapi-check test-sqlite test-postgres test-frontend test-e2e bench-quick ## Lint, then every test: SQLite, PostgreSQL, dashboard, browser, benchmark smoke test
+test: install-dev frontend lint openapi-check test-databases test-frontend test-e2e bench-quick ## Lint, then every test: SQLite, PostgreSQL, dashboard, browser, benchmark smoke test
 
 bench: install-dev ## Benchmarks at national scale on PostgreSQL, figures beside baselines (docs/benchmarks.md)
 	$(BIN)/python -m bench.run --size national
