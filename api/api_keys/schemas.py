@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal, Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.auth.scopes import PROFILES, Role
-from api.core.text import ADMIN_CODE_PATTERN, IsoDate
+from api.core.text import ADMIN_CODE_PATTERN, IsoDate, IsoDateTime
 
 
 class ApiKeyCreate(BaseModel):
@@ -30,9 +30,7 @@ class ApiKeyCreate(BaseModel):
         "reorganisation with e.g. 2024-12-31.",
     )
     scopes: list[str] = Field(default_factory=list, description="Subset of the role's scopes; empty = role defaults.")
-    expires_at: AwareDatetime | None = Field(
-        default=None, description="When it stops working (RFC 3339); null = never."
-    )
+    expires_at: IsoDateTime | None = Field(default=None, description="When it stops working (RFC 3339); null = never.")
     profile: Literal["sync", "sync-approve"] | None = Field(
         default=None,
         description="A partner system's key in one word, instead of role and scopes: sync (pull and push: "

@@ -45,7 +45,7 @@ MAX_UPLOAD = 50 * 1024 * 1024
 
 
 class RegistrationFilters(ListFilters):
-    year: int | None = Field(default=None, description="Only this year.")
+    year: int | None = Field(default=None, ge=2000, le=2100, description="Only this year.")
     title: criteria.Title | None = Field(default=None, description="Only this title.")
     target_group: criteria.TargetGroup | None = Field(default=None, description="Only this citizens' group.")
     status: str | None = Field(

@@ -134,7 +134,7 @@ class DecisionOut(RecordOut, DecisionFields):
 
 
 class DecisionFilters(ListFilters):
-    year: int | None = None
+    year: int | None = Field(default=None, ge=2000, le=2100, description="Only this year.")
     title: Title | None = None
 
 

@@ -88,3 +88,46 @@ def test_integer_fields_of_request_bodies_are_strict(name: str) -> None:
     model = BODY_MODELS[name]
     loose = [n for n, f in model.model_fields.items() if _is_int(f.annotation) and _reads_true_as_a_number(model, f)]
     assert not loose, f"{name}: integer fields read true as 1: {loose} (declare them with Field(strict=True))"
+
+
+def _is_time(annotation: object) -> bool:
+    import datetime as dt
+
+    if annotation in (dt.date, dt.datetime) or (isinstance(annotation, type) and issubclass(annotation, dt.date)):
+        return True
+    return any(_is_time(a) for a in typing.get_args(annotation))
+
+
+@pytest.mark.parametrize("name", sorted(BODY_MODELS))
+def test_dates_of_request_bodies_are_written_not_numbers(name: str) -> None:
+    """Finding (fuzz gate): `{"expires_at": 0}` made a key that expired in 1970 (pydantic reads a number as a
+    Unix time). Dates and times in bodies are written (YYYY-MM-DD, RFC 3339): api.core.text.IsoDate/IsoDateTime."""
+    model = BODY_MODELS[name]
+    loose = []
+    for n, f in model.model_fields.items():
+        if not _is_time(f.annotation):
+            continue
+        annotation = typing.Annotated[f.annotation, *f.metadata] if f.metadata else f.annotation
+        try:
+            TypeAdapter(annotation).validate_python(0)
+        except ValidationError:
+            continue
+        loose.append(n)
+    assert not loose, f"{name}: date fields read a number as a Unix time: {loose}"
+
+
+def test_every_year_parameter_is_bounded() -> None:
+    """Finding (fuzz gate): `?year=0` on a list made a 500 (a date in year 0). Every `year` a route takes
+    declares its bounds, and the server enforces what the schema says."""
+    spec = create_app(Settings(database_url="sqlite+aiosqlite:///:memory:")).openapi()
+    loose = []
+    for path, ops in spec["paths"].items():
+        for method, op in ops.items():
+            for p in op.get("parameters", []):
+                if p.get("name") != "year":
+                    continue
+                schema = p.get("schema", {})
+                options = [schema, *schema.get("anyOf", [])]
+                if not any("minimum" in s and "maximum" in s for s in options):
+                    loose.append(f"{method.upper()} {path}")
+    assert not loose, loose

@@ -11243,6 +11243,7 @@ export interface operations {
                 unit?: string | null;
                 /** @description Date unit is read on (default today's map, and the year's own where a year is given). */
                 as_of?: string | null;
+                /** @description Only this year. */
                 year?: number | null;
                 title?: ("gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan") | null;
                 /** @description Page size (default 50, at most KH_MAX_PAGE_SIZE, 1000). */
