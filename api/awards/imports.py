@@ -769,22 +769,7 @@ async def _paced(records: Iterable[tuple[Any, ...]], progress: Progress, offset:
 
 READ_CHUNK = 10_000  # rows read, checked and staged at a time by the streamed import
 
-_STAGE_COLUMNS = [
-    "row",
-    "unit_code",
-    "unit_id",
-    "unit_path",
-    "year",
-    "awarded_on",
-    "recipient_name",
-    "recipient_kind",
-    "school",
-    "category_id",
-    "amount_vnd",
-    "gift_value_vnd",
-    "external_id",
-    "folded",
-]
+_STAGE_COLUMNS = ["row", *FIELDS, "folded"]
 _STAGE = """
 CREATE TEMP TABLE award_import_rows (
     row integer NOT NULL, unit_code text NOT NULL, unit_id integer NOT NULL, unit_path text NOT NULL,

@@ -29,10 +29,8 @@ MAX_UPLOAD = 50 * 1024 * 1024
 
 
 async def _respond(request: Request, session: SessionDep, award: Award, status_code: int = 200) -> Response:
-    response = represent(request, (await service.to_out(session, [award]))[0], etag=service.REGISTRY.etag_key(award))
-    if response.status_code != 304:  # a GET whose caller has this version keeps its 304
-        response.status_code = status_code
-    return response
+    out = (await service.to_out(session, [award]))[0]
+    return represent(request, out, etag=service.REGISTRY.etag_key(award), status_code=status_code)
 
 
 @router.get("/awards", response_model=Page[AwardOut], responses=problem_responses(401, 403, 422))

@@ -163,6 +163,7 @@ def represent(
     etag: str | None = None,
     csv_rows: tuple[type[BaseModel], Sequence[BaseModel]] | None = None,
     headers: Mapping[str, str] | None = None,
+    status_code: int = 200,
 ) -> Response:
     """Render ``payload`` as JSON, or as CSV (``csv_rows``: the row model and the rows; default the
     payload itself), with an ETag; answer 304 when the caller already has this version.
@@ -187,7 +188,7 @@ def represent(
     extra["Vary"] = "Accept, Authorization"
     if request.method in ("GET", "HEAD") and not_modified(request, tag):  # a write's answer is never a 304
         return Response(status_code=304, headers=extra)
-    return Response(body, media_type=media_type, headers=extra)
+    return Response(body, status_code=status_code, media_type=media_type, headers=extra)
 
 
 def json_response(payload: BaseModel, status_code: int = 200, headers: Mapping[str, str] | None = None) -> JSONResponse:

@@ -56,10 +56,8 @@ def crud_router(
     label = reg.label
 
     async def respond(request: Request, session: SessionDep, obj: Any, status_code: int = 200) -> Response:
-        response = represent(request, (await kit.to_out(session, reg, [obj]))[0], etag=reg.etag_key(obj))
-        if response.status_code != 304:  # a GET whose caller has this version keeps its 304
-            response.status_code = status_code
-        return response
+        out_ = (await kit.to_out(session, reg, [obj]))[0]
+        return represent(request, out_, etag=reg.etag_key(obj), status_code=status_code)
 
     @router.get("", response_model=Page[out], responses=problem_responses(401, 403, 422), summary=f"List {reg.entity}s")
     async def list_records(

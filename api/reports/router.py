@@ -36,10 +36,8 @@ MAX_UPLOAD = 20 * 1024 * 1024
 
 
 def _respond(request: Request, report: object, unit: object, status_code: int = 200) -> Response:
-    response = represent(request, service.to_out(report, unit), etag=service.etag_key(report))  # type: ignore[arg-type]
-    if response.status_code != 304:  # a GET whose caller has this version keeps its 304
-        response.status_code = status_code
-    return response
+    out = service.to_out(report, unit)  # type: ignore[arg-type]
+    return represent(request, out, etag=service.etag_key(report), status_code=status_code)  # type: ignore[arg-type]
 
 
 @router.get("", response_model=Page[ReportOut], responses=problem_responses(401, 403, 422))
