@@ -52,6 +52,7 @@ class RegistrationFilters(ListFilters):
         default=None, max_length=16, description="registered, scored, returned, verified, recognised."
     )
     decision_id: int | None = Field(default=None, description="Only those recognised by this decision.")
+    village: str | None = Field(default=None, max_length=200, description="Only this village (thôn, tổ dân phố).")
 
 
 registrations = crud_router(

@@ -113,6 +113,7 @@ REGISTRATIONS = kit.Registry(
         "target_group": "target_group",
         "status": "status",
         "decision_id": "decision_id",
+        "village": "village",
     },
     dated_by=("year",),
     serializer=lambda session, objs: registrations_out(session, objs),

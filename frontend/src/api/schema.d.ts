@@ -11754,6 +11754,8 @@ export interface operations {
                 status?: string | null;
                 /** @description Only those recognised by this decision. */
                 decision_id?: number | null;
+                /** @description Only this village (thôn, tổ dân phố). */
+                village?: string | null;
                 /** @description Page size (default 50, at most KH_MAX_PAGE_SIZE, 1000). */
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
