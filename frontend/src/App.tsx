@@ -36,6 +36,8 @@ const ReportPage = onDemand(() => import('./pages/reports/ReportPage'), 'ReportP
 const ReportsPage = onDemand(() => import('./pages/reports/ReportsPage'), 'ReportsPage');
 const UnitDetailPage = onDemand(() => import('./pages/units/UnitDetailPage'), 'UnitDetailPage');
 const UnitsPage = onDemand(() => import('./pages/units/UnitsPage'), 'UnitsPage');
+const RecognitionPage = onDemand(() => import('./pages/recognition/RecognitionPage'), 'RecognitionPage');
+const ScoreSheetPage = onDemand(() => import('./pages/recognition/ScoreSheetPage'), 'ScoreSheetPage');
 const PublicPage = onDemand(() => import('./pages/public/PublicPage'), 'PublicPage');
 
 export function makeQueryClient(): QueryClient {
@@ -83,6 +85,8 @@ export function AppRoutes() {
         <Route path="cho-duyet" element={<InboxPage />} />
         <Route path="bao-cao/:unit/:year" element={<ReportPage />} />
         <Route path="so-dang-ky/:tab?" element={<RegistriesPage />} />
+        <Route path="cong-nhan/:tab?" element={<RecognitionPage />} />
+        <Route path="cong-nhan/phieu/:id" element={<ScoreSheetPage />} />
         <Route path="don-vi" element={<UnitsPage />} />
         <Route path="don-vi/:code" element={<UnitDetailPage />} />
         <Route path="quan-tri/:tab?" element={<AdminPage />} />

@@ -9,7 +9,7 @@ const InboxCount = lazy(async () => ({ default: (await import('../pages/reports/
 
 interface NavItem {
   to: string;
-  key: `nav.${'overview' | 'compliance' | 'inbox' | 'reports' | 'registries' | 'units' | 'admin'}`;
+  key: `nav.${'overview' | 'compliance' | 'inbox' | 'reports' | 'registries' | 'recognition' | 'units' | 'admin'}`;
   end: boolean;
   /** Shown only to those with one of these scopes (none: to everyone). */
   scopes?: readonly string[];
@@ -25,6 +25,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: '/bao-cao', key: 'nav.reports', end: false, keep: ['year'] },
   { to: '/cho-duyet', key: 'nav.inbox', end: false, scopes: ['reports:approve'] },
   { to: '/so-dang-ky', key: 'nav.registries', end: false },
+  { to: '/cong-nhan', key: 'nav.recognition', end: false, scopes: ['registries:read'], keep: ['year'] },
   { to: '/don-vi', key: 'nav.units', end: false },
   { to: '/quan-tri', key: 'nav.admin', end: false, scopes: ['users:admin', 'keys:admin', 'audit:read'] },
 ];

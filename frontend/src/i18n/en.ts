@@ -1,4 +1,5 @@
 import type { Messages } from './vi';
+import recognitionEn from './recognitionEn';
 
 /** English, the second language. Same keys as vi.ts (the type checker enforces it). */
 const en: Messages = {
@@ -15,6 +16,7 @@ const en: Messages = {
     registries: 'Registries',
     units: 'Administrative units',
     admin: 'Administration',
+    recognition: 'Recognition',
     menu: 'Menu',
   },
   header: {
@@ -975,6 +977,7 @@ const en: Messages = {
     notPublished: 'This unit has not published this year.',
     signIn: 'Sign in to see more',
   },
+  recognition: recognitionEn,
 };
 
 export default en;

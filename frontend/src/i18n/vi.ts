@@ -1,3 +1,4 @@
+import recognitionVi from './recognitionVi';
 /** Vietnamese, the default language. `en.ts` must have the same keys (checked by the type below). */
 const vi = {
   app: {
@@ -13,6 +14,7 @@ const vi = {
     registries: 'Sổ đăng ký',
     units: 'Đơn vị hành chính',
     admin: 'Quản trị',
+    recognition: 'Công nhận',
     menu: 'Trình đơn',
   },
   header: {
@@ -974,6 +976,7 @@ const vi = {
     notPublished: 'Số liệu năm này của đơn vị chưa được công bố.',
     signIn: 'Đăng nhập để xem thêm',
   },
+  recognition: recognitionVi,
 };
 
 export default vi;
