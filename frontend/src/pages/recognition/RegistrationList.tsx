@@ -20,46 +20,60 @@ export function RegistrationList({ filters, search }: { filters: RegFilters; sea
       {list.isSuccess && items.length === 0 && <p className="empty">{t('recognition.none')}</p>}
       {items.length > 0 && (
         <div className="table-wrap">
-          <table className="data recog-table">
+          <table className="data recog-table registry-table" role="table">
             <caption className="visually-hidden">{t('recognition.tabs.list')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('recognition.col.name')}</th>
-                <th scope="col" className="hide-narrow">
+            <thead role="rowgroup">
+              <tr role="row">
+                <th scope="col" role="columnheader">
+                  {t('recognition.col.name')}
+                </th>
+                <th scope="col" role="columnheader">
                   {t('recognition.col.village')}
                 </th>
-                <th scope="col" className="hide-narrow">
+                <th scope="col" role="columnheader" className="hide-narrow">
                   {t('recognition.col.title')}
                 </th>
-                <th scope="col">{t('recognition.col.status')}</th>
-                <th scope="col" className="num">
+                <th scope="col" role="columnheader">
+                  {t('recognition.col.status')}
+                </th>
+                <th scope="col" role="columnheader" className="num">
                   {t('recognition.col.total')}
                 </th>
-                <th scope="col">{t('recognition.col.actions')}</th>
+                <th scope="col" role="columnheader" className="actions-col">
+                  {t('recognition.col.actions')}
+                </th>
               </tr>
             </thead>
-            <tbody>
-              {items.map((r) => (
-                <tr key={r.id}>
-                  <td>
-                    <span className="row-title">{r.name}</span>
-                    <span className="muted small recog-sub">{r.village}</span>
-                  </td>
-                  <td className="hide-narrow">{r.village || '—'}</td>
-                  <td className="hide-narrow">{titleLabel(t, r)}</td>
-                  <td>
-                    <StatusTag status={r.status} />
-                  </td>
-                  <td className="num">
-                    {r.total === null ? '—' : formatInteger(r.total)} <ResultTag reg={r} />
-                  </td>
-                  <td>
-                    <Link className="button button-small" to={sheetHref(r.id, search)} aria-label={`${SCORABLE.includes(r.status) ? t('recognition.score') : t('recognition.view')}: ${r.name}`}>
-                      {SCORABLE.includes(r.status) ? t('recognition.score') : t('recognition.view')}
-                    </Link>
-                  </td>
-                </tr>
-              ))}
+            <tbody role="rowgroup">
+              {items.map((r) => {
+                const action = SCORABLE.includes(r.status) ? t('recognition.score') : t('recognition.view');
+                return (
+                  <tr key={r.id} role="row">
+                    <td role="cell" className="title-col">
+                      <span className="row-title">{r.name}</span>
+                    </td>
+                    <td role="cell" data-label={t('recognition.col.village')}>
+                      {r.village || '—'}
+                    </td>
+                    <td role="cell" className="hide-narrow" data-label={t('recognition.col.title')}>
+                      {titleLabel(t, r)}
+                    </td>
+                    <td role="cell" data-label={t('recognition.col.status')}>
+                      <StatusTag status={r.status} />
+                    </td>
+                    <td role="cell" className="num" data-label={t('recognition.col.total')}>
+                      <span>
+                        {r.total === null ? '—' : formatInteger(r.total)} <ResultTag reg={r} />
+                      </span>
+                    </td>
+                    <td role="cell" className="actions-col">
+                      <Link className="button button-small" to={sheetHref(r.id, search)} aria-label={`${action}: ${r.name}`}>
+                        {action}
+                      </Link>
+                    </td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
         </div>

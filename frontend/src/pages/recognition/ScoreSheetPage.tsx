@@ -3,6 +3,7 @@
  * volunteer on a phone — the criteria sheet with a big number box per index, the running total and
  * the pass rule live, save, and the previous/next registrant of the list the volunteer came from.
  */
+import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { useCriteriaSet, useCriteriaVersions, useRegistration, useRegistrations, versionFor } from '../../api/recognition';
@@ -15,11 +16,17 @@ import { sheetHref, StatusTag, titleLabel } from './parts';
 import { SheetForm } from './SheetForm';
 import './recognition.css';
 
-/** The list around the registrant (its filters, up to 500): its place and neighbours. */
+/**
+ * The list around the registrant (its filters, up to 500): its place and neighbours. A sheet just
+ * saved may leave the list (filtered on "not scored"): the last list that held it still leads on.
+ */
 function useNeighbours(id: number) {
   const { filters, params } = useRecognitionFilters();
   const list = useRegistrations(filters, undefined, 500);
-  const ids = (list.data?.items ?? []).map((r) => r.id);
+  const held = useRef<number[]>([]);
+  let ids = (list.data?.items ?? []).map((r) => r.id);
+  if (ids.includes(id)) held.current = ids;
+  else if (held.current.includes(id)) ids = held.current;
   const i = ids.indexOf(id);
   return {
     search: params.toString(),
