@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
-import { apiAs, assertNoPageErrors, DESKTOP, launch, newPage, PHONE, screenshots, signIn } from './helpers.mjs';
+import { apiAs, assertNoPageErrors, DESKTOP, launch, newPage, PHONE, screenshots, signIn, viewportShot } from './helpers.mjs';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const shot = screenshots('recognition');
@@ -124,6 +124,7 @@ test('commune volunteer on a phone: one household per screen, the total and the 
   assert.equal(await total.textContent(), String(sum));
   assert.match(await verdict.textContent(), /^Chưa đạt chuẩn/);
   assert.match(await verdict.textContent(), new RegExp(`dưới ${rule.pass_rule.min_per_index} điểm: ${indices[0].code}`));
+  await viewportShot(page, 'recognition-sheet-viewport-phone.png');
   await shot(page, 'sheet-below-floor-phone');
 
   // The floor met: it passes.

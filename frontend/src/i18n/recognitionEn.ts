@@ -160,6 +160,7 @@ const recognitionEn: Messages['recognition'] = {
     distributionFor: 'Title of the chart',
     chartLabel: 'Mean points (% of the maximum) and sheets below the minimum, per index',
     mean: 'Mean (% of max)',
+    belowMinShare: 'Share of sheets below the minimum',
     belowMin: 'Sheets below the minimum',
     sheets: '{{sheets}} sheets scored, {{passed}} meet the standard (criteria set version {{version}}).',
     index: 'Index',

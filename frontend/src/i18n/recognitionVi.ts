@@ -158,6 +158,7 @@ const recognitionVi = {
     distributionFor: 'Danh hiệu của biểu đồ',
     chartLabel: 'Điểm trung bình (% điểm tối đa) và số phiếu dưới mức tối thiểu theo từng chỉ số',
     mean: 'Điểm TB (% tối đa)',
+    belowMinShare: '% phiếu dưới mức tối thiểu',
     belowMin: 'Phiếu dưới mức tối thiểu',
     sheets: '{{sheets}} phiếu đã chấm, {{passed}} đạt chuẩn (bộ tiêu chí phiên bản {{version}}).',
     index: 'Chỉ số',

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { GROUPS, TITLES, useDistribution, type RegFilters, type TargetGroup, type Title } from '../../api/recognition';
 import { EChart, type EChartOption } from '../../components/EChart';
 import { ErrorMessage, Loading } from '../../components/Status';
-import { formatInteger } from '../../lib/format';
+import { formatFraction, formatInteger } from '../../lib/format';
 
 const KEYS = TITLES.flatMap((ti) => (ti === 'cong_dan' ? GROUPS.map((g) => `${ti}:${g}`) : [ti]));
 
@@ -21,7 +21,11 @@ export function DistributionChart({ filters }: { filters: RegFilters }) {
     const rows = [...indices].reverse(); // the first index on top
     return {
       grid: { left: 8, right: compact ? 16 : 48, top: 28, bottom: 24, containLabel: true },
-      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+      tooltip: {
+        trigger: 'axis',
+        axisPointer: { type: 'shadow' },
+        valueFormatter: (v: unknown) => (typeof v === 'number' ? formatFraction(v / 100) : '—'),
+      },
       legend: { top: 0 },
       xAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: (v: number) => `${v}%` } },
       yAxis: {
@@ -36,13 +40,13 @@ export function DistributionChart({ filters }: { filters: RegFilters }) {
           barMaxWidth: 18,
           data: rows.map((r) => ({
             value: r.mean === null ? null : Math.round((1000 * r.mean) / r.max_points) / 10,
-            itemStyle: { color: r.below_min > 0 ? '#b3261e' : '#1f5fa8' },
+            itemStyle: { color: '#1f5fa8' },
           })),
-          label: { show: !compact, position: 'right', formatter: (p: { value: number | null }) => (p.value === null ? '' : `${p.value}%`) },
+          label: { show: !compact, position: 'right', formatter: (p: { value: number | null }) => (p.value === null ? '' : formatFraction(p.value / 100)) },
         },
         {
           type: 'bar',
-          name: t('recognition.stats.belowMin'),
+          name: t('recognition.stats.belowMinShare'),
           barMaxWidth: 18,
           itemStyle: { color: '#e0a21b' },
           data: rows.map((r) => (r.sheets ? Math.round((1000 * r.below_min) / r.sheets) / 10 : 0)),
@@ -82,27 +86,33 @@ export function DistributionChart({ filters }: { filters: RegFilters }) {
         <>
           <EChart option={option} label={t('recognition.stats.chartLabel')} height={Math.max(200, indices.length * (compact ? 44 : 36) + 60)} />
           <div className="table-wrap">
-            <table className="data recog-dist-table">
+            <table className="data recog-dist-table registry-table" role="table">
               <caption className="visually-hidden">{t('recognition.stats.chartLabel')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('recognition.stats.index')}</th>
-                  <th scope="col" className="num">
+              <thead role="rowgroup">
+                <tr role="row">
+                  <th scope="col" role="columnheader">
+                    {t('recognition.stats.index')}
+                  </th>
+                  <th scope="col" role="columnheader" className="num">
                     {t('recognition.stats.mean')}
                   </th>
-                  <th scope="col" className="num">
+                  <th scope="col" role="columnheader" className="num">
                     {t('recognition.stats.belowMin')}
                   </th>
                 </tr>
               </thead>
-              <tbody>
+              <tbody role="rowgroup">
                 {indices.map((r) => (
-                  <tr key={r.code}>
-                    <th scope="row">
+                  <tr key={r.code} role="row">
+                    <th scope="row" role="rowheader" className="title-col">
                       <span className="mono">{r.code}</span> {r.name}
                     </th>
-                    <td className="num">{r.mean === null ? '—' : `${Math.round((1000 * r.mean) / r.max_points) / 10}%`}</td>
-                    <td className="num">{formatInteger(r.below_min)}</td>
+                    <td role="cell" className="num" data-label={t('recognition.stats.mean')}>
+                      {r.mean === null ? '—' : formatFraction(r.mean / r.max_points)}
+                    </td>
+                    <td role="cell" className="num" data-label={t('recognition.stats.belowMin')}>
+                      {formatInteger(r.below_min)}
+                    </td>
                   </tr>
                 ))}
               </tbody>

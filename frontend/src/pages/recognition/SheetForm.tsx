@@ -59,7 +59,7 @@ export function SheetForm({ loaded, set, canWrite }: { loaded: LoadedRegistratio
           result: next.record.passed ? t('recognition.sheet.pass') : t('recognition.sheet.fail'),
         }),
       );
-      await after();
+      void after();
     }, scoreErrors);
   }
 

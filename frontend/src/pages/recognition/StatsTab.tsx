@@ -32,40 +32,52 @@ export function StatsTab({ filters }: { filters: RegFilters }) {
         {rates.data && <p className="muted small">{t('recognition.stats.keeping', { count: rates.data.units_keeping_records })}</p>}
         {rows.length > 0 && (
           <div className="table-wrap">
-            <table className="data recog-rates">
+            <table className="data recog-rates registry-table" role="table">
               <caption className="visually-hidden">{t('recognition.stats.ratesCaption')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('recognition.col.title')}</th>
-                  <th scope="col" className="num hide-narrow">
+              <thead role="rowgroup">
+                <tr role="row">
+                  <th scope="col" role="columnheader">
+                    {t('recognition.col.title')}
+                  </th>
+                  <th scope="col" role="columnheader" className="num">
                     {t('recognition.stats.registered')}
                   </th>
-                  <th scope="col" className="num">
+                  <th scope="col" role="columnheader" className="num">
                     {t('recognition.stats.assessed')}
                   </th>
-                  <th scope="col" className="num">
+                  <th scope="col" role="columnheader" className="num">
                     {t('recognition.stats.recognised')}
                   </th>
-                  <th scope="col" className="num">
+                  <th scope="col" role="columnheader" className="num">
                     {t('recognition.stats.rate')}
                   </th>
-                  <th scope="col" className="num">
+                  <th scope="col" role="columnheader" className="num">
                     {t('recognition.stats.target')}
                   </th>
                 </tr>
               </thead>
-              <tbody>
+              <tbody role="rowgroup">
                 {rows.map((r) => {
                   const target = targetFor(r.targets, filters.year);
                   const tone = target && r.rate !== null ? (r.rate >= target.value ? 'badge-met' : 'badge-behind') : '';
                   return (
-                    <tr key={`${r.title}-${r.target_group ?? ''}`}>
-                      <th scope="row">{titleLabel(t, { title: r.title as 'gia_dinh', target_group: r.target_group as 'nong_dan' | null })}</th>
-                      <td className="num hide-narrow">{formatInteger(r.registered)}</td>
-                      <td className="num">{formatInteger(r.assessed)}</td>
-                      <td className="num">{formatInteger(r.recognised)}</td>
-                      <td className="num">{r.rate === null ? '—' : <span className={`badge ${tone}`}>{formatFraction(r.rate)}</span>}</td>
-                      <td className="num nowrap">{target ? `${formatFraction(target.value)} (${target.year})` : t('recognition.stats.noTarget')}</td>
+                    <tr key={`${r.title}-${r.target_group ?? ''}`} role="row">
+                      <th scope="row" role="rowheader" className="title-col">{titleLabel(t, { title: r.title as 'gia_dinh', target_group: r.target_group as 'nong_dan' | null })}</th>
+                      <td role="cell" className="num" data-label={t('recognition.stats.registered')}>
+                        {formatInteger(r.registered)}
+                      </td>
+                      <td role="cell" className="num" data-label={t('recognition.stats.assessed')}>
+                        {formatInteger(r.assessed)}
+                      </td>
+                      <td role="cell" className="num" data-label={t('recognition.stats.recognised')}>
+                        {formatInteger(r.recognised)}
+                      </td>
+                      <td role="cell" className="num" data-label={t('recognition.stats.rate')}>
+                        {r.rate === null ? '—' : <span className={`badge ${tone}`}>{formatFraction(r.rate)}</span>}
+                      </td>
+                      <td role="cell" className="num nowrap" data-label={t('recognition.stats.target')}>
+                        {target ? `${formatFraction(target.value)} (${target.year})` : t('recognition.stats.noTarget')}
+                      </td>
                     </tr>
                   );
                 })}
