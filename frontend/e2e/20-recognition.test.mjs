@@ -133,6 +133,11 @@ test('commune volunteer on a phone: one household per screen, the total and the 
   assert.equal(await total.textContent(), String(sum));
   assert.equal(await verdict.textContent(), 'Đạt chuẩn');
 
+  // A reload (a phone's tab dropped) brings the unsaved points back from this device.
+  await page.reload();
+  await page.getByText('Đã khôi phục điểm bạn nhập trước đó mà chưa lưu').waitFor();
+  assert.equal(await total.textContent(), String(sum));
+
   // Leaving with unsaved points asks first; staying keeps them.
   page.once('dialog', (d) => void d.dismiss());
   await page.getByRole('link', { name: /Về danh sách/ }).click();

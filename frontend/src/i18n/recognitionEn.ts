@@ -83,6 +83,8 @@ const recognitionEn: Messages['recognition'] = {
     save: 'Save sheet',
     saving: 'Saving…',
     saved: 'Sheet saved. Total {{total}} points — {{result}}.',
+    draftRestored: 'The points you typed earlier and did not save are back (kept on this device). Press “Save sheet” to save them, or discard them.',
+    draftDiscard: 'Discard the unsaved points',
     unsaved: 'Unsaved changes.',
     readOnly: 'Sheet {{status}}: read only, it cannot be scored again.',
     noWrite: 'Your account may only view sheets.',

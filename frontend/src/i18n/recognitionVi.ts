@@ -81,6 +81,8 @@ const recognitionVi = {
     save: 'Lưu phiếu',
     saving: 'Đang lưu…',
     saved: 'Đã lưu phiếu. Tổng {{total}} điểm — {{result}}.',
+    draftRestored: 'Đã khôi phục điểm bạn nhập trước đó mà chưa lưu (giữ trên máy này). Bấm «Lưu phiếu» để lưu, hoặc bỏ chúng.',
+    draftDiscard: 'Bỏ điểm chưa lưu',
     unsaved: 'Có thay đổi chưa lưu.',
     readOnly: 'Phiếu {{status}}: chỉ xem, không chấm lại được.',
     noWrite: 'Tài khoản của bạn chỉ được xem phiếu.',

@@ -1,11 +1,12 @@
 /** The criteria sheet of one registrant: a box per index, the running total and the pass rule, live. */
-import { useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/problem';
 import { problemItemText } from '../../api/problemText';
 import { putScores, SCORABLE, useAfterRecognitionChange, useEvidence, type CriteriaSet, type LoadedRegistration } from '../../api/recognition';
 import { ErrorMessage } from '../../components/Status';
 import { FieldError, useFormState, type FormErrors } from '../../lib/useFormState';
+import { readDraft, removeDraft, writeDraft } from '../../lib/formDraft';
 import { evaluateSheet, indicesOf, parsePoints, scoresOf, valuesOf } from '../../lib/scoring';
 import { EvidenceBox } from './EvidenceBox';
 import { RuleStatus } from './RuleStatus';
@@ -27,13 +28,22 @@ export function SheetForm({ loaded, set, canWrite }: { loaded: LoadedRegistratio
   const [record, setRecord] = useState(loaded.record);
   const [etag, setEtag] = useState(loaded.etag);
   const [saved, setSaved] = useState<Record<string, string>>(() => valuesOf(set.content, loaded.record.scores));
-  const [values, setValues] = useState(saved);
+  const editable = canWrite && SCORABLE.includes(record.status);
+  // Points typed and not saved stay on this device (a reload, a lost tab): only index → points, no name.
+  const draftKey = `recognition-sheet-${loaded.record.id}`;
+  const draftBase = `${record.version}-${set.version}`;
+  const [values, setValues] = useState(() => (editable ? readDraft<Record<string, string>>(draftKey, draftBase) : null) ?? saved);
+  const [restored, setRestored] = useState(() => editable && readDraft(draftKey, draftBase) !== null);
   const [message, setMessage] = useState<string | null>(null);
   const dirty = useMemo(() => Object.keys(values).some((k) => values[k] !== saved[k]), [values, saved]);
   const form = useFormState(dirty);
   const state = evaluateSheet(set.content, values);
   const rule = set.content.pass_rule;
-  const editable = canWrite && SCORABLE.includes(record.status);
+
+  useEffect(() => {
+    if (editable && dirty) writeDraft(draftKey, draftBase, values);
+    else removeDraft(draftKey);
+  }, [editable, dirty, values, draftKey, draftBase]);
   const evidence = useEvidence(record.id);
 
   async function save(e: FormEvent) {
@@ -53,6 +63,7 @@ export function SheetForm({ loaded, set, canWrite }: { loaded: LoadedRegistratio
       setRecord(next.record);
       setEtag(next.etag);
       setSaved(values);
+      setRestored(false);
       setMessage(
         t('recognition.sheet.saved', {
           total: next.record.total ?? 0,
@@ -67,6 +78,21 @@ export function SheetForm({ loaded, set, canWrite }: { loaded: LoadedRegistratio
     <form className="recog-form" onSubmit={(e) => void save(e)} noValidate aria-describedby="recog-rule">
       {record.status === 'returned' && record.return_reason && (
         <p className="alert alert-warning">{t('recognition.sheet.returned', { reason: record.return_reason })}</p>
+      )}
+      {restored && dirty && (
+        <div className="alert alert-info">
+          <p>{t('recognition.sheet.draftRestored')}</p>
+          <button
+            type="button"
+            className="button button-small"
+            onClick={() => {
+              setValues(saved);
+              setRestored(false);
+            }}
+          >
+            {t('recognition.sheet.draftDiscard')}
+          </button>
+        </div>
       )}
       {!editable && (
         <p className="alert alert-info">
