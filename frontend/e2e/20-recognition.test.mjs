@@ -187,6 +187,21 @@ test('district: verifies the sheet in "Chờ thẩm định", records the decisi
   await shot(page, 'inbox-phone');
   await page.setViewportSize(DESKTOP);
 
+  // The sheet, read by the level above at 1366×768: the same screen, wider.
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await card.getByRole('link', { name: registrant.name }).click();
+  await page.getByRole('heading', { level: 1, name: registrant.name }).waitFor();
+  await page.locator('.recog-points').first().waitFor();
+  // The district verifies; it does not score (the API refuses it): the boxes are read only.
+  await page.getByText('Phiếu do xã hoặc thôn nơi đăng ký chấm; cấp trên xem và thẩm định.').waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Lưu phiếu' }).count(), 0);
+  assert.equal(await page.locator('.recog-points').first().getAttribute('readonly'), '');
+  await noSidewaysScroll(page);
+  await shot(page, 'sheet-desktop');
+  await page.goBack();
+  await card.waitFor();
+  await page.setViewportSize(DESKTOP);
+
   // Returning asks a reason first.
   await card.getByRole('button', { name: `Trả lại phiếu của ${registrant.name}` }).click();
   await card.getByRole('button', { name: 'Trả lại phiếu' }).click();

@@ -87,6 +87,7 @@ const recognitionEn: Messages['recognition'] = {
     draftDiscard: 'Discard the unsaved points',
     unsaved: 'Unsaved changes.',
     readOnly: 'Sheet {{status}}: read only, it cannot be scored again.',
+    notScorer: 'Sheets are scored by the commune or village of the registrant; the levels above view and verify them.',
     noWrite: 'Your account may only view sheets.',
     returned: 'Returned by the level above: {{reason}}',
     failedTitle: 'The sheet was not saved',

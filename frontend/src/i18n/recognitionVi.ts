@@ -85,6 +85,7 @@ const recognitionVi = {
     draftDiscard: 'Bỏ điểm chưa lưu',
     unsaved: 'Có thay đổi chưa lưu.',
     readOnly: 'Phiếu {{status}}: chỉ xem, không chấm lại được.',
+    notScorer: 'Phiếu do xã hoặc thôn nơi đăng ký chấm; cấp trên xem và thẩm định.',
     noWrite: 'Tài khoản của bạn chỉ được xem phiếu.',
     returned: 'Cấp trên trả lại phiếu: {{reason}}',
     failedTitle: 'Chưa lưu được phiếu',

@@ -56,7 +56,7 @@ export function EvidenceBox({
           {files.map((f) => (
             <li key={f.id}>
               <button type="button" className="button button-quiet button-small" onClick={() => void open(f)} aria-label={t('recognition.sheet.download', { name: f.filename })}>
-                📎 {f.filename}
+                {f.filename}
               </button>
             </li>
           ))}

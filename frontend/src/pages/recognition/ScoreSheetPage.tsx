@@ -7,7 +7,7 @@ import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { useCriteriaSet, useCriteriaVersions, useRegistration, useRegistrations, versionFor } from '../../api/recognition';
-import { useAuth } from '../../auth/AuthProvider';
+import { useAuth, type Me } from '../../auth/AuthProvider';
 import { ErrorMessage, Loading } from '../../components/Status';
 import { useDocumentTitle } from '../../components/UnderConstruction';
 import { canWriteRegistries } from '../registries/RegistryTab';
@@ -35,6 +35,11 @@ function useNeighbours(id: number) {
     prev: i > 0 ? ids[i - 1] : undefined,
     next: i >= 0 && i < ids.length - 1 ? ids[i + 1] : undefined,
   };
+}
+
+/** Sheets are scored by the commune or village where the registrant is (the API says so too); the levels above verify. */
+export function canScore(me: Me | undefined): boolean {
+  return canWriteRegistries(me) && (me?.unit_level === 'commune' || me?.unit_level === 'village');
 }
 
 export function ScoreSheetPage() {
@@ -91,6 +96,7 @@ export function ScoreSheetPage() {
           loaded={reg.data}
           set={set.data}
           canWrite={canWriteRegistries(me)}
+          canScore={canScore(me)}
         />
       )}
     </section>

@@ -22,13 +22,13 @@ function scoreErrors(err: unknown): FormErrors {
   return out;
 }
 
-export function SheetForm({ loaded, set, canWrite }: { loaded: LoadedRegistration; set: CriteriaSet; canWrite: boolean }) {
+export function SheetForm({ loaded, set, canWrite, canScore }: { loaded: LoadedRegistration; set: CriteriaSet; canWrite: boolean; canScore: boolean }) {
   const { t } = useTranslation();
   const after = useAfterRecognitionChange();
   const [record, setRecord] = useState(loaded.record);
   const [etag, setEtag] = useState(loaded.etag);
   const [saved, setSaved] = useState<Record<string, string>>(() => valuesOf(set.content, loaded.record.scores));
-  const editable = canWrite && SCORABLE.includes(record.status);
+  const editable = canScore && SCORABLE.includes(record.status);
   // Points typed and not saved stay on this device (a reload, a lost tab): only index → points, no name.
   const draftKey = `recognition-sheet-${loaded.record.id}`;
   const draftBase = `${record.version}-${set.version}`;
@@ -96,7 +96,11 @@ export function SheetForm({ loaded, set, canWrite }: { loaded: LoadedRegistratio
       )}
       {!editable && (
         <p className="alert alert-info">
-          {canWrite ? t('recognition.sheet.readOnly', { status: t(`recognition.status.${record.status as 'verified'}`) }) : t('recognition.sheet.noWrite')}
+          {!canWrite
+            ? t('recognition.sheet.noWrite')
+            : !canScore
+              ? t('recognition.sheet.notScorer')
+              : t('recognition.sheet.readOnly', { status: t(`recognition.status.${record.status as 'verified'}`) })}
         </p>
       )}
       <p id="recog-rule" className="recog-rule">
