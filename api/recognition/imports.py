@@ -198,6 +198,9 @@ async def run(
 
 
 def _int(raw: Any) -> int | None:
+    if type(raw) is str:  # a CSV's every cell: the same answer as below, without the checks for other types
+        text = raw.strip()
+        return int(text) if text.isdigit() else None
     if isinstance(raw, bool) or raw is None:
         return None
     if isinstance(raw, int):

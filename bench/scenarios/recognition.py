@@ -149,7 +149,7 @@ def run(results: Results, ds: Dataset, service: Server, log: Any) -> None:
     raw_times: list[float] = []
     import_times: list[float] = []
     peaks: list[int] = []
-    params = {"title": TITLE, "target_group": GROUP, "year": YEAR}
+    params: dict[str, str | int] = {"title": TITLE, "target_group": GROUP, "year": YEAR}
     admin = {"Authorization": f"Bearer {ds.token}"}
     with httpx.Client(base_url=service.url, headers=admin, timeout=900) as client:
         headers, scorer_id = _scorer(client)
