@@ -26,9 +26,19 @@ from bench import embedded, generate, servers
 from bench.config import ADMIN_URL, SIZES, Size
 from bench.load import ensure_wrk
 from bench.report import Results, machine
-from bench.scenarios import awards, dashboard, feed, first_load, freshness, stats
+from bench.scenarios import awards, dashboard, feed, first_load, freshness, recognition, stats
 
-SCENARIOS = ("embedded", "stats", "dashboard", "first-load", "freshness", "import", "export", "feed")
+SCENARIOS = (
+    "embedded",
+    "stats",
+    "dashboard",
+    "first-load",
+    "freshness",
+    "import",
+    "export",
+    "feed",
+    "recognition-import",
+)
 
 
 def log(message: str) -> None:
@@ -123,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         step("export", lambda: awards.run_export(results, ds, service, log))
         step("import", lambda: awards.run_import(results, ds, service, log))
         step("feed", lambda: feed.run(results, ds, service, log))
+        step("recognition-import", lambda: recognition.run(results, ds, service, log))
     results.details["total_seconds"] = round(time.monotonic() - started, 1)
     suffix = f"-{args.service_code.name}" if args.service_code else ""
     out = generate.WORK_DIR / f"results-{size.name}{suffix}.json"

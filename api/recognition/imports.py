@@ -12,7 +12,8 @@ import csv
 import io
 import json
 from collections.abc import AsyncIterator, Iterable, Iterator
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 from fastapi import Response
 from openpyxl import Workbook
@@ -197,6 +198,9 @@ async def run(
 
 
 def _int(raw: Any) -> int | None:
+    if type(raw) is str:  # a CSV's every cell: the same answer as below, without the checks for other types
+        text = raw.strip()
+        return int(text) if text.isdigit() else None
     if isinstance(raw, bool) or raw is None:
         return None
     if isinstance(raw, int):
@@ -218,6 +222,9 @@ async def _unit(session: AsyncSession, principal: Principal, code: str, day: Any
 
 
 Good = tuple[int, str, str, str, str | None, dict[str, int], int, bool]
+# The serialized fields that differ from one imported row to the next (the rest: the sheet's, or the import's).
+_SAME_NAME = ("id", "external_id", "partner", "name", "village", "scores", "total", "passed")
+_VARYING = frozenset({*_SAME_NAME, "unit_code"})
 
 
 async def _write(
@@ -264,10 +271,20 @@ async def _write(
                 "updated_at": now,
             }
 
+    # What the serializer gives for a row of this sheet, made once: the rows differ only in ``_VARYING``, whose
+    # values are the same in Python and in JSON (numbers, text, booleans, None, the scores' dict of numbers).
+    template: dict[str, Any] = {}
+
     def items(ids: list[int]) -> Iterator[tuple[int, str, str | None, str | None, dict[str, Any]]]:
         for v in values(ids):
-            obj = Registration(**v)
-            data = service.registration_row(obj, codes[v["unit_id"]]).model_dump(mode="json")
+            if not template:
+                # A plain namespace has the attributes the serializer reads, without an ORM object.
+                obj = cast(Registration, SimpleNamespace(**v, verified_on=None, return_reason=None, decision_id=None))
+                template.update(service.registration_row(obj, codes[v["unit_id"]]).model_dump(mode="json"))
+                assert template.keys() >= _VARYING
+            data = dict(template)
+            data.update({k: v[k] for k in _SAME_NAME})
+            data["unit_code"] = codes[v["unit_id"]]
             yield v["id"], v["unit_path"], v["external_id"], v["partner"], data
 
     if postgres:
