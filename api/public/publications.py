@@ -109,7 +109,9 @@ async def publish(
     return publication, unit, True
 
 
-async def unpublish(session: AsyncSession, principal: Principal, code: str, year: int) -> None:
+async def unpublish(
+    session: AsyncSession, principal: Principal, code: str, year: int, *, reason: str | None = None
+) -> None:
     unit = await unit_for(session, principal, code, year)
     existing = await find(session, unit.id, year)
     if existing is None:
@@ -122,7 +124,7 @@ async def unpublish(session: AsyncSession, principal: Principal, code: str, year
         action="unpublish",
         entity="publication",
         entity_id=existing.id,
-        changes={"unit_code": [unit.code, None], "year": [year, None]},
+        changes={"unit_code": [unit.code, None], "year": [year, None]} | ({"reason": [None, reason]} if reason else {}),
         unit_path=unit.path,
     )
 

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.db.base import utcnow
 from api.demo.reports import PUBLISHED
-from api.models import Publication, Report, Unit
+from api.models import AuditEntry, Publication, Report, Unit
 
 THAI_BINH_2023 = (Report.year == 2023, Unit.path.like("vn-pre-2025:34/%"))
 OLD_MAP = "2023-12-31"
@@ -110,3 +110,16 @@ async def test_a_commune_without_an_approved_report_is_not_public(
     r = await anon.get(f"/api/v1/public/highlights?unit={second}&year=2023&as_of={OLD_MAP}")
     assert r.status_code == 200, r.text
     assert (await anon.get("/api/v1/public/highlights?unit=34&year=2023")).status_code == 200  # the rest backs it
+
+
+async def test_unpublishing_keeps_its_reason_in_the_audit(client: httpx.AsyncClient, session: AsyncSession) -> None:
+    reason = "Sửa số hội viên của một xã"
+    r = await client.request("DELETE", "/api/v1/reports/34/2022/publish", json={"reason": f"  {reason} "})
+    assert r.status_code == 204, r.text
+    entry = await session.scalar(
+        select(AuditEntry).where(AuditEntry.entity == "publication").order_by(AuditEntry.id.desc()).limit(1)
+    )
+    assert entry is not None and entry.action == "unpublish"
+    assert entry.changes["reason"] == [None, reason]
+    r = await client.request("DELETE", "/api/v1/reports/34/2023/publish", json={"reason": ""})
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"][-1] == "reason"

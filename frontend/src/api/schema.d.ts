@@ -1458,7 +1458,8 @@ export interface paths {
         post: operations["publish_year_api_v1_reports__unit_code___year__publish_post"];
         /**
          * Unpublish Year
-         * @description Withdraw the unit's year from the open data (audited): the next public request no longer has it.
+         * @description Withdraw the unit's year from the open data (audited, with the reason when given): the next public
+         *     request no longer has it.
          */
         delete: operations["unpublish_year_api_v1_reports__unit_code___year__publish_delete"];
         options?: never;
@@ -6282,6 +6283,17 @@ export interface components {
              * @description Last day the unit exists (null: still exists).
              */
             valid_to: string | null;
+        };
+        /**
+         * UnpublishIn
+         * @description Why the year is withdrawn from the open data: kept in the audit trail.
+         */
+        UnpublishIn: {
+            /**
+             * Reason
+             * @description Why it is withdrawn (e.g. a figure is being corrected).
+             */
+            reason: string;
         };
         /** UserCreate */
         UserCreate: {
@@ -13566,7 +13578,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["UnpublishIn"] | null;
+            };
+        };
         responses: {
             /** @description Successful Response */
             204: {
