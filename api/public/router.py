@@ -89,7 +89,7 @@ async def get_indicators(
             breakdown=breakdown == "children",
             names=[i.value for i in indicator] if indicator else None,
         )
-        rows = (IndicatorCsvRow, indicator_rows(result)) if fmt is OutputFormat.csv else None
+        rows = (IndicatorCsvRow, indicator_rows(result)) if fmt.tabular else None
         return public(represent(request, result, fmt=fmt, csv_rows=rows))
 
     return public(

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.auth.dependencies import StatsRead
 from api.core.errors import ErrorItem, ValidationFailed, problem_responses
-from api.core.representation import FormatDep, OutputFormat, represent
+from api.core.representation import FormatDep, represent
 from api.core.text import UNIT_CODE_PATTERN, IsoDate, today_vn
 from api.db.engine import SessionDep
 from api.stats import cache, service
@@ -27,14 +27,22 @@ from api.stats.schemas import (
 
 router = APIRouter(prefix="/stats", tags=["stats"])
 
+COUNTRY = "00"  # the whole country, as GSO writes it: the same answer as no unit
 UnitParam = Annotated[
     str | None,
     Query(
-        pattern=UNIT_CODE_PATTERN,
-        description="Unit code; omit for the whole country. Read on as_of (default today; if the code names no unit "
-        "today, on 31 December of the year).",
+        pattern=f"^({COUNTRY}|{UNIT_CODE_PATTERN[1:-1]})$",
+        description="Unit code; omit (or 00) for the whole country. Read on as_of (default today; if the code names "
+        "no unit today, on 31 December of the year).",
     ),
 ]
+
+
+def place_code(unit: str | None) -> str | None:
+    """The unit code the statistics read: None for the whole country (no unit, or 00)."""
+    return None if unit == COUNTRY else unit
+
+
 YearParam = Annotated[int, Query(ge=1990, le=2100, description="Year of the figures.")]
 AsOfParam = Annotated[IsoDate | None, Query(description="Date on which the unit code (and the map) is read.")]
 
@@ -73,7 +81,7 @@ async def get_indicators(
         result = await service.indicators(
             session,
             principal,
-            code=unit,
+            code=place_code(unit),
             year=year,
             as_of=as_of,
             breakdown=breakdown == "children",
@@ -82,7 +90,7 @@ async def get_indicators(
         )
 
         def render() -> Response:
-            if fmt is not OutputFormat.csv:
+            if not fmt.tabular:
                 return represent(request, result, fmt=fmt)
             return represent(request, result, fmt=fmt, csv_rows=(IndicatorCsvRow, indicator_rows(result)))
 
@@ -156,7 +164,7 @@ async def get_series(
 
     async def compute(request: Request) -> Response:
         result = await service.series(
-            session, code=unit, indicator=indicator.value, first=first, last=last, as_of=as_of
+            session, code=place_code(unit), indicator=indicator.value, first=first, last=last, as_of=as_of
         )
         return await rendered(lambda: represent(request, result, fmt=fmt, csv_rows=(SeriesCsvRow, series_rows(result))))
 
@@ -198,7 +206,7 @@ async def get_highlights(
     """The year's headline figures of a unit, each with last year's and the change."""
 
     async def compute(request: Request) -> Response:
-        result = await service.highlights(session, code=unit, year=year, as_of=as_of)
+        result = await service.highlights(session, code=place_code(unit), year=year, as_of=as_of)
         return await rendered(
             lambda: represent(request, result, fmt=fmt, csv_rows=(HighlightCsvRow, highlight_rows(result)))
         )

@@ -4629,7 +4629,7 @@ export interface components {
          * OutputFormat
          * @enum {string}
          */
-        OutputFormat: "json" | "csv";
+        OutputFormat: "json" | "csv" | "xlsx";
         /** Page[ActivityOut] */
         Page_ActivityOut_: {
             /**
@@ -6726,7 +6726,7 @@ export interface operations {
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
                 cursor?: string | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -6745,6 +6745,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_ActivityOut_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -7100,7 +7101,7 @@ export interface operations {
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
                 cursor?: string | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -7119,6 +7120,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_ApiKeyOut_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -7310,7 +7312,7 @@ export interface operations {
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
                 cursor?: string | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -7329,6 +7331,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_AssociationOut_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -7816,7 +7819,7 @@ export interface operations {
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
                 cursor?: string | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -7835,6 +7838,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_AuditEntryOut_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -8100,7 +8104,7 @@ export interface operations {
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
                 cursor?: string | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -8119,6 +8123,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_AwardOut_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -8733,7 +8738,7 @@ export interface operations {
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
                 cursor?: string | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -8752,6 +8757,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_CommendationOut_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -9113,7 +9119,7 @@ export interface operations {
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
                 cursor?: string | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -9132,6 +9138,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_FundOut_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -9552,7 +9559,7 @@ export interface operations {
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
                 cursor?: string | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -9573,6 +9580,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_EntryOut_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -9739,7 +9747,7 @@ export interface operations {
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
                 cursor?: string | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -9758,6 +9766,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_InspectionOut_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -10213,7 +10222,7 @@ export interface operations {
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
                 cursor?: string | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -10232,6 +10241,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_PartnershipOut_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -10790,7 +10800,7 @@ export interface operations {
                 year: number;
                 /** @description Date on which the unit code (and the map) is read. */
                 as_of?: string | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -10809,6 +10819,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HighlightsOut"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -10852,7 +10863,7 @@ export interface operations {
                 breakdown?: "children" | null;
                 /** @description Only these indicators (repeatable). */
                 indicator?: components["schemas"]["IndicatorName"][] | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -10871,6 +10882,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["IndicatorsOut"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -10904,7 +10916,7 @@ export interface operations {
     list_publications_api_v1_public_publications_get: {
         parameters: {
             query?: {
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -10923,6 +10935,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PublicationList"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -11016,7 +11029,7 @@ export interface operations {
                 to?: number | null;
                 /** @description Date on which the unit code (and the map) is read. */
                 as_of?: string | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -11035,6 +11048,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SeriesOut"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -11262,7 +11276,7 @@ export interface operations {
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
                 cursor?: string | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -11281,6 +11295,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_DecisionOut_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -11770,7 +11785,7 @@ export interface operations {
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
                 cursor?: string | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -11789,6 +11804,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_RegistrationOut_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -12556,7 +12572,7 @@ export interface operations {
                 target_group?: ("nong_dan" | "cong_nhan" | "can_bo") | null;
                 /** @description Criteria set version (default: the year's). */
                 version?: number | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -12575,6 +12591,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DistributionOut"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -12629,7 +12646,7 @@ export interface operations {
                 /** @description Unit code. */
                 unit: string;
                 year: number;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -12648,6 +12665,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RatesOut"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -12851,7 +12869,7 @@ export interface operations {
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
                 cursor?: string | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -12870,6 +12888,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_ReportOut_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -13048,7 +13067,7 @@ export interface operations {
     get_report_api_v1_reports__unit_code___year__get: {
         parameters: {
             query?: {
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -13072,6 +13091,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReportOut"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -13632,7 +13652,7 @@ export interface operations {
     reconcile_api_v1_reports__unit_code___year__reconciliation_get: {
         parameters: {
             query?: {
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -13656,6 +13676,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Reconciliation"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -13963,11 +13984,11 @@ export interface operations {
             query: {
                 /** @description Year of the figures. */
                 year: number;
-                /** @description Unit code; omit for the whole country. Read on as_of (default today; if the code names no unit today, on 31 December of the year). */
+                /** @description Unit code; omit (or 00) for the whole country. Read on as_of (default today; if the code names no unit today, on 31 December of the year). */
                 unit?: string | null;
                 /** @description Date on which the unit code (and the map) is read. */
                 as_of?: string | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -13986,6 +14007,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HighlightsOut"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -14039,7 +14061,7 @@ export interface operations {
             query: {
                 /** @description Year of the figures. */
                 year: number;
-                /** @description Unit code; omit for the whole country. Read on as_of (default today; if the code names no unit today, on 31 December of the year). */
+                /** @description Unit code; omit (or 00) for the whole country. Read on as_of (default today; if the code names no unit today, on 31 December of the year). */
                 unit?: string | null;
                 /** @description Date on which the unit code (and the map) is read. */
                 as_of?: string | null;
@@ -14049,7 +14071,7 @@ export interface operations {
                 status?: "approved" | "all";
                 /** @description Only these indicators (repeatable). */
                 indicator?: components["schemas"]["IndicatorName"][] | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -14068,6 +14090,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["IndicatorsOut"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -14121,7 +14144,7 @@ export interface operations {
             query: {
                 /** @description The indicator. */
                 indicator: components["schemas"]["IndicatorName"];
-                /** @description Unit code; omit for the whole country. Read on as_of (default today; if the code names no unit today, on 31 December of the year). */
+                /** @description Unit code; omit (or 00) for the whole country. Read on as_of (default today; if the code names no unit today, on 31 December of the year). */
                 unit?: string | null;
                 /** @description First year (default to − 9). */
                 from?: number | null;
@@ -14129,7 +14152,7 @@ export interface operations {
                 to?: number | null;
                 /** @description Date on which the unit code (and the map) is read. */
                 as_of?: string | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -14148,6 +14171,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SeriesOut"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -14516,7 +14540,7 @@ export interface operations {
     get_targets_api_v1_targets__indicator___year__get: {
         parameters: {
             query?: {
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -14539,6 +14563,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TargetsOut"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -14666,7 +14691,7 @@ export interface operations {
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
                 cursor?: string | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -14685,6 +14710,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_UnitOut_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -14801,7 +14827,7 @@ export interface operations {
             query?: {
                 /** @description The date the codes are read on (YYYY-MM-DD); default today. Units changed on 2025-07-01. */
                 as_of?: string | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -14823,6 +14849,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UnitOut"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -14871,7 +14898,7 @@ export interface operations {
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
                 cursor?: string | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -14893,6 +14920,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_UnitOut_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -14939,7 +14967,7 @@ export interface operations {
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
                 cursor?: string | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -14958,6 +14986,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_UserOut_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
