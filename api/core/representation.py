@@ -129,8 +129,8 @@ def xlsx_bytes(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], *, tit
     from openpyxl import Workbook  # only for an XLSX answer: a serving worker does without it otherwise
 
     wb = Workbook()
-    ws = wb.active
-    ws.title = title
+    ws = wb.create_sheet(title, 0)
+    wb.remove(wb.worksheets[1])  # the default empty sheet
     for c, name in enumerate(columns, start=1):
         put_text(ws, 1, c, name)
     for r, row in enumerate((flatten(x) for x in rows), start=2):

@@ -14,7 +14,7 @@ from typing import Any
 
 from api.core import spreadsheet
 from api.core.errors import ErrorItem
-from api.core.representation import XLSX_MEDIA_TYPE  # noqa: F401 (re-exported: the routers import it here)
+from api.core.representation import XLSX_MEDIA_TYPE as XLSX_MEDIA_TYPE  # re-exported: the routers import it here
 from api.core.spreadsheet import BROKEN, MAX_UNCOMPRESSED, SheetProblem  # noqa: F401 (re-exported: older imports)
 from api.core.text import UNIT_CODE_PATTERN
 from api.reports.fields import FIGURES, LABELS
