@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from api.core.errors import PROBLEM_JSON
-from api.core.representation import CSV_MEDIA_TYPE
+from api.core.representation import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
 
 # Models that operations refer to by $ref although FastAPI never sees them: bodies a service validates per
 # resource (the sync upserts), so that typed clients get a named schema instead of a bare object.
@@ -208,6 +208,9 @@ def _polish(spec: dict[str, Any]) -> dict[str, Any]:
             ):
                 ok = responses.get("200", {}).setdefault("content", {})
                 ok[CSV_MEDIA_TYPE.split(";")[0]] = {"schema": {"type": "string", "description": "UTF-8 CSV with BOM"}}
+                ok[XLSX_MEDIA_TYPE] = {
+                    "schema": {"type": "string", "format": "binary", "description": "The CSV's table as a workbook"}
+                }
     _add_named(spec)
     return spec
 

@@ -6,6 +6,10 @@
   UTF-8 with a BOM so Excel reads Vietnamese correctly, a header row, the JSON fields as
   columns (nested objects flattened as ``a.b``, lists joined with ``|``). A text cell that a
   spreadsheet would read as a formula is written with a leading ``'`` (``neutralise``).
+- ``?format=xlsx`` (or ``Accept:`` the XLSX media type) makes the same table an Excel workbook: the
+  same header and rows, numbers as numbers, every text cell a text cell (``put_text``: never a formula,
+  so no quote is needed), the file named after the route. Every route that answers CSV answers XLSX,
+  here and nowhere else.
 """
 
 from __future__ import annotations
@@ -24,19 +28,28 @@ from sqlalchemy import String, case, func, literal
 from sqlalchemy.sql.elements import ColumnElement
 
 from api.core.errors import PreconditionFailed
+from api.core.spreadsheet import put_text
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class OutputFormat(StrEnum):
     json = "json"
     csv = "csv"
+    xlsx = "xlsx"
+
+    @property
+    def tabular(self) -> bool:
+        """CSV or XLSX: the answer is a table of rows (a route's ``csv_rows``), not the JSON document."""
+        return self is not OutputFormat.json
 
 
 def output_format(
     request: Request,
     format: Annotated[
-        OutputFormat | None, Query(description="json (default) or csv; Accept: text/csv works too.")
+        OutputFormat | None,
+        Query(description="json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too."),
     ] = None,
 ) -> OutputFormat:
     return format if format is not None else negotiate(request.headers.get("accept", ""))
@@ -44,7 +57,11 @@ def output_format(
 
 def negotiate(accept: str) -> OutputFormat:
     """The format an ``Accept`` header asks for when ?format= does not say."""
-    return OutputFormat.csv if "text/csv" in accept and "application/json" not in accept else OutputFormat.json
+    if "application/json" in accept:
+        return OutputFormat.json
+    if "text/csv" in accept:
+        return OutputFormat.csv
+    return OutputFormat.xlsx if XLSX_MEDIA_TYPE in accept else OutputFormat.json
 
 
 FormatDep = Annotated[OutputFormat, Depends(output_format)]
@@ -105,6 +122,26 @@ def csv_bytes(rows: Iterable[Mapping[str, Any]], columns: Sequence[str] | None =
     for row in flat:
         writer.writerow([csv_cell(row.get(c)) for c in columns])
     return buf.getvalue().encode("utf-8")
+
+
+def xlsx_bytes(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], *, title: str = "Dữ liệu") -> bytes:
+    """The rows as a workbook of one sheet: the CSV's header and cells, numbers as numbers, text as text."""
+    from openpyxl import Workbook  # only for an XLSX answer: a serving worker does without it otherwise
+
+    wb = Workbook()
+    ws = wb.create_sheet(title, 0)
+    wb.remove(wb.worksheets[1])  # the default empty sheet
+    for c, name in enumerate(columns, start=1):
+        put_text(ws, 1, c, name)
+    for r, row in enumerate((flatten(x) for x in rows), start=2):
+        for c, name in enumerate(columns, start=1):
+            value = row.get(name)
+            if value is not None:
+                put_text(ws, r, c, value)
+    ws.freeze_panes = "A2"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
 
 
 def _csv_value(value: Any) -> Any:
@@ -172,17 +209,28 @@ def represent(
     is a hash of the body.
     """
     extra = dict(headers or {})
-    if fmt is OutputFormat.csv:
+    version = body = b""
+    if fmt.tabular:
         model, rows = csv_rows if csv_rows is not None else (type(payload), [payload])
-        body = csv_bytes((r.model_dump(mode="json") for r in rows), csv_columns(model))
+        dumped = [r.model_dump(mode="json") for r in rows]
+        body = csv_bytes(dumped, csv_columns(model))
         media_type = CSV_MEDIA_TYPE
+        version = body  # the XLSX file carries the time it was written: its tag is its table's
+        if fmt is OutputFormat.xlsx:
+            body = xlsx_bytes(dumped, csv_columns(model))
+            media_type = XLSX_MEDIA_TYPE
+            name = request.url.path.rstrip("/").rsplit("/", 1)[-1] or "du-lieu"
+            extra["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
         next_cursor = getattr(payload, "next_cursor", None)
         if next_cursor:
             extra["X-Next-Cursor"] = next_cursor
     else:
-        body = payload.__pydantic_serializer__.to_json(payload)
+        body = version = payload.__pydantic_serializer__.to_json(payload)
         media_type = "application/json"
-    tag = make_etag(etag, fmt.value) if etag is not None else make_etag(hashlib.blake2b(body).hexdigest(), weak=True)
+    if etag is not None:
+        tag = make_etag(etag, fmt.value)
+    else:
+        tag = make_etag(hashlib.blake2b(version).hexdigest(), fmt.value, weak=True)
     extra["ETag"] = tag
     extra.setdefault("Cache-Control", "private, no-cache")
     extra["Vary"] = "Accept, Authorization"

@@ -298,7 +298,9 @@ async def load_reports(session: AsyncSession) -> int:
     return len(rows)
 
 
-# Open data: the demo's published years (Thái Bình's, whose figures are the article's).
+# Open data: the demo's published years (Thái Bình's, whose figures are the article's). Not Hưng Yên's 2023:
+# today's Hưng Yên (33) is old Hưng Yên + Thái Bình for 2023 and old Hưng Yên approved no 2023 report, so its
+# 2023 is neither publishable nor public (tests/public/test_backing.py).
 PUBLISHED = (("34", 2022), ("34", 2023))
 
 

@@ -8,7 +8,12 @@ Unpublishing deletes the row; both are audited through the journal (``publicatio
 feed: it is a decision about the data, not data).
 
 A place asked for publicly (a unit of either map) is public for a year when every unit its figures are
-summed from that year (its *sources*) lies under a published unit of that year.
+summed from that year (its *sources*) lies under a published unit of that year **and** has approved figures
+of that year (``backed``), the same test as publishing. The publication is a decision taken once; the
+approvals behind it are read on every answer, so a source without one is never public on the strength of
+its parent's decision: a commune with no approved report under a published province, a merged unit whose
+former part has none (the new Hưng Yên's 2023 is Thái Bình's and old Hưng Yên's: publishing Thái Bình does
+not make it public), a year whose reports were reopened after it was published.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import journal
@@ -50,15 +55,26 @@ async def find(session: AsyncSession, unit_id: int, year: int) -> Publication | 
 
 async def has_approved(session: AsyncSession, unit: AnyRow, year: int) -> bool:
     """Whether approved figures exist for the unit's year: its own report or one of the units under it."""
-    stmt = select(
-        exists().where(
-            Report.unit_id == Unit.id,
-            Report.year == year,
-            Report.status == ReportStatus.approved.value,
-            Unit.path.like(f"{unit.path}%"),
+    return year in (await approved_years(session, [unit.path], [year]))[unit.path]
+
+
+async def approved_years(session: AsyncSession, paths: Iterable[str], years: Iterable[int]) -> dict[str, set[int]]:
+    """Path → the years (of ``years``) in which an approved report exists at or under it: one query per path."""
+    wanted = sorted(set(years))
+    out: dict[str, set[int]] = {}
+    for path in sorted(set(paths)):
+        stmt = (
+            select(Report.year)
+            .distinct()
+            .join(Unit, Unit.id == Report.unit_id)
+            .where(
+                Report.year.in_(wanted),
+                Report.status == ReportStatus.approved.value,
+                Unit.path.like(f"{path}%"),
+            )
         )
-    )
-    return bool(await session.scalar(stmt))
+        out[path] = set((await session.scalars(stmt)).all())
+    return out
 
 
 async def publish(
@@ -93,7 +109,9 @@ async def publish(
     return publication, unit, True
 
 
-async def unpublish(session: AsyncSession, principal: Principal, code: str, year: int) -> None:
+async def unpublish(
+    session: AsyncSession, principal: Principal, code: str, year: int, *, reason: str | None = None
+) -> None:
     unit = await unit_for(session, principal, code, year)
     existing = await find(session, unit.id, year)
     if existing is None:
@@ -106,7 +124,7 @@ async def unpublish(session: AsyncSession, principal: Principal, code: str, year
         action="unpublish",
         entity="publication",
         entity_id=existing.id,
-        changes={"unit_code": [unit.code, None], "year": [year, None]},
+        changes={"unit_code": [unit.code, None], "year": [year, None]} | ({"reason": [None, reason]} if reason else {}),
         unit_path=unit.path,
     )
 
@@ -124,6 +142,11 @@ async def published_paths(session: AsyncSession, years: Iterable[int]) -> dict[i
 def covered(paths: Sequence[str], published: Sequence[str]) -> bool:
     """Whether every path lies under a published unit (and there is at least one)."""
     return bool(paths) and all(any(p.startswith(q) for q in published) for p in paths)
+
+
+def backed(paths: Sequence[str], year: int, approved: dict[str, set[int]]) -> bool:
+    """Whether every path has approved figures of the year (``approved`` from ``approved_years``)."""
+    return bool(paths) and all(year in approved.get(p, ()) for p in paths)
 
 
 async def published_list(session: AsyncSession) -> list[tuple[Publication, Unit]]:

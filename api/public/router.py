@@ -16,21 +16,24 @@ from fastapi import APIRouter, Path, Query, Request, Response
 
 from api.core.errors import problem_responses
 from api.core.representation import FormatDep, OutputFormat, make_etag, not_modified, represent
-from api.core.text import IsoDate, today_vn
 from api.db.engine import SessionDep
 from api.public import exports, publications, report, service
 from api.public.schemas import PublicationList, PublicationOut
 from api.stats import cache
-from api.stats.router import check_span, highlight_rows, indicator_rows, series_rows
-from api.stats.schemas import (
-    HighlightCsvRow,
-    HighlightsOut,
-    IndicatorCsvRow,
-    IndicatorName,
-    IndicatorsOut,
-    SeriesCsvRow,
-    SeriesOut,
+from api.stats.answers import (
+    AsOfParam,
+    FromParam,
+    IndicatorsParam,
+    SeriesIndicatorParam,
+    ToParam,
+    YearParam,
+    answer,
+    highlight_table,
+    indicator_table,
+    series_table,
+    span,
 )
+from api.stats.schemas import HighlightsOut, IndicatorsOut, SeriesOut
 
 router = APIRouter(prefix="/public", tags=["public"])
 
@@ -45,8 +48,6 @@ UnitParam = Annotated[
         "unit today, on 31 December of the year): 33 today is the new Hưng Yên, 34 is Thái Bình before 2025.",
     ),
 ]
-YearParam = Annotated[int, Query(ge=1990, le=2100, description="Year of the figures.")]
-AsOfParam = Annotated[IsoDate | None, Query(description="Date on which the unit code (and the map) is read.")]
 
 
 def public(response: Response) -> Response:
@@ -76,12 +77,12 @@ async def get_indicators(
     year: YearParam,
     as_of: AsOfParam = None,
     breakdown: Annotated[Literal["children"] | None, Query(description="children: one row per child unit.")] = None,
-    indicator: Annotated[list[IndicatorName] | None, Query(description="Only these indicators (repeatable).")] = None,
+    indicator: IndicatorsParam = None,
 ) -> Response:
     """A published unit's indicators (or each child's, down to communes) against their targets, with coverage."""
 
-    async def compute(request: Request) -> Response:
-        result = await service.indicators(
+    async def make() -> IndicatorsOut:
+        return await service.indicators(
             session,
             code=unit,
             year=year,
@@ -89,12 +90,9 @@ async def get_indicators(
             breakdown=breakdown == "children",
             names=[i.value for i in indicator] if indicator else None,
         )
-        rows = (IndicatorCsvRow, indicator_rows(result)) if fmt is OutputFormat.csv else None
-        return public(represent(request, result, fmt=fmt, csv_rows=rows))
 
-    return public(
-        await cache.answer(request, session, fmt=fmt, years=(year - 1, year), drafts_of=None, compute=compute)
-    )
+    years = (year - 1, year)
+    return await answer(request, session, fmt=fmt, years=years, make=make, rows=indicator_table(fmt), finish=public)
 
 
 @router.get("/series", response_model=SeriesOut, responses=problem_responses(404, 422))
@@ -103,28 +101,19 @@ async def get_series(
     session: SessionDep,
     fmt: FormatDep,
     unit: UnitParam,
-    indicator: Annotated[IndicatorName, Query(description="The indicator.")],
-    first: Annotated[
-        int | None, Query(alias="from", ge=1990, le=2100, description="First year (default to − 9).")
-    ] = None,
-    last: Annotated[
-        int | None, Query(alias="to", ge=1990, le=2100, description="Last year (default this year).")
-    ] = None,
+    indicator: SeriesIndicatorParam,
+    first: FromParam = None,
+    last: ToParam = None,
     as_of: AsOfParam = None,
 ) -> Response:
     """One indicator of a published unit over years (at most 20): only the published years."""
-    last = last or today_vn().year
-    first = first or last - 9
-    check_span(first, last)
+    first, last = span(first, last)
 
-    async def compute(request: Request) -> Response:
-        result = await service.series(
-            session, code=unit, indicator=indicator.value, first=first, last=last, as_of=as_of
-        )
-        return public(represent(request, result, fmt=fmt, csv_rows=(SeriesCsvRow, series_rows(result))))
+    async def make() -> SeriesOut:
+        return await service.series(session, code=unit, indicator=indicator.value, first=first, last=last, as_of=as_of)
 
     years = range(first, last + 1)
-    return public(await cache.answer(request, session, fmt=fmt, years=years, drafts_of=None, compute=compute))
+    return await answer(request, session, fmt=fmt, years=years, make=make, rows=series_table, finish=public)
 
 
 @router.get("/highlights", response_model=HighlightsOut, responses=problem_responses(404, 422))
@@ -133,13 +122,11 @@ async def get_highlights(
 ) -> Response:
     """The year's headline figures of a published unit, each with last year's (when published) and the change."""
 
-    async def compute(request: Request) -> Response:
-        result = await service.highlights(session, code=unit, year=year, as_of=as_of)
-        return public(represent(request, result, fmt=fmt, csv_rows=(HighlightCsvRow, highlight_rows(result))))
+    async def make() -> HighlightsOut:
+        return await service.highlights(session, code=unit, year=year, as_of=as_of)
 
-    return public(
-        await cache.answer(request, session, fmt=fmt, years=(year - 1, year), drafts_of=None, compute=compute)
-    )
+    years = (year - 1, year)
+    return await answer(request, session, fmt=fmt, years=years, make=make, rows=highlight_table, finish=public)
 
 
 @router.get(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 
 class PublicationOut(BaseModel):
@@ -20,3 +21,13 @@ class PublicationOut(BaseModel):
 class PublicationList(BaseModel):
     items: list[PublicationOut]
     next_cursor: str | None = Field(default=None, description="Always null: the list comes whole.")
+
+
+class UnpublishIn(BaseModel):
+    """Why the year is withdrawn from the open data: kept in the audit trail."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)] = Field(
+        description="Why it is withdrawn (e.g. a figure is being corrected)."
+    )

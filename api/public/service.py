@@ -34,17 +34,21 @@ async def place_for(
 
 
 async def public_years(session: AsyncSession, place: stats.Place, years: Sequence[int]) -> set[int]:
-    """The years in which every unit the place's figures are summed from lies under a published unit."""
+    """The years in which every unit the place's figures are summed from lies under a published unit and
+    has approved figures of its own (the rule in api/public/publications.py)."""
     assert place.unit is not None
     published = await publications.published_paths(session, years)
-    out = set()
+    candidates: dict[int, list[str]] = {}
     for y in years:
         if not published[y]:
             continue
-        sources = await rollup.sources(session, place.unit, rollup.year_end(y))
-        if publications.covered([s.path for s in sources], published[y]):
-            out.add(y)
-    return out
+        paths = [s.path for s in await rollup.sources(session, place.unit, rollup.year_end(y))]
+        if publications.covered(paths, published[y]):
+            candidates[y] = paths
+    approved = await publications.approved_years(
+        session, {p for paths in candidates.values() for p in paths}, candidates
+    )
+    return {y for y, paths in candidates.items() if publications.backed(paths, y, approved)}
 
 
 async def indicators(

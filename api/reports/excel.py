@@ -14,12 +14,12 @@ from typing import Any
 
 from api.core import spreadsheet
 from api.core.errors import ErrorItem
+from api.core.representation import XLSX_MEDIA_TYPE as XLSX_MEDIA_TYPE  # re-exported: the routers import it here
 from api.core.spreadsheet import BROKEN, MAX_UNCOMPRESSED, SheetProblem  # noqa: F401 (re-exported: older imports)
 from api.core.text import UNIT_CODE_PATTERN
 from api.reports.fields import FIGURES, LABELS
 from api.reports.schemas import MAX_FIGURE
 
-XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER_FILL_COLOR = "DDEBF7"
 INT_FORMAT = "#,##0"
 PCT_FORMAT = "0.0%"

@@ -18,7 +18,7 @@ from api.core.text import UNIT_CODE_PATTERN, IsoDate, today_vn
 from api.db.engine import SessionDep
 from api.models import ReportStatus
 from api.public import publications
-from api.public.schemas import PublicationOut
+from api.public.schemas import PublicationOut, UnpublishIn
 from api.reports import excel, imports, reconciliation, service
 from api.reports.excel import XLSX_MEDIA_TYPE
 from api.reports.schemas import ApproveIn, ImportResult, ReopenIn, ReportHistoryEntry, ReportIn, ReportOut
@@ -365,8 +365,13 @@ async def publish_year(session: SessionDep, principal: ReportsPublish, unit_code
     responses=problem_responses(401, 403, 404, 422),
 )
 async def unpublish_year(
-    session: SessionDep, principal: ReportsPublish, unit_code: UnitCodePath, year: Year
+    session: SessionDep,
+    principal: ReportsPublish,
+    unit_code: UnitCodePath,
+    year: Year,
+    body: UnpublishIn | None = None,
 ) -> Response:
-    """Withdraw the unit's year from the open data (audited): the next public request no longer has it."""
-    await publications.unpublish(session, principal, unit_code, year)
+    """Withdraw the unit's year from the open data (audited, with the reason when given): the next public
+    request no longer has it."""
+    await publications.unpublish(session, principal, unit_code, year, reason=body.reason if body else None)
     return Response(status_code=204)

@@ -57,7 +57,7 @@ from api.models import Publication, Report, Target, Unit, UnitSuccession
 
 MAX_BYTES = 16 * 1024 * 1024
 MAX_AGE = 300.0  # seconds
-_KEPT_HEADERS = ("etag", "cache-control", "vary", "content-type", "x-next-cursor")
+_KEPT_HEADERS = ("etag", "cache-control", "vary", "content-type", "content-disposition", "x-next-cursor")
 
 Version = tuple[Any, ...]
 # A transaction that has written sees its own changes without its snapshot changing: none then.
@@ -355,7 +355,8 @@ def _query(raw: bytes) -> tuple[tuple[tuple[str, str], ...], OutputFormat | None
     params = QueryParams(raw)
     formats = params.getlist("format")
     found: tuple[tuple[tuple[str, str], ...], OutputFormat | None] | None = None
-    if params.getlist("status") in ([], ["approved"]) and len(formats) <= 1 and set(formats) <= {"json", "csv"}:
+    known = set(formats) <= {f.value for f in OutputFormat}
+    if params.getlist("status") in ([], ["approved"]) and len(formats) <= 1 and known:
         found = (tuple(sorted(params.multi_items())), OutputFormat(formats[0]) if formats else None)
     if len(_QUERIES) >= 1024:
         _QUERIES.clear()

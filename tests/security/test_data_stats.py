@@ -13,8 +13,8 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from api.stats import cache, router, service
-from api.stats.router import MAX_SERIES_YEARS
+from api.stats import answers, cache, service
+from api.stats.answers import MAX_SERIES_YEARS
 from tests.conftest import MakeAccount
 
 SERIES = "/api/v1/stats/series"
@@ -74,7 +74,7 @@ async def test_health_is_answered_while_a_large_statistics_answer_is_made(
     loop = asyncio.get_running_loop()
     order: list[str] = []
     holding, release = asyncio.Event(), threading.Event()
-    module, name = (service, "assemble_indicators") if part == "assemble" else (router, "represent")
+    module, name = (service, "assemble_indicators") if part == "assemble" else (answers, "represent")
     original = getattr(module, name)
 
     def held(*args: Any, **kwargs: Any) -> Any:

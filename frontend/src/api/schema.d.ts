@@ -1458,7 +1458,8 @@ export interface paths {
         post: operations["publish_year_api_v1_reports__unit_code___year__publish_post"];
         /**
          * Unpublish Year
-         * @description Withdraw the unit's year from the open data (audited): the next public request no longer has it.
+         * @description Withdraw the unit's year from the open data (audited, with the reason when given): the next public
+         *     request no longer has it.
          */
         delete: operations["unpublish_year_api_v1_reports__unit_code___year__publish_delete"];
         options?: never;
@@ -4628,7 +4629,7 @@ export interface components {
          * OutputFormat
          * @enum {string}
          */
-        OutputFormat: "json" | "csv";
+        OutputFormat: "json" | "csv" | "xlsx";
         /** Page[ActivityOut] */
         Page_ActivityOut_: {
             /**
@@ -6283,6 +6284,17 @@ export interface components {
              */
             valid_to: string | null;
         };
+        /**
+         * UnpublishIn
+         * @description Why the year is withdrawn from the open data: kept in the audit trail.
+         */
+        UnpublishIn: {
+            /**
+             * Reason
+             * @description Why it is withdrawn (e.g. a figure is being corrected).
+             */
+            reason: string;
+        };
         /** UserCreate */
         UserCreate: {
             /**
@@ -6714,7 +6726,7 @@ export interface operations {
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
                 cursor?: string | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -6733,6 +6745,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_ActivityOut_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -7088,7 +7101,7 @@ export interface operations {
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
                 cursor?: string | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -7107,6 +7120,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_ApiKeyOut_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -7298,7 +7312,7 @@ export interface operations {
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
                 cursor?: string | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -7317,6 +7331,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_AssociationOut_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -7804,7 +7819,7 @@ export interface operations {
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
                 cursor?: string | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -7823,6 +7838,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_AuditEntryOut_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -8088,7 +8104,7 @@ export interface operations {
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
                 cursor?: string | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -8107,6 +8123,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_AwardOut_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -8721,7 +8738,7 @@ export interface operations {
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
                 cursor?: string | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -8740,6 +8757,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_CommendationOut_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -9101,7 +9119,7 @@ export interface operations {
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
                 cursor?: string | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -9120,6 +9138,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_FundOut_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -9540,7 +9559,7 @@ export interface operations {
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
                 cursor?: string | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -9561,6 +9580,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_EntryOut_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -9727,7 +9747,7 @@ export interface operations {
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
                 cursor?: string | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -9746,6 +9766,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_InspectionOut_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -10201,7 +10222,7 @@ export interface operations {
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
                 cursor?: string | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -10220,6 +10241,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_PartnershipOut_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -10778,7 +10800,7 @@ export interface operations {
                 year: number;
                 /** @description Date on which the unit code (and the map) is read. */
                 as_of?: string | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -10797,6 +10819,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HighlightsOut"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -10840,7 +10863,7 @@ export interface operations {
                 breakdown?: "children" | null;
                 /** @description Only these indicators (repeatable). */
                 indicator?: components["schemas"]["IndicatorName"][] | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -10859,6 +10882,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["IndicatorsOut"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -10892,7 +10916,7 @@ export interface operations {
     list_publications_api_v1_public_publications_get: {
         parameters: {
             query?: {
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -10911,6 +10935,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PublicationList"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -11004,7 +11029,7 @@ export interface operations {
                 to?: number | null;
                 /** @description Date on which the unit code (and the map) is read. */
                 as_of?: string | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -11023,6 +11048,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SeriesOut"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -11250,7 +11276,7 @@ export interface operations {
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
                 cursor?: string | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -11269,6 +11295,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_DecisionOut_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -11760,7 +11787,7 @@ export interface operations {
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
                 cursor?: string | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -11779,6 +11806,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_RegistrationOut_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -12546,7 +12574,7 @@ export interface operations {
                 target_group?: ("nong_dan" | "cong_nhan" | "can_bo") | null;
                 /** @description Criteria set version (default: the year's). */
                 version?: number | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -12565,6 +12593,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DistributionOut"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -12619,7 +12648,7 @@ export interface operations {
                 /** @description Unit code. */
                 unit: string;
                 year: number;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -12638,6 +12667,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RatesOut"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -12841,7 +12871,7 @@ export interface operations {
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
                 cursor?: string | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -12860,6 +12890,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_ReportOut_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -13038,7 +13069,7 @@ export interface operations {
     get_report_api_v1_reports__unit_code___year__get: {
         parameters: {
             query?: {
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -13062,6 +13093,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReportOut"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -13568,7 +13600,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["UnpublishIn"] | null;
+            };
+        };
         responses: {
             /** @description Successful Response */
             204: {
@@ -13618,7 +13654,7 @@ export interface operations {
     reconcile_api_v1_reports__unit_code___year__reconciliation_get: {
         parameters: {
             query?: {
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -13642,6 +13678,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Reconciliation"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -13949,11 +13986,11 @@ export interface operations {
             query: {
                 /** @description Year of the figures. */
                 year: number;
-                /** @description Unit code; omit for the whole country. Read on as_of (default today; if the code names no unit today, on 31 December of the year). */
+                /** @description Unit code; omit (or 00) for the whole country. Read on as_of (default today; if the code names no unit today, on 31 December of the year). */
                 unit?: string | null;
                 /** @description Date on which the unit code (and the map) is read. */
                 as_of?: string | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -13972,6 +14009,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HighlightsOut"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -14025,7 +14063,7 @@ export interface operations {
             query: {
                 /** @description Year of the figures. */
                 year: number;
-                /** @description Unit code; omit for the whole country. Read on as_of (default today; if the code names no unit today, on 31 December of the year). */
+                /** @description Unit code; omit (or 00) for the whole country. Read on as_of (default today; if the code names no unit today, on 31 December of the year). */
                 unit?: string | null;
                 /** @description Date on which the unit code (and the map) is read. */
                 as_of?: string | null;
@@ -14035,7 +14073,7 @@ export interface operations {
                 status?: "approved" | "all";
                 /** @description Only these indicators (repeatable). */
                 indicator?: components["schemas"]["IndicatorName"][] | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -14054,6 +14092,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["IndicatorsOut"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -14107,7 +14146,7 @@ export interface operations {
             query: {
                 /** @description The indicator. */
                 indicator: components["schemas"]["IndicatorName"];
-                /** @description Unit code; omit for the whole country. Read on as_of (default today; if the code names no unit today, on 31 December of the year). */
+                /** @description Unit code; omit (or 00) for the whole country. Read on as_of (default today; if the code names no unit today, on 31 December of the year). */
                 unit?: string | null;
                 /** @description First year (default to − 9). */
                 from?: number | null;
@@ -14115,7 +14154,7 @@ export interface operations {
                 to?: number | null;
                 /** @description Date on which the unit code (and the map) is read. */
                 as_of?: string | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -14134,6 +14173,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SeriesOut"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -14502,7 +14542,7 @@ export interface operations {
     get_targets_api_v1_targets__indicator___year__get: {
         parameters: {
             query?: {
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -14525,6 +14565,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TargetsOut"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -14652,7 +14693,7 @@ export interface operations {
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
                 cursor?: string | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -14671,6 +14712,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_UnitOut_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -14787,7 +14829,7 @@ export interface operations {
             query?: {
                 /** @description The date the codes are read on (YYYY-MM-DD); default today. Units changed on 2025-07-01. */
                 as_of?: string | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -14809,6 +14851,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UnitOut"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -14857,7 +14900,7 @@ export interface operations {
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
                 cursor?: string | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -14879,6 +14922,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_UnitOut_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };
@@ -14925,7 +14969,7 @@ export interface operations {
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
                 cursor?: string | null;
-                /** @description json (default) or csv; Accept: text/csv works too. */
+                /** @description json (default), csv or xlsx; Accept: text/csv (or the XLSX media type) works too. */
                 format?: components["schemas"]["OutputFormat"] | null;
             };
             header?: {
@@ -14944,6 +14988,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_UserOut_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };

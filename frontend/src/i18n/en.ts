@@ -978,6 +978,26 @@ const en: Messages = {
     signIn: 'Sign in to see more',
   },
   recognition: recognitionEn,
+  publish: {
+    title: 'Open data',
+    published: 'Published on {{date}}: anyone can see it without signing in.',
+    notPublished: 'Not published: the {{year}} figures are for signed-in users only.',
+    notApproved: 'A year can be published once a {{year}} report is approved.',
+    link: 'Public page',
+    publish: 'Publish',
+    unpublish: 'Withdraw publication',
+    confirmTitle: 'Publish the {{year}} figures — {{name}}?',
+    confirmBody:
+      'The approved {{year}} figures of the unit and of the units under it (down to communes) become public on the web, without signing in. No names of people.',
+    unpublishTitle: 'Withdraw the {{year}} publication — {{name}}?',
+    unpublishBody: 'The public page and the exports lose this year from the next request on. The reason is kept in the audit trail.',
+    reason: 'Reason for withdrawing (required)',
+    reasonMissing: 'Give the reason for withdrawing.',
+    cancel: 'Cancel',
+    done: 'The {{year}} figures are published.',
+    withdrawn: 'The {{year}} publication is withdrawn.',
+    failed: 'Could not do it',
+  },
 };
 
 export default en;

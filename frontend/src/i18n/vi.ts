@@ -977,6 +977,26 @@ const vi = {
     signIn: 'Đăng nhập để xem thêm',
   },
   recognition: recognitionVi,
+  publish: {
+    title: 'Dữ liệu mở',
+    published: 'Đã công bố ngày {{date}}: ai cũng xem được, không cần đăng nhập.',
+    notPublished: 'Chưa công bố: số liệu năm {{year}} chỉ người đăng nhập mới xem được.',
+    notApproved: 'Chỉ công bố được khi đã có báo cáo năm {{year}} được phê duyệt.',
+    link: 'Trang công khai',
+    publish: 'Công bố',
+    unpublish: 'Thu hồi công bố',
+    confirmTitle: 'Công bố số liệu năm {{year}} — {{name}}?',
+    confirmBody:
+      'Số liệu đã phê duyệt năm {{year}} của đơn vị và các đơn vị trực thuộc (đến cấp xã) sẽ công khai trên mạng, không cần đăng nhập. Không có tên người.',
+    unpublishTitle: 'Thu hồi công bố năm {{year}} — {{name}}?',
+    unpublishBody: 'Trang công khai và các tệp xuất sẽ không còn số liệu năm này từ yêu cầu tiếp theo. Lý do được ghi vào nhật ký.',
+    reason: 'Lý do thu hồi (bắt buộc)',
+    reasonMissing: 'Hãy ghi lý do thu hồi.',
+    cancel: 'Huỷ',
+    done: 'Đã công bố số liệu năm {{year}}.',
+    withdrawn: 'Đã thu hồi công bố số liệu năm {{year}}.',
+    failed: 'Không thực hiện được',
+  },
 };
 
 export default vi;

@@ -11,6 +11,7 @@ import { HIGHLIGHT_GROUPS, isRate, type HighlightGroupId } from '../../lib/indic
 import { PlaceBar, usePlaceName } from '../place/PlaceBar';
 import { placeSearch, usePlace, type Place } from '../place/usePlace';
 import { UnitName } from '../../components/UnitName';
+import { PublishPanel } from '../reports/PublishPanel';
 import { HighlightCard } from './HighlightCard';
 import { trendQuery } from './prefetch';
 
@@ -102,6 +103,11 @@ export function Summary({ data, place }: { data: Highlights; place: Place }) {
       <p>
         <Link to={`/tuan-thu${placeSearch(place)}`}>{t('overview.toCompliance')} →</Link>
       </p>
+      {/* Publishing names the unit the code meant that year: only where the figures are that unit's own
+          (not a merged unit's former parts, which are published each on its own). */}
+      {place.unit && !computedElsewhere && (
+        <PublishPanel unit={place.unit} year={data.year} name={data.unit_name} approved={data.coverage.reports > 0} />
+      )}
     </div>
   );
 }

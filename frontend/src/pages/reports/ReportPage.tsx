@@ -10,6 +10,7 @@ import { formatDateTime, formatInteger, MISSING } from '../../lib/format';
 import { isReportField, REPORT_FIELDS } from '../../lib/reportFields';
 import { useUnitEnd } from '../../lib/useUnitEnd';
 import { EndedUnitNote } from './EndedUnitNote';
+import { PublishPanel } from './PublishPanel';
 import { ReconciliationPanel } from './ReconciliationPanel';
 import { ReportForm, type Permissions } from './ReportForm';
 import { StatusBadge } from './StatusBadge';
@@ -81,6 +82,10 @@ export function ReportPage() {
       {loaded.isSuccess && (
         <>
           <ReportMeta report={report} unit={unit} level={unitInfo.data?.level} />
+          {/* The year's open data: publishable once this report is approved; withdrawable wherever it is published. */}
+          {endKnown && !afterEnd && (
+            <PublishPanel unit={unit} year={year} name={name} approved={report?.status === 'approved'} />
+          )}
           {report === null && (
             <div className="alert alert-info">
               <p>{t('reports.notYet', { year })}</p>
