@@ -26,7 +26,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: '/cho-duyet', key: 'nav.inbox', end: false, scopes: ['reports:approve'] },
   { to: '/so-dang-ky', key: 'nav.registries', end: false },
   { to: '/don-vi', key: 'nav.units', end: false },
-  { to: '/quan-tri', key: 'nav.admin', end: false, scopes: ['users:admin', 'keys:admin', 'audit:read'] },
+  { to: '/quan-tri', key: 'nav.admin', end: false, scopes: ['users:admin', 'keys:admin', 'audit:read', 'sync:read'] },
 ];
 
 /** The menu entries the user may open, each linking with what it keeps of the current query. */
