@@ -354,20 +354,36 @@ def sync_push(
     status: Annotated[
         str, typer.Option(help="Status sent: approved (the key needs reports:approve) or submitted.")
     ] = "approved",
-    batch: Annotated[int, typer.Option(min=1, max=1000, help="Reports per request.")] = 500,
+    batch: Annotated[int, typer.Option(min=1, max=1000, help="Records per request.")] = 500,
+    what: Annotated[
+        str, typer.Option(help="What to send: reports, funds (each fund with its ledger), or both.")
+    ] = "reports,funds",
 ) -> None:
-    """Send this instance's own approved reports to a partner (upserts by external id, in batches)."""
-    from api.sync.client import push
+    """Send this instance's own approved reports, and its own funds with their ledgers, to a partner (upserts by
+    external id, in batches)."""
+    from api.sync.client import PUSHED, push
 
     if status not in ("approved", "submitted"):
         typer.echo("--status: approved hoặc submitted.", err=True)
+        raise typer.Exit(2)
+    sent = [w.strip() for w in what.split(",") if w.strip()]
+    if not sent or any(w not in PUSHED for w in sent):
+        typer.echo(f"--what: chọn trong {', '.join(PUSHED)} (cách nhau bằng dấu phẩy).", err=True)
         raise typer.Exit(2)
     log: Callable[[str], None] = lambda line: typer.echo(line, err=True)  # noqa: E731
     result = _sync_run(
         to,
         key,
         lambda db, http, _source: push(
-            db, http, province=province, year=year, id_prefix=prefix, status=status, batch_size=batch, log=log
+            db,
+            http,
+            province=province,
+            year=year,
+            id_prefix=prefix,
+            status=status,
+            batch_size=batch,
+            what=sent,
+            log=log,
         ),
     )
     if result.failed:

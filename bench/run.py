@@ -22,7 +22,7 @@ from typing import Any
 import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import make_url
 
-from bench import embedded, generate, servers
+from bench import embedded, generate, servers, webhooks
 from bench.config import ADMIN_URL, SIZES, Size
 from bench.load import ensure_wrk
 from bench.report import Results, machine
@@ -38,6 +38,7 @@ SCENARIOS = (
     "export",
     "feed",
     "recognition-import",
+    "webhooks",
 )
 
 
@@ -134,6 +135,8 @@ def main(argv: list[str] | None = None) -> int:
         step("import", lambda: awards.run_import(results, ds, service, log))
         step("feed", lambda: feed.run(results, ds, service, log))
         step("recognition-import", lambda: recognition.run(results, ds, service, log))
+        # Its own small database and `khuyenhoc webhooks run` processes (bench/webhooks.py); the service idles.
+        step("webhooks", lambda: webhooks.run(results, log, size=size.name, work=generate.WORK_DIR))
     results.details["total_seconds"] = round(time.monotonic() - started, 1)
     suffix = f"-{args.service_code.name}" if args.service_code else ""
     out = generate.WORK_DIR / f"results-{size.name}{suffix}.json"

@@ -1,9 +1,9 @@
 """Webhooks on PostgreSQL: latency from a write's commit to the receiver's 2xx, and deliveries per second.
 
 ``python -m bench.webhooks [--changes N] [--runners R]`` (also ``python -m bench.run --only webhooks``).
-A fresh database ``kh_bench_webhooks`` (units only), one partner key, one endpoint, real
-``khuyenhoc webhooks run`` processes and a receiver in its own process (asyncio, HTTP/1.1 keep-alive,
-answers 204 and notes each message's arrival time):
+A fresh database ``kh_bench_webhooks`` (units only, copied from a template made once per migration head), one
+partner key, one endpoint, real ``khuyenhoc webhooks run`` processes and a receiver in its own process (asyncio,
+HTTP/1.1 keep-alive, answers 204 and notes each message's arrival time):
 
 - **latency**: single writes (``PUT /sync/commendations/…`` through the app, in this process), one at a time,
   ~20 per second; from the moment the write's response came back (its transaction committed) to the
@@ -11,6 +11,12 @@ answers 204 and notes each message's arrival time):
 - **throughput**: N changes written while the endpoint is disabled (``:batch`` of 1,000), then enabled: time
   from enabling until the receiver has them all; deliveries per second (fan-out, signing, POST, log).
 - it also counts each ``webhook-id`` received: lost (missing) and duplicated must both be 0 here.
+- **baseline**, from the same run and the same receiver: this process POSTing a delivery-sized body to it with
+  httpx (the delivery process's client), one at a time (round trip p50 / p95, beside the latency) and with the
+  delivery process's concurrency (POSTs per second, beside the deliveries per second).
+
+Sizes (``bench.run --size``): quick 1,000 changes and 20 single writes (a smoke test, a few seconds on a quiet
+machine), national 20,000 and 200.
 """
 
 # A measuring script: it starts processes and polls a file on purpose.
@@ -37,11 +43,14 @@ import httpx
 from sqlalchemy import make_url
 
 from bench.config import ADMIN_URL
-from bench.report import Figure, Results
+from bench.report import Figure, Results, ratio
 
 DATABASE = "kh_bench_webhooks"
+TEMPLATE = "kh_bench_webhooks_template"
 ROOT = Path(__file__).resolve().parent.parent
 EXTERNAL_ID = re.compile(rb'"external_id":"([^"]*)"')
+# Per benchmark size: (backlog changes, single writes for the latency).
+SIZES = {"quick": (1_000, 20), "national": (20_000, 200)}
 BODY = {"form": "medal", "year": 2026, "issuing_level": "central", "recipient_kind": "person", "unit_code": "01"}
 
 
@@ -93,18 +102,52 @@ def _received(path: Path) -> list[tuple[float, str, str]]:
     return rows
 
 
+def _url(database: str) -> str:
+    return (
+        make_url(ADMIN_URL)
+        .set(drivername="postgresql+asyncpg", database=database)
+        .render_as_string(hide_password=False)
+    )
+
+
+async def _template(conn: Any) -> None:
+    """A database with the schema and the official units, made once per migration head (loading the units is
+    most of the setup): each run copies it (CREATE DATABASE … TEMPLATE), which takes a second or two."""
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from api.db.engine import make_engine
+    from api.db.migrate import head_revisions, upgrade_connection
+    from api.units.loader import load_all
+
+    heads = ",".join(sorted(head_revisions()))
+    row = await conn.fetchrow(
+        "SELECT shobj_description(oid, 'pg_database') AS heads FROM pg_database WHERE datname = $1", TEMPLATE
+    )
+    if row is not None and row["heads"] == heads:
+        return
+    await conn.execute(f'DROP DATABASE IF EXISTS "{TEMPLATE}" WITH (FORCE)')
+    await conn.execute(f'CREATE DATABASE "{TEMPLATE}"')
+    engine = make_engine(_url(TEMPLATE))
+    try:
+        async with engine.begin() as c:
+            await c.run_sync(upgrade_connection)
+        async with AsyncSession(engine) as session:
+            await load_all(session)
+            await session.commit()
+    finally:
+        await engine.dispose()
+    await conn.execute(f"COMMENT ON DATABASE \"{TEMPLATE}\" IS '{heads}'")
+
+
 async def _fresh_database() -> str:
     conn = await asyncpg.connect(ADMIN_URL)
     try:
+        await _template(conn)
         await conn.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-        await conn.execute(f'CREATE DATABASE "{DATABASE}"')
+        await conn.execute(f'CREATE DATABASE "{DATABASE}" TEMPLATE "{TEMPLATE}"')
     finally:
         await conn.close()
-    return (
-        make_url(ADMIN_URL)
-        .set(drivername="postgresql+asyncpg", database=DATABASE)
-        .render_as_string(hide_password=False)
-    )
+    return _url(DATABASE)
 
 
 def _percentile(values: list[float], p: float) -> float:
@@ -112,23 +155,44 @@ def _percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))]
 
 
-async def measure(changes: int, runners: int, latency_writes: int, work: Path, log: Any) -> dict[str, Any]:
-    from sqlalchemy.ext.asyncio import AsyncSession
+async def bare_posts(port: int, body: bytes, *, sequential: int, total: int, concurrency: int) -> dict[str, float]:
+    """The receiver without the platform: round trips of one POST at a time (ms), then POSTs per second with
+    ``concurrency`` open at once, from one httpx client as the delivery process uses."""
+    url = f"http://127.0.0.1:{port}/hook"
+    headers = {"content-type": "application/json", "webhook-id": "msg_baseline"}
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(limits=limits, timeout=30, trust_env=False) as client:
+        trips = []
+        for _ in range(sequential):
+            started = time.perf_counter()
+            (await client.post(url, content=body, headers=headers)).raise_for_status()
+            trips.append((time.perf_counter() - started) * 1000)
+        gate = asyncio.Semaphore(concurrency)
 
+        async def one() -> None:
+            async with gate:
+                (await client.post(url, content=body, headers=headers)).raise_for_status()
+
+        started = time.perf_counter()
+        await asyncio.gather(*(one() for _ in range(total)))
+        elapsed = time.perf_counter() - started
+    return {
+        "round_trip_p50_ms": round(statistics.median(trips), 2),
+        "round_trip_p95_ms": round(_percentile(trips, 0.95), 2),
+        "posts_per_second": round(total / elapsed, 1),
+        "concurrency": concurrency,
+    }
+
+
+async def measure(changes: int, runners: int, latency_writes: int, work: Path, log: Any) -> dict[str, Any]:
     from api.core.config import Settings
     from api.db.engine import Database, make_engine
-    from api.db.migrate import upgrade_connection
     from api.main import create_app
-    from api.units.loader import load_all
     from bench.generate import _admin_token
 
+    setup = time.monotonic()
     url = await _fresh_database()
     engine = make_engine(url)
-    async with engine.begin() as conn:
-        await conn.run_sync(upgrade_connection)
-    async with AsyncSession(engine) as session:
-        await load_all(session)
-        await session.commit()
     token = await _admin_token(engine)
     db = Database(engine)
     settings = Settings(
@@ -185,6 +249,7 @@ async def measure(changes: int, runners: int, latency_writes: int, work: Path, l
                         )
                     )
             await asyncio.sleep(3)  # the processes start and listen
+            log(f"   set up in {time.monotonic() - setup:.0f} s (database, units, key, endpoint, {runners} runner(s))")
             # Latency: one write at a time
             committed: dict[str, float] = {}
             for i in range(latency_writes):
@@ -228,6 +293,17 @@ async def measure(changes: int, runners: int, latency_writes: int, work: Path, l
             for msg in ids:
                 counts[msg] = counts.get(msg, 0) + 1
             expected = len(committed) + changes
+            log(f"   throughput: {len(tp)}/{changes} delivered in {elapsed:.1f} s, {changes / elapsed:,.0f}/s")
+            # Baseline: the same receiver, a body of a delivery's size, without the platform.
+            sample = json.dumps({"type": "commendation", "data": BODY | {"recipient_name": "Người 0"}}).encode()
+            sample = sample.ljust(max(len(sample), 900))
+            baseline = await bare_posts(
+                port, sample, sequential=latency_writes, total=changes, concurrency=settings.webhook_concurrency
+            )
+            log(
+                f"   baseline (bare POSTs to the receiver): p50 {baseline['round_trip_p50_ms']:.1f} ms, "
+                f"p95 {baseline['round_trip_p95_ms']:.1f} ms, {baseline['posts_per_second']:,.0f}/s"
+            )
     finally:
         for p in procs:
             p.send_signal(signal.SIGTERM)
@@ -257,26 +333,52 @@ async def measure(changes: int, runners: int, latency_writes: int, work: Path, l
         },
         "lost": expected - len(counts),
         "duplicated": sum(n - 1 for n in counts.values()),
+        "baseline": baseline,
+        "load_average": os.getloadavg(),
     }
 
 
-def run(results: Results, log: Any, *, changes: int = 20_000, runners: int = 1, work: Path | None = None) -> None:
-    out = asyncio.run(measure(changes, runners, 100, work or ROOT / "var" / "bench", log))
+def run(results: Results, log: Any, *, size: str = "quick", runners: int = 1, work: Path | None = None) -> None:
+    """The ``webhooks`` scenario of ``bench.run``: its own database, beside the service (which it does not use)."""
+    changes, writes = SIZES[size]
+    out = asyncio.run(measure(changes, runners, writes, work or ROOT / "var" / "bench", log))
     results.details["webhooks"] = out
-    lat, tp = out["latency_ms"], out["throughput"]
+    lat, tp, base = out["latency_ms"], out["throughput"], out["baseline"]
+    bare = "bare POST to the receiver"
     results.add(
-        Figure("webhooks", "commit → receiver 2xx, p95", lat["p95"], "ms", "", None, None, "< 1000", lat["p95"] < 1000)
+        Figure(
+            "webhooks",
+            f"commit → receiver 2xx, p50 ({writes} single writes)",
+            lat["p50"],
+            "ms",
+            f"{bare}, p50",
+            base["round_trip_p50_ms"],
+            ratio(lat["p50"], base["round_trip_p50_ms"]),
+        )
     )
     results.add(
         Figure(
             "webhooks",
-            "deliveries per second (backlog, 1 receiver)",
+            "commit → receiver 2xx, p95",
+            lat["p95"],
+            "ms",
+            f"{bare}, p95",
+            base["round_trip_p95_ms"],
+            ratio(lat["p95"], base["round_trip_p95_ms"]),
+            "< 1000 ms",
+            lat["p95"] < 1000,
+        )
+    )
+    results.add(
+        Figure(
+            "webhooks",
+            f"deliveries per second ({changes:,} backlog, 1 receiver, {runners} process)",
             tp["per_second"],
             "/s",
-            "",
-            None,
-            None,
-            "≥ 500",
+            f"bare POSTs to the receiver, {base['concurrency']} at once",
+            base["posts_per_second"],
+            ratio(tp["per_second"], base["posts_per_second"]),
+            "≥ 500/s",
             tp["per_second"] >= 500,
         )
     )
@@ -300,9 +402,9 @@ def main() -> None:
         asyncio.run(_receive(int(sys.argv[2]), sys.argv[3]))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--changes", type=int, default=20_000)
+    parser.add_argument("--changes", type=int, default=SIZES["national"][0])
     parser.add_argument("--runners", type=int, default=1)
-    parser.add_argument("--latency-writes", type=int, default=100)
+    parser.add_argument("--latency-writes", type=int, default=SIZES["national"][1])
     args = parser.parse_args()
     out = asyncio.run(
         measure(args.changes, args.runners, args.latency_writes, ROOT / "var" / "bench", lambda m: print(m, flush=True))

@@ -73,4 +73,5 @@ async def me(principal: CurrentPrincipal) -> MeOut:
         unit_code=principal.unit_code,
         unit_name=principal.unit_name,
         unit_level=principal.unit_level,
+        partner=principal.partner,
     )

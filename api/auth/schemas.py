@@ -25,3 +25,7 @@ class MeOut(BaseModel):
     unit_code: str | None = Field(description="Code of its unit; null = the whole country.")
     unit_name: str | None = Field(description="Name of its unit.")
     unit_level: str | None = Field(description="Level of its unit.")
+    partner: str | None = Field(
+        default=None,
+        description="Who owns the records it sends by external id (sync): the key's partner, or key:<id>, user:<name>.",
+    )

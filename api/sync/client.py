@@ -20,12 +20,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.core.text import today_vn
 from api.db.base import utcnow
 from api.db.engine import Database, write_intent
-from api.models import Report, ReportStatus, SyncCursor, Unit
+from api.models import Fund, FundEntry, Report, ReportStatus, SyncCursor, Unit
 from api.reports import service as reports
 from api.reports.fields import FIGURE_NAMES
 from api.sync import mirror
@@ -235,6 +236,7 @@ async def pull(
     me = await remote.me()
     principal = mirror.mirror_principal(source)
     key = cursor_key(source, me, types)
+    sent_here = me.get("partner")
     async with db.sessionmaker() as session:
         prefixes = await mirror.scope_prefixes(session, me)
     cursor = await _load_cursor(db, key)
@@ -261,7 +263,11 @@ async def pull(
         try:
             async with db.sessionmaker() as session, session.begin():
                 for item in items:
-                    outcome = await mirror.apply_change(session, principal, item, prefixes)
+                    if sent_here and item.get("partner") == sent_here:
+                        # What this instance pushed there with the same key (sync push): the original is here.
+                        outcome = mirror.Outcome("skipped", "gửi từ nơi này (sync push)", quiet=True)
+                    else:
+                        outcome = await mirror.apply_change(session, principal, item, prefixes)
                     counts[outcome.kind] += 1
                     if outcome.kind == "skipped" and outcome.quiet:
                         result.reasons[outcome.reason] = result.reasons.get(outcome.reason, 0) + 1
@@ -302,6 +308,8 @@ async def pull(
 @dataclass
 class PushResult:
     reports: int = 0
+    funds: int = 0
+    entries: int = 0
     created: int = 0
     replaced: int = 0
     failed: int = 0
@@ -309,9 +317,22 @@ class PushResult:
     errors: list[str] = field(default_factory=list)
 
 
+PUSHED = ("reports", "funds")  # what ``push`` sends: ``funds`` carries each fund with its ledger
+
+
 def external_id_of(prefix: str, unit_code: str, year: int) -> str:
     """A report's stable id at the partner: the code is read on 31 December of the year, so it is unique."""
     return f"{prefix}-{unit_code}-{year}"
+
+
+def fund_id_of(prefix: str, fund_id: int) -> str:
+    """A fund's stable id at the partner (its id here never changes)."""
+    return f"{prefix}-fund-{fund_id}"
+
+
+def entry_id_of(prefix: str, entry_id: int) -> str:
+    """A ledger entry's stable id at the partner."""
+    return f"{prefix}-entry-{entry_id}"
 
 
 async def _province_prefixes(session: AsyncSession, code: str, year: int | None) -> list[str]:
@@ -361,49 +382,98 @@ async def approved_reports(
     ]
 
 
+async def own_ledgers(
+    db: Database,
+    *,
+    province: str | None = None,
+    prefixes: Sequence[str] = (),
+    id_prefix: str = "kh",
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
+    """This instance's own funds (not copies, not a partner's) as batch items, their ledger entries in the
+    order they were recorded, and what cannot be sent.
+
+    Entries are append-only at the partner as here: contributions and disbursements by amount, a reversal by
+    the external id of the entry it undoes. A transfer between funds has no sync form: a fund's ledger is sent
+    up to its first transfer only (its balance there would differ from then on), and that is listed.
+    An award's payment goes as a plain disbursement; ``association_id`` is not sent (the partner has not got
+    that association)."""
+    async with db.sessionmaker() as session:
+        # Made here, by a user (records made through the API are owned by "user:<name>"); not a copy, not a partner's.
+        own: list[ColumnElement[bool]] = [or_(Fund.partner.is_(None), Fund.partner.like("user:%"))]
+        if province is not None:
+            paths = await _province_prefixes(session, province, None)
+            own.append(or_(*(Fund.unit_path.like(f"{p}%") for p in paths)))
+        if prefixes:
+            own.append(or_(*(Fund.unit_path.like(f"{p}%") for p in prefixes)))
+        funds = (
+            await session.execute(
+                select(Fund, Unit.code, Unit.valid_to).join(Unit, Unit.id == Fund.unit_id).where(*own).order_by(Fund.id)
+            )
+        ).all()
+        entries = list(
+            await session.scalars(
+                select(FundEntry).join(Fund, Fund.id == FundEntry.fund_id).where(*own).order_by(FundEntry.id)
+            )
+        )
+    fund_items, problems = [], []
+    for fund, code, valid_to in funds:
+        data = {
+            "unit_code": code,
+            "unit_as_of": (valid_to or today_vn()).isoformat(),
+            "name": fund.name,
+            "owner_kind": fund.owner_kind,
+            "association_id": None,
+            "closed_on": fund.closed_on.isoformat() if fund.closed_on else None,
+        }
+        fund_items.append({"external_id": fund_id_of(id_prefix, fund.id), "data": data})
+    stopped: set[int] = set()
+    entry_items = []
+    for entry in entries:
+        if entry.fund_id in stopped:
+            continue
+        body: dict[str, Any] = {
+            "fund_external_id": fund_id_of(id_prefix, entry.fund_id),
+            "kind": entry.kind,
+            "occurred_on": entry.occurred_on.isoformat(),
+            "description": entry.description,
+        }
+        if entry.kind == "reversal" and entry.reverses_entry_id is not None:
+            body["reverses_external_id"] = entry_id_of(id_prefix, entry.reverses_entry_id)
+        elif entry.kind in ("contribution", "disbursement"):
+            body["amount_vnd"] = abs(entry.amount_vnd)
+        else:
+            stopped.add(entry.fund_id)
+            problems.append(
+                f"{fund_id_of(id_prefix, entry.fund_id)}: bút toán {entry.id} là chuyển quỹ ({entry.kind}), "
+                "chưa gửi được qua đồng bộ; sổ quỹ này chỉ gửi tới trước bút toán đó"
+            )
+            continue
+        entry_items.append({"external_id": entry_id_of(id_prefix, entry.id), "data": body})
+    return fund_items, entry_items, problems
+
+
 def _idempotency_key(run: str, body: Any) -> str:
     digest = hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
     return f"khuyenhoc-push-{run}-{digest[:24]}"
 
 
-async def push(
-    db: Database,
-    http: httpx.AsyncClient,
-    *,
-    province: str | None = None,
-    year: int | None = None,
-    id_prefix: str = "kh",
-    status: str = "approved",
-    batch_size: int = 500,
-    log: Log = print,
-    retry: RetryPolicy | None = None,
-    sleep: Sleep = asyncio.sleep,
-) -> PushResult:
-    """Send this instance's approved reports to the partner by ``POST /sync/reports:batch`` (all or none per
-    batch, with an Idempotency-Key that a retry of the same batch reuses). Items the partner refuses are
-    reported and left out, and the rest of their batch is sent again."""
-    remote = Remote(http, log=log, retry=retry, sleep=sleep)
-    me = await remote.me()
-    async with db.sessionmaker() as session:
-        prefixes = await mirror.scope_prefixes(session, me)
-    items = await approved_reports(
-        db, province=province, year=year, prefixes=prefixes, id_prefix=id_prefix, status=status
-    )
-    result = PushResult(reports=len(items))
-    log(
-        f"Gửi {len(items)} báo cáo đã phê duyệt"
-        + (f" của tỉnh {province}" if province else "")
-        + (f" năm {year}" if year else "")
-        + f" tới đối tác (khoá: {me.get('username')}, phạm vi: {_scope_label(me)}), trạng thái {status}."
-    )
-    run = uuid.uuid4().hex[:12]
+LABELS = {"reports": "báo cáo", "funds": "quỹ", "fund_entries": "bút toán"}
+
+
+async def _send(
+    remote: Remote, resource: str, items: list[dict[str, Any]], *, run: str, batch_size: int, result: PushResult
+) -> None:
+    """``POST /sync/{resource}:batch`` in batches (all or none each, with an Idempotency-Key that a retry of the
+    same batch reuses); items the partner refuses are listed and left out, and the rest of their batch is sent
+    again."""
+    log, label = remote.log, LABELS[resource]
     for start in range(0, len(items), batch_size):
         batch = items[start : start + batch_size]
         while batch:
             body = {"items": batch}
             response = await remote.request(
                 "POST",
-                "/sync/reports:batch",
+                f"/sync/{resource}:batch",
                 json_body=body,
                 headers={"Idempotency-Key": _idempotency_key(run, body)},
                 accept=(200, 422),
@@ -417,7 +487,7 @@ async def push(
                 break
             results = answer.get("results")
             if not isinstance(results, list):  # the request itself was refused
-                raise SyncError(f"POST /sync/reports:batch: {_problem(response)}")
+                raise SyncError(f"POST /sync/{resource}:batch: {_problem(response)}")
             refused = {r["external_id"]: r for r in results if r.get("error")}
             for ext, r in refused.items():
                 detail = r["error"].get("detail") or r["error"].get("title")
@@ -428,11 +498,88 @@ async def push(
             batch = [i for i in batch if i["external_id"] not in refused]
         done = min(start + batch_size, len(items))
         log(
-            f"Đợt {start // batch_size + 1}: đã gửi {done}/{len(items)} — tạo mới {result.created}, "
+            f"Đợt {start // batch_size + 1} ({label}): đã gửi {done}/{len(items)} — tạo mới {result.created}, "
             f"thay {result.replaced}, bị từ chối {result.failed}."
         )
+
+
+async def _new_at_partner(remote: Remote, resource: str, items: list[dict[str, Any]], *, batch_size: int) -> set[str]:
+    """The external ids among ``items`` the partner has not got yet, by a dry run of their batches (writes nothing)."""
+    new: set[str] = set()
+    for start in range(0, len(items), batch_size):
+        body = {"items": items[start : start + batch_size]}
+        response = await remote.request(
+            "POST", f"/sync/{resource}:batch", params={"dry_run": "true"}, json_body=body, accept=(200, 422)
+        )
+        answer = response.json()
+        results = answer.get("items") if response.status_code == 200 else answer.get("results")
+        if not isinstance(results, list):
+            raise SyncError(f"POST /sync/{resource}:batch?dry_run=true: {_problem(response)}")
+        new |= {r["external_id"] for r in results if r.get("status") == 201}
+    return new
+
+
+async def push(
+    db: Database,
+    http: httpx.AsyncClient,
+    *,
+    province: str | None = None,
+    year: int | None = None,
+    id_prefix: str = "kh",
+    status: str = "approved",
+    batch_size: int = 500,
+    what: Sequence[str] = PUSHED,
+    log: Log = print,
+    retry: RetryPolicy | None = None,
+    sleep: Sleep = asyncio.sleep,
+) -> PushResult:
+    """Send this instance's own approved reports, and its own funds with their ledgers, to the partner.
+
+    Reports go by ``POST /sync/reports:batch``; funds by ``POST /sync/funds:batch`` (those new at the partner
+    open, first), then their entries by ``POST /sync/fund_entries:batch`` in the order they were recorded (a
+    reversal after the entry it undoes), then every fund as it is here (its closing date). Every id is stable,
+    so pushing again changes nothing at the partner (each item answers 200). ``year`` limits the reports only:
+    a ledger is sent whole, or its balance would differ."""
+    remote = Remote(http, log=log, retry=retry, sleep=sleep)
+    me = await remote.me()
+    async with db.sessionmaker() as session:
+        prefixes = await mirror.scope_prefixes(session, me)
+    result = PushResult()
+    run = uuid.uuid4().hex[:12]
+    where = f" (khoá: {me.get('username')}, phạm vi: {_scope_label(me)})"
+    if "reports" in what:
+        items = await approved_reports(
+            db, province=province, year=year, prefixes=prefixes, id_prefix=id_prefix, status=status
+        )
+        result.reports = len(items)
+        log(
+            f"Gửi {len(items)} báo cáo đã phê duyệt"
+            + (f" của tỉnh {province}" if province else "")
+            + (f" năm {year}" if year else "")
+            + f" tới đối tác{where}, trạng thái {status}."
+        )
+        await _send(remote, "reports", items, run=run, batch_size=batch_size, result=result)
+    if "funds" in what:
+        funds, entries, problems = await own_ledgers(db, province=province, prefixes=prefixes, id_prefix=id_prefix)
+        result.funds, result.entries = len(funds), len(entries)
+        log(
+            f"Gửi {len(funds)} quỹ và {len(entries)} bút toán"
+            + (f" của tỉnh {province}" if province else "")
+            + f" tới đối tác{where}."
+        )
+        for problem in problems:
+            result.errors.append(problem)
+            result.failed += 1
+            log(f"  Không gửi: {problem}.")
+        # A fund the partner has not got yet is opened first (a closed fund takes no money in), then its entries go,
+        # then every fund as it is here (its closing date): a fund the partner has, unchanged, is not written again.
+        new = await _new_at_partner(remote, "funds", funds, batch_size=batch_size)
+        opened = [i | {"data": i["data"] | {"closed_on": None}} for i in funds if i["external_id"] in new]
+        await _send(remote, "funds", opened, run=run, batch_size=batch_size, result=result)
+        await _send(remote, "fund_entries", entries, run=run, batch_size=batch_size, result=result)
+        await _send(remote, "funds", funds, run=run, batch_size=batch_size, result=result)
     log(
-        f"Xong: {result.reports} báo cáo, tạo mới {result.created}, thay {result.replaced}, "
-        f"bị từ chối {result.failed}, {result.batches} yêu cầu."
+        f"Xong: {result.reports} báo cáo, {result.funds} quỹ, {result.entries} bút toán; tạo mới {result.created}, "
+        f"thay {result.replaced}, bị từ chối {result.failed}, {result.batches} yêu cầu."
     )
     return result

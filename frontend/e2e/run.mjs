@@ -50,6 +50,8 @@ const env = {
   KH_FRONTEND_DIST: dist,
   KH_ENVIRONMENT: 'test',
   KH_LOG_JSON: 'false',
+  // Webhook URLs on this machine (e2e/22-webhooks.test.mjs); no delivery process runs.
+  KH_WEBHOOK_ALLOW_HOSTS: '127.0.0.1',
   PYTHONUNBUFFERED: '1',
 };
 

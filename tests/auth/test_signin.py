@@ -53,6 +53,7 @@ async def test_sign_in_returns_a_bearer_token_that_identifies_the_user(
         "unit_code": "12433",
         "unit_name": "Phường Lê Hồng Phong",
         "unit_level": "commune",
+        "partner": f"user:{acc.user.username}",  # the owner of what it sends by external id (sync)
     }
 
 

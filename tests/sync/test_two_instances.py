@@ -4,7 +4,8 @@ synced both ways with the ``khuyenhoc sync pull`` command.
 A is Thái Bình (``khuyenhoc demo load``: 484 commune reports 2022-2023); B is Hà Nam (units only, plus
 records made through B's API). Each gives the other a partner key limited to its own province. The test
 kills a pull after its first page and reruns it, syncs again (nothing changes), then changes and deletes
-records on both sides and checks that the other follows. PostgreSQL only (both databases are made on
+records on both sides and checks that the other follows; last, A pushes a fund with its ledger
+(``khuyenhoc sync push``) and both sides answer the same fund summaries. PostgreSQL only (both databases are made on
 KH_TEST_POSTGRES_URL and dropped by the ``databases`` fixture); loopback only; every wait is bounded.
 """
 
@@ -470,6 +471,25 @@ async def test_two_instances_sync_both_ways(instances: tuple[Instance, Instance]
             b, "/api/v1/stats/indicators", unit="35", year=2024
         )
         assert await scalar(engine_b, "SELECT count(*) FROM reports WHERE partner LIKE 'mirror:%'") == 484
+
+        # 5. Money the other way, with `khuyenhoc sync push` (issue 18 item 3): A's own fund of a Hà Nam commune goes
+        # to B with the key B gave A, the one A pulls with; A's next pull skips what it pushed (the original is on A),
+        # and Hà Nam's 2024 fund summaries are equal on both sides: 5,000,000 + 1,000,000 raised.
+        async with a.client() as c:
+            where = {"unit_code": ha_nam["codes"][2], "unit_as_of": OLD}
+            r = await c.post("/api/v1/funds", json=where | {"name": "Quỹ khuyến học của tỉnh", "owner_kind": "unit"})
+            assert r.status_code == 201, r.text
+            entry = {"kind": "contribution", "amount_vnd": 1_000_000, "occurred_on": "2024-06-01"}
+            assert (await c.post(f"/api/v1/funds/{r.json()['id']}/entries", json=entry)).status_code == 201
+        args = ("sync", "push", "--to", b.url, "--key", key_on_b, "--province", "35", "--what", "funds")
+        pushed = await a.cli(*args)
+        assert "Xong: 0 báo cáo, 1 quỹ, 1 bút toán; tạo mới 2, thay 1, bị từ chối 0" in pushed, pushed
+        await visible(b, key_on_b, engine_b, "35")
+        back = await a.pull(b, key_on_b)
+        assert back["changes"] > 0 and back["applied"] == 0 and back["failed"] == 0, back
+        money = await get(b, "/api/v1/funds/summary", unit="35", year=2024, as_of=OLD)
+        assert (money["raised_vnd"], money["balance_vnd"]) == (6_000_000, 5_200_000), money
+        assert await get(a, "/api/v1/funds/summary", unit="35", year=2024, as_of=OLD) == money
     finally:
         await engine_a.dispose()
         await engine_b.dispose()

@@ -4597,6 +4597,11 @@ export interface components {
              * @description user or api_key.
              */
             kind: string;
+            /**
+             * Partner
+             * @description Who owns the records it sends by external id (sync): the key's partner, or key:<id>, user:<name>.
+             */
+            partner?: string | null;
             /** @description admin, editor, viewer or partner. */
             role: components["schemas"]["Role"];
             /**

@@ -27,7 +27,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: '/so-dang-ky', key: 'nav.registries', end: false },
   { to: '/cong-nhan', key: 'nav.recognition', end: false, scopes: ['registries:read'], keep: ['year'] },
   { to: '/don-vi', key: 'nav.units', end: false },
-  { to: '/quan-tri', key: 'nav.admin', end: false, scopes: ['users:admin', 'keys:admin', 'audit:read'] },
+  { to: '/quan-tri', key: 'nav.admin', end: false, scopes: ['users:admin', 'keys:admin', 'audit:read', 'sync:read'] },
 ];
 
 /** The menu entries the user may open, each linking with what it keeps of the current query. */

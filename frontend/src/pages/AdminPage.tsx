@@ -1,6 +1,6 @@
 /**
- * Quản trị (/quan-tri/<tab>): users, API keys and the audit trail, each shown to those the API
- * lets manage or read it (users:admin, keys:admin, audit:read).
+ * Quản trị (/quan-tri/<tab>): users, API keys, the audit trail and webhooks, each shown to those the API
+ * lets manage or read it (users:admin, keys:admin, audit:read, sync:read).
  */
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
@@ -10,11 +10,13 @@ import { useDocumentTitle } from '../components/UnderConstruction';
 import { ApiKeysSection } from './admin/ApiKeysSection';
 import { AuditSection } from './admin/AuditSection';
 import { UsersSection } from './admin/UsersSection';
+import { WebhooksSection } from './admin/WebhooksSection';
 
 const TABS = [
   { slug: 'nguoi-dung', key: 'admin.users', scope: 'users:admin' },
   { slug: 'khoa-api', key: 'admin.apiKeys', scope: 'keys:admin' },
   { slug: 'nhat-ky', key: 'admin.audit.title', scope: 'audit:read' },
+  { slug: 'webhook', key: 'admin.webhooks.title', scope: 'sync:read' },
 ] as const;
 
 export function AdminPage() {
@@ -45,6 +47,7 @@ export function AdminPage() {
           {current.slug === 'nguoi-dung' && <UsersSection />}
           {current.slug === 'khoa-api' && <ApiKeysSection />}
           {current.slug === 'nhat-ky' && <AuditSection />}
+          {current.slug === 'webhook' && <WebhooksSection />}
         </Tabs>
       )}
     </section>

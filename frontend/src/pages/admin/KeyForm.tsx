@@ -11,8 +11,16 @@ import { unitAsOf, useUnitLookup } from '../../components/UnitName';
 import { RoleField, ScopesField, scopesFor, UnitField } from './AccessFields';
 import { FieldError, useFormState } from '../../lib/useFormState';
 
-/** The new key, once. */
-export function SecretDialog({ created, onClose }: { created: ApiKeyCreated | null; onClose: () => void }) {
+/** A new secret, once: an API key's (by default) or a webhook's signing secret (the texts given). */
+export function SecretDialog({
+  created,
+  onClose,
+  texts,
+}: {
+  created: Pick<ApiKeyCreated, 'secret'> & Partial<Pick<ApiKeyCreated, 'name' | 'role'>> | null;
+  onClose: () => void;
+  texts?: { title: string; warning: string; about: string; label: string; copy: string; copied: string; done: string };
+}) {
   const { t } = useTranslation();
   const id = useId();
   const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
@@ -37,7 +45,7 @@ export function SecretDialog({ created, onClose }: { created: ApiKeyCreated | nu
   return (
     <Dialog
       open={created !== null}
-      title={t('admin.secretTitle')}
+      title={texts?.title ?? t('admin.secretTitle')}
       onClose={onClose}
       labelledBy={`${id}-title`}
       // The secret is shown once only: a stray Escape must not lose it.
@@ -49,11 +57,11 @@ export function SecretDialog({ created, onClose }: { created: ApiKeyCreated | nu
         <div className="secret">
           <div className="alert alert-warning" role="note">
             <p className="alert-title">{t('admin.secretWarnTitle')}</p>
-            <p>{t('admin.secretWarn')}</p>
+            <p>{texts?.warning ?? t('admin.secretWarn')}</p>
           </div>
-          <p>{t('admin.secretFor', { name: created.name, role: t(`roles.${created.role}`) })}</p>
+          <p>{texts?.about ?? t('admin.secretFor', { name: created.name, role: t(`roles.${created.role ?? 'partner'}`) })}</p>
           <div className="field">
-            <label htmlFor={`${id}-secret`}>{t('admin.secretLabel')}</label>
+            <label htmlFor={`${id}-secret`}>{texts?.label ?? t('admin.secretLabel')}</label>
             <textarea
               id={`${id}-secret`}
               ref={input}
@@ -66,14 +74,14 @@ export function SecretDialog({ created, onClose }: { created: ApiKeyCreated | nu
             />
           </div>
           <p className="notice" role="status" aria-live="polite">
-            {copied === 'yes' ? t('admin.copied') : copied === 'no' ? t('admin.copyManually') : null}
+            {copied === 'yes' ? (texts?.copied ?? t('admin.copied')) : copied === 'no' ? t('admin.copyManually') : null}
           </p>
           <div className="form-actions form-actions-inline">
             <button type="button" className="button button-primary" onClick={() => void copy()}>
-              {t('admin.copy')}
+              {texts?.copy ?? t('admin.copy')}
             </button>
             <button type="button" className="button" onClick={onClose}>
-              {t('admin.secretDone')}
+              {texts?.done ?? t('admin.secretDone')}
             </button>
           </div>
         </div>
