@@ -166,3 +166,30 @@ async def test_a_recognised_registration_is_not_deleted_and_the_counts_stay(
         report["learning_citizens"],
         report["citizens_registered"],
     )
+
+
+async def test_the_excel_import_and_partner_sync_cannot_contradict_the_records_either(
+    team: Team, client: httpx.AsyncClient, anon: httpx.AsyncClient
+) -> None:
+    from tests.reports.test_excel import upload, xlsx
+
+    await team.register("Công dân đã đăng ký", year=2024)
+    header = ["unit_code", *COMPLETE]
+    r = await upload(client, xlsx([header, [WARD, *COMPLETE.values()]]))
+    assert r.status_code == 422
+    bad = {(e["row"], e["column"].split(" ")[1], e["type"]) for e in r.json()["errors"]}
+    assert bad == {(2, "(citizens_registered)", "derived_figure"), (2, "(learning_citizens)", "derived_figure")}
+    empty = [WARD, *(None if k in ("citizens_registered", "learning_citizens") else v for k, v in COMPLETE.items())]
+    r = await upload(client, xlsx([header, empty]))
+    assert r.status_code == 200, r.text
+    assert (await client.get(f"{REPORTS}/{WARD}/2024")).json()["citizens_registered"] == 1
+    # A partner's report says something else: refused, naming the field.
+    body = {"name": "Phần mềm báo cáo", "role": "partner", "unit_code": WARD, "unit_as_of": "2024-12-31"}
+    secret = (await client.post("/api/v1/api-keys", json=body | {"partner": "bao-cao-kb"})).json()["secret"]
+    report = COMPLETE | {"unit_code": WARD, "year": 2024, "status": "draft"}
+    r = await anon.put("/api/v1/sync/reports/KB-2024", json=report, headers={"Authorization": f"Bearer {secret}"})
+    assert r.status_code == 422, r.text
+    assert {tuple(e["loc"]) for e in r.json()["errors"] if e["type"] == "derived_figure"} == {
+        ("body", "citizens_registered"),
+        ("body", "learning_citizens"),
+    }
