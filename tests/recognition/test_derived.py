@@ -144,6 +144,9 @@ async def test_sync_cannot_change_what_a_scored_registration_was_scored_as(
         r = await anon.put(url, json=body | {"target_group": "cong_nhan"} | change, headers=headers)
         assert r.status_code == 409, (change, r.text)
         assert r.json()["type"] == "urn:khuyenhoc:problem:registration-locked"
+    # A PATCH never takes these fields (only the name and the village).
+    r = await team.scorer.patch(f"{API}/registrations/{rid}", json={"title": "gia_dinh"})
+    assert r.status_code == 422
     # Its name may still be corrected.
     r = await anon.put(url, json=body | {"target_group": "cong_nhan", "name": "Ông Bảy (sửa)"}, headers=headers)
     assert r.status_code == 200 and r.json()["status"] == "scored"
