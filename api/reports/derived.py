@@ -43,7 +43,13 @@ TITLES: dict[str, tuple[str, str]] = {
 FIELDS: tuple[str, ...] = tuple(n for pair in TITLES.values() for n in pair)
 LEVELS = (UnitLevel.commune.value, UnitLevel.village.value)
 REASON = "Số liệu lấy từ hồ sơ công nhận (đăng ký, quyết định công nhận)"
-REASON_APPROVED = REASON + "; báo cáo đã phê duyệt vẫn giữ phê duyệt, số liệu theo hồ sơ"
+_KEPT_STATUS = {ReportStatus.submitted.value: "đã nộp", ReportStatus.approved.value: "đã phê duyệt"}
+
+
+def reason(status: str) -> str:
+    """The audit entry's reason: a submitted or approved report keeps its state and follows the records."""
+    kept = _KEPT_STATUS.get(status)
+    return REASON if kept is None else f"{REASON}; báo cáo {kept} vẫn giữ trạng thái {kept}, số liệu theo hồ sơ"
 
 
 async def counts(
@@ -133,7 +139,6 @@ async def refresh(
         for name, value in values.items():
             setattr(report, name, value)
         await session.flush()
-        approved = report.status == ReportStatus.approved.value
         await journal.write(
             session,
             principal,
@@ -142,7 +147,7 @@ async def refresh(
             obj=report,
             before=before,
             unit_path=path,
-            reason=REASON_APPROVED if approved else REASON,
+            reason=reason(report.status),
         )
         changed += 1
     return changed
