@@ -138,9 +138,12 @@ _LOCKED_VI = {"title": "danh hiệu", "year": "năm", "target_group": "nhóm đ�
 
 
 async def follow_records(session: AsyncSession, principal: Principal, states: list[dict[str, Any]]) -> None:
-    """The report figures follow the registrations written (api/reports/derived.py)."""
+    """The report figures follow the registrations written (api/reports/derived.py); copies of another
+    instance's records (sync pull) are not this instance's records and move nothing."""
     by_year: dict[int, tuple[set[str], set[str]]] = {}
     for st in states:
+        if derived.is_copy(st["partner"]):
+            continue
         paths, titles = by_year.setdefault(st["year"], (set(), set()))
         paths.add(st["unit_path"])
         titles.add(st["title"])

@@ -88,7 +88,7 @@ class Registry(Generic[M]):
     # Rules a registry adds to the kit's writes (recognition: a scored registration keeps its title, year and
     # group; the report figures follow the records). ``guard(action, obj, values)`` refuses an update (the
     # values it would set, ``unit_id`` included when it moves) or a delete before anything changes;
-    # ``changed(session, principal, states)`` is told the records' states (unit_path and the written fields)
+    # ``changed(session, principal, states)`` is told the records' states (unit_path, partner, written fields)
     # before and after each create, update and delete.
     guard: Callable[[str, Any, dict[str, Any]], None] | None = None
     changed: Callable[[AsyncSession, Principal, list[dict[str, Any]]], Awaitable[None]] | None = None
@@ -104,8 +104,8 @@ class Registry(Generic[M]):
 
 
 def state(reg: Registry[M], obj: M) -> dict[str, Any]:
-    """What ``Registry.changed`` is told of a record: its unit path and the fields the API writes."""
-    return {"unit_path": obj.unit_path, **{f: getattr(obj, f) for f in reg.fields}}
+    """What ``Registry.changed`` is told of a record: its unit path, partner and the fields the API writes."""
+    return {"unit_path": obj.unit_path, "partner": obj.partner, **{f: getattr(obj, f) for f in reg.fields}}
 
 
 def partner_of(principal: Principal) -> str | None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import journal
@@ -42,6 +42,10 @@ TITLES: dict[str, tuple[str, str]] = {
 }
 FIELDS: tuple[str, ...] = tuple(n for pair in TITLES.values() for n in pair)
 LEVELS = (UnitLevel.commune.value, UnitLevel.village.value)
+# Copies of another instance's records (``khuyenhoc sync pull``: partner ``mirror:<source>``, as
+# api/sync/mirror.py's MIRROR_PREFIX) are not this instance's records: they carry no score, no decision, and the
+# source's report comes with them. They are never counted, and writing them never moves a report.
+COPIES = "mirror:"
 REASON = "Số liệu lấy từ hồ sơ công nhận (đăng ký, quyết định công nhận)"
 _KEPT_STATUS = {ReportStatus.submitted.value: "đã nộp", ReportStatus.approved.value: "đã phê duyệt"}
 
@@ -56,7 +60,11 @@ async def counts(
     session: AsyncSession, path: str, year: int, titles: Iterable[str] | None = None
 ) -> dict[str, tuple[int, int]]:
     """(registered, recognised) per title with registrations in the subtree of ``path`` in ``year``."""
-    conds = [Registration.unit_path.like(f"{path}%"), Registration.year == year]
+    conds = [
+        Registration.unit_path.like(f"{path}%"),
+        Registration.year == year,
+        or_(Registration.partner.is_(None), ~Registration.partner.startswith(COPIES, autoescape=True)),
+    ]
     if titles is not None:
         conds.append(Registration.title.in_(sorted(set(titles))))
     rows = await session.execute(
@@ -69,6 +77,10 @@ async def counts(
         .group_by(Registration.title)
     )
     return {r[0]: (int(r[1]), int(r[2])) for r in rows.all() if r[0] in TITLES}
+
+
+def is_copy(partner: str | None) -> bool:
+    return partner is not None and partner.startswith(COPIES)
 
 
 def _values(found: Mapping[str, tuple[int, int]], titles: Iterable[str]) -> dict[str, int]:

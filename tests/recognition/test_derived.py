@@ -196,3 +196,22 @@ async def test_the_excel_import_and_partner_sync_cannot_contradict_the_records_e
         ("body", "citizens_registered"),
         ("body", "learning_citizens"),
     }
+
+
+async def test_copies_of_another_instances_records_are_not_counted(client: httpx.AsyncClient, session: Any) -> None:
+    """A sync pull copies registrations (registered only: no sheet, no decision) beside the source's report:
+    the copies must not replace that report's figures (tests/sync/test_two_instances.py found it)."""
+    from api.recognition.schemas import RegistrationIn
+    from api.recognition.service import REGISTRATIONS
+    from api.registries import kit
+    from api.reports import derived
+    from api.sync import mirror
+
+    assert derived.COPIES == mirror.MIRROR_PREFIX
+    before = (await client.get(f"{REPORTS}/{WARD}/2023")).json()
+    copy = RegistrationIn(unit_code=WARD, title="gia_dinh", year=2023, name="Bản sao", external_id="x:1")
+    await kit.create(session, mirror.mirror_principal("khac.example"), REGISTRATIONS, copy)
+    await session.commit()  # the test's transaction is still rolled back afterwards
+    after = (await client.get(f"{REPORTS}/{WARD}/2023")).json()
+    assert after["families_registered"] == before["families_registered"]
+    assert after["version"] == before["version"]
