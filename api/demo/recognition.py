@@ -14,6 +14,7 @@ from api.auth.principal import SYSTEM
 from api.models import RecognitionDecision, Registration, Report, Unit, UnitSource
 from api.recognition import criteria
 from api.recognition.service import DEC, FIGURES, REG
+from api.reports import derived
 
 COMMUNE, YEAR = "12994", 2023  # the smallest of the demo's Thái Bình communes (fast to load)
 DECIDED_ON = dt.date(2023, 12, 8)
@@ -101,4 +102,6 @@ async def load_recognition(session: AsyncSession) -> int:
     await session.flush()
     await journal.write_many(session, SYSTEM, action="import", kind=DEC, objs=decisions)
     await journal.write_many(session, SYSTEM, action="import", kind=REG, objs=added)
+    # The report follows the records (it already agrees: nothing is written unless the two ever differ).
+    await derived.refresh(session, SYSTEM, YEAR, [unit.path], FIGURES)
     return len(added)

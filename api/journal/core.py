@@ -80,17 +80,22 @@ async def write(
     unit_path: str | None = None,
     partner: str | None = None,
     always: bool = False,
+    reason: str | None = None,
 ) -> dict[str, Any]:
     """Journal one record after its flush (``delete``: before it is deleted); returns the audited changes.
 
     An update that changed nothing a person sees (``before`` given, no difference) records nothing,
     unless ``always`` (an import: the trail shows every file that was applied). ``unit_path`` and
     ``partner`` name the record's owner when the record has no such columns (a report, an association's year).
+    ``reason`` is kept in the audit entry beside the changes (``"reason": [null, reason]``), as a report's
+    history shows it: why a write nobody typed happened (a report figure that follows the recognition records).
     """
     after = None if delete else (await serialize(session, kind, [obj]))[0]
     changes = diff(before, after, ignore=_NOT_AUDITED)
     if before is not None and after is not None and not changes and not always:
         return {}
+    if reason is not None:
+        changes = {**changes, "reason": [None, reason]}
     rid, path, ext, own = _identity(obj, unit_path)
     partner = partner or own
     await audit_rows.insert_rows(

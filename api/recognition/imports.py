@@ -31,6 +31,7 @@ from api.models import Registration
 from api.recognition import criteria, service
 from api.recognition.schemas import ImportOut
 from api.registries import kit
+from api.reports import derived
 from api.units import dating
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -194,6 +195,7 @@ async def run(
     if dry_run or not good:
         return ImportOut(dry_run=dry_run, total_rows=len(good), created_rows=0, passed_rows=passed, errors=[])
     await _write(session, principal, good, title, group, year, version)
+    await derived.refresh(session, principal, year, {g[1] for g in good}, [title])
     return ImportOut(dry_run=False, total_rows=len(good), created_rows=len(good), passed_rows=passed, errors=[])
 
 

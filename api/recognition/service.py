@@ -27,6 +27,7 @@ from api.core.text import today_vn
 from api.db.base import utcnow
 from api.models import EvidenceFile, RecognitionDecision, Registration
 from api.recognition import criteria
+from api.recognition.errors import RegistrationLocked, RegistrationRecognised
 from api.recognition.schemas import (
     DecisionIn,
     DecisionOut,
@@ -37,6 +38,7 @@ from api.recognition.schemas import (
 )
 from api.recognition.storage import Store
 from api.registries import kit
+from api.reports import derived
 from api.units import dating
 
 REG = "recognition_registration"
@@ -101,6 +103,54 @@ async def decisions_out(session: AsyncSession, objs: Sequence[RecognitionDecisio
     ]
 
 
+# A registration's fields its score sheet and the figures depend on: fixed once it is scored.
+LOCKED_FIELDS = ("title", "year", "target_group", "unit_id")
+
+
+def guard(action: str, reg: Registration, values: dict[str, Any]) -> None:
+    """Refuse (409) changing a scored registration's unit, title, year or group (its sheet was scored on that
+    set, its decision counted it there), and deleting a recognised one (erase the person's data instead)."""
+    if action == "delete":
+        if reg.status == "recognised":
+            raise RegistrationRecognised(
+                f"Đăng ký {reg.id} đã được công nhận (quyết định {reg.decision_id}): không xoá được, vì quyết định "
+                "và số liệu báo cáo tính nó. Muốn xoá thông tin cá nhân, quản trị viên dùng chức năng xoá dữ liệu "
+                "cá nhân (erase).",
+                registration_id=reg.id,
+                decision_id=reg.decision_id,
+            )
+        return
+    if reg.status == "registered":
+        return
+    changed = [f for f in LOCKED_FIELDS if f in values and values[f] != getattr(reg, f)]
+    if changed:
+        raise RegistrationLocked(
+            f"Đăng ký {reg.id} {_STATE_VI[reg.status]}: không đổi được "
+            + ", ".join(_LOCKED_VI[f] for f in changed)
+            + " (phiếu chấm và quyết định công nhận dựa trên chúng).",
+            registration_id=reg.id,
+            current_status=reg.status,
+            fields=["unit_code" if f == "unit_id" else f for f in changed],
+        )
+
+
+_LOCKED_VI = {"title": "danh hiệu", "year": "năm", "target_group": "nhóm đối tượng", "unit_id": "đơn vị"}
+
+
+async def follow_records(session: AsyncSession, principal: Principal, states: list[dict[str, Any]]) -> None:
+    """The report figures follow the registrations written (api/reports/derived.py); copies of another
+    instance's records (sync pull) are not this instance's records and move nothing."""
+    by_year: dict[int, tuple[set[str], set[str]]] = {}
+    for st in states:
+        if derived.is_copy(st["partner"]):
+            continue
+        paths, titles = by_year.setdefault(st["year"], (set(), set()))
+        paths.add(st["unit_path"])
+        titles.add(st["title"])
+    for year, (paths, titles) in sorted(by_year.items()):
+        await derived.refresh(session, principal, year, paths, titles)
+
+
 REGISTRATIONS = kit.Registry(
     entity=REG,
     label="đăng ký danh hiệu",
@@ -117,6 +167,8 @@ REGISTRATIONS = kit.Registry(
     },
     dated_by=("year",),
     serializer=lambda session, objs: registrations_out(session, objs),
+    guard=guard,
+    changed=follow_records,
 )
 DECISIONS = kit.Registry(
     entity=DEC,
@@ -344,6 +396,7 @@ async def decide(session: AsyncSession, principal: Principal, data: DecisionIn) 
         session, sorted(r.id for r in batch), {"status": "recognised", "decision_id": decision.id}
     )
     await _journal_many(session, principal, "recognise", changed)
+    await derived.refresh(session, principal, data.year, {r.unit_path for r in changed}, [data.title])
     return decision
 
 
@@ -371,15 +424,12 @@ async def erase(session: AsyncSession, principal: Principal, reg: Registration, 
     return reg
 
 
-# The report figures derived from the records: (registered, recognised) per title. The report's denominators
-# (households, clans, villages, units and citizens subject to assessment: citizens_assessed) are populations
-# the registrations cannot know: they stay typed. The sheets scored are in /recognition/stats/rates.
+# The report figures derived from the records: (registered, recognised) per title, written into the commune and
+# village reports by api/reports/derived.py. The report's denominators (households, clans, villages, units and
+# citizens subject to assessment: citizens_assessed, "công dân thuộc diện đánh giá") are populations the
+# registrations cannot know: they stay typed (docs/recognition.md). The sheets scored are in /recognition/stats/rates.
 FIGURES: dict[str, tuple[str, str | None, str]] = {
-    "gia_dinh": ("families_registered", None, "learning_families"),
-    "dong_ho": ("clans_registered", None, "learning_clans"),
-    "cong_dong": ("communities_registered", None, "learning_communities"),
-    "don_vi": ("units_registered", None, "learning_units"),
-    "cong_dan": ("citizens_registered", None, "learning_citizens"),
+    title: (registered, None, recognised) for title, (registered, recognised) in derived.TITLES.items()
 }
 FIGURE_NAMES = tuple(n for t in FIGURES.values() for n in t if n)
 ASSESSED = ("scored", "returned", "verified", "recognised")

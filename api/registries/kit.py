@@ -85,6 +85,13 @@ class Registry(Generic[M]):
     dated_by: tuple[str, ...] = ()  # the record's own date, first found: date fields, then "year" (its 31 December)
     # The GET's serializer when the record needs more than its columns and unit code (awards: the category).
     serializer: Callable[[AsyncSession, Sequence[Any]], Awaitable[Sequence[BaseModel]]] | None = None
+    # Rules a registry adds to the kit's writes (recognition: a scored registration keeps its title, year and
+    # group; the report figures follow the records). ``guard(action, obj, values)`` refuses an update (the
+    # values it would set, ``unit_id`` included when it moves) or a delete before anything changes;
+    # ``changed(session, principal, states)`` is told the records' states (unit_path, partner, written fields)
+    # before and after each create, update and delete.
+    guard: Callable[[str, Any, dict[str, Any]], None] | None = None
+    changed: Callable[[AsyncSession, Principal, list[dict[str, Any]]], Awaitable[None]] | None = None
 
     def __post_init__(self) -> None:
         journal.register(self.entity, self._serialize)
@@ -94,6 +101,11 @@ class Registry(Generic[M]):
 
     def etag_key(self, obj: M) -> str:
         return f"{self.entity}-{obj.id}-{obj.version}"
+
+
+def state(reg: Registry[M], obj: M) -> dict[str, Any]:
+    """What ``Registry.changed`` is told of a record: its unit path, partner and the fields the API writes."""
+    return {"unit_path": obj.unit_path, "partner": obj.partner, **{f: getattr(obj, f) for f in reg.fields}}
 
 
 def partner_of(principal: Principal) -> str | None:
@@ -210,6 +222,8 @@ async def create(session: AsyncSession, principal: Principal, reg: Registry[M], 
     session.add(obj)
     await session.flush()
     await journal.write(session, principal, action="create", kind=reg.entity, obj=obj)
+    if reg.changed is not None:
+        await reg.changed(session, principal, [state(reg, obj)])
     return obj
 
 
@@ -230,21 +244,32 @@ async def update(
         )
     await _check_references(session, principal, reg, values, obj)
     before = await journal.snapshot(session, reg.entity, obj)
+    old_state = state(reg, obj)
     fields_set = data.model_fields_set
     new_code = getattr(data, "unit_code", None) if "unit_code" in fields_set else None
+    moved: tuple[int, str] | None = None
     if new_code:
-        obj.unit_id, obj.unit_path = await unit_for_write(
-            session, principal, unit_ref(reg, data, None if replace else obj)
-        )
+        moved = await unit_for_write(session, principal, unit_ref(reg, data, None if replace else obj))
+    if reg.guard is not None:
+        reg.guard("update", obj, values | ({"unit_id": moved[0]} if moved else {}))
+    if moved:
+        obj.unit_id, obj.unit_path = moved
     for k, v in values.items():
         setattr(obj, k, v)
     await session.flush()
     await journal.write(session, principal, action="update", kind=reg.entity, obj=obj, before=before)
+    if reg.changed is not None:
+        await reg.changed(session, principal, [old_state, state(reg, obj)])
     return obj
 
 
 async def delete(session: AsyncSession, principal: Principal, reg: Registry[M], obj: M) -> None:
+    if reg.guard is not None:
+        reg.guard("delete", obj, {})
     before = await journal.snapshot(session, reg.entity, obj)
+    old_state = state(reg, obj)
     await journal.write(session, principal, action="delete", kind=reg.entity, obj=obj, before=before, delete=True)
     await session.delete(obj)
     await session.flush()
+    if reg.changed is not None:
+        await reg.changed(session, principal, [old_state])

@@ -9,6 +9,7 @@ from api.auth import scope
 from api.auth.principal import Principal
 from api.core.errors import ErrorItem, ValidationFailed
 from api.models import Report, ReportStatus
+from api.reports import derived
 from api.reports.excel import Parsed, cell_error
 from api.reports.schemas import ImportResult
 from api.reports.service import write_figures
@@ -66,7 +67,8 @@ async def import_reports(
                 )
             )
             continue
-        for e in check(row.figures, level=unit.level, complete=False):
+        figures, contradicted = await derived.fill(session, unit, year, row.figures)
+        for e in contradicted + check(figures, level=unit.level, complete=False):
             name = str(e.loc[-1])
             errors.append(cell_error(row.row, parsed.columns.get(name, name), e.msg, e.type))
     if errors:

@@ -19,7 +19,7 @@ from api.db.engine import SessionDep
 from api.models import ReportStatus
 from api.public import publications
 from api.public.schemas import PublicationOut, UnpublishIn
-from api.reports import excel, imports, reconciliation, service
+from api.reports import derived, excel, imports, reconciliation, service
 from api.reports.excel import XLSX_MEDIA_TYPE
 from api.reports.schemas import ApproveIn, ImportResult, ReopenIn, ReportHistoryEntry, ReportIn, ReportOut
 from api.stats import service as stats_service
@@ -257,13 +257,15 @@ async def put_report(
 ) -> Response:
     """Create or replace the draft report (201 created, 200 replaced). Honours If-Match; every violation is listed."""
     unit = await service.unit_for(session, principal, unit_code, year)
-    service.check_draft(unit, body.model_dump(), body.shape_errors)
+    # The figures that follow the recognition records: empty is filled in, another value is refused.
+    figures, derived_errors = await derived.fill(session, unit, year, body.model_dump())
+    service.check_draft(unit, figures, body.shape_errors + derived_errors)
     existing = await service.find(session, unit.id, year)
     if existing is not None:
         check_if_match(request, make_etag(service.etag_key(existing), "json"))
     elif request.headers.get("if-match", "*").strip() != "*":
         raise PreconditionFailed("Báo cáo chưa tồn tại, không khớp If-Match.")
-    report, unit, created = await service.put_draft(session, principal, unit_code, year, body.model_dump())
+    report, unit, created = await service.put_draft(session, principal, unit_code, year, figures)
     return _respond(request, report, unit, 201 if created else 200)
 
 

@@ -16,7 +16,7 @@ from api.core.errors import Conflict, ErrorItem, NotFound, ValidationFailed
 from api.core.pagination import PageParams, paginate_rows
 from api.db.base import AnyRow, utcnow
 from api.models import AuditEntry, Report, ReportStatus, Unit
-from api.reports import duties
+from api.reports import derived, duties
 from api.reports.fields import FIGURE_NAMES
 from api.reports.schemas import ReportHistoryEntry, ReportOut
 from api.reports.validation import check, effective
@@ -75,10 +75,15 @@ async def write_figures(
     *,
     action: str,
     also: Callable[[Report], None] | None = None,
+    loc: str = "body",
 ) -> tuple[Report, dict[str, Any]]:
     """The one writer of report figures (the form, the Excel import and partner sync): store the
-    figures as they count (``effective``), apply ``also`` (status changes), journal the change.
-    Returns the report and its audited changes (empty when nothing changed)."""
+    figures as they count (``effective``) with the figures derived from recognition records in place (a
+    typed value contradicting them is a 422: api/reports/derived.py), apply ``also`` (status changes),
+    journal the change. Returns the report and its audited changes (empty when nothing changed)."""
+    figures, errors = await derived.fill(session, unit, year, figures, loc=loc)
+    if errors:
+        raise ValidationFailed(_errors_detail(errors), errors=errors)
     before = None if report is None else await journal.snapshot(session, "report", report)
     if report is None:
         report = Report(unit_id=unit.id, year=year, status=ReportStatus.draft.value)
@@ -137,7 +142,8 @@ async def put_draft(
 ) -> tuple[Report, AnyRow, bool]:
     """Create or replace the draft; returns (report, unit, created). Approved and submitted reports are locked."""
     unit = await unit_for(session, principal, code, year)
-    errors = check(figures, level=unit.level, complete=False)
+    figures, errors = await derived.fill(session, unit, year, figures)
+    errors += check(figures, level=unit.level, complete=False)
     if errors:
         raise ValidationFailed(_errors_detail(errors), errors=errors)
     report = await find(session, unit.id, year, lock=True)

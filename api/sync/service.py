@@ -40,6 +40,7 @@ from api.partnerships.registry import PartnershipIn
 from api.recognition.schemas import RegistrationIn
 from api.recognition.service import REGISTRATIONS as RECOGNITION
 from api.registries import kit
+from api.reports import derived
 from api.reports import service as reports
 from api.reports.fields import FIGURE_NAMES
 from api.reports.validation import check
@@ -169,8 +170,10 @@ async def _upsert_report(
     scope.require_unit(principal, unit.path, parsed.unit_code, field="unit_code", loc=loc)
     if parsed.status == ReportStatus.approved and not principal.has(Scope.reports_approve):
         raise Forbidden("Khoá này không được gửi báo cáo đã phê duyệt (cần quyền reports:approve).")
-    figures = {n: getattr(parsed, n) for n in FIGURE_NAMES}
-    errors = check(figures, level=unit.level, complete=parsed.status != "draft", loc=loc)
+    figures, errors = await derived.fill(
+        session, unit, parsed.year, {n: getattr(parsed, n) for n in FIGURE_NAMES}, loc=loc
+    )
+    errors += check(figures, level=unit.level, complete=parsed.status != "draft", loc=loc)
     if errors:
         raise ValidationFailed(f"Báo cáo có {len(errors)} lỗi.", errors=errors)
     report = await session.scalar(
@@ -204,7 +207,7 @@ async def _upsert_report(
             report.approved_at, report.approved_by = now, principal.name
 
     report, _ = await reports.write_figures(
-        session, principal, unit, parsed.year, report, figures, action="sync", also=take_status
+        session, principal, unit, parsed.year, report, figures, action="sync", also=take_status, loc=loc
     )
     return Upserted(report.id, make_etag(reports.etag_key(report), "json"), created, reports.to_out(report, unit))
 
