@@ -1,4 +1,4 @@
-"""Demo accounts: an admin, a district editor, a commune editor and a partner key.
+"""Demo accounts: an admin, district and commune editors (two of them for recognition), a viewer and a partner key.
 
 Passwords and the key are random, printed once when created, and never stored in the code.
 """
@@ -38,6 +38,9 @@ DEMO_USERS = [
     DemoAccount("huyen.thanhpho", "Hội Khuyến học TP Thái Bình (demo)", Role.editor, "336", OLD_MAP),
     DemoAccount("xa.lehongphong", "Hội Khuyến học phường Lê Hồng Phong (demo)", Role.editor, "12433", OLD_MAP),
     DemoAccount("xem.thaibinh", "Người xem tỉnh Thái Bình (demo)", Role.viewer, "34", OLD_MAP),
+    # The commune that keeps recognition records (api/demo/recognition.py) scores; its district verifies.
+    DemoAccount("xa.tayninh", "Hội Khuyến học xã Tây Ninh (demo)", Role.editor, "12994", OLD_MAP),
+    DemoAccount("huyen.tienhai", "Hội Khuyến học huyện Tiền Hải (demo)", Role.editor, "342", OLD_MAP),
 ]
 DEMO_KEY_NAME = "Hội Khuyến học tỉnh Hà Nam (demo)"
 

@@ -42,7 +42,7 @@ const work = mkdtempSync(join(tmpdir(), 'kh-e2e-'));
 const username = 'e2e-admin';
 const password = randomBytes(18).toString('base64url');
 // The demo accounts the workflow tests sign in with; their passwords are random, set here.
-const DEMO_USERS = ['admin', 'tinh.hungyen', 'huyen.thanhpho', 'xa.lehongphong', 'xem.thaibinh'];
+const DEMO_USERS = ['admin', 'tinh.hungyen', 'huyen.thanhpho', 'xa.lehongphong', 'xem.thaibinh', 'xa.tayninh', 'huyen.tienhai'];
 const demoPasswords = Object.fromEntries(DEMO_USERS.map((u) => [u, randomBytes(15).toString('base64url')]));
 const env = {
   ...process.env,
