@@ -452,16 +452,25 @@ async def own_ledgers(
     return fund_items, entry_items, problems
 
 
-def _idempotency_key(run: str, body: Any) -> str:
+def _idempotency_key(run: str, step: str, body: Any) -> str:
+    """The same key for a retry of one batch; another step of the run sending the same body (a fund opened, then
+    sent as it is here) gets its own key, or the partner would answer it with the first step's stored answer."""
     digest = hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
-    return f"khuyenhoc-push-{run}-{digest[:24]}"
+    return f"khuyenhoc-push-{run}-{step}-{digest[:24]}"
 
 
 LABELS = {"reports": "báo cáo", "funds": "quỹ", "fund_entries": "bút toán"}
 
 
 async def _send(
-    remote: Remote, resource: str, items: list[dict[str, Any]], *, run: str, batch_size: int, result: PushResult
+    remote: Remote,
+    resource: str,
+    items: list[dict[str, Any]],
+    *,
+    run: str,
+    batch_size: int,
+    result: PushResult,
+    step: str = "send",
 ) -> None:
     """``POST /sync/{resource}:batch`` in batches (all or none each, with an Idempotency-Key that a retry of the
     same batch reuses); items the partner refuses are listed and left out, and the rest of their batch is sent
@@ -475,7 +484,7 @@ async def _send(
                 "POST",
                 f"/sync/{resource}:batch",
                 json_body=body,
-                headers={"Idempotency-Key": _idempotency_key(run, body)},
+                headers={"Idempotency-Key": _idempotency_key(run, step, body)},
                 accept=(200, 422),
             )
             result.batches += 1
@@ -575,7 +584,7 @@ async def push(
         # then every fund as it is here (its closing date): a fund the partner has, unchanged, is not written again.
         new = await _new_at_partner(remote, "funds", funds, batch_size=batch_size)
         opened = [i | {"data": i["data"] | {"closed_on": None}} for i in funds if i["external_id"] in new]
-        await _send(remote, "funds", opened, run=run, batch_size=batch_size, result=result)
+        await _send(remote, "funds", opened, run=run, batch_size=batch_size, result=result, step="open")
         await _send(remote, "fund_entries", entries, run=run, batch_size=batch_size, result=result)
         await _send(remote, "funds", funds, run=run, batch_size=batch_size, result=result)
     log(
