@@ -65,7 +65,7 @@ SIZES = {
         ledger_rows=20_000,
         feed_changes=20_000,
         import_rows=10_000,
-        wrk_seconds=3,
+        wrk_seconds=2,
         latency_requests=40,
         repeats=1,
     ),

@@ -125,6 +125,7 @@ def service_env(url: str) -> dict[str, str]:
         "KH_MAX_UPLOAD_BYTES": str(64 * 1024 * 1024),  # a province-year award file is ~26 MB
         "KH_REQUEST_TIMEOUT_SECONDS": "300",
         "KH_DATABASE_STATEMENT_TIMEOUT_SECONDS": "300",
+        "KH_PUBLIC_RATE_PER_MINUTE": "0",  # the public scenario loads from one address (a proxy's cache would too)
     }
 
 

@@ -15,7 +15,7 @@ HTTP/1.1 keep-alive, answers 204 and notes each message's arrival time):
   httpx (the delivery process's client), one at a time (round trip p50 / p95, beside the latency) and with the
   delivery process's concurrency (POSTs per second, beside the deliveries per second).
 
-Sizes (``bench.run --size``): quick 1,000 changes and 20 single writes (a smoke test, a few seconds on a quiet
+Sizes (``bench.run --size``): quick 300 changes and 10 single writes (a smoke test, a few seconds on a quiet
 machine), national 20,000 and 200.
 """
 
@@ -50,7 +50,7 @@ TEMPLATE = "kh_bench_webhooks_template"
 ROOT = Path(__file__).resolve().parent.parent
 EXTERNAL_ID = re.compile(rb'"external_id":"([^"]*)"')
 # Per benchmark size: (backlog changes, single writes for the latency).
-SIZES = {"quick": (1_000, 20), "national": (20_000, 200)}
+SIZES = {"quick": (300, 10), "national": (20_000, 200)}
 BODY = {"form": "medal", "year": 2026, "issuing_level": "central", "recipient_kind": "person", "unit_code": "01"}
 
 

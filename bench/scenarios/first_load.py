@@ -24,7 +24,7 @@ from bench.scenarios.dashboard import CHROMIUM, FRONTEND
 from bench.servers import Server
 
 SCRIPT = Path(__file__).resolve().parent.parent / "dashboard" / "first_load.mjs"
-RUNS = {"national": 5, "quick": 2}
+RUNS = {"national": 5, "quick": 1}
 SCENARIO = "first load, cold cache"
 # profile: (label, goal for the figures drawn, goal for the first paint), seconds.
 GOALS = {
