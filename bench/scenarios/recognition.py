@@ -110,17 +110,22 @@ async def _forget(url: str) -> None:
     conn = await asyncpg.connect(url)
     try:
         async with conn.transaction():
-            mine = (
-                "SELECT r.id FROM recognition_registrations r JOIN units u ON u.id = r.unit_id "
-                "WHERE u.code = $1 AND r.year = $2 AND r.title = $3"
-            )
+            # The ids first, then deletes by id through the indexes: one statement with the join as a subquery
+            # took a plan that ran 11 minutes over the national feed (a prepared statement's generic plan).
+            ids = [
+                r["id"]
+                for r in await conn.fetch(
+                    "SELECT r.id FROM recognition_registrations r JOIN units u ON u.id = r.unit_id "
+                    "WHERE u.code = $1 AND r.year = $2 AND r.title = $3",
+                    WARD,
+                    YEAR,
+                    TITLE,
+                )
+            ]
             await conn.execute(
-                f"DELETE FROM changes WHERE type = 'recognition_registration' AND record_id IN ({mine})",
-                WARD,
-                YEAR,
-                TITLE,
+                "DELETE FROM changes WHERE type = 'recognition_registration' AND record_id = ANY($1::bigint[])", ids
             )
-            await conn.execute(f"DELETE FROM recognition_registrations WHERE id IN ({mine})", WARD, YEAR, TITLE)
+            await conn.execute("DELETE FROM recognition_registrations WHERE id = ANY($1::bigint[])", ids)
     finally:
         await conn.close()
 
