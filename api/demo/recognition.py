@@ -53,7 +53,7 @@ async def load_recognition(session: AsyncSession) -> int:
     scorer_path = unit.path  # the commune scored; the province (above it) verified
     added: list[Registration] = []
     decisions: list[RecognitionDecision] = []
-    for title, (registered_name, _, recognised_name) in FIGURES.items():
+    for title, (registered_name, recognised_name) in FIGURES.items():
         registered, recognised = getattr(report, registered_name) or 0, getattr(report, recognised_name) or 0
         decision = RecognitionDecision(
             unit_id=unit.id,

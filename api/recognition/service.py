@@ -428,10 +428,8 @@ async def erase(session: AsyncSession, principal: Principal, reg: Registration, 
 # village reports by api/reports/derived.py. The report's denominators (households, clans, villages, units and
 # citizens subject to assessment: citizens_assessed, "công dân thuộc diện đánh giá") are populations the
 # registrations cannot know: they stay typed (docs/recognition.md). The sheets scored are in /recognition/stats/rates.
-FIGURES: dict[str, tuple[str, str | None, str]] = {
-    title: (registered, None, recognised) for title, (registered, recognised) in derived.TITLES.items()
-}
-FIGURE_NAMES = tuple(n for t in FIGURES.values() for n in t if n)
+FIGURES = derived.TITLES
+FIGURE_NAMES = derived.FIELDS
 ASSESSED = ("scored", "returned", "verified", "recognised")
 
 
@@ -457,12 +455,10 @@ async def figures(
     if not found:
         return None
     kept = set(FIGURES) if every_title else {k[0] for k in found}
-    out = {name: 0 for title in FIGURES if title in kept for name in FIGURES[title] if name}
+    out = {name: 0 for title in FIGURES if title in kept for name in FIGURES[title]}
     for (title, _, status), n in found.items():
-        registered, assessed, recognised = FIGURES[title]
+        registered, recognised = FIGURES[title]
         out[registered] += n
-        if assessed:
-            out[assessed] += n
         if status == "recognised":
             out[recognised] += n
     return out
