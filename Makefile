@@ -12,7 +12,7 @@ export KH_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: help run test test-databases browser pdftools test-frontend test-e2e lint openapi-lint format openapi openapi-check install install-dev frontend test-sqlite test-postgres test-fast migrate demo clean lock bench bench-quick
+.PHONY: help run test test-lane-sqlite test-lane-postgres test-databases browser pdftools test-frontend test-e2e lint openapi-lint format openapi openapi-check install install-dev frontend test-sqlite test-postgres test-fast migrate demo clean lock bench bench-quick
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-15s\033[0m %s\n", $$1, $$2}'
@@ -110,7 +110,18 @@ test-frontend: frontend ## Dashboard unit tests (Vitest) and API types drift che
 test-e2e: install frontend browser ## End-to-end tests in Chromium against the real service with demo data
 	@if [ -f frontend/package.json ]; then cd frontend && npm run e2e; fi
 
-test: install-dev frontend lint openapi-check test-databases test-frontend test-e2e bench-quick ## Lint, then every test: SQLite, PostgreSQL, dashboard, browser, benchmark smoke test
+test: install-dev frontend browser lint openapi-check test-frontend ## Lint, then every test: SQLite, PostgreSQL, dashboard, browser, benchmark smoke test
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-lane-sqlite test-lane-postgres
+
+# `make test`'s two lanes, one per core, each one's output printed when it ends: the SQLite tests then the
+# browser tests (they serve SQLite), and the PostgreSQL tests then the benchmark smoke test (PostgreSQL).
+test-lane-sqlite: install-dev pdftools
+	@$(MAKE) --no-print-directory test-sqlite
+	@if [ -f frontend/package.json ]; then cd frontend && npm run e2e; fi
+
+test-lane-postgres: install-dev pdftools
+	@$(MAKE) --no-print-directory test-postgres
+	@$(MAKE) --no-print-directory bench-quick
 
 bench: install-dev ## Benchmarks at national scale on PostgreSQL, figures beside baselines (docs/benchmarks.md)
 	$(BIN)/python -m bench.run --size national

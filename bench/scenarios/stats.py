@@ -170,6 +170,11 @@ def repeated(
     auth = {"Authorization": f"Bearer {ds.token}"}
     seconds = ds.size.wrk_seconds
     bare_runs: list[Run] = [wrk(f"{bare.url}/bare", seconds=seconds, connections=CONNECTIONS)]
+    for server in floors:
+        httpx.get(f"{server.url}/api/v1/bench/authed", headers=auth, timeout=120)
+        # Each worker signs the caller in once (a cold pool takes a second or more): without this warm-up a
+        # short run (bench-quick's 2 s) counted 0 requests, all still waiting on their first answer.
+        wrk(f"{server.url}/api/v1/bench/authed", seconds=1, connections=4, headers=auth)
     floor = wrk(f"{floors[0].url}/api/v1/bench/authed", seconds=seconds, connections=CONNECTIONS, headers=auth)
     unpinged = wrk(f"{floors[1].url}/api/v1/bench/authed", seconds=seconds, connections=CONNECTIONS, headers=auth)
     runs: dict[str, tuple[Run, Run, Run, int]] = {}
