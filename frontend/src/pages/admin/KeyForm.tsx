@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { createApiKey, type ApiKeyCreate, type ApiKeyCreated, type Role } from '../../api/admin';
 import { problemFieldErrors } from '../../api/problem';
 import { Dialog } from '../../components/Dialog';
-import { useErrorLines } from '../../components/Status';
+import { ErrorMessage } from '../../components/Status';
 import { unitAsOf, useUnitLookup } from '../../components/UnitName';
 import { RoleField, ScopesField, scopesFor, UnitField } from './AccessFields';
 import { FieldError, useFormState } from '../../lib/useFormState';
@@ -102,7 +102,6 @@ export function KeyForm({ onCreated, onCancel }: { onCreated: (k: ApiKeyCreated)
   const { id, errors, failure, busy, aria } = form;
   const heading = useRef<HTMLHeadingElement>(null);
   const lookup = useUnitLookup(unit.trim() || null);
-  const lines = useErrorLines(failure);
 
   useEffect(() => heading.current?.focus(), []);
 
@@ -143,19 +142,7 @@ export function KeyForm({ onCreated, onCancel }: { onCreated: (k: ApiKeyCreated)
         {t('admin.addKey')}
       </h3>
       <div ref={form.summaryRef} tabIndex={-1} className="summary-anchor">
-      {failure !== null && (
-        <div className="alert alert-error" role="alert">
-          <p className="alert-title">{t('admin.keyFailed')}</p>
-          <p>{lines[0]}</p>
-          {lines.length > 1 && (
-            <ul>
-              {lines.slice(1).map((l) => (
-                <li key={l}>{l}</li>
-              ))}
-            </ul>
-          )}
-        </div>
-      )}
+      {failure !== null && <ErrorMessage error={failure} title={t('admin.keyFailed')} />}
       </div>
       <div className="field-grid record-grid">
         <div className={errors.name ? 'field field-wide has-error' : 'field field-wide'}>

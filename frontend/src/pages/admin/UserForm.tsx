@@ -5,7 +5,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { createUser, fetchUser, updateUser, type Role, type User, type UserCreate, type UserUpdate } from '../../api/admin';
 import { ApiError, problemFieldErrors } from '../../api/problem';
-import { useErrorLines } from '../../components/Status';
+import { ErrorMessage } from '../../components/Status';
 import { unitAsOf, useUnitLookup } from '../../components/UnitName';
 import { tx } from '../../i18n/loose';
 import { PasswordField, RoleField, ScopesField, scopesFor, UnitField } from './AccessFields';
@@ -43,7 +43,6 @@ export function UserForm({
   const { id, errors, failure, busy, aria } = form;
   const heading = useRef<HTMLHeadingElement>(null);
   const lookup = useUnitLookup(unit.trim() || null);
-  const lines = useErrorLines(failure);
 
   useEffect(() => heading.current?.focus(), []);
 
@@ -124,17 +123,7 @@ export function UserForm({
             </button>
           </div>
         ) : (
-          <div className="alert alert-error" role="alert">
-            <p className="alert-title">{t('registries.form.saveFailed')}</p>
-            <p>{lines[0]}</p>
-            {lines.length > 1 && (
-              <ul>
-                {lines.slice(1).map((l) => (
-                  <li key={l}>{l}</li>
-                ))}
-              </ul>
-            )}
-          </div>
+          <ErrorMessage error={failure} title={t('registries.form.saveFailed')} />
         ))}
       </div>
       <div className="field-grid record-grid">

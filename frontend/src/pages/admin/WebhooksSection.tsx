@@ -21,7 +21,7 @@ import {
   type Webhook,
   type WebhookCreated,
 } from '../../api/webhooks';
-import { ErrorMessage, Loading, useErrorLines } from '../../components/Status';
+import { ErrorMessage, Loading } from '../../components/Status';
 import { formatDateTime } from '../../lib/format';
 import { FieldError, useFormState } from '../../lib/useFormState';
 import { SecretDialog } from './KeyForm';
@@ -39,7 +39,6 @@ function WebhookForm({ onCreated, onCancel }: { onCreated: (w: WebhookCreated) =
   const form = useFormState(url !== 'https://' || keyId !== '' || types !== '' || description !== '');
   const { id, errors, failure, busy, aria } = form;
   const heading = useRef<HTMLHeadingElement>(null);
-  const lines = useErrorLines(failure);
 
   useEffect(() => heading.current?.focus(), []);
 
@@ -77,19 +76,7 @@ function WebhookForm({ onCreated, onCancel }: { onCreated: (w: WebhookCreated) =
         {t('admin.webhooks.add')}
       </h3>
       <div ref={form.summaryRef} tabIndex={-1} className="summary-anchor">
-        {failure !== null && (
-          <div className="alert alert-error" role="alert">
-            <p className="alert-title">{t('admin.webhooks.failed')}</p>
-            <p>{lines[0]}</p>
-            {lines.length > 1 && (
-              <ul>
-                {lines.slice(1).map((l) => (
-                  <li key={l}>{l}</li>
-                ))}
-              </ul>
-            )}
-          </div>
-        )}
+        {failure !== null && <ErrorMessage error={failure} title={t('admin.webhooks.failed')} />}
       </div>
       <div className="field-grid record-grid">
         <div className={errors.url ? 'field field-wide has-error' : 'field field-wide'}>
