@@ -256,3 +256,17 @@ async def test_the_migration_adds_the_rating_and_takes_it_away(databases: Databa
             assert "rating" not in await conn.run_sync(_columns)
     finally:
         await engine.dispose()
+
+
+async def test_a_commune_keeping_only_its_own_rating_has_no_report_figure_derived(
+    app: FastAPI, make_account: MakeAccount, client: httpx.AsyncClient
+) -> None:
+    """The title has no registered/recognised report figure: the reconciliation and /recognition/figures answer
+    (no KeyError), and report figures stay typed."""
+    commune = _client(app, await make_account("editor", WARD, as_of=OLD))
+    await _scored(commune, WARD, points(25, 25, 50), year=2021)
+    r = await client.get(f"/api/v1/reports/{WARD}/2021/reconciliation")
+    assert r.status_code == 200, r.text
+    assert not any(i["field"] == "communes_rated_learning_community" for i in r.json()["items"])
+    r = await client.get(f"{API}/figures", params={"unit": WARD, "year": 2021})
+    assert r.status_code == 200 and set(r.json()["figures"].values()) == {0}, r.text
