@@ -53,7 +53,7 @@ class Registration(RegistryMixin, Base):
     __tablename__ = "recognition_registrations"
     extra_table_args = (Index("ix_recognition_registrations_year_title_status", "year", "title", "status"),)
 
-    title: Mapped[str] = mapped_column(String(16))  # gia_dinh, dong_ho, cong_dong, don_vi, cong_dan
+    title: Mapped[str] = mapped_column(String(16))  # gia_dinh, dong_ho, cong_dong, don_vi, cong_dan, cong_dong_xa
     target_group: Mapped[str | None] = mapped_column(String(16))  # citizens: nong_dan, cong_nhan, can_bo
     year: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(200))
@@ -64,6 +64,7 @@ class Registration(RegistryMixin, Base):
     scores: Mapped[dict[str, int] | None] = mapped_column(JSON)
     total: Mapped[int | None] = mapped_column(Integer)
     passed: Mapped[bool | None] = mapped_column(Boolean)
+    rating: Mapped[str | None] = mapped_column(String(16))  # the rating rule's band (Thông tư 44), if any
     scored_by_kind: Mapped[str | None] = mapped_column(String(16))
     scored_by_id: Mapped[int | None] = mapped_column(Integer)
     scored_by_unit_path: Mapped[str | None] = mapped_column(String(200))

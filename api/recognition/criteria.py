@@ -3,11 +3,18 @@ in ``data/``; an admin publishes versions 2, 3, … for a year. A sheet keeps th
 
 The pass rule is data too: a minimum total and a minimum per index (citizens: ≥ 80 points and no index
 below 5, QĐ 677). Point tables that are not confirmed by a published source are marked ``confirmed: false``.
+
+A set may also carry a rating rule (Thông tư 44/2014/TT-BGDĐT, commune learning communities): ordered bands
+(Tốt, Khá, Trung bình, Chưa đạt), each with a least total and a least share of every standard's (criterion's)
+maximum; a sheet gets the first band whose cut-offs it meets, and the last band (Chưa đạt) is the catch-all.
+A rated sheet passes (may be recognised) when it meets the pass rule AND its band is not the last one. The
+cut-offs are data of the version, so a sheet keeps the band its version gave it.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +30,7 @@ from api.core.errors import ErrorItem, NotFound, ValidationFailed
 from api.models import CriteriaSet
 
 DATA = Path(__file__).parent / "data"
-Title = Literal["gia_dinh", "dong_ho", "cong_dong", "don_vi", "cong_dan"]
+Title = Literal["gia_dinh", "dong_ho", "cong_dong", "don_vi", "cong_dan", "cong_dong_xa"]
 TargetGroup = Literal["nong_dan", "cong_nhan", "can_bo"]
 TITLES: dict[str, str] = {
     "gia_dinh": "Gia đình học tập",
@@ -31,7 +38,11 @@ TITLES: dict[str, str] = {
     "cong_dong": "Cộng đồng học tập",
     "don_vi": "Đơn vị học tập",
     "cong_dan": "Công dân học tập",
+    "cong_dong_xa": "Cộng đồng học tập cấp xã",
 }
+# Titles whose registrant is the commune itself (no personal data): it scores itself, the level above verifies
+# and recognises.
+SELF_ASSESSED = frozenset({"cong_dong_xa"})
 GROUPS: dict[str, str] = {
     "nong_dan": "Nông dân, lao động nông thôn",
     "cong_nhan": "Công nhân, người lao động, thợ thủ công",
@@ -65,8 +76,46 @@ class PassRule(BaseModel):
     confirmed: bool = Field(default=False, description="false: an editable default.")
 
 
+class Band(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(pattern=r"^[a-z_]{1,16}$", description="Band code, e.g. tot, kha, trung_binh, chua_dat.")
+    name: str = Field(min_length=1, max_length=100, description="Vietnamese name, e.g. Tốt.")
+    min_total: int = Field(strict=True, ge=0, le=1000, description="Least total of the band.")
+    min_criterion_share: int = Field(
+        default=0,
+        strict=True,
+        ge=0,
+        le=100,
+        description="Least points of every criterion (standard), in percent of its maximum (0: no floor).",
+    )
+
+
+class RatingRule(BaseModel):
+    """Ordered bands, best first; the last one (e.g. Chưa đạt) is the catch-all and is not recognised."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    bands: list[Band] = Field(min_length=2, max_length=10)
+    confirmed: bool = Field(default=False, description="false: the cut-offs are editable defaults.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RatingRule:
+        codes = [b.code for b in self.bands]
+        if len(codes) != len(set(codes)):
+            raise ValueError("Mã xếp loại bị trùng.")
+        last = self.bands[-1]
+        if last.min_total != 0 or last.min_criterion_share != 0:
+            raise ValueError("Mức xếp loại cuối cùng (Chưa đạt) phải không có ngưỡng (0 điểm, 0 %).")
+        for better, worse in itertools.pairwise(self.bands):
+            b, w = (better.min_total, better.min_criterion_share), (worse.min_total, worse.min_criterion_share)
+            if b == w or b[0] < w[0] or b[1] < w[1]:
+                raise ValueError(f"Ngưỡng của mức {better.name} phải cao hơn mức {worse.name} (xếp từ cao xuống thấp).")
+        return self
+
+
 class CriteriaContent(BaseModel):
-    """A criteria set: criteria, their indices with maximum points, and the pass rule."""
+    """A criteria set: criteria, their indices with maximum points, the pass rule and (optionally) the rating."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -76,6 +125,9 @@ class CriteriaContent(BaseModel):
     source: str = Field(default="", max_length=500)
     notes: str = Field(default="", max_length=2000)
     pass_rule: PassRule
+    rating_rule: RatingRule | None = Field(
+        default=None, description="Bands with cut-offs (Thông tư 44: Tốt, Khá, Trung bình, Chưa đạt); null: none."
+    )
     criteria: list[CriterionDef] = Field(min_length=1, max_length=30)
 
     @model_validator(mode="after")
@@ -85,6 +137,8 @@ class CriteriaContent(BaseModel):
             raise ValueError("Mã chỉ số bị trùng.")
         if any(i.max_points < self.pass_rule.min_per_index for c in self.criteria for i in c.indices):
             raise ValueError("Điểm tối đa của một chỉ số nhỏ hơn mức tối thiểu mỗi chỉ số.")
+        if self.rating_rule is not None and self.rating_rule.bands[0].min_total > self.max_total:
+            raise ValueError("Ngưỡng của mức xếp loại cao nhất lớn hơn tổng điểm tối đa.")
         return self
 
     def indices(self) -> list[IndexDef]:
@@ -100,13 +154,38 @@ class Result:
     total: int
     passed: bool
     below: list[str]  # indices under the minimum
+    rating: str | None = None  # the band's code, when the set has a rating rule
+
+
+def rate(content: CriteriaContent, scores: dict[str, int]) -> str | None:
+    """The first band (best first) whose least total and least share of every criterion the sheet meets."""
+    rule = content.rating_rule
+    if rule is None:
+        return None
+    total = sum(scores.values())
+    # Each criterion's points and maximum: a share is met when points * 100 >= share * maximum (whole numbers).
+    parts = [
+        (sum(scores.get(i.code, 0) for i in c.indices), sum(i.max_points for i in c.indices)) for c in content.criteria
+    ]
+    for band in rule.bands:
+        if total >= band.min_total and all(p * 100 >= band.min_criterion_share * m for p, m in parts):
+            return band.code
+    return rule.bands[-1].code
+
+
+def recognisable(content: CriteriaContent, rating: str | None) -> bool:
+    """Whether a band may be recognised: any but the last (Chưa đạt); always, without a rating rule."""
+    return content.rating_rule is None or rating != content.rating_rule.bands[-1].code
 
 
 def evaluate(content: CriteriaContent, scores: dict[str, int]) -> Result:
-    """The pass rule: total ≥ min_total and every index ≥ min_per_index (scores are checked first)."""
+    """The pass rule: total ≥ min_total and every index ≥ min_per_index (scores are checked first); with a
+    rating rule, also a band above the last."""
     total = sum(scores.values())
     below = [i.code for i in content.indices() if scores.get(i.code, 0) < content.pass_rule.min_per_index]
-    return Result(total, total >= content.pass_rule.min_total and not below, below)
+    rating = rate(content, scores)
+    passed = total >= content.pass_rule.min_total and not below and recognisable(content, rating)
+    return Result(total, passed, below, rating)
 
 
 def check_scores(

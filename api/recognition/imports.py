@@ -42,6 +42,8 @@ BASE = (
     ("external_id", "Mã riêng (không bắt buộc)"),
 )
 MAX_ERRORS = 1000
+# A sheet's row: unit id and path, name, village, external id, scores, total, passed, rating band.
+Good = tuple[int, str, str, str, str | None, dict[str, int], int, bool, str | None]
 CHUNK = 5000
 
 
@@ -138,7 +140,7 @@ async def run(
     units: dict[str, tuple[int, str] | None] = {}
     errors: list[dict[str, Any]] = []
     n_errors = 0
-    good: list[tuple[int, str, str, str, str | None, dict[str, int], int, bool]] = []
+    good: list[Good] = []
     seen_ext: set[str] = set()
 
     def cell(r: list[Any], key: str) -> Any:
@@ -186,9 +188,13 @@ async def run(
                 err(n, ix.code, f"Điểm phải là số nguyên từ 0 đến {ix.max_points}", "out_of_range")
             else:
                 scores[ix.code] = value
+        if unit is not None and title in criteria.SELF_ASSESSED and unit[1] != scope.home_path(principal):
+            err(
+                n, "unit_code", "Cộng đồng học tập cấp xã do chính xã tự đánh giá: chỉ mã của xã bạn", "self_assessment"
+            )
         if n_errors == before and unit is not None:
             result = criteria.evaluate(content, scores)
-            good.append((unit[0], unit[1], name, village, ext, scores, result.total, result.passed))
+            good.append((unit[0], unit[1], name, village, ext, scores, result.total, result.passed, result.rating))
     if n_errors:
         raise ValidationFailed(f"Tệp có {n_errors} ô sai: không dòng nào được ghi.", errors=[_item(e) for e in errors])
     passed = sum(1 for g in good if g[7])
@@ -223,9 +229,8 @@ async def _unit(session: AsyncSession, principal: Principal, code: str, day: Any
     return (row.id, row.path) if scope.visible(principal, row.path) else None
 
 
-Good = tuple[int, str, str, str, str | None, dict[str, int], int, bool]
 # The serialized fields that differ from one imported row to the next (the rest: the sheet's, or the import's).
-_SAME_NAME = ("id", "external_id", "partner", "name", "village", "scores", "total", "passed")
+_SAME_NAME = ("id", "external_id", "partner", "name", "village", "scores", "total", "passed", "rating")
 _VARYING = frozenset({*_SAME_NAME, "unit_code"})
 
 
@@ -246,7 +251,7 @@ async def _write(
     postgres = session.get_bind().dialect.name == "postgresql"
 
     def values(ids: Iterable[int | None]) -> Iterator[dict[str, Any]]:
-        for rid, (unit_id, path, name, village, ext, scores, total, ok) in zip(ids, good, strict=True):
+        for rid, (unit_id, path, name, village, ext, scores, total, ok, rating) in zip(ids, good, strict=True):
             yield {
                 **({"id": rid} if rid is not None else {}),
                 "unit_id": unit_id,
@@ -263,6 +268,7 @@ async def _write(
                 "scores": scores,
                 "total": total,
                 "passed": ok,
+                "rating": rating,
                 "scored_by_kind": scorer[0],
                 "scored_by_id": scorer[1],
                 "scored_by_unit_path": scorer[2],

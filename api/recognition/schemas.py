@@ -17,7 +17,9 @@ Status = str  # registered, scored, returned, verified, recognised
 
 class RegistrationFields(BaseModel):
     # Minimum personal data (Nghị định 13/2023): a name and the village, never an identity number.
-    title: Title = Field(description="gia_dinh, dong_ho, cong_dong, don_vi or cong_dan.")
+    title: Title = Field(
+        description="gia_dinh, dong_ho, cong_dong, don_vi, cong_dan or cong_dong_xa (the commune itself, Thông tư 44)."
+    )
     year: int = Field(strict=True, ge=2000, le=2100, description="Year of the recognition cycle.")
     name: str = Field(min_length=1, max_length=200, description="Household head, clan, village, unit or person.")
     village: str = Field(default="", max_length=200, description="Village or residential group (thôn, tổ dân phố).")
@@ -52,7 +54,12 @@ class RegistrationOut(RecordOut, RegistrationFields):
     criteria_version: int | None = Field(description="The criteria set version it was scored on.")
     scores: dict[str, int] | None = Field(description="Points per index code.")
     total: int | None = Field(description="Sum of the points.")
-    passed: bool | None = Field(description="Whether the sheet meets the set's pass rule.")
+    passed: bool | None = Field(
+        description="Whether the sheet meets the set's pass rule (and, with a rating rule, rates above its last band)."
+    )
+    rating: str | None = Field(
+        description="The band of the set's rating rule (cong_dong_xa: tot, kha, trung_binh, chua_dat); null: none."
+    )
     scored_on: dt.date | None = Field(description="Date scored.")
     verified_on: dt.date | None = Field(description="Date verified by the level above.")
     return_reason: str | None = Field(description="Why the level above returned it.")
@@ -209,6 +216,13 @@ class RateOut(BaseModel):
     rate: float | None = Field(description="recognised / assessed.")
     indicator: str = Field(description="The statistics indicator of the title (its targets: /targets).")
     targets: list[TargetOut] = Field(description="National targets of the indicator (QĐ 387/677; editable by admins).")
+    ratings: dict[str, int] | None = Field(
+        default=None,
+        description="Titles with a rating rule (cong_dong_xa): sheets scored per band code (null: no rating rule).",
+    )
+    recognised_ratings: dict[str, int] | None = Field(
+        default=None, description="Titles with a rating rule: registrations recognised per band code."
+    )
 
 
 class RatesOut(BaseModel):

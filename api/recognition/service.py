@@ -3,9 +3,12 @@ decision; the report figures derived from the records.
 
 Workflow rules (each a 403 inside scope, 404 outside it, 409 in the wrong state):
 - scoring is done where the registrant lives: an account of its commune or village (not a level above);
+  a commune learning community (cong_dong_xa) is the commune itself: only an account of that commune scores it
+  (self-assessment), and its registration must be a commune's;
 - the level above the unit that scored a sheet verifies it (a caller whose unit lies strictly above the
   scorer's unit), and nobody verifies a sheet they scored themselves;
-- a decision recognises verified registrations that pass their set's rule, in the decision unit's subtree.
+- a decision recognises verified registrations that pass their set's rule, in the decision unit's subtree;
+  a commune learning community is recognised by a decision of a unit above it, never the commune's own.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from api.auth.principal import Principal
 from api.core.errors import Conflict, ErrorItem, Forbidden, ValidationFailed
 from api.core.text import today_vn
 from api.db.base import utcnow
-from api.models import EvidenceFile, RecognitionDecision, Registration
+from api.models import EvidenceFile, RecognitionDecision, Registration, Unit, UnitLevel
 from api.recognition import criteria
 from api.recognition.errors import RegistrationLocked, RegistrationRecognised
 from api.recognition.schemas import (
@@ -68,6 +71,7 @@ def registration_row(r: Registration, code: str) -> RegistrationOut:
         scores=r.scores,
         total=r.total,
         passed=r.passed,
+        rating=r.rating,
         scored_on=r.scored_on,
         verified_on=r.verified_on,
         return_reason=r.return_reason,
@@ -140,6 +144,7 @@ _LOCKED_VI = {"title": "danh hiệu", "year": "năm", "target_group": "nhóm đ�
 async def follow_records(session: AsyncSession, principal: Principal, states: list[dict[str, Any]]) -> None:
     """The report figures follow the registrations written (api/reports/derived.py); copies of another
     instance's records (sync pull) are not this instance's records and move nothing."""
+    await check_registrant_units(session, [st for st in states[-1:] if st["title"] in criteria.SELF_ASSESSED])
     by_year: dict[int, tuple[set[str], set[str]]] = {}
     for st in states:
         if derived.is_copy(st["partner"]):
@@ -149,6 +154,17 @@ async def follow_records(session: AsyncSession, principal: Principal, states: li
         titles.add(st["title"])
     for year, (paths, titles) in sorted(by_year.items()):
         await derived.refresh(session, principal, year, paths, titles)
+
+
+async def check_registrant_units(session: AsyncSession, states: list[dict[str, Any]]) -> None:
+    """A commune learning community's registration is the commune's own: its unit must be a commune (422)."""
+    for st in states:
+        level = await session.scalar(select(Unit.level).where(Unit.path == st["unit_path"]))
+        if level != UnitLevel.commune.value:
+            raise ValidationFailed(
+                "Cộng đồng học tập cấp xã đăng ký cho chính một xã, phường, đặc khu (mã đơn vị cấp xã).",
+                errors=[ErrorItem(loc=["body", "unit_code"], msg="Cần mã đơn vị cấp xã", type="commune_required")],
+            )
 
 
 REGISTRATIONS = kit.Registry(
@@ -182,6 +198,12 @@ DECISIONS = kit.Registry(
 )
 
 
+def check_self_assessment(principal: Principal, title: str, path: str) -> None:
+    """A commune learning community is scored by its own commune only (self-assessment)."""
+    if title in criteria.SELF_ASSESSED and (principal.national or scope.home_path(principal) != path):
+        raise Forbidden("Cộng đồng học tập cấp xã do chính xã tự đánh giá; cấp trên thẩm định và công nhận.")
+
+
 def check_scorer(principal: Principal) -> None:
     if not principal.national and principal.unit_level not in SCORER_LEVELS:
         raise Forbidden("Phiếu chấm điểm do xã hoặc thôn nơi đăng ký chấm; cấp trên thẩm định.")
@@ -194,6 +216,7 @@ async def score(
 ) -> Registration:
     """Score (or score again) a registration on the newest criteria set version of its year."""
     check_scorer(principal)
+    check_self_assessment(principal, reg.title, reg.unit_path)
     if reg.status not in SCORING:
         raise Conflict(f"Đăng ký {reg.id} đã {_STATE_VI[reg.status]}: không chấm lại được.")
     version = await criteria.current_version(session, reg.title, reg.target_group, reg.year)
@@ -203,7 +226,7 @@ async def score(
     before = await journal.snapshot(session, REG, reg)
     reg.criteria_version = version
     reg.scores = dict(scores)
-    reg.total, reg.passed = result.total, result.passed
+    reg.total, reg.passed, reg.rating = result.total, result.passed, result.rating
     reg.status = "scored"
     reg.scored_by_kind, reg.scored_by_id = principal.kind, principal.id
     reg.scored_by_unit_path = scope.home_path(principal)
@@ -372,6 +395,8 @@ async def decide(session: AsyncSession, principal: Principal, data: DecisionIn) 
     else:
         conds += [Registration.status == "verified", Registration.passed.is_(True)]
         batch = list((await session.scalars(select(Registration).where(*conds).with_for_update())).all())
+    if data.title in criteria.SELF_ASSESSED and any(not scope.above(principal, r.unit_path) for r in batch):
+        raise Forbidden("Cộng đồng học tập cấp xã do cấp trên của xã công nhận, không do chính xã.")
     if not batch:
         raise ValidationFailed(
             "Không có đăng ký nào đã thẩm định và đạt chuẩn để công nhận.",
@@ -454,9 +479,13 @@ async def figures(
     found = await counts(session, [under, Registration.year == year])
     if not found:
         return None
-    kept = set(FIGURES) if every_title else {k[0] for k in found}
+    kept = set(FIGURES) if every_title else {k[0] for k in found if k[0] in FIGURES}
+    if not kept:
+        return None
     out = {name: 0 for title in FIGURES if title in kept for name in FIGURES[title]}
     for (title, _, status), n in found.items():
+        if title not in FIGURES:  # cong_dong_xa: no report figure of its own (docs/recognition.md)
+            continue
         registered, recognised = FIGURES[title]
         out[registered] += n
         if status == "recognised":

@@ -24,6 +24,7 @@ INDICATORS = {
     "cong_dong": "learning_community_rate",
     "don_vi": "learning_unit_rate",
     "cong_dan": "learning_citizen_rate",
+    "cong_dong_xa": "commune_learning_community_rate",
 }
 
 
@@ -59,6 +60,7 @@ async def rates(session: AsyncSession, principal: Principal, code: str, year: in
         .scalars()
         .all()
     )
+    bands = await rating_counts(session, [where.condition(), Registration.year == year])
     out = []
     for title, group in keys:
         mine = {k: n for k, n in found.items() if k[0] == title and k[1] == group}
@@ -79,12 +81,49 @@ async def rates(session: AsyncSession, principal: Principal, code: str, year: in
                     for t in national
                     if t.indicator == INDICATORS[title]
                 ],
+                **(await _ratings(session, title, group, year, bands)),
             )
         )
     units = await session.scalar(
         select(func.count(func.distinct(Registration.unit_id))).where(where.condition(), Registration.year == year)
     )
     return RatesOut(unit_code=code, year=year, rates=out, units_keeping_records=int(units or 0))
+
+
+async def rating_counts(
+    session: AsyncSession, conds: list[ColumnElement[bool]]
+) -> dict[tuple[str, str | None, str, str], int]:
+    """(title, target group, status, band) → sheets, for the rated sheets (counts only)."""
+    rows = await session.execute(
+        select(Registration.title, Registration.target_group, Registration.status, Registration.rating, func.count())
+        .where(*conds, Registration.rating.is_not(None))
+        .group_by(Registration.title, Registration.target_group, Registration.status, Registration.rating)
+    )
+    return {(r[0], r[1], r[2], str(r[3])): int(r[4]) for r in rows.all()}
+
+
+async def _ratings(
+    session: AsyncSession, title: str, group: str | None, year: int, bands: dict[tuple[str, str | None, str, str], int]
+) -> dict[str, dict[str, int]]:
+    """The rating distribution of a title with a rating rule: every band of the year's set (0 when none), and
+    any band an earlier version gave (a sheet keeps the band of its version)."""
+    mine = {(status, band): n for (t, g, status, band), n in bands.items() if t == title and g == group}
+    if criteria.shipped(criteria.key_of(title, group)).rating_rule is None and not mine:
+        return {}
+    version = await criteria.current_version(session, title, group, year)
+    rule = (await criteria.get(session, title, group, version)).rating_rule
+    codes = [b.code for b in rule.bands] if rule is not None else []
+    assessed = dict.fromkeys(codes, 0)
+    recognised = dict.fromkeys(codes, 0)
+    for (status, band), n in mine.items():
+        if status not in service.ASSESSED:
+            continue
+        assessed[band] = assessed.get(band, 0) + n
+        if status == "recognised":
+            recognised[band] = recognised.get(band, 0) + n
+        else:
+            recognised.setdefault(band, 0)
+    return {"ratings": assessed, "recognised_ratings": recognised}
 
 
 async def distribution(
@@ -118,7 +157,7 @@ async def distribution(
         for k, v in (scores or {}).items():
             if k in per:
                 per[k][int(v)] += 1
-    floor = content.pass_rule.min_per_index
+    floor = content.pass_rule.min_per_index  # 0 for a set rated only by bands (Thông tư 44): nothing is below
     indices = []
     for ix in content.indices():
         c = per[ix.code]

@@ -12,6 +12,7 @@ class TargetIn(BaseModel):
 
     value: float = Field(
         ge=0,
+        strict=True,  # JSON true/false or "0.7" is no target value (a number, whole or not)
         allow_inf_nan=False,
         description="Rates as a fraction (0.70 = 70 %); totals in their unit (đồng for *_vnd).",
     )

@@ -47,6 +47,16 @@ async def test_whole_targets_and_rates_are_still_accepted(client: httpx.AsyncCli
     assert (await client.put("/api/v1/targets/members/2027", json={"value": 12.5})).status_code == 422
 
 
+@pytest.mark.parametrize("value", [False, True, "0.7"])
+async def test_a_target_value_is_a_number_not_a_boolean_or_text(client: httpx.AsyncClient, value: object) -> None:
+    """Finding (schemathesis ST201): PUT /targets/membership_rate/1990 with value false was stored as 0.0."""
+    url = "/api/v1/targets/membership_rate/2027"
+    before = (await client.get(url)).json()["items"]
+    r = await client.put(url, json={"value": value})
+    assert r.status_code == 422 and ["body", "value"] in [e["loc"] for e in r.json()["errors"]], r.text
+    assert (await client.get(url)).json()["items"] == before
+
+
 @pytest.mark.parametrize(
     "field,value", [("gift_value_vnd", False), ("amount_vnd", True), ("amount_vnd", 1.5), ("year", True)]
 )

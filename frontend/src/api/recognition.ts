@@ -18,7 +18,7 @@ export type Evidence = S['EvidenceOut'];
 export type Title = Registration['title'];
 export type TargetGroup = NonNullable<Registration['target_group']>;
 
-export const TITLES: readonly Title[] = ['gia_dinh', 'dong_ho', 'cong_dong', 'don_vi', 'cong_dan'];
+export const TITLES: readonly Title[] = ['gia_dinh', 'dong_ho', 'cong_dong', 'don_vi', 'cong_dan', 'cong_dong_xa'];
 export const GROUPS: readonly TargetGroup[] = ['nong_dan', 'cong_nhan', 'can_bo'];
 export const STATUSES = ['registered', 'scored', 'returned', 'verified', 'recognised'] as const;
 export type RegStatus = (typeof STATUSES)[number];

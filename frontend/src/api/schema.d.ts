@@ -2777,6 +2777,30 @@ export interface components {
             /** Year */
             year?: number;
         };
+        /** Band */
+        Band: {
+            /**
+             * Code
+             * @description Band code, e.g. tot, kha, trung_binh, chua_dat.
+             */
+            code: string;
+            /**
+             * Min Criterion Share
+             * @description Least points of every criterion (standard), in percent of its maximum (0: no floor).
+             * @default 0
+             */
+            min_criterion_share: number;
+            /**
+             * Min Total
+             * @description Least total of the band.
+             */
+            min_total: number;
+            /**
+             * Name
+             * @description Vietnamese name, e.g. Tốt.
+             */
+            name: string;
+        };
         /**
          * BatchIn
          * @description Up to 1,000 upserts and deletes, all or none.
@@ -2939,7 +2963,7 @@ export interface components {
              * Title
              * @enum {string}
              */
-            title: "gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan";
+            title: "gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan" | "cong_dong_xa";
             /**
              * Unit Code
              * @description Only this unit's subtree.
@@ -3262,7 +3286,7 @@ export interface components {
         };
         /**
          * CriteriaContent
-         * @description A criteria set: criteria, their indices with maximum points, and the pass rule.
+         * @description A criteria set: criteria, their indices with maximum points, the pass rule and (optionally) the rating.
          */
         CriteriaContent: {
             /** Criteria */
@@ -3275,6 +3299,8 @@ export interface components {
              */
             notes: string;
             pass_rule: components["schemas"]["PassRule"];
+            /** @description Bands with cut-offs (Thông tư 44: Tốt, Khá, Trung bình, Chưa đạt); null: none. */
+            rating_rule?: components["schemas"]["RatingRule"] | null;
             /**
              * Source
              * @default
@@ -3286,7 +3312,7 @@ export interface components {
              * Title
              * @enum {string}
              */
-            title: "gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan";
+            title: "gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan" | "cong_dong_xa";
         };
         /** CriteriaSetOut */
         CriteriaSetOut: {
@@ -3368,7 +3394,7 @@ export interface components {
              * Title
              * @enum {string}
              */
-            title: "gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan";
+            title: "gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan" | "cong_dong_xa";
             /**
              * Unit As Of
              * @description Date unit_code is read on (default the record's own date, else today; 2024-12-31: the old map).
@@ -3433,7 +3459,7 @@ export interface components {
              * Title
              * @enum {string}
              */
-            title: "gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan";
+            title: "gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan" | "cong_dong_xa";
             /**
              * Unit Code
              * @description Code of its unit.
@@ -5202,8 +5228,22 @@ export interface components {
              * @description recognised / assessed.
              */
             rate: number | null;
+            /**
+             * Ratings
+             * @description Titles with a rating rule (cong_dong_xa): sheets scored per band code (null: no rating rule).
+             */
+            ratings?: {
+                [key: string]: number;
+            } | null;
             /** Recognised */
             recognised: number;
+            /**
+             * Recognised Ratings
+             * @description Titles with a rating rule: registrations recognised per band code.
+             */
+            recognised_ratings?: {
+                [key: string]: number;
+            } | null;
             /** Registered */
             registered: number;
             /** Target Group */
@@ -5229,6 +5269,20 @@ export interface components {
             units_keeping_records: number;
             /** Year */
             year: number;
+        };
+        /**
+         * RatingRule
+         * @description Ordered bands, best first; the last one (e.g. Chưa đạt) is the catch-all and is not recognised.
+         */
+        RatingRule: {
+            /** Bands */
+            bands: components["schemas"]["Band"][];
+            /**
+             * Confirmed
+             * @description false: the cut-offs are editable defaults.
+             * @default false
+             */
+            confirmed: boolean;
         };
         /** Ready */
         Ready: {
@@ -5322,10 +5376,10 @@ export interface components {
             target_group?: ("nong_dan" | "cong_nhan" | "can_bo") | null;
             /**
              * Title
-             * @description gia_dinh, dong_ho, cong_dong, don_vi or cong_dan.
+             * @description gia_dinh, dong_ho, cong_dong, don_vi, cong_dan or cong_dong_xa (the commune itself, Thông tư 44).
              * @enum {string}
              */
-            title: "gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan";
+            title: "gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan" | "cong_dong_xa";
             /**
              * Unit As Of
              * @description Date unit_code is read on (default the record's own date, else today; 2024-12-31: the old map).
@@ -5396,9 +5450,14 @@ export interface components {
             partner: string | null;
             /**
              * Passed
-             * @description Whether the sheet meets the set's pass rule.
+             * @description Whether the sheet meets the set's pass rule (and, with a rating rule, rates above its last band).
              */
             passed: boolean | null;
+            /**
+             * Rating
+             * @description The band of the set's rating rule (cong_dong_xa: tot, kha, trung_binh, chua_dat); null: none.
+             */
+            rating: string | null;
             /**
              * Return Reason
              * @description Why the level above returned it.
@@ -5428,10 +5487,10 @@ export interface components {
             target_group?: ("nong_dan" | "cong_nhan" | "can_bo") | null;
             /**
              * Title
-             * @description gia_dinh, dong_ho, cong_dong, don_vi or cong_dan.
+             * @description gia_dinh, dong_ho, cong_dong, don_vi, cong_dan or cong_dong_xa (the commune itself, Thông tư 44).
              * @enum {string}
              */
-            title: "gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan";
+            title: "gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan" | "cong_dong_xa";
             /**
              * Total
              * @description Sum of the points.
@@ -11222,7 +11281,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                title: "gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan";
+                title: "gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan" | "cong_dong_xa";
                 version: number;
             };
             cookie?: never;
@@ -11276,7 +11335,7 @@ export interface operations {
                 as_of?: string | null;
                 /** @description Only this year. */
                 year?: number | null;
-                title?: ("gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan") | null;
+                title?: ("gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan" | "cong_dong_xa") | null;
                 /** @description Page size (default 50, at most KH_MAX_PAGE_SIZE, 1000). */
                 limit?: number;
                 /** @description The next_cursor of the previous page. */
@@ -11676,7 +11735,7 @@ export interface operations {
     import_sheet_api_v1_recognition_imports_post: {
         parameters: {
             query: {
-                title: "gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan";
+                title: "gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan" | "cong_dong_xa";
                 year: number;
                 target_group?: ("nong_dan" | "cong_nhan" | "can_bo") | null;
                 /** @description Only check the file; save nothing. */
@@ -11779,7 +11838,7 @@ export interface operations {
                 /** @description Only this year. */
                 year?: number | null;
                 /** @description Only this title. */
-                title?: ("gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan") | null;
+                title?: ("gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan" | "cong_dong_xa") | null;
                 /** @description Only this citizens' group. */
                 target_group?: ("nong_dan" | "cong_nhan" | "can_bo") | null;
                 /** @description registered, scored, returned, verified, recognised. */
@@ -12575,7 +12634,7 @@ export interface operations {
                 /** @description Unit code. */
                 unit: string;
                 year: number;
-                title: "gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan";
+                title: "gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan" | "cong_dong_xa";
                 target_group?: ("nong_dan" | "cong_nhan" | "can_bo") | null;
                 /** @description Criteria set version (default: the year's). */
                 version?: number | null;
@@ -12731,7 +12790,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                title: "gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan";
+                title: "gia_dinh" | "dong_ho" | "cong_dong" | "don_vi" | "cong_dan" | "cong_dong_xa";
             };
             cookie?: never;
         };

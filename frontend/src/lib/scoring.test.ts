@@ -72,3 +72,71 @@ describe('sheet values', () => {
     expect(parsePoints('1e1', 10)).toBeNull();
   });
 });
+
+// A commune learning community (Thông tư 44): 3 standards, 15 criteria, rated by bands (cut-offs are data).
+const COMMUNE: CriteriaLike = {
+  pass_rule: { min_total: 0, min_per_index: 0 },
+  rating_rule: {
+    bands: [
+      { code: 'tot', name: 'Tốt', min_total: 85, min_criterion_share: 70 },
+      { code: 'kha', name: 'Khá', min_total: 70, min_criterion_share: 50 },
+      { code: 'trung_binh', name: 'Trung bình', min_total: 50, min_criterion_share: 0 },
+      { code: 'chua_dat', name: 'Chưa đạt', min_total: 0, min_criterion_share: 0 },
+    ],
+  },
+  criteria: [
+    { code: 'I', indices: [6, 6, 6, 7].map((max_points, i) => ({ code: String(i + 1), max_points })) },
+    { code: 'II', indices: [6, 6, 6, 7].map((max_points, i) => ({ code: String(i + 5), max_points })) },
+    { code: 'III', indices: [7, 7, 7, 7, 7, 7, 8].map((max_points, i) => ({ code: String(i + 9), max_points })) },
+  ],
+};
+
+/** The boxes of a commune sheet giving standards I, II, III these points (filled index by index). */
+function commune(...perStandard: number[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  COMMUNE.criteria.forEach((c, k) => {
+    let want = perStandard[k] ?? 0;
+    for (const ix of c.indices) {
+      const p = Math.min(ix.max_points, want);
+      out[ix.code] = String(p);
+      want -= p;
+    }
+  });
+  return out;
+}
+
+describe('rating bands (Thông tư 44)', () => {
+  it('rates a total exactly at a cut-off in the band, one point below in the band under it', () => {
+    expect(evaluateSheet(COMMUNE, commune(22, 22, 41)).rating?.band.code).toBe('tot'); // 85
+    expect(evaluateSheet(COMMUNE, commune(22, 22, 40)).rating?.band.code).toBe('kha'); // 84
+    expect(evaluateSheet(COMMUNE, commune(18, 18, 34)).rating?.band.code).toBe('kha'); // 70
+    expect(evaluateSheet(COMMUNE, commune(18, 18, 33)).rating?.band.code).toBe('trung_binh'); // 69
+    expect(evaluateSheet(COMMUNE, commune(13, 12, 25)).rating?.band.code).toBe('trung_binh'); // 50
+    const low = evaluateSheet(COMMUNE, commune(13, 12, 24)); // 49
+    expect(low.rating).toMatchObject({ band: { code: 'chua_dat' }, recognisable: false, toNext: 1 });
+    expect(low.passed).toBe(false);
+  });
+
+  it('says how many points the next band needs, and which standard is under its share', () => {
+    const s = evaluateSheet(COMMUNE, commune(20, 20, 42)); // 82: Khá, 3 short of Tốt
+    expect(s.rating).toMatchObject({ band: { name: 'Khá' }, next: { name: 'Tốt' }, toNext: 3, shareShort: [] });
+    expect(s.passed).toBe(true);
+    const share = evaluateSheet(COMMUNE, commune(17, 25, 50)); // 92 but standard I at 68 %
+    expect(share.rating).toMatchObject({ band: { code: 'kha' }, toNext: 0, shareShort: ['I'] });
+    const best = evaluateSheet(COMMUNE, commune(25, 25, 50));
+    expect(best.rating).toMatchObject({ band: { code: 'tot' }, next: null, toNext: 0 });
+  });
+
+  it('reads the cut-offs from the data', () => {
+    const strict: CriteriaLike = {
+      ...COMMUNE,
+      rating_rule: { bands: COMMUNE.rating_rule!.bands.map((b) => (b.code === 'kha' ? { ...b, min_total: 75 } : b)) },
+    };
+    expect(evaluateSheet(COMMUNE, commune(20, 20, 32)).rating?.band.code).toBe('kha'); // 72
+    expect(evaluateSheet(strict, commune(20, 20, 32)).rating?.band.code).toBe('trung_binh');
+  });
+
+  it('gives no band to a set without a rating rule', () => {
+    expect(evaluateSheet(CITIZEN, sheet(8, 8, 8, 8, 8, 8, 8, 8, 8, 8)).rating).toBeNull();
+  });
+});

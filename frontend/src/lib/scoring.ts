@@ -2,6 +2,9 @@
  * The live sheet of the scoring screen (issue 16): the running total and the pass rule as the
  * volunteer types. The rule is read from the criteria set's data (`pass_rule`: a least total and
  * a least score per index; a learning citizen: ≥ 80 and no index below 5), never written here.
+ * A set may also carry a rating rule (`rating_rule`, Thông tư 44 for a commune learning community):
+ * ordered bands, best first, each with a least total and a least share of every criterion's maximum;
+ * the last band (Chưa đạt) is the catch-all and is never recognised. The cut-offs are data too.
  */
 
 export interface RuleLike {
@@ -14,9 +17,35 @@ export interface IndexLike {
   max_points: number;
 }
 
+export interface BandLike {
+  code: string;
+  name: string;
+  min_total: number;
+  /** Least points of every criterion, in percent of its maximum (0: none). */
+  min_criterion_share?: number;
+}
+
+export interface RatingRuleLike {
+  bands: BandLike[];
+}
+
 export interface CriteriaLike {
   pass_rule: RuleLike;
-  criteria: { indices: IndexLike[] }[];
+  rating_rule?: RatingRuleLike | null;
+  criteria: { code?: string; indices: IndexLike[] }[];
+}
+
+export interface RatingState {
+  /** The band the points typed so far reach (empty and invalid boxes count 0). */
+  band: BandLike;
+  /** The next better band, or null at the best one. */
+  next: BandLike | null;
+  /** Points still needed for the next band's least total (0 when the total is enough). */
+  toNext: number;
+  /** Criteria (their codes) below the next band's least share of their maximum. */
+  shareShort: string[];
+  /** Whether the band may be recognised (any but the last). */
+  recognisable: boolean;
 }
 
 export interface SheetState {
@@ -34,8 +63,10 @@ export interface SheetState {
   shortBy: number;
   /** Every index typed with a valid number. */
   complete: boolean;
-  /** Whether the sheet meets the rule; null until it is complete and valid. */
+  /** Whether the sheet meets the rule (and rates above the last band); null until it is complete and valid. */
   passed: boolean | null;
+  /** The live band, when the set has a rating rule. */
+  rating: RatingState | null;
 }
 
 export function indicesOf(set: CriteriaLike): IndexLike[] {
@@ -50,11 +81,43 @@ export function parsePoints(text: string | undefined, max: number): number | nul
   return n <= max ? n : null;
 }
 
+function meets(band: BandLike, total: number, parts: readonly [number, number][]): boolean {
+  const share = band.min_criterion_share ?? 0;
+  return total >= band.min_total && parts.every(([p, m]) => p * 100 >= share * m);
+}
+
+/** The band of a sheet's points per index (the API's rule: the first band, best first, whose cut-offs it meets). */
+export function rateSheet(set: CriteriaLike, points: Readonly<Record<string, number>>): RatingState | null {
+  const bands = set.rating_rule?.bands ?? [];
+  if (bands.length === 0) return null;
+  const parts = set.criteria.map(
+    (c) => [c.indices.reduce((a, ix) => a + (points[ix.code] ?? 0), 0), c.indices.reduce((a, ix) => a + ix.max_points, 0)] as [number, number],
+  );
+  const total = parts.reduce((a, [p]) => a + p, 0);
+  const last = bands.length - 1;
+  let at = bands.findIndex((b) => meets(b, total, parts));
+  if (at < 0) at = last;
+  const band = bands[at] ?? bands[last]!;
+  const next = at > 0 ? (bands[at - 1] ?? null) : null;
+  const share = next?.min_criterion_share ?? 0;
+  const shareShort = next
+    ? set.criteria.map((c, i) => c.code ?? String(i + 1)).filter((_, i) => (parts[i]?.[0] ?? 0) * 100 < share * (parts[i]?.[1] ?? 0))
+    : [];
+  return {
+    band,
+    next,
+    toNext: next ? Math.max(0, next.min_total - total) : 0,
+    shareShort,
+    recognisable: at < last,
+  };
+}
+
 export function evaluateSheet(set: CriteriaLike, values: Readonly<Record<string, string>>): SheetState {
   const rule = set.pass_rule;
   const indices = indicesOf(set);
   let total = 0;
   let maxTotal = 0;
+  const typed: Record<string, number> = {};
   const missing: string[] = [];
   const invalid: string[] = [];
   const below: string[] = [];
@@ -71,11 +134,13 @@ export function evaluateSheet(set: CriteriaLike, values: Readonly<Record<string,
       continue;
     }
     total += points;
+    typed[ix.code] = points;
     if (points < rule.min_per_index) below.push(ix.code);
   }
   const complete = missing.length === 0 && invalid.length === 0;
-  const passed = complete ? total >= rule.min_total && below.length === 0 : null;
-  return { total, maxTotal, missing, invalid, below, shortBy: Math.max(0, rule.min_total - total), complete, passed };
+  const rating = rateSheet(set, typed);
+  const passed = complete ? total >= rule.min_total && below.length === 0 && (rating?.recognisable ?? true) : null;
+  return { total, maxTotal, missing, invalid, below, shortBy: Math.max(0, rule.min_total - total), complete, passed, rating };
 }
 
 /** The boxes' texts from a saved sheet (empty boxes where nothing was saved). */

@@ -39,6 +39,7 @@ export function SheetForm({ loaded, set, canWrite, canScore }: { loaded: LoadedR
   const form = useFormState(dirty);
   const state = evaluateSheet(set.content, values);
   const rule = set.content.pass_rule;
+  const bands = set.content.rating_rule ?? null;
 
   useEffect(() => {
     if (editable && dirty) writeDraft(draftKey, draftBase, values);
@@ -103,10 +104,28 @@ export function SheetForm({ loaded, set, canWrite, canScore }: { loaded: LoadedR
               : t('recognition.sheet.readOnly', { status: t(`recognition.status.${record.status as 'verified'}`) })}
         </p>
       )}
-      <p id="recog-rule" className="recog-rule">
-        {t('recognition.sheet.rule', { min_total: rule.min_total, min_per_index: rule.min_per_index })}
-        {!rule.confirmed && <span className="muted small"> {t('recognition.sheet.ruleUnconfirmed')}</span>}
-      </p>
+      {bands ? (
+        <p id="recog-rule" className="recog-rule">
+          {t('recognition.sheet.bands', {
+            bands: bands.bands
+              .slice(0, -1)
+              .map((b) =>
+                b.min_criterion_share
+                  ? t('recognition.sheet.bandShare', { name: b.name, min: b.min_total, share: b.min_criterion_share })
+                  : t('recognition.sheet.bandCut', { name: b.name, min: b.min_total }),
+              )
+              .concat(bands.bands[bands.bands.length - 1]?.name ?? [])
+              .join('; '),
+          })}
+          {!bands.confirmed && <span className="muted small"> {t('recognition.sheet.ruleUnconfirmed')}</span>}
+          <span className="muted small"> {t('recognition.sheet.selfAssessed')}</span>
+        </p>
+      ) : (
+        <p id="recog-rule" className="recog-rule">
+          {t('recognition.sheet.rule', { min_total: rule.min_total, min_per_index: rule.min_per_index })}
+          {!rule.confirmed && <span className="muted small"> {t('recognition.sheet.ruleUnconfirmed')}</span>}
+        </p>
+      )}
       <p className="muted small">{t('recognition.sheet.criteria', { name: set.content.name, version: set.version })}</p>
       <div ref={form.summaryRef} tabIndex={-1}>
         {form.failure !== null && <ErrorMessage error={form.failure} title={t('recognition.sheet.failedTitle')} />}

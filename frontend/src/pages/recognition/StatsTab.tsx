@@ -4,7 +4,7 @@ import { useRates, type RegFilters } from '../../api/recognition';
 import { ErrorMessage, Loading } from '../../components/Status';
 import { formatFraction, formatInteger } from '../../lib/format';
 import { DistributionChart } from './DistributionChart';
-import { titleLabel } from './parts';
+import { bandLabel, titleLabel } from './parts';
 
 interface TargetLike {
   year: number;
@@ -86,6 +86,20 @@ export function StatsTab({ filters }: { filters: RegFilters }) {
           </div>
         )}
       </section>
+      {rows
+        .filter((r) => r.ratings && Object.values(r.ratings).some((n) => n > 0))
+        .map((r) => (
+          <section key={`bands-${r.title}`} aria-labelledby={`recog-bands-${r.title}`}>
+            <h3 id={`recog-bands-${r.title}`}>{t('recognition.stats.ratings')}</h3>
+            <ul className="recog-bands" data-testid="recog-bands">
+              {Object.entries(r.ratings ?? {}).map(([code, n]) => (
+                <li key={code}>
+                  <strong>{bandLabel(t, code)}</strong>: {formatInteger(n)} ({formatInteger(r.recognised_ratings?.[code] ?? 0)})
+                </li>
+              ))}
+            </ul>
+          </section>
+        ))}
       <DistributionChart filters={filters} />
     </div>
   );

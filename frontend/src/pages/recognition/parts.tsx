@@ -10,10 +10,16 @@ export function StatusTag({ status }: { status: string }) {
   return <span className={`badge recog-status recog-status-${status}`}>{known ? t(`recognition.status.${status as 'scored'}`) : status}</span>;
 }
 
-export function ResultTag({ reg }: { reg: Pick<Registration, 'passed' | 'total'> }) {
+/** A rating band's Vietnamese name (Thông tư 44: tot, kha, trung_binh, chua_dat); another code as it is. */
+export function bandLabel(t: TFunction, code: string): string {
+  return tx(t, `recognition.bands.${code}`, { defaultValue: code });
+}
+
+export function ResultTag({ reg }: { reg: Pick<Registration, 'passed' | 'total'> & { rating?: string | null } }) {
   const { t } = useTranslation();
   if (reg.passed === null || reg.passed === undefined) return <span className="muted">—</span>;
-  return <span className={reg.passed ? 'recog-pass' : 'recog-fail'}>{reg.passed ? t('recognition.passed') : t('recognition.failed')}</span>;
+  const verdict = reg.passed ? t('recognition.passed') : t('recognition.failed');
+  return <span className={reg.passed ? 'recog-pass' : 'recog-fail'}>{reg.rating ? `${bandLabel(t, reg.rating)} · ${verdict}` : verdict}</span>;
 }
 
 export function titleLabel(t: TFunction, reg: Pick<Registration, 'title' | 'target_group'>): string {
