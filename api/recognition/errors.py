@@ -15,3 +15,9 @@ class RegistrationRecognised(Conflict):
     """A recognised registration is never deleted: its decision counts it (erasure removes the person's data)."""
 
     slug = "registration-recognised"
+
+
+class RegistrationDuplicate(Conflict):
+    """A commune learning community is registered once a year: the commune is its only registrant."""
+
+    slug = "registration-duplicate"

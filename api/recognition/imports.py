@@ -17,7 +17,7 @@ from typing import Any, cast
 
 from fastapi import Response
 from openpyxl import Workbook
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import journal
@@ -142,6 +142,18 @@ async def run(
     n_errors = 0
     good: list[Good] = []
     seen_ext: set[str] = set()
+    # A commune learning community is registered once a year: the commune's own row, once (409 by the API).
+    self_taken = title in criteria.SELF_ASSESSED and bool(
+        await session.scalar(
+            select(func.count())
+            .select_from(Registration)
+            .where(
+                Registration.unit_path == scope.home_path(principal),
+                Registration.title == title,
+                Registration.year == year,
+            )
+        )
+    )
 
     def cell(r: list[Any], key: str) -> Any:
         i = position.get(key)
@@ -192,6 +204,8 @@ async def run(
             err(
                 n, "unit_code", "Cộng đồng học tập cấp xã do chính xã tự đánh giá: chỉ mã của xã bạn", "self_assessment"
             )
+        elif unit is not None and title in criteria.SELF_ASSESSED and (self_taken or good):
+            err(n, "unit_code", f"Xã đã đăng ký danh hiệu này năm {year}: mỗi năm một lần", "registration_duplicate")
         if n_errors == before and unit is not None:
             result = criteria.evaluate(content, scores)
             good.append((unit[0], unit[1], name, village, ext, scores, result.total, result.passed, result.rating))

@@ -30,7 +30,7 @@ from api.core.text import today_vn
 from api.db.base import utcnow
 from api.models import EvidenceFile, RecognitionDecision, Registration, Unit, UnitLevel
 from api.recognition import criteria
-from api.recognition.errors import RegistrationLocked, RegistrationRecognised
+from api.recognition.errors import RegistrationDuplicate, RegistrationLocked, RegistrationRecognised
 from api.recognition.schemas import (
     DecisionIn,
     DecisionOut,
@@ -157,8 +157,22 @@ async def follow_records(session: AsyncSession, principal: Principal, states: li
 
 
 async def check_registrant_units(session: AsyncSession, states: list[dict[str, Any]]) -> None:
-    """A commune learning community's registration is the commune's own: its unit must be a commune (422)."""
+    """A commune learning community's registration is the commune's own: its unit must be a commune (422),
+    and it is registered once a year (409: the records' count and rating would otherwise count it twice)."""
     for st in states:
+        same = await session.scalar(
+            select(func.count())
+            .select_from(Registration)
+            .where(
+                Registration.unit_path == st["unit_path"],
+                Registration.title == st["title"],
+                Registration.year == st["year"],
+            )
+        )
+        if (same or 0) > 1:
+            raise RegistrationDuplicate(
+                f"Đơn vị này đã đăng ký danh hiệu {criteria.TITLES[st['title']]} năm {st['year']}."
+            )
         level = await session.scalar(select(Unit.level).where(Unit.path == st["unit_path"]))
         if level != UnitLevel.commune.value:
             raise ValidationFailed(

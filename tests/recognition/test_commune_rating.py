@@ -176,7 +176,8 @@ async def test_new_cut_offs_rate_new_sheets_and_old_sheets_keep_their_band(
     version = r.json()["version"]
     got = (await client.get(f"{API}/criteria/{TITLE}/{version}")).json()
     assert got["content"]["rating_rule"]["bands"][1]["min_total"] == 75
-    second = await _scored(commune, WARD, points(20, 20, 32))
+    other = _client(app, await make_account("editor", "12445", as_of=OLD))  # a commune registers once a year
+    second = await _scored(other, "12445", points(20, 20, 32))
     assert (second["criteria_version"], second["rating"]) == (version, "trung_binh")
     again = (await commune.get(f"{API}/registrations/{first['id']}")).json()
     assert (again["criteria_version"], again["rating"]) == (1, "kha")
@@ -189,11 +190,11 @@ async def test_new_cut_offs_rate_new_sheets_and_old_sheets_keep_their_band(
 async def test_the_rating_distribution_under_a_unit_and_year_counts_only(
     app: FastAPI, make_account: MakeAccount
 ) -> None:
-    communes = {code: _client(app, await make_account("editor", code, as_of=OLD)) for code in (WARD, "12445")}
+    communes = {code: _client(app, await make_account("editor", code, as_of=OLD)) for code in (WARD, "12445", "12436")}
     province = _client(app, await make_account("editor", PROVINCE, as_of=OLD))
     tot = await _scored(communes[WARD], WARD, points(25, 25, 50))
     await _scored(communes["12445"], "12445", points(18, 18, 34))  # Khá
-    await _register(communes["12445"], "12445")  # registered, not scored: no band
+    await _register(communes["12436"], "12436")  # registered, not scored: no band
     assert (await province.post(f"{API}/registrations/{tot['id']}/verify", json={"accept": True})).status_code == 200
     body = DECISION | {"year": YEAR, "decided_on": "2024-12-20", "unit_code": PROVINCE}
     assert (await province.post(f"{API}/decisions", json=body)).status_code == 201
@@ -233,6 +234,32 @@ async def test_only_the_commune_itself_imports_its_sheet(app: FastAPI, make_acco
     files = {"file": ("x.csv", (rows[0] + "\n" + other + "\n").encode(), "text/csv")}
     r = await commune.post(f"{API}/imports", params=params, files=files)
     assert r.status_code in (404, 422) and r.status_code != 500
+    # Registered once a year: a second sheet of the same commune and year is refused, naming the cell.
+    files = {"file": ("x.csv", ("\n".join(rows) + "\n").encode(), "text/csv")}
+    r = await commune.post(f"{API}/imports", params=params, files=files)
+    assert r.status_code == 422 and r.json()["errors"][0]["type"] == "registration_duplicate", r.text
+    assert len((await commune.get(f"{API}/registrations", params={"title": TITLE, "year": YEAR})).json()["items"]) == 1
+
+
+async def test_a_commune_registers_once_a_year(app: FastAPI, make_account: MakeAccount) -> None:
+    commune = _client(app, await make_account("editor", WARD, as_of=OLD))
+    first = await _register(commune, WARD)
+    assert first.status_code == 201, first.text
+    again = await _register(commune, WARD)
+    assert again.status_code == 409 and again.json()["type"].endswith("registration-duplicate"), again.text
+    assert "năm 2024" in again.json()["detail"]
+    assert (await _register(commune, WARD, year=YEAR - 1)).status_code == 201  # another year is its own
+    listed = await commune.get(f"{API}/registrations", params={"title": TITLE})
+    assert sorted(x["year"] for x in listed.json()["items"]) == [YEAR - 1, YEAR]
+    # Two rows of the commune in one sheet: the second is named, nothing is written.
+    t = await commune.get(f"{API}/templates/{TITLE}", params={"year": YEAR - 2, "format": "csv"})
+    head = t.text.lstrip("\ufeff").splitlines()[0]
+    sheet = points(18, 18, 34)
+    row = ",".join([WARD, "", "Xã thử", "", *(str(sheet[str(n)]) for n in range(1, 16))])
+    files = {"file": ("x.csv", f"{head}\n{row}\n{row}\n".encode(), "text/csv")}
+    r = await commune.post(f"{API}/imports", params={"title": TITLE, "year": YEAR - 2}, files=files)
+    assert r.status_code == 422, r.text
+    assert [(e["type"], e["loc"][-2:]) for e in r.json()["errors"]] == [("registration_duplicate", [3, "unit_code"])]
 
 
 def _columns(conn: Connection) -> set[str]:
