@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import itertools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -181,11 +182,24 @@ def recognisable(content: CriteriaContent, rating: str | None) -> bool:
 def evaluate(content: CriteriaContent, scores: dict[str, int]) -> Result:
     """The pass rule: total ≥ min_total and every index ≥ min_per_index (scores are checked first); with a
     rating rule, also a band above the last."""
-    total = sum(scores.values())
-    below = [i.code for i in content.indices() if scores.get(i.code, 0) < content.pass_rule.min_per_index]
-    rating = rate(content, scores)
-    passed = total >= content.pass_rule.min_total and not below and recognisable(content, rating)
-    return Result(total, passed, below, rating)
+    return evaluator(content)(scores)
+
+
+def evaluator(content: CriteriaContent) -> Callable[[dict[str, int]], Result]:
+    """``evaluate``'s rule with the set read once, for many sheets of one set (an import)."""
+    codes = [i.code for i in content.indices()]
+    least, least_total = content.pass_rule.min_per_index, content.pass_rule.min_total
+    rated = content.rating_rule is not None
+
+    def run(scores: dict[str, int]) -> Result:
+        total = sum(scores.values())
+        below = [code for code in codes if scores.get(code, 0) < least]
+        if not rated:
+            return Result(total, total >= least_total and not below, below)
+        rating = rate(content, scores)
+        return Result(total, total >= least_total and not below and recognisable(content, rating), below, rating)
+
+    return run
 
 
 def check_scores(

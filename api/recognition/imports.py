@@ -10,13 +10,13 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-import json
 from collections.abc import AsyncIterator, Iterable, Iterator
 from types import SimpleNamespace
 from typing import Any, cast
 
 from fastapi import Response
 from openpyxl import Workbook
+from pydantic_core import to_json
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -155,10 +155,6 @@ async def run(
         )
     )
 
-    def cell(r: list[Any], key: str) -> Any:
-        i = position.get(key)
-        return r[i] if i is not None and i < len(r) else None
-
     def err(rown: int, key: str, msg: str, kind: str) -> None:
         nonlocal n_errors
         n_errors += 1
@@ -166,11 +162,19 @@ async def run(
             i = position[key]
             errors.append(_error(rown, i, head[i], msg, kind))
 
+    # Each column's place read once; a row shorter than the header reads None (a column it lacks: its last).
+    width = max(position.values()) + 2
+    i_code, i_name = position["unit_code"], position["name"]
+    i_village, i_ext = position.get("village", width - 1), position.get("external_id", width - 1)
+    scored = [(ix.code, position[ix.code], ix.max_points) for ix in indices]
+    rule = criteria.evaluator(content)
     for n, r in enumerate(rows[1:], start=2):
         if not any(c not in (None, "") for c in r):
             continue
+        if len(r) < width:
+            r = [*r, *([None] * (width - len(r)))]
         before = n_errors
-        code = str(cell(r, "unit_code") or "").strip()
+        code = str(r[i_code] or "").strip()
         if code not in units:
             units[code] = await _unit(session, principal, code, day)
         unit = units[code]
@@ -181,25 +185,24 @@ async def run(
                 f"Không có đơn vị {code or '(trống)'} trong phạm vi của bạn vào ngày {day}",
                 "unknown_unit",
             )
-        name = str(cell(r, "name") or "").strip()
+        name = str(r[i_name] or "").strip()
         if not name or len(name) > 200:
             err(n, "name", "Cần tên (tối đa 200 ký tự)", "name")
-        village = str(cell(r, "village") or "").strip()
+        village = str(r[i_village] or "").strip()
         if len(village) > 200:
             err(n, "village", "Tối đa 200 ký tự", "too_long")
-        ext = str(cell(r, "external_id") or "").strip() or None
+        ext = str(r[i_ext] or "").strip() or None
         if ext is not None and (len(ext) > 100 or ext in seen_ext):
             err(n, "external_id", "Mã riêng trùng với dòng khác hoặc quá 100 ký tự", "external_id")
         if ext:
             seen_ext.add(ext)
         scores: dict[str, int] = {}
-        for ix in indices:
-            raw = cell(r, ix.code)
-            value = _int(raw)
-            if value is None or not 0 <= value <= ix.max_points:
-                err(n, ix.code, f"Điểm phải là số nguyên từ 0 đến {ix.max_points}", "out_of_range")
+        for index_code, i, top in scored:
+            value = _int(r[i])
+            if value is None or not 0 <= value <= top:
+                err(n, index_code, f"Điểm phải là số nguyên từ 0 đến {top}", "out_of_range")
             else:
-                scores[ix.code] = value
+                scores[index_code] = value
         if unit is not None and title in criteria.SELF_ASSESSED and unit[1] != scope.home_path(principal):
             err(
                 n, "unit_code", "Cộng đồng học tập cấp xã do chính xã tự đánh giá: chỉ mã của xã bạn", "self_assessment"
@@ -207,7 +210,7 @@ async def run(
         elif unit is not None and title in criteria.SELF_ASSESSED and (self_taken or good):
             err(n, "unit_code", f"Xã đã đăng ký danh hiệu này năm {year}: mỗi năm một lần", "registration_duplicate")
         if n_errors == before and unit is not None:
-            result = criteria.evaluate(content, scores)
+            result = rule(scores)
             good.append((unit[0], unit[1], name, village, ext, scores, result.total, result.passed, result.rating))
     if n_errors:
         raise ValidationFailed(f"Tệp có {n_errors} ô sai: không dòng nào được ghi.", errors=[_item(e) for e in errors])
@@ -246,6 +249,12 @@ async def _unit(session: AsyncSession, principal: Principal, code: str, day: Any
 # The serialized fields that differ from one imported row to the next (the rest: the sheet's, or the import's).
 _SAME_NAME = ("id", "external_id", "partner", "name", "village", "scores", "total", "passed", "rating")
 _VARYING = frozenset({*_SAME_NAME, "unit_code"})
+# The registrations' columns as ``_write``'s ``values()`` gives them (the COPY's tuples are in this order).
+_COPY_COLUMNS = [
+    *("id", "unit_id", "unit_path", "partner", "external_id", "title", "target_group", "year", "name", "village"),
+    *("status", "criteria_version", "scores", "total", "passed", "rating", "scored_by_kind", "scored_by_id"),
+    *("scored_by_unit_path", "scored_on", "erased", "version", "created_at", "updated_at"),
+]
 
 
 async def _write(
@@ -298,16 +307,26 @@ async def _write(
     template: dict[str, Any] = {}
 
     def items(ids: list[int]) -> Iterator[tuple[int, str, str | None, str | None, dict[str, Any]]]:
-        for v in values(ids):
-            if not template:
-                # A plain namespace has the attributes the serializer reads, without an ORM object.
-                obj = cast(Registration, SimpleNamespace(**v, verified_on=None, return_reason=None, decision_id=None))
-                template.update(service.registration_row(obj, codes[v["unit_id"]]).model_dump(mode="json"))
-                assert template.keys() >= _VARYING
-            data = dict(template)
-            data.update({k: v[k] for k in _SAME_NAME})
-            data["unit_code"] = codes[v["unit_id"]]
-            yield v["id"], v["unit_path"], v["external_id"], v["partner"], data
+        if not template:
+            v = next(values(ids[:1]))
+            # A plain namespace has the attributes the serializer reads, without an ORM object.
+            obj = cast(Registration, SimpleNamespace(**v, verified_on=None, return_reason=None, decision_id=None))
+            template.update(service.registration_row(obj, codes[v["unit_id"]]).model_dump(mode="json"))
+            assert template.keys() >= _VARYING
+        copy = template.copy
+        for rid, (unit_id, path, name, village, ext, scores, total, ok, rating) in zip(ids, good, strict=True):
+            data = copy()  # the keys in the serializer's order; ``_VARYING``'s values set below
+            data["id"] = rid
+            data["external_id"] = ext
+            data["partner"] = own = partner if ext else None
+            data["name"] = name
+            data["village"] = village
+            data["scores"] = scores
+            data["total"] = total
+            data["passed"] = ok
+            data["rating"] = rating
+            data["unit_code"] = codes[unit_id]
+            yield rid, path, ext, own, data
 
     if postgres:
         driver = (await (await session.connection()).get_raw_connection()).driver_connection
@@ -318,7 +337,15 @@ async def _write(
             len(good),
         )
         columns = list(next(values(ids[:1])).keys())
-        records = (tuple(json.dumps(v[c]) if c == "scores" else v[c] for c in columns) for v in values(ids))
+        assert columns == _COPY_COLUMNS
+        # ``values()``'s rows as tuples in its column order, without a dict per row (the scores as JSON text).
+        records = (
+            (
+                *(rid, unit_id, path, partner if ext else None, ext, title, group, year, name, village, "scored"),
+                *(version, to_json(scores).decode(), total, ok, rating, *scorer, today, False, 1, now, now),
+            )
+            for rid, (unit_id, path, name, village, ext, scores, total, ok, rating) in zip(ids, good, strict=True)
+        )
         await driver.copy_records_to_table("recognition_registrations", records=_paced(records), columns=columns)
 
         def pace(records: Iterable[tuple[Any, ...]], offset: int) -> AsyncIterator[Any]:

@@ -116,3 +116,20 @@ async def test_the_serializer_runs_once_per_import_and_the_feed_is_get(
     for change in fed:
         shown = (await team.scorer.get(f"{API}/registrations/{change['id']}")).json()
         assert list(change["data"].items()) == list(shown.items())
+
+
+async def test_short_rows_and_a_sheet_without_the_optional_columns(team: Team) -> None:
+    """Each column's place is read once from the header: a row shorter than the header has its missing
+    index cells named, and a sheet without the optional village and external id columns imports."""
+    short = sheet(row("Thiếu hai ô", "8,8,8,8,8,8,8,8"))
+    r = await upload(team.scorer, short)
+    assert r.status_code == 422
+    assert [(e["row"], e["column"].split(" ")[1], e["type"]) for e in r.json()["errors"]] == [
+        (2, "3.2", "out_of_range"),
+        (2, "3.3", "out_of_range"),
+    ]
+    before = await _count(team.scorer)
+    bare = ("name,unit_code," + ",".join(INDICES) + "\n" + f"Chỉ tên,{WARD}," + ",".join(["9"] * 10) + "\n").encode()
+    r = await upload(team.scorer, bare)
+    assert r.status_code == 200 and (r.json()["created_rows"], r.json()["passed_rows"]) == (1, 1)
+    assert await _count(team.scorer) == before + 1

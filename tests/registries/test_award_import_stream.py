@@ -102,8 +102,14 @@ async def test_streamed_chunks_write_what_the_whole_file_writes(
     assert created == (13 - 8 if skip else 13)
 
 
+async def _journal_counts(session: AsyncSession) -> tuple[Any, ...]:
+    return tuple([await session.scalar(select(func.count()).select_from(t)) for t in (Award, Change, AuditEntry)])
+
+
+# skip=False: every row is written as its chunk is checked (the direct path), taken back by a savepoint.
+@pytest.mark.parametrize("skip", [True, False])
 async def test_a_bad_cell_in_a_late_chunk_writes_nothing_and_every_bad_cell_is_named(
-    session: AsyncSession, monkeypatch: pytest.MonkeyPatch
+    session: AsyncSession, monkeypatch: pytest.MonkeyPatch, skip: bool
 ) -> None:
     monkeypatch.setattr(imports, "READ_CHUNK", 3)
     rows = [
@@ -113,22 +119,29 @@ async def test_a_bad_cell_in_a_late_chunk_writes_nothing_and_every_bad_cell_is_n
         ROWS[1].replace(",2024,2024-09-05", ",hai,2024-09-05"),
     ]
     async with session.begin():
-        count = await session.scalar(select(func.count()).select_from(Award))
         job = await imports.new_job(session, SYSTEM, "f.csv", False)
+        counts = await _journal_counts(session)
         checked, created = await imports.stream(
-            session, SYSTEM, job.id, _file(rows), imports.Progress(), dry_run=False, skip_duplicates=True
+            session, SYSTEM, job.id, _file(rows), imports.Progress(), dry_run=False, skip_duplicates=skip
         )
         assert created == 0 and checked.total == 2 * 13 + 2
         assert [(e["row"], e["column"].split(" ")[0], e["type"]) for e in checked.errors] == [
             (16, "C", "enum"),
             (31, "F", "int_parsing"),
         ]
-        assert await session.scalar(select(func.count()).select_from(Award)) == count
+        assert await _journal_counts(session) == counts
+        # The transaction goes on (the job's outcome is written in it) and can import again.
+        checked, created = await imports.stream(
+            session, SYSTEM, job.id, _file(MANY), imports.Progress(), dry_run=False, skip_duplicates=skip
+        )
+        assert not checked.errors and checked.duplicate_rows
+        assert created == (13 - checked.duplicate_rows if skip else 13)
         await session.rollback()
 
 
+@pytest.mark.parametrize("skip", [True, False])
 async def test_a_file_that_breaks_in_a_late_chunk_is_refused_whole(
-    session: AsyncSession, monkeypatch: pytest.MonkeyPatch
+    session: AsyncSession, monkeypatch: pytest.MonkeyPatch, skip: bool
 ) -> None:
     monkeypatch.setattr(imports, "READ_CHUNK", 200)
     many = _file(MANY * 100)  # ~90 KB: the reader decodes 8 KB at a time
@@ -138,10 +151,12 @@ async def test_a_file_that_breaks_in_a_late_chunk_is_refused_whole(
     ):
         async with session.begin():
             job = await imports.new_job(session, SYSTEM, "f.csv", False)
+            counts = await _journal_counts(session)
             checked, created = await imports.stream(
-                session, SYSTEM, job.id, data, imports.Progress(), dry_run=False, skip_duplicates=True
+                session, SYSTEM, job.id, data, imports.Progress(), dry_run=False, skip_duplicates=skip
             )
             assert created == 0 and [e["type"] for e in checked.errors] == [kind]
+            assert await _journal_counts(session) == counts
             await session.rollback()
 
 
