@@ -33,7 +33,6 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-import httpx
 import structlog
 from sqlalchemy import Table, bindparam, delete, exists, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -48,7 +47,7 @@ from api.db.engine import Database, write_intent
 from api.db.notify import asyncpg_dsn
 from api.models import ApiKey, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from api.sync import feed
-from api.webhooks import addresses, messages
+from api.webhooks import addresses, http, messages
 from api.webhooks.service import horizon_of_feed
 
 log = structlog.get_logger(__name__)
@@ -59,6 +58,7 @@ FAN_OUT_ENDPOINTS = 50  # endpoints fanned out per transaction
 PRUNE_EVERY = 600.0  # seconds between two removals of old deliveries from the log
 PRUNE_ROWS = 5000  # deliveries removed per statement (short transactions)
 EXCERPT = 500  # characters of an answer kept in the log
+RECORD_GATHER = 0.01  # seconds the recorder waits for more finished sends before writing them down
 _D: Table = WebhookDelivery.__table__  # type: ignore[assignment]
 _E: Table = WebhookEndpoint.__table__  # type: ignore[assignment]
 
@@ -98,7 +98,12 @@ class Runner:
         self.wake = asyncio.Event()
         self.sent = 0
         self.delivered = 0
-        self._http: httpx.AsyncClient | None = None
+        self._http: http.Client | None = None
+        self._gate = asyncio.Semaphore(settings.webhook_concurrency)
+        self._inflight: dict[int, asyncio.Task[None]] = {}  # claimed, not yet recorded (by delivery id)
+        self._outcomes: list[Outcome] = []  # sent, not yet recorded
+        self._recorded = asyncio.Event()  # outcomes are waiting for the recorder
+        self._idle_event = asyncio.Event()  # the recorder wrote a batch down
         self._pruned_at = 0.0
 
     @property
@@ -106,47 +111,111 @@ class Runner:
         """How long a claimed delivery is kept from other processes: longer than any send can take."""
         return dt.timedelta(seconds=self.settings.webhook_timeout_seconds * 2 + 5)
 
+    @property
+    def in_flight(self) -> int:
+        """Deliveries claimed and not yet recorded, at most: ``webhook_batch``, and never more than requests may
+        be open (``webhook_concurrency``), so a claimed delivery is sent at once and never waits for a
+        connection until its lease runs out (another process would then send it too)."""
+        return min(self.settings.webhook_batch, self.settings.webhook_concurrency)
+
     # The loop
     async def run(self, stop: asyncio.Event) -> None:
-        limits = httpx.Limits(
-            max_connections=self.settings.webhook_concurrency,
-            max_keepalive_connections=self.settings.webhook_concurrency,
-        )
-        timeout = httpx.Timeout(self.settings.webhook_timeout_seconds)
         listener = asyncio.create_task(self._listen(stop)) if self.postgres else None
-        async with httpx.AsyncClient(
-            timeout=timeout, limits=limits, follow_redirects=False, trust_env=False
-        ) as self._http:
-            try:
-                while not stop.is_set():
-                    self.wake.clear()
-                    try:
-                        worked = await self.step()
-                    except Exception as exc:  # the database went away, a bug: log, wait, go on
-                        log.warning("webhooks_step_failed", error=str(exc) or type(exc).__name__)
-                        worked = False
-                        await asyncio.sleep(1)
-                    if worked:
-                        continue
-                    pause = await self._idle_for()
-                    waiters = {asyncio.ensure_future(self.wake.wait()), asyncio.ensure_future(stop.wait())}
-                    _, pending = await asyncio.wait(waiters, timeout=pause, return_when=asyncio.FIRST_COMPLETED)
-                    for w in pending:
-                        w.cancel()
-            finally:
-                if listener is not None:
-                    listener.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await listener
+        self._http = http.Client(
+            timeout=self.settings.webhook_timeout_seconds * 1.5, cap=self.settings.webhook_max_response_bytes
+        )
+        recorder = asyncio.create_task(self._recorder())
+        try:
+            while not stop.is_set():
+                self.wake.clear()
+                try:
+                    worked = await self.step()
+                except Exception as exc:  # the database went away, a bug: log, wait, go on
+                    log.warning("webhooks_step_failed", error=str(exc) or type(exc).__name__)
+                    worked = False
+                    await asyncio.sleep(1)
+                if worked:
+                    continue
+                pause = await self._idle_for() if not self._inflight else self.settings.webhook_poll_seconds
+                waiters = {asyncio.ensure_future(self.wake.wait()), asyncio.ensure_future(stop.wait())}
+                _, pending = await asyncio.wait(waiters, timeout=pause, return_when=asyncio.FIRST_COMPLETED)
+                for w in pending:
+                    w.cancel()
+            await self.drain()
+        finally:
+            recorder.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await recorder
+            await self._http.close()
+            if listener is not None:
+                listener.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await listener
 
     async def step(self) -> bool:
-        """One fan-out and one dispatch; whether anything was done (then the loop goes on at once)."""
+        """One fan-out and one claim; whether anything was done (then the loop goes on at once).
+
+        Claimed deliveries are sent by tasks of their own and recorded in batches by ``_recorder`` while the
+        loop claims more: at most ``in_flight`` are claimed and not yet recorded. The loop claims again when
+        a quarter of them are free."""
         fanned = await self.fan_out()
-        sent = await self.dispatch()
+        room = self.in_flight - len(self._inflight)
+        claimed = 0
+        if room > 0 and (not self._inflight or room * 4 >= self.in_flight):
+            claimed = self.send(await self._claim(room))
         if time.monotonic() - self._pruned_at >= PRUNE_EVERY:
             self._pruned_at = time.monotonic()
             await self.prune()
-        return bool(fanned or sent)
+        return bool(fanned or claimed)
+
+    def send(self, claimed: Sequence[Claimed]) -> int:
+        """Send the claimed deliveries, each in a task of its own; their outcomes go to the recorder."""
+        targets: dict[str, asyncio.Future[addresses.Target]] = {}
+        for c in claimed:
+            if c.url not in targets:
+                targets[c.url] = asyncio.ensure_future(addresses.check(c.url, self.allow))
+                # retrieved: a refused URL is an outcome of each send, not an unhandled error
+                targets[c.url].add_done_callback(lambda t: t.cancelled() or t.exception())
+            self._inflight[c.id] = asyncio.create_task(self._deliver(c, targets[c.url]))
+        return len(claimed)
+
+    async def _deliver(self, c: Claimed, target: asyncio.Future[addresses.Target]) -> None:
+        async with self._gate:
+            out = await self._send(c, target)
+        self._outcomes.append(out)
+        self._recorded.set()
+
+    async def _recorder(self) -> None:
+        """Record finished sends in batches (one transaction: their states, their attempts, the endpoints'
+        failure counts): as soon as one is done, with those that finish in the next few milliseconds."""
+        while True:
+            await self._recorded.wait()
+            await asyncio.sleep(RECORD_GATHER)
+            self._recorded.clear()
+            outcomes, self._outcomes = self._outcomes, []
+            if not outcomes:
+                continue
+            for tries in range(3):
+                try:
+                    await self._record(outcomes)
+                    break
+                except Exception as exc:  # the database went away: try again; then the lease runs out
+                    log.warning("webhooks_record_failed", error=str(exc) or type(exc).__name__, tries=tries + 1)
+                    await asyncio.sleep(1)
+            for o in outcomes:
+                self._inflight.pop(o.claimed.id, None)
+            self.sent += len(outcomes)
+            self.delivered += sum(1 for o in outcomes if o.ok)
+            self._idle_event.set()
+            self.wake.set()  # room to claim, and the next change of each record may now go
+
+    async def drain(self) -> None:
+        """Wait until the sends in flight are recorded (a stop: SIGTERM), at most a lease."""
+        deadline = time.monotonic() + self.lease.total_seconds()
+        while self._inflight and time.monotonic() < deadline:
+            self._idle_event.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._idle_event.wait(), 0.5)
 
     async def prune(self) -> int:
         """Remove delivered and failed deliveries older than ``webhook_log_days`` (their attempts go with them)."""
@@ -293,30 +362,7 @@ class Runner:
         return principal if principal.has(Scope.sync_read) else None
 
     # 2. Dispatch
-    async def dispatch(self) -> int:
-        claimed = await self._claim()
-        if not claimed:
-            return 0
-        assert self._http is not None
-        targets: dict[str, asyncio.Task[addresses.Target]] = {}
-        gate = asyncio.Semaphore(self.settings.webhook_concurrency)
-
-        async def one(c: Claimed) -> Outcome:
-            if c.url not in targets:
-                targets[c.url] = asyncio.ensure_future(addresses.check(c.url, self.allow))
-            async with gate:
-                return await self._send(c, targets[c.url])
-
-        outcomes = await asyncio.gather(*(one(c) for c in claimed))
-        for t in targets.values():
-            if t.done() and not t.cancelled():
-                t.exception()  # retrieved: a refused URL is an outcome, not an unhandled error
-        await self._record(outcomes)
-        self.sent += len(outcomes)
-        self.delivered += sum(1 for o in outcomes if o.ok)
-        return len(outcomes)
-
-    async def _claim(self) -> list[Claimed]:
+    async def _claim(self, limit: int) -> list[Claimed]:
         now = utcnow()
         d, earlier = WebhookDelivery, aliased(WebhookDelivery)
         blocked = exists().where(
@@ -339,7 +385,7 @@ class Runner:
             .join(WebhookEndpoint, WebhookEndpoint.id == d.endpoint_id)
             .where(d.status == "pending", d.next_attempt_at <= now, WebhookEndpoint.enabled, ~blocked)
             .order_by(d.next_attempt_at, d.id)
-            .limit(self.settings.webhook_batch)
+            .limit(limit)
         )
         if self.postgres:
             stmt = stmt.with_for_update(of=d, skip_locked=True)
@@ -370,25 +416,17 @@ class Runner:
             checked = await target
             url, host, extensions = addresses.pinned(checked)
             headers = messages.headers(c.secret, c.msg_id, c.payload, utcnow()) | host
-            async with asyncio.timeout(self.settings.webhook_timeout_seconds * 1.5):
-                async with self._http.stream(
-                    "POST", url, content=c.payload.encode(), headers=headers, extensions=extensions
-                ) as answer:
-                    out.status_code = answer.status_code
-                    got = bytearray()
-                    async for chunk in answer.aiter_raw():
-                        got += chunk
-                        if len(got) >= self.settings.webhook_max_response_bytes:
-                            break  # the cap: the rest is never read
-                    out.response = bytes(got[: EXCERPT * 4]).decode("utf-8", "replace")[:EXCERPT] or None
+            answer = await self._http.post(url, c.payload.encode(), headers, sni=extensions.get("sni_hostname"))
+            out.status_code = answer.status
+            out.response = answer.body[: EXCERPT * 4].decode("utf-8", "replace")[:EXCERPT] or None
             if not out.ok:
                 out.error = f"HTTP {out.status_code}"
         except addresses.Refused as refused:
             out.error = str(refused)[:500]
         except TimeoutError:
             out.error = f"Hết thời gian chờ ({self.settings.webhook_timeout_seconds:g} giây)"
-        except httpx.HTTPError as exc:
-            out.error = f"{type(exc).__name__}: {exc}"[:500]
+        except http.HTTPError as exc:
+            out.error = str(exc)[:500]
         out.duration_ms = int((time.monotonic() - started) * 1000)
         return out
 
