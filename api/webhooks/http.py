@@ -46,6 +46,13 @@ class _Parsed:
         self.body = bytearray()
         self.headers_done = False
         self.complete = False
+        self.keep_alive = False
+        self.framed = False
+        self.parser: httptools.HttpResponseParser | None = None
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        if name.lower() in (b"content-length", b"transfer-encoding"):
+            self.framed = True  # the answer says where it ends: a close before is a broken answer
 
     def on_headers_complete(self) -> None:
         self.headers_done = True
@@ -57,6 +64,8 @@ class _Parsed:
 
     def on_message_complete(self) -> None:
         self.complete = True
+        assert self.parser is not None
+        self.keep_alive = bool(self.parser.should_keep_alive())  # only known here (llhttp resets it after)
 
 
 class _Connection:
@@ -143,7 +152,7 @@ class Client:
 
     async def _exchange(self, key: Key, conn: _Connection, request: bytes) -> Answer:
         parsed = _Parsed(self.cap)
-        parser = httptools.HttpResponseParser(parsed)
+        parser = parsed.parser = httptools.HttpResponseParser(parsed)
         got_any = False
         keep = False
         try:
@@ -154,7 +163,7 @@ class Client:
                 if not chunk:
                     if not got_any:
                         raise _Stale
-                    if parsed.headers_done:
+                    if parsed.headers_done and not parsed.framed:
                         break  # an answer ended by closing the connection
                     raise HTTPError("RemoteProtocolError: Server disconnected in the middle of the answer.")
                 got_any = True
@@ -162,7 +171,7 @@ class Client:
                 if len(parsed.body) >= self.cap:
                     break  # the cap: the rest is never read (the connection is not kept)
             status = int(parser.get_status_code())
-            keep = parsed.complete and bool(parser.should_keep_alive()) and not conn.reader.at_eof()
+            keep = parsed.complete and parsed.keep_alive and not conn.reader.at_eof()
             return Answer(status, bytes(parsed.body))
         except (ConnectionError, BrokenPipeError) as exc:
             if not got_any:
