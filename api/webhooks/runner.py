@@ -34,7 +34,20 @@ from collections.abc import Sequence
 from typing import Any
 
 import structlog
-from sqlalchemy import Table, bindparam, delete, exists, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    Table,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    literal_column,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -87,6 +100,42 @@ class Outcome:
     @property
     def ok(self) -> bool:
         return self.error is None and self.status_code is not None and 200 <= self.status_code < 300
+
+
+# 'pending' written into the SQL, not bound: the partial indexes (WHERE status = 'pending') serve only a query
+# whose condition matches theirs, which a bound parameter does not in a generic plan (PostgreSQL's prepared
+# statements after five runs) nor in SQLite's planner.
+PENDING: ColumnElement[str] = literal_column("'pending'", String())
+
+
+def claim_statement(now: dt.datetime, limit: int) -> Select[int, int, str, str, int, dt.datetime, str, str]:
+    """The first ``limit`` due pending deliveries of enabled endpoints, each the oldest pending delivery of its
+    record (feed order per record), in ``(next_attempt_at, id)`` order: read along ``ix_webhook_deliveries_due``,
+    each record probed in ``ix_webhook_deliveries_waiting`` (migration webhook_pending_indexes), so its cost
+    follows ``limit``, not the backlog."""
+    d, earlier = WebhookDelivery, aliased(WebhookDelivery)
+    blocked = exists().where(
+        earlier.endpoint_id == d.endpoint_id,
+        earlier.record_key == d.record_key,
+        earlier.status == PENDING,
+        earlier.seq < d.seq,
+    )
+    return (
+        select(
+            d.id,
+            d.endpoint_id,
+            d.msg_id,
+            d.payload,
+            d.attempts,
+            d.created_at,
+            WebhookEndpoint.url,
+            WebhookEndpoint.secret,
+        )
+        .join(WebhookEndpoint, WebhookEndpoint.id == d.endpoint_id)
+        .where(d.status == PENDING, d.next_attempt_at <= now, WebhookEndpoint.enabled, ~blocked)
+        .order_by(d.next_attempt_at, d.id)
+        .limit(limit)
+    )
 
 
 class Runner:
@@ -247,7 +296,7 @@ class Runner:
                 due = await session.scalar(
                     select(func.min(WebhookDelivery.next_attempt_at))
                     .join(WebhookEndpoint, WebhookEndpoint.id == WebhookDelivery.endpoint_id)
-                    .where(WebhookDelivery.status == "pending", WebhookEndpoint.enabled)
+                    .where(WebhookDelivery.status == PENDING, WebhookEndpoint.enabled)
                 )
         except Exception:
             return poll
@@ -364,29 +413,8 @@ class Runner:
     # 2. Dispatch
     async def _claim(self, limit: int) -> list[Claimed]:
         now = utcnow()
-        d, earlier = WebhookDelivery, aliased(WebhookDelivery)
-        blocked = exists().where(
-            earlier.endpoint_id == d.endpoint_id,
-            earlier.record_key == d.record_key,
-            earlier.status == "pending",
-            earlier.seq < d.seq,
-        )
-        stmt = (
-            select(
-                d.id,
-                d.endpoint_id,
-                d.msg_id,
-                d.payload,
-                d.attempts,
-                d.created_at,
-                WebhookEndpoint.url,
-                WebhookEndpoint.secret,
-            )
-            .join(WebhookEndpoint, WebhookEndpoint.id == d.endpoint_id)
-            .where(d.status == "pending", d.next_attempt_at <= now, WebhookEndpoint.enabled, ~blocked)
-            .order_by(d.next_attempt_at, d.id)
-            .limit(limit)
-        )
+        d = WebhookDelivery
+        stmt = claim_statement(now, limit)
         if self.postgres:
             stmt = stmt.with_for_update(of=d, skip_locked=True)
         else:  # one process: look first, and take SQLite's write lock only when something is due
