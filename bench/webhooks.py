@@ -1,9 +1,10 @@
 """Webhooks on PostgreSQL: latency from a write's commit to the receiver's 2xx, and deliveries per second.
 
-``python -m bench.webhooks [--changes N] [--runners R]`` (also ``python -m bench.run --only webhooks``).
-A fresh database ``kh_bench_webhooks`` (units only, copied from a template made once per migration head), one
-partner key, one endpoint, real ``khuyenhoc webhooks run`` processes and a receiver in its own process (asyncio,
-HTTP/1.1 keep-alive, answers 204 and notes each message's arrival time):
+``python -m bench.webhooks [--backlog N] [--runners R]`` (also ``python -m bench.run --only webhooks
+[--webhook-backlog N]``, which needs no data set). A fresh database ``kh_bench_webhooks`` (units only, copied
+from a template made once per migration head), one partner key, one endpoint, real ``khuyenhoc webhooks run``
+processes and a receiver in its own process (uvloop, httptools, HTTP/1.1 keep-alive; answers 204 and notes
+each message's arrival time and ``webhook-id``):
 
 - **latency**: single writes (``PUT /sync/commendations/…`` through the app, in this process), one at a time,
   ~20 per second; from the moment the write's response came back (its transaction committed) to the
@@ -11,9 +12,14 @@ HTTP/1.1 keep-alive, answers 204 and notes each message's arrival time):
 - **throughput**: N changes written while the endpoint is disabled (``:batch`` of 1,000), then enabled: time
   from enabling until the receiver has them all; deliveries per second (fan-out, signing, POST, log).
 - it also counts each ``webhook-id`` received: lost (missing) and duplicated must both be 0 here.
-- **baseline**, from the same run and the same receiver: this process POSTing a delivery-sized body to it with
-  httpx (the delivery process's client), one at a time (round trip p50 / p95, beside the latency) and with the
-  delivery process's concurrency (POSTs per second, beside the deliveries per second).
+- **baseline**, from the same run and the same receiver: a process of its own (uvloop) POSTing a
+  delivery-sized body with the delivery process's HTTP client (api/webhooks/http.py), one at a time (round
+  trip p50 / p95, beside the latency) and with the delivery process's concurrency (POSTs per second, beside
+  the deliveries per second): the receiver's bare rate.
+
+On PostgreSQL the feed hands a change out once every older transaction of the cluster has ended: another
+database's long transaction on the same server (a data set being generated) holds the deliveries back, and
+shows as latency of seconds and a lower rate. Look at ``pg_stat_activity`` before trusting a figure.
 
 Sizes (``bench.run --size``): quick 300 changes and 10 single writes (a smoke test, a few seconds on a quiet
 machine), national 20,000 and 200.
@@ -338,9 +344,19 @@ async def measure(changes: int, runners: int, latency_writes: int, work: Path, l
     }
 
 
-def run(results: Results, log: Any, *, size: str = "quick", runners: int = 1, work: Path | None = None) -> None:
-    """The ``webhooks`` scenario of ``bench.run``: its own database, beside the service (which it does not use)."""
+def run(
+    results: Results,
+    log: Any,
+    *,
+    size: str = "quick",
+    runners: int = 1,
+    work: Path | None = None,
+    backlog: int | None = None,
+) -> None:
+    """The ``webhooks`` scenario of ``bench.run``: its own database, beside the service (which it does not use);
+    ``backlog`` changes (``--webhook-backlog``; default by size)."""
     changes, writes = SIZES[size]
+    changes = backlog or changes
     out = asyncio.run(measure(changes, runners, writes, work or ROOT / "var" / "bench", log))
     results.details["webhooks"] = out
     lat, tp, base = out["latency_ms"], out["throughput"], out["baseline"]
@@ -402,7 +418,7 @@ def main() -> None:
         asyncio.run(_receive(int(sys.argv[2]), sys.argv[3]))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--changes", type=int, default=SIZES["national"][0])
+    parser.add_argument("--changes", "--backlog", type=int, default=SIZES["national"][0])
     parser.add_argument("--runners", type=int, default=1)
     parser.add_argument("--latency-writes", type=int, default=SIZES["national"][1])
     args = parser.parse_args()

@@ -71,6 +71,7 @@ FAN_OUT_ENDPOINTS = 50  # endpoints fanned out per transaction
 PRUNE_EVERY = 600.0  # seconds between two removals of old deliveries from the log
 PRUNE_ROWS = 5000  # deliveries removed per statement (short transactions)
 EXCERPT = 500  # characters of an answer kept in the log
+FAN_OUT_EVERY = 0.25  # seconds: the feed is looked at this often without a notification while busy
 RECORD_GATHER = 0.01  # seconds the recorder waits for more finished sends before writing them down
 _D: Table = WebhookDelivery.__table__  # type: ignore[assignment]
 _E: Table = WebhookEndpoint.__table__  # type: ignore[assignment]
@@ -153,6 +154,8 @@ class Runner:
         self._outcomes: list[Outcome] = []  # sent, not yet recorded
         self._recorded = asyncio.Event()  # outcomes are waiting for the recorder
         self._idle_event = asyncio.Event()  # the recorder wrote a batch down
+        self._feed_moved = True  # the feed may have changes to hand out (a notification came)
+        self._fanned_at = 0.0
         self._pruned_at = 0.0
 
     @property
@@ -207,7 +210,15 @@ class Runner:
         Claimed deliveries are sent by tasks of their own and recorded in batches by ``_recorder`` while the
         loop claims more: at most ``in_flight`` are claimed and not yet recorded. The loop claims again when
         a quarter of them are free."""
-        fanned = await self.fan_out()
+        fanned = 0
+        if not self.postgres or self._feed_moved or time.monotonic() - self._fanned_at >= FAN_OUT_EVERY:
+            # Not at every step: a busy loop steps at every batch recorded, and the look at the feed's head
+            # cost as much as the claim. A notification, something handed out last time (more may follow), or
+            # a quarter second (changes held back by older transactions; an endpoint enabled again).
+            self._feed_moved = False
+            self._fanned_at = time.monotonic()
+            fanned = await self.fan_out()
+            self._feed_moved = self._feed_moved or fanned > 0
         room = self.in_flight - len(self._inflight)
         claimed = 0
         if room > 0 and (not self._inflight or room * 4 >= self.in_flight):
@@ -304,6 +315,10 @@ class Runner:
             return poll
         return max(0.0, min(poll, (due - utcnow()).total_seconds()))
 
+    def _feed_notified(self) -> None:
+        self._feed_moved = True
+        self.wake.set()
+
     async def _listen(self, stop: asyncio.Event) -> None:
         """Wake on every feed notification (PostgreSQL); reconnect when the connection is lost."""
         import asyncpg  # type: ignore[import-untyped]
@@ -313,8 +328,8 @@ class Runner:
             conn = None
             try:
                 conn = await asyncpg.connect(dsn, timeout=5, server_settings={"application_name": "khuyenhoc-webhooks"})
-                await conn.add_listener(CHANNEL, lambda *_: self.wake.set())
-                self.wake.set()  # whatever came while not listening
+                await conn.add_listener(CHANNEL, lambda *_: self._feed_notified())
+                self._feed_notified()  # whatever came while not listening
                 while not stop.is_set() and not conn.is_closed():
                     await asyncio.sleep(5)
                     await conn.fetchval("SELECT 1", timeout=5)
