@@ -7,14 +7,19 @@ Never inside the web workers. Several may run at once on PostgreSQL; on SQLite r
    may read (api/sync/feed.py: the same scope, types and visibility rule as ``/sync/changes``) become
    deliveries (one message each: ``webhook-id``, exact body), and the cursor moves past them, in the same
    transaction. Nothing is skipped: the cursor never passes a change that could still become visible.
-2. **Dispatch.** Due deliveries are claimed (``FOR UPDATE SKIP LOCKED``; a claim is a lease: the delivery
-   is due again when the lease runs out, so a killed process's deliveries are sent again, with the same
-   ``webhook-id``), at most one per record and only the oldest pending one of each record (feed order per
-   record), and POSTed concurrently with a timeout and a cap on the answer read. The URL's addresses are
-   checked before each send (api/webhooks/addresses.py). No transaction is open while sending.
-3. **Record.** A 2xx delivers; anything else is retried with exponential backoff
-   (``webhook_retry_base_seconds`` doubling up to ``webhook_retry_max_seconds``) until
-   ``webhook_retry_window_seconds`` after the change (then ``failed``). Each attempt goes to the log. An
+2. **Dispatch.** Due deliveries are claimed in batches (``FOR UPDATE SKIP LOCKED``; a claim is a lease: the
+   delivery is due again when the lease runs out, so a killed process's deliveries are sent again, with the
+   same ``webhook-id``), at most one per record and only the oldest pending one of each record (feed order
+   per record; the claim reads partial indexes of the pending deliveries, so its cost follows the batch, not
+   the backlog). Each is POSTed by a task of its own over pooled keep-alive connections (api/webhooks/http.py)
+   with a timeout and a cap on the answer read; the loop claims more while they are in flight (at most
+   ``min(webhook_batch, webhook_concurrency)`` claimed and not yet recorded). The URL's addresses are checked
+   before each batch's sends (api/webhooks/addresses.py). No transaction is open while sending.
+3. **Record.** Finished sends are written down in batches by one task (their states, their attempts, the
+   endpoints' failure counts: one transaction); a record's next change is claimable only then. A 2xx
+   delivers; anything else is retried with exponential backoff (``webhook_retry_base_seconds`` doubling up
+   to ``webhook_retry_max_seconds``) until ``webhook_retry_window_seconds`` after the change (then
+   ``failed``). Each attempt goes to the log. An
    endpoint failing ``webhook_disable_after_failures`` times in a row for ``webhook_disable_after_seconds``
    is disabled, with ``disabled_reason`` and ``disabled_at`` (its changes wait for it).
 
