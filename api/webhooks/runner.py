@@ -51,6 +51,8 @@ from sqlalchemy import (
     insert,
     literal_column,
     select,
+    true,
+    tuple_,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -77,6 +79,7 @@ PRUNE_EVERY = 600.0  # seconds between two removals of old deliveries from the l
 PRUNE_ROWS = 5000  # deliveries removed per statement (short transactions)
 EXCERPT = 500  # characters of an answer kept in the log
 FAN_OUT_EVERY = 0.25  # seconds: the feed is looked at this often without a notification while busy
+CLAIM_FROM_START_EVERY = 1.0  # seconds: a claim from the due index's start at least this often
 RECORD_GATHER = 0.01  # seconds the recorder waits for more finished sends before writing them down
 _D: Table = WebhookDelivery.__table__  # type: ignore[assignment]
 _E: Table = WebhookEndpoint.__table__  # type: ignore[assignment]
@@ -114,11 +117,20 @@ class Outcome:
 PENDING: ColumnElement[str] = literal_column("'pending'", String())
 
 
-def claim_statement(now: dt.datetime, limit: int) -> Select[int, int, str, str, int, dt.datetime, str, str]:
+def claim_statement(
+    now: dt.datetime, limit: int, after: tuple[dt.datetime, int] | None = None
+) -> Select[int, int, str, str, int, dt.datetime, str, str]:
     """The first ``limit`` due pending deliveries of enabled endpoints, each the oldest pending delivery of its
     record (feed order per record), in ``(next_attempt_at, id)`` order: read along ``ix_webhook_deliveries_due``,
     each record probed in ``ix_webhook_deliveries_waiting`` (migration webhook_pending_indexes), so its cost
-    follows ``limit``, not the backlog."""
+    follows ``limit``, not the backlog.
+
+    ``after``: only those past this ``(next_attempt_at, id)`` (the last one claimed). A delivered or leased
+    delivery leaves a dead entry in the partial index until no transaction of the cluster can still see it:
+    while a long transaction anywhere on the server holds that horizon, a claim from the index's start steps
+    over every delivery sent since, and a backlog of 20,000 went at 210/s instead of 690/s. The runner claims
+    from its last position while that yields full batches, and from the start otherwise and every second
+    (a delivery that became due behind the position, e.g. redelivered by hand, waits at most that)."""
     d, earlier = WebhookDelivery, aliased(WebhookDelivery)
     blocked = exists().where(
         earlier.endpoint_id == d.endpoint_id,
@@ -139,6 +151,7 @@ def claim_statement(now: dt.datetime, limit: int) -> Select[int, int, str, str, 
         )
         .join(WebhookEndpoint, WebhookEndpoint.id == d.endpoint_id)
         .where(d.status == PENDING, d.next_attempt_at <= now, WebhookEndpoint.enabled, ~blocked)
+        .where(true() if after is None else tuple_(d.next_attempt_at, d.id) > tuple_(*after))
         .order_by(d.next_attempt_at, d.id)
         .limit(limit)
     )
@@ -161,6 +174,8 @@ class Runner:
         self._idle_event = asyncio.Event()  # the recorder wrote a batch down
         self._feed_moved = True  # the feed may have changes to hand out (a notification came)
         self._fanned_at = 0.0
+        self._claimed_to: tuple[dt.datetime, int] | None = None  # where the last full claim ended
+        self._claimed_from_start = 0.0
         self._pruned_at = 0.0
 
     @property
@@ -434,7 +449,12 @@ class Runner:
     async def _claim(self, limit: int) -> list[Claimed]:
         now = utcnow()
         d = WebhookDelivery
-        stmt = claim_statement(now, limit)
+        after = self._claimed_to
+        if after is not None and time.monotonic() - self._claimed_from_start >= CLAIM_FROM_START_EVERY:
+            after = None
+        if after is None:
+            self._claimed_from_start = time.monotonic()
+        stmt = claim_statement(now, limit, after).add_columns(d.next_attempt_at)
         if self.postgres:
             stmt = stmt.with_for_update(of=d, skip_locked=True)
         else:  # one process: look first, and take SQLite's write lock only when something is due
@@ -445,6 +465,8 @@ class Runner:
         try:
             async with self.db.sessionmaker() as session, session.begin():
                 rows = (await session.execute(stmt)).all()
+                # From the last one claimed next time while the batches come full; else from the start.
+                self._claimed_to = (rows[-1][-1], rows[-1].id) if len(rows) == limit else None
                 if not rows:
                     return []
                 await session.execute(
@@ -454,7 +476,7 @@ class Runner:
                 )
         finally:
             write_intent.reset(intent)
-        return [Claimed(*r) for r in rows]
+        return [Claimed(*r[:-1]) for r in rows]
 
     async def _send(self, c: Claimed, target: asyncio.Future[addresses.Target]) -> Outcome:
         assert self._http is not None

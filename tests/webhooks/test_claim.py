@@ -127,3 +127,28 @@ async def test_the_claim_reads_the_partial_indexes_of_the_pending_deliveries(
         assert "USE TEMP B-TREE" not in plan, plan
     assert "ix_webhook_deliveries_due" in plan, plan
     assert "ix_webhook_deliveries_waiting" in plan, plan
+
+
+async def test_full_batches_claim_on_from_the_last_one_and_nothing_behind_it_is_left(
+    db: Database, session: AsyncSession, settings: Settings
+) -> None:
+    """While batches come full the claim goes on from where the last one ended (not over the dead index
+    entries of what was sent); a delivery due behind that position goes with the next claim from the start."""
+    endpoint = await _endpoint(session)
+    await _pending(session, endpoint, records=6, versions=1)  # seq 1-6
+    await session.commit()
+    runner = Runner(db, settings)
+    assert [c.msg_id for c in await runner._claim(2)] == [f"msg_{endpoint}_{s}" for s in (1, 2)]
+    assert runner._claimed_to is not None
+    # Seq 1 is due again (redelivered by hand), behind the position: the claims from there skip it ...
+    await session.execute(
+        update(WebhookDelivery)
+        .where(WebhookDelivery.seq == 1)
+        .values(next_attempt_at=utcnow() - dt.timedelta(seconds=30))
+    )
+    await session.commit()
+    assert [c.msg_id for c in await runner._claim(2)] == [f"msg_{endpoint}_{s}" for s in (3, 4)]
+    # ... a batch that does not come full sends the next claim to the start, where seq 1 is.
+    assert [c.msg_id for c in await runner._claim(5)] == [f"msg_{endpoint}_{s}" for s in (5, 6)]
+    assert runner._claimed_to is None
+    assert [c.msg_id for c in await runner._claim(5)] == [f"msg_{endpoint}_1"]
