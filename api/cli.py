@@ -415,7 +415,14 @@ def webhooks_run() -> None:
             await db.dispose()
 
     typer.echo("Đang gửi webhook (dừng: Ctrl-C).", err=True)
-    asyncio.run(runner())
+    try:  # uvloop (with uvicorn[standard]): the delivery process spends its time in the event loop
+        import uvloop
+
+        loop_factory: Callable[[], asyncio.AbstractEventLoop] | None = uvloop.new_event_loop
+    except ImportError:
+        loop_factory = None
+    with asyncio.Runner(loop_factory=loop_factory) as loop_runner:
+        loop_runner.run(runner())
 
 
 @app.command()

@@ -66,9 +66,19 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="Serve the api package of another copy of the project (e.g. `git archive` of an earlier commit).",
     )
+    parser.add_argument(
+        "--webhook-backlog",
+        type=int,
+        help="Changes in the webhooks scenario's backlog (default: 300 quick, 20,000 national).",
+    )
     args = parser.parse_args(argv)
     if set(args.only or ()) == {"embedded"}:  # SQLite only: no PostgreSQL needed
         return _embedded_only(SIZES[args.size], args.service_code)
+    if set(args.only or ()) == {"webhooks"}:  # its own small database: no data set, no service
+        if not asyncio.run(_postgres_answers()):
+            log(f"SKIPPED: the webhooks scenario needs PostgreSQL at {make_url(ADMIN_URL).render_as_string()}")
+            return 1 if os.environ.get("CI") == "true" else 0
+        return _webhooks_only(SIZES[args.size], args.webhook_backlog)
     if not asyncio.run(_postgres_answers()):
         where = make_url(ADMIN_URL).render_as_string(hide_password=True)
         line = "#" * 72
@@ -136,7 +146,10 @@ def main(argv: list[str] | None = None) -> int:
         step("feed", lambda: feed.run(results, ds, service, log))
         step("recognition-import", lambda: recognition.run(results, ds, service, log))
         # Its own small database and `khuyenhoc webhooks run` processes (bench/webhooks.py); the service idles.
-        step("webhooks", lambda: webhooks.run(results, log, size=size.name, work=generate.WORK_DIR))
+        step(
+            "webhooks",
+            lambda: webhooks.run(results, log, size=size.name, work=generate.WORK_DIR, backlog=args.webhook_backlog),
+        )
     results.details["total_seconds"] = round(time.monotonic() - started, 1)
     suffix = f"-{args.service_code.name}" if args.service_code else ""
     out = generate.WORK_DIR / f"results-{size.name}{suffix}.json"
@@ -156,6 +169,20 @@ def _embedded_only(size: Size, code: Path | None) -> int:
     embedded.run(results, size, log, code)
     suffix = f"-{code.name}" if code else ""
     out = generate.WORK_DIR / f"results-{size.name}-embedded{suffix}.json"
+    results.save(out)
+    table = results.table()
+    out.with_suffix(".md").write_text(table + "\n")
+    log("\n" + table + f"\n\n{out}")
+    return 0
+
+
+def _webhooks_only(size: Size, backlog: int | None) -> int:
+    """``--only webhooks``: the webhooks scenario alone (bench/webhooks.py makes its own database of units and
+    its backlog, so the size's data set is not needed), results in results-SIZE-webhooks."""
+    log(f"== {size.name} benchmark, webhooks only, {dt.datetime.now().isoformat(timespec='seconds')}")
+    results = Results(size=size.name, machine=machine() | {"workers": 1})
+    webhooks.run(results, log, size=size.name, work=generate.WORK_DIR, backlog=backlog)
+    out = generate.WORK_DIR / f"results-{size.name}-webhooks.json"
     results.save(out)
     table = results.table()
     out.with_suffix(".md").write_text(table + "\n")

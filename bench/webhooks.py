@@ -1,9 +1,10 @@
 """Webhooks on PostgreSQL: latency from a write's commit to the receiver's 2xx, and deliveries per second.
 
-``python -m bench.webhooks [--changes N] [--runners R]`` (also ``python -m bench.run --only webhooks``).
-A fresh database ``kh_bench_webhooks`` (units only, copied from a template made once per migration head), one
-partner key, one endpoint, real ``khuyenhoc webhooks run`` processes and a receiver in its own process (asyncio,
-HTTP/1.1 keep-alive, answers 204 and notes each message's arrival time):
+``python -m bench.webhooks [--backlog N] [--runners R]`` (also ``python -m bench.run --only webhooks
+[--webhook-backlog N]``, which needs no data set). A fresh database ``kh_bench_webhooks`` (units only, copied
+from a template made once per migration head), one partner key, one endpoint, real ``khuyenhoc webhooks run``
+processes and a receiver in its own process (uvloop, httptools, HTTP/1.1 keep-alive; answers 204 and notes
+each message's arrival time and ``webhook-id``):
 
 - **latency**: single writes (``PUT /sync/commendations/…`` through the app, in this process), one at a time,
   ~20 per second; from the moment the write's response came back (its transaction committed) to the
@@ -11,9 +12,14 @@ HTTP/1.1 keep-alive, answers 204 and notes each message's arrival time):
 - **throughput**: N changes written while the endpoint is disabled (``:batch`` of 1,000), then enabled: time
   from enabling until the receiver has them all; deliveries per second (fan-out, signing, POST, log).
 - it also counts each ``webhook-id`` received: lost (missing) and duplicated must both be 0 here.
-- **baseline**, from the same run and the same receiver: this process POSTing a delivery-sized body to it with
-  httpx (the delivery process's client), one at a time (round trip p50 / p95, beside the latency) and with the
-  delivery process's concurrency (POSTs per second, beside the deliveries per second).
+- **baseline**, from the same run and the same receiver: a process of its own (uvloop) POSTing a
+  delivery-sized body with the delivery process's HTTP client (api/webhooks/http.py), one at a time (round
+  trip p50 / p95, beside the latency) and with the delivery process's concurrency (POSTs per second, beside
+  the deliveries per second): the receiver's bare rate.
+
+On PostgreSQL the feed hands a change out once every older transaction of the cluster has ended: another
+database's long transaction on the same server (a data set being generated) holds the deliveries back, and
+shows as latency of seconds and a lower rate. Look at ``pg_stat_activity`` before trusting a figure.
 
 Sizes (``bench.run --size``): quick 300 changes and 10 single writes (a smoke test, a few seconds on a quiet
 machine), national 20,000 and 200.
@@ -55,33 +61,93 @@ BODY = {"form": "medal", "year": 2026, "issuing_level": "central", "recipient_ki
 
 
 # The receiver (a process of its own: ``python -m bench.webhooks receive PORT FILE``)
-async def _receive(port: int, out_path: str) -> None:
-    out = open(out_path, "a", buffering=1)  # noqa: SIM115, ASYNC230 - one line per message, kept open
+class _Hook(asyncio.Protocol):
+    """One keep-alive HTTP/1.1 connection, parsed by httptools (C): each POST is noted (arrival time,
+    ``webhook-id``, external id) and answered 204 at once, so the receiver is not what limits the delivery
+    rate measured (the asyncio-streams receiver it replaces answered 224-288 POSTs/s)."""
 
-    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    def __init__(self, lines: list[str]) -> None:
+        import httptools
+
+        self.lines = lines
+        self.parser = httptools.HttpRequestParser(self)
+        self.error = httptools.HttpParserError
+        self.msg_id = b""
+        self.body: list[bytes] = []
+        self.transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def data_received(self, data: bytes) -> None:
         try:
-            while True:
-                head = await reader.readuntil(b"\r\n\r\n")
-                length = 0
-                msg_id = b""
-                for line in head.split(b"\r\n"):
-                    name, _, value = line.partition(b":")
-                    if name.lower() == b"content-length":
-                        length = int(value)
-                    elif name.lower() == b"webhook-id":
-                        msg_id = value.strip()
-                body = await reader.readexactly(length)
-                at = time.time()
-                found = EXTERNAL_ID.search(body)
-                out.write(f"{at:.6f} {msg_id.decode()} {found.group(1).decode() if found else '-'}\n")
-                writer.write(b"HTTP/1.1 204 No Content\r\ncontent-length: 0\r\n\r\n")
-                await writer.drain()
-        except (asyncio.IncompleteReadError, ConnectionError):
-            writer.close()
+            self.parser.feed_data(data)
+        except self.error:
+            assert self.transport is not None
+            self.transport.close()
 
-    server = await asyncio.start_server(handle, "127.0.0.1", port, backlog=1024)
-    async with server:
-        await server.serve_forever()
+    def on_header(self, name: bytes, value: bytes) -> None:
+        if name.lower() == b"webhook-id":
+            self.msg_id = value.strip()
+
+    def on_body(self, chunk: bytes) -> None:
+        self.body.append(chunk)
+
+    def on_message_complete(self) -> None:
+        at = time.time()
+        found = EXTERNAL_ID.search(b"".join(self.body))
+        self.lines.append(f"{at:.6f} {self.msg_id.decode()} {found.group(1).decode() if found else '-'}\n")
+        self.msg_id, self.body = b"", []
+        assert self.transport is not None
+        self.transport.write(b"HTTP/1.1 204 No Content\r\ncontent-length: 0\r\n\r\n")
+
+
+async def _receive(port: int, out_path: str) -> None:
+    lines: list[str] = []
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(lambda: _Hook(lines), "127.0.0.1", port, backlog=1024)
+    with open(out_path, "a") as out:  # noqa: ASYNC230 - the lines of the last 5 ms at once
+        async with server:
+            while True:
+                await asyncio.sleep(0.005)
+                if lines:
+                    batch, lines[:] = "".join(lines), []
+                    out.write(batch)
+                    out.flush()
+
+
+def _uvloop_run(main: Any) -> Any:
+    """Run a coroutine on uvloop (the delivery process's loop) when installed."""
+    try:
+        import uvloop
+
+        factory = uvloop.new_event_loop
+    except ImportError:  # pragma: no cover - uvloop comes with uvicorn[standard]
+        factory = None
+    with asyncio.Runner(loop_factory=factory) as runner:
+        return runner.run(main)
+
+
+class Arrivals:
+    """The receiver's file, read as it grows (only the new lines each time)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.rows: list[tuple[float, str, str]] = []
+        self._offset = 0
+        self._rest = b""
+
+    def read(self) -> list[tuple[float, str, str]]:
+        if self.path.exists():
+            with self.path.open("rb") as f:
+                f.seek(self._offset)
+                data = self._rest + f.read()
+                self._offset = f.tell()
+            *complete, self._rest = data.split(b"\n")
+            for line in complete:
+                at, msg_id, ext = line.decode().split(" ")
+                self.rows.append((float(at), msg_id, ext))
+        return self.rows
 
 
 def _free_port() -> int:
@@ -90,16 +156,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def _received(path: Path) -> list[tuple[float, str, str]]:
-    if not path.exists():
-        return []
-    rows = []
-    for line in path.read_text().splitlines():
-        at, msg_id, ext = line.split(" ")
-        rows.append((float(at), msg_id, ext))
-    return rows
 
 
 def _url(database: str) -> str:
@@ -157,31 +213,50 @@ def _percentile(values: list[float], p: float) -> float:
 
 async def bare_posts(port: int, body: bytes, *, sequential: int, total: int, concurrency: int) -> dict[str, float]:
     """The receiver without the platform: round trips of one POST at a time (ms), then POSTs per second with
-    ``concurrency`` open at once, from one httpx client as the delivery process uses."""
+    ``concurrency`` open at once, from the delivery process's own HTTP client (api/webhooks/http.py) on its
+    event loop (uvloop). Run in a process of its own (``python -m bench.webhooks bare …``), as the delivery
+    process is."""
+    from api.webhooks.http import Client
+
     url = f"http://127.0.0.1:{port}/hook"
     headers = {"content-type": "application/json", "webhook-id": "msg_baseline"}
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(limits=limits, timeout=30, trust_env=False) as client:
+    client = Client(timeout=30, cap=64 * 1024)
+    try:
         trips = []
         for _ in range(sequential):
             started = time.perf_counter()
-            (await client.post(url, content=body, headers=headers)).raise_for_status()
+            assert (await client.post(url, body, headers)).status == 204
             trips.append((time.perf_counter() - started) * 1000)
-        gate = asyncio.Semaphore(concurrency)
+        left = total
 
-        async def one() -> None:
-            async with gate:
-                (await client.post(url, content=body, headers=headers)).raise_for_status()
+        async def worker() -> None:
+            nonlocal left
+            while left > 0:
+                left -= 1
+                assert (await client.post(url, body, headers)).status == 204
 
         started = time.perf_counter()
-        await asyncio.gather(*(one() for _ in range(total)))
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
         elapsed = time.perf_counter() - started
+    finally:
+        await client.close()
     return {
         "round_trip_p50_ms": round(statistics.median(trips), 2),
         "round_trip_p95_ms": round(_percentile(trips, 0.95), 2),
         "posts_per_second": round(total / elapsed, 1),
         "concurrency": concurrency,
     }
+
+
+def _bare_in_process(port: int, body: bytes, *, sequential: int, total: int, concurrency: int) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.webhooks", "bare", str(port), str(sequential), str(total), str(concurrency)],
+        cwd=ROOT,
+        input=body,
+        capture_output=True,
+        check=True,
+    )
+    return dict(json.loads(out.stdout))
 
 
 async def measure(changes: int, runners: int, latency_writes: int, work: Path, log: Any) -> dict[str, Any]:
@@ -207,6 +282,7 @@ async def measure(changes: int, runners: int, latency_writes: int, work: Path, l
     work.mkdir(parents=True, exist_ok=True)
     arrivals = work / "webhooks-received.txt"
     arrivals.unlink(missing_ok=True)
+    received = Arrivals(arrivals)
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("KH_")}
     receiver = subprocess.Popen(
@@ -259,11 +335,11 @@ async def measure(changes: int, runners: int, latency_writes: int, work: Path, l
                 committed[ext] = time.time()
                 await asyncio.sleep(0.05)
             deadline = time.monotonic() + 120
-            while time.monotonic() < deadline and len({x for _, _, x in _received(arrivals)} & set(committed)) < len(
+            while time.monotonic() < deadline and len({x for _, _, x in received.read()} & set(committed)) < len(
                 committed
             ):
                 await asyncio.sleep(0.1)
-            got = {ext: at for at, _, ext in _received(arrivals) if ext in committed}
+            got = {ext: at for at, _, ext in received.read() if ext in committed}
             latencies = [(got[e] - committed[e]) * 1000 for e in committed if e in got]
             log(
                 f"   latency: {len(latencies)}/{len(committed)} delivered, p50 {statistics.median(latencies):.0f} ms, "
@@ -277,14 +353,15 @@ async def measure(changes: int, runners: int, latency_writes: int, work: Path, l
                     for n in range(start, min(changes, start + 1000))
                 ]
                 (await c.post("/api/v1/sync/commendations:batch", json={"items": items})).raise_for_status()
-            before = len(_received(arrivals))
+            before = len(received.read())
             started = time.monotonic()
             (await c.patch(f"/api/v1/webhooks/{endpoint}", json={"enabled": True})).raise_for_status()
             deadline = time.monotonic() + 600
-            while time.monotonic() < deadline and len(_received(arrivals)) - before < changes:
+            while time.monotonic() < deadline and len(received.read()) - before < changes:
                 await asyncio.sleep(0.05)
             elapsed = time.monotonic() - started
-            rows = _received(arrivals)
+            await asyncio.sleep(1.0)  # a duplicate would come now (it counts below)
+            rows = received.read()
             tp = [r for r in rows[before:] if r[2].startswith("tp-")]
             last = max((r[0] for r in tp), default=0.0)
             first = min((r[0] for r in tp), default=0.0)
@@ -297,8 +374,13 @@ async def measure(changes: int, runners: int, latency_writes: int, work: Path, l
             # Baseline: the same receiver, a body of a delivery's size, without the platform.
             sample = json.dumps({"type": "commendation", "data": BODY | {"recipient_name": "Người 0"}}).encode()
             sample = sample.ljust(max(len(sample), 900))
-            baseline = await bare_posts(
-                port, sample, sequential=latency_writes, total=changes, concurrency=settings.webhook_concurrency
+            baseline = await asyncio.to_thread(
+                _bare_in_process,
+                port,
+                sample,
+                sequential=latency_writes,
+                total=max(changes, 5000),
+                concurrency=settings.webhook_concurrency,
             )
             log(
                 f"   baseline (bare POSTs to the receiver): p50 {baseline['round_trip_p50_ms']:.1f} ms, "
@@ -338,9 +420,19 @@ async def measure(changes: int, runners: int, latency_writes: int, work: Path, l
     }
 
 
-def run(results: Results, log: Any, *, size: str = "quick", runners: int = 1, work: Path | None = None) -> None:
-    """The ``webhooks`` scenario of ``bench.run``: its own database, beside the service (which it does not use)."""
+def run(
+    results: Results,
+    log: Any,
+    *,
+    size: str = "quick",
+    runners: int = 1,
+    work: Path | None = None,
+    backlog: int | None = None,
+) -> None:
+    """The ``webhooks`` scenario of ``bench.run``: its own database, beside the service (which it does not use);
+    ``backlog`` changes (``--webhook-backlog``; default by size)."""
     changes, writes = SIZES[size]
+    changes = backlog or changes
     out = asyncio.run(measure(changes, runners, writes, work or ROOT / "var" / "bench", log))
     results.details["webhooks"] = out
     lat, tp, base = out["latency_ms"], out["throughput"], out["baseline"]
@@ -399,10 +491,16 @@ def run(results: Results, log: Any, *, size: str = "quick", runners: int = 1, wo
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "receive":
-        asyncio.run(_receive(int(sys.argv[2]), sys.argv[3]))
+        _uvloop_run(_receive(int(sys.argv[2]), sys.argv[3]))
+        return
+    if len(sys.argv) > 1 and sys.argv[1] == "bare":
+        port, sequential, total, concurrency = (int(a) for a in sys.argv[2:6])
+        body = sys.stdin.buffer.read()
+        got = _uvloop_run(bare_posts(port, body, sequential=sequential, total=total, concurrency=concurrency))
+        print(json.dumps(got))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--changes", type=int, default=SIZES["national"][0])
+    parser.add_argument("--changes", "--backlog", type=int, default=SIZES["national"][0])
     parser.add_argument("--runners", type=int, default=1)
     parser.add_argument("--latency-writes", type=int, default=SIZES["national"][1])
     args = parser.parse_args()

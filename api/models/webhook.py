@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.db.base import Base, TimestampMixin, UTCDateTime
@@ -37,15 +37,28 @@ class WebhookEndpoint(TimestampMixin, Base):
     created_by_id: Mapped[int | None] = mapped_column(Integer)
 
 
+_PENDING = text("status = 'pending'")
+
+
 class WebhookDelivery(Base):
     """One feed change for one endpoint: the message (its ``webhook-id`` and exact body) and its state."""
 
     __tablename__ = "webhook_deliveries"
     __table_args__ = (
         UniqueConstraint("endpoint_id", "seq"),
-        # The due deliveries, and the earlier pending ones of the same record (ordering per record).
-        Index("ix_webhook_deliveries_pending", "status", "next_attempt_at"),
-        Index("ix_webhook_deliveries_record", "endpoint_id", "record_key", "seq"),
+        # Partial: only the pending deliveries (a small set however long the log grows). The due ones in the
+        # claim's order, and the earlier pending ones of the same record (ordering per record): the claim reads
+        # the first due rows in order and probes each record once, instead of every pending row (migration
+        # webhook_pending_indexes).
+        Index("ix_webhook_deliveries_due", "next_attempt_at", "id", postgresql_where=_PENDING, sqlite_where=_PENDING),
+        Index(
+            "ix_webhook_deliveries_waiting",
+            "endpoint_id",
+            "record_key",
+            "seq",
+            postgresql_where=_PENDING,
+            sqlite_where=_PENDING,
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)

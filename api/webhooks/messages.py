@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import secrets
+from functools import lru_cache
 from typing import Any
 
 from pydantic_core import from_json, to_json
@@ -49,12 +50,17 @@ def body(
     return to_json(message).decode()
 
 
+@lru_cache(maxsize=1024)
+def _signer(secret: str) -> Webhook:
+    return Webhook(secret)  # decodes the secret: once per endpoint, not per delivery
+
+
 def headers(secret: str, msg_id: str, payload: str, now: dt.datetime) -> dict[str, str]:
     """The three Standard Webhooks headers, signed with the maintained ``standardwebhooks`` package."""
     return {
         "webhook-id": msg_id,
         "webhook-timestamp": str(int(now.timestamp())),
-        "webhook-signature": Webhook(secret).sign(msg_id, now, payload),
+        "webhook-signature": _signer(secret).sign(msg_id, now, payload),
         "content-type": "application/json",
         "user-agent": "khuyenhoc-webhooks",
     }

@@ -39,6 +39,7 @@ class Received:
     headers: dict[str, str]
     body: bytes
     status: int
+    started: float = 0.0  # when the request had been read (``at``: when its answer was decided, after the delay)
 
     @property
     def id(self) -> str:
@@ -76,9 +77,10 @@ class Receiver:
                 if len(body) < length:  # the sender went away mid-request: nothing was received
                     self.close_connection = True
                     return
+                started = time.time()
                 if receiver.delay:
                     time.sleep(receiver.delay)
-                got = Received(time.time(), {k.lower(): v for k, v in self.headers.items()}, body, 0)
+                got = Received(time.time(), {k.lower(): v for k, v in self.headers.items()}, body, 0, started)
                 with receiver.lock:
                     got.status = receiver.answer(len(receiver.got), got)
                     receiver.got.append(got)

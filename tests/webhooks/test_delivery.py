@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import itertools
 import time
 import uuid
 
 import pytest
 from standardwebhooks import Webhook
 
-from tests.webhooks.conftest import WAIT, Receiver, World
+from tests.webhooks.conftest import COMMENDATION, WAIT, Receiver, World
 
 
 async def _changes(world: World, key: str, since: str) -> list[dict[str, object]]:
@@ -207,3 +208,67 @@ async def test_killing_the_delivery_process_loses_nothing(world: World, receiver
     # Every request is an attempt of the log, but those in flight when the processes were killed (a batch each).
     attempts = sum(d["attempts"] for d in log)
     assert len(receiver.got) <= attempts + 50 * runners, (attempts, len(receiver.got))
+
+
+async def _backlog(world: World, key: str, records: int, versions: int) -> list[str]:
+    """``versions`` writes of each of ``records`` commendations, interleaved, in :batch calls; their ids."""
+    exts = [f"b-{i}-{uuid.uuid4().hex[:4]}" for i in range(records)]
+    async with world.client(key) as c:
+        for version in range(versions):
+            items = [
+                {
+                    "external_id": ext,
+                    "data": COMMENDATION | {"recipient_name": f"Người {ext} lần {version}", "unit_code": "01"},
+                }
+                for ext in exts
+            ]
+            r = await c.post("/api/v1/sync/commendations:batch", json={"items": items})
+            assert r.status_code == 200, r.text
+    return exts
+
+
+async def test_deliveries_of_one_record_never_overlap_while_records_go_side_by_side(
+    world: World, receiver: Receiver
+) -> None:
+    """Several deliveries are in flight at once (other records), but a record's next change is sent only after
+    its previous one was answered and recorded: never overlapping, never reordered."""
+    from tests.conftest import BACKEND
+
+    receiver.delay = 0.05
+    _, key = await world.partner_key()
+    await world.endpoint(key, receiver.url)
+    exts = await _backlog(world, key, records=12, versions=4)
+    for _ in range(2 if BACKEND == "postgresql" else 1):  # SQLite: one delivery process
+        world.runners.start(webhook_batch="8")
+    receiver.wait(lambda: len(receiver.ok()) >= 48, what="48 deliveries")
+    per_record: dict[str, list[tuple[int, float, float]]] = collections.defaultdict(list)
+    for r in sorted(receiver.got, key=lambda r: r.started):
+        change = r.json["data"]
+        per_record[change["external_id"]].append((change["seq"], r.started, r.at))
+    assert sorted(per_record) == sorted(exts)
+    for ext, sends in per_record.items():
+        seqs = [seq for seq, _, _ in sends]
+        assert len(seqs) == 4 and seqs == sorted(seqs), (ext, seqs)
+        for (_, _, answered), (_, started, _) in itertools.pairwise(sends):
+            assert started >= answered, (ext, sends)  # the next one began after the previous was answered
+    # ... and deliveries of different records did overlap: they are sent side by side.
+    spans = sorted((r.started, r.at) for r in receiver.got)
+    overlapping = sum(1 for a, b in itertools.pairwise(spans) if b[0] < a[1])
+    assert overlapping >= 10, spans
+
+
+async def test_runners_claiming_in_batches_send_each_message_once(world: World, receiver: Receiver) -> None:
+    """Two processes (PostgreSQL; SQLite: one) claiming small batches side by side: with a receiver that never
+    fails, every webhook-id arrives exactly once (a duplicate is only ever a retry of one message)."""
+    from tests.conftest import BACKEND
+
+    _, key = await world.partner_key()
+    endpoint = await world.endpoint(key, receiver.url)
+    await _backlog(world, key, records=150, versions=2)
+    for _ in range(2 if BACKEND == "postgresql" else 1):
+        world.runners.start(webhook_batch="10", webhook_concurrency="4")
+    receiver.wait(lambda: len(receiver.got) >= 300, what="300 deliveries")
+    await asyncio.sleep(1.0)  # a second copy of anything would come now
+    counts = collections.Counter(r.id for r in receiver.got)
+    assert len(counts) == 300 and set(counts.values()) == {1}, counts.most_common(3)
+    assert all(m.startswith(f"msg_{endpoint['id']}_") for m in counts)
