@@ -9,8 +9,8 @@ status = 'pending'``) it walks the due index in order, probes each row's record 
 batch: under 3 ms at 20,000 pending. SQLite supports partial indexes too.
 
 Revision ID: 5e2b8c1d9a47
-Revises: c71d5e08a4f2
-Create Date: 2026-12-06 10:00:00
+Revises: 3f8a2c6d9b14
+Create Date: 2026-12-06 10:10:00
 """
 
 from collections.abc import Sequence
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "5e2b8c1d9a47"
-down_revision: str | None = "c71d5e08a4f2"
+down_revision: str | None = "3f8a2c6d9b14"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
