@@ -20,10 +20,13 @@ from typing import Any
 import httpx
 import pytest
 from pydantic_core import from_json
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.auth.secrets import new_api_key
 from api.core.config import PROJECT_ROOT, Settings
 from api.db.engine import Database, make_engine
 from api.main import create_app
+from api.models import ApiKey, WebhookEndpoint
 from tests.conftest import BACKEND, DatabaseFactory, _account, migrate_and_load
 
 # On PostgreSQL the feed hands out a change once every older transaction of the cluster has ended (api/models/
@@ -261,3 +264,26 @@ def settings(database_url: str) -> Settings:
         frontend_dist=Path("/nonexistent-dashboard"),
         webhook_allow_hosts="127.0.0.1",
     )
+
+
+async def endpoint_row(session: AsyncSession) -> WebhookEndpoint:
+    """An enabled endpoint of a new partner key, written straight to the database (no delivery process)."""
+    _, prefix, secret_hash = new_api_key()
+    key = ApiKey(name="Đối tác", prefix=prefix, secret_hash=secret_hash, role="partner", scopes=[], unit_id=None)
+    session.add(key)
+    await session.flush()
+    endpoint = WebhookEndpoint(
+        url="https://93.184.215.14/",
+        types=[],
+        secret="whsec_dGVzdA==",
+        owner_key_id=key.id,
+        partner="p",
+        unit_path="",
+        enabled=True,
+        cursor=0,
+        failures=0,
+        created_by_kind="system",
+    )
+    session.add(endpoint)
+    await session.flush()
+    return endpoint

@@ -8,35 +8,17 @@ import datetime as dt
 from sqlalchemy import insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.auth.secrets import new_api_key
 from api.core.config import Settings
 from api.db.base import utcnow
 from api.db.engine import Database
-from api.models import ApiKey, WebhookDelivery, WebhookEndpoint
+from api.models import WebhookDelivery
 from api.webhooks.runner import Runner, claim_statement
 from tests.conftest import BACKEND
+from tests.webhooks.conftest import endpoint_row
 
 
 async def _endpoint(session: AsyncSession) -> int:
-    _, prefix, secret_hash = new_api_key()
-    key = ApiKey(name="Đối tác", prefix=prefix, secret_hash=secret_hash, role="partner", scopes=[], unit_id=None)
-    session.add(key)
-    await session.flush()
-    endpoint = WebhookEndpoint(
-        url="https://93.184.215.14/",
-        types=[],
-        secret="whsec_dGVzdA==",
-        owner_key_id=key.id,
-        partner="p",
-        unit_path="",
-        enabled=True,
-        cursor=0,
-        failures=0,
-        created_by_kind="system",
-    )
-    session.add(endpoint)
-    await session.flush()
-    return endpoint.id
+    return (await endpoint_row(session)).id
 
 
 async def _pending(session: AsyncSession, endpoint: int, records: int, versions: int, start: int = 1) -> None:
