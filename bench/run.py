@@ -168,12 +168,7 @@ def _embedded_only(size: Size, code: Path | None) -> int:
     results = Results(size=size.name, machine=machine() | {"workers": 1})
     embedded.run(results, size, log, code)
     suffix = f"-{code.name}" if code else ""
-    out = generate.WORK_DIR / f"results-{size.name}-embedded{suffix}.json"
-    results.save(out)
-    table = results.table()
-    out.with_suffix(".md").write_text(table + "\n")
-    log("\n" + table + f"\n\n{out}")
-    return 0
+    return _save(results, generate.WORK_DIR / f"results-{size.name}-embedded{suffix}.json")
 
 
 def _webhooks_only(size: Size, backlog: int | None) -> int:
@@ -182,7 +177,11 @@ def _webhooks_only(size: Size, backlog: int | None) -> int:
     log(f"== {size.name} benchmark, webhooks only, {dt.datetime.now().isoformat(timespec='seconds')}")
     results = Results(size=size.name, machine=machine() | {"workers": 1})
     webhooks.run(results, log, size=size.name, work=generate.WORK_DIR, backlog=backlog)
-    out = generate.WORK_DIR / f"results-{size.name}-webhooks.json"
+    return _save(results, generate.WORK_DIR / f"results-{size.name}-webhooks.json")
+
+
+def _save(results: Results, out: Path) -> int:
+    """A one-scenario run's figures: the JSON, its table beside it (.md), the table printed."""
     results.save(out)
     table = results.table()
     out.with_suffix(".md").write_text(table + "\n")
