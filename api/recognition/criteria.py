@@ -189,14 +189,11 @@ def evaluator(content: CriteriaContent) -> Callable[[dict[str, int]], Result]:
     """``evaluate``'s rule with the set read once, for many sheets of one set (an import)."""
     codes = [i.code for i in content.indices()]
     least, least_total = content.pass_rule.min_per_index, content.pass_rule.min_total
-    rated = content.rating_rule is not None
 
     def run(scores: dict[str, int]) -> Result:
         total = sum(scores.values())
         below = [code for code in codes if scores.get(code, 0) < least]
-        if not rated:
-            return Result(total, total >= least_total and not below, below)
-        rating = rate(content, scores)
+        rating = rate(content, scores)  # None without a rating rule, which recognisable() then accepts
         return Result(total, total >= least_total and not below and recognisable(content, rating), below, rating)
 
     return run
