@@ -34,6 +34,27 @@ test('item 9: a new tab (a shared link pasted, a Ctrl+click) opens signed in; si
   await first.context().close();
 });
 
+test('item 9: a new tab opened while the first one is busy still signs in, once the first one answers', async () => {
+  // CI under load found it: the open tab drawing its charts answered after the new tab's 250 ms wait,
+  // and the new tab stayed on the sign-in page. A late answer now signs it in and takes it where it went.
+  const first = await signInAs(browser, 'tinh.hungyen');
+  // Keep the first tab's main thread busy for 1.5 s: it cannot answer the new tab's question before then.
+  const busy = first.evaluate(() => {
+    const end = Date.now() + 1500;
+    while (Date.now() < end) {
+      /* busy */
+    }
+  });
+  const second = await newPage(first.context());
+  await second.goto('don-vi');
+  await second.waitForURL(/\/dang-nhap/);
+  await busy;
+  await second.waitForURL(/\/don-vi$/);
+  await second.getByRole('button', { name: 'Đăng xuất' }).waitFor();
+  for (const p of [first, second]) assertNoPageErrors(p);
+  await first.context().close();
+});
+
 test('item 9: the audit log lists the newest entries first, and its time heading reverses the order', async () => {
   const page = await signInAs(browser, 'admin');
   await page.goto('quan-tri/nhat-ky');

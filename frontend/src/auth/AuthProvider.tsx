@@ -4,7 +4,7 @@ import { api, onUnauthorized } from '../api/client';
 import { unwrap } from '../api/problem';
 import type { components } from '../api/schema';
 import { clearToken, getToken, rememberUnit, saveToken } from './session';
-import { announceSignOut, onSignedOutElsewhere } from './tabs';
+import { announceSignOut, onSignedInElsewhere, onSignedOutElsewhere } from './tabs';
 
 export type Me = components['schemas']['MeOut'];
 
@@ -61,6 +61,15 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   useEffect(
     () =>
+      onSignedInElsewhere(() => {
+        setSignedOutReason(null);
+        setToken(getToken());
+      }),
+    [],
+  );
+
+  useEffect(
+    () =>
       onSignedOutElsewhere(() => {
         setToken(null);
         setSignedOutReason('signed-out');
@@ -93,12 +102,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   );
 
   const signOut = useCallback(async () => {
+    // The other tabs first, so that none of them is still asking with the token once the server has revoked it
+    // (a 401 there, seen under load); then revoke on the server, and sign out here whatever it answers.
+    announceSignOut();
     if (getToken()) {
-      // Revoke on the server; sign out here whatever it answers.
       await api.POST('/api/v1/auth/logout').catch(() => undefined);
     }
     clearToken();
-    announceSignOut();
     setSignedOutReason('signed-out');
     setToken(null);
     queryClient.clear();

@@ -12,6 +12,11 @@ import { clearToken, getSession, rememberUnit, rememberedUnit, saveSession } fro
 const CHANNEL = 'kh.session';
 /** Other tabs answer within a few milliseconds; a lone tab waits this long before the sign-in page. */
 const WAIT_MS = 250;
+/**
+ * An answer that comes later (the open tab busy drawing its charts, a loaded machine) still signs this
+ * tab in, from the sign-in page it has shown meanwhile, for this long after asking.
+ */
+const LATE_MS = 10_000;
 
 type Message =
   | { kind: 'ask' }
@@ -28,6 +33,9 @@ function open(): BroadcastChannel | null {
 
 let channel: BroadcastChannel | null = null;
 const signedOutListeners = new Set<() => void>();
+const signedInListeners = new Set<() => void>();
+/** Until when this tab takes a session handed over: only while it is waiting for an answer to its own question. */
+let acceptUntil = 0;
 
 /**
  * Answer other tabs' questions for as long as this tab lives and follow a sign-out made in
@@ -45,17 +53,21 @@ export async function shareSessionAcrossTabs(): Promise<void> {
       const s = getSession();
       if (s) ch.postMessage({ kind: 'give', token: s.token, expiresAt: s.expiresAt, unit: rememberedUnit() } satisfies Message);
     } else if (m.kind === 'give') {
-      if (!getSession() && m.expiresAt > Date.now()) {
+      if (!getSession() && m.expiresAt > Date.now() && Date.now() <= acceptUntil) {
+        acceptUntil = 0;
         saveSession(m.token, m.expiresAt);
         if (m.unit !== undefined) rememberUnit(m.unit);
+        for (const f of signedInListeners) f();
       }
       handed();
     } else if (getSession()) {
+      acceptUntil = 0;
       clearToken();
       for (const f of signedOutListeners) f();
     }
   };
   if (getSession()) return;
+  acceptUntil = Date.now() + LATE_MS;
   ch.postMessage({ kind: 'ask' } satisfies Message);
   await Promise.race([got, new Promise((r) => setTimeout(r, WAIT_MS))]);
 }
@@ -63,6 +75,12 @@ export async function shareSessionAcrossTabs(): Promise<void> {
 /** Tell the other tabs this user signed out, so none stays signed in behind the user's back. */
 export function announceSignOut(): void {
   channel?.postMessage({ kind: 'signed-out' } satisfies Message);
+}
+
+/** Called when an open tab's answer came after this one had started signed out; returns the unsubscribe. */
+export function onSignedInElsewhere(f: () => void): () => void {
+  signedInListeners.add(f);
+  return () => signedInListeners.delete(f);
 }
 
 /** Called when another tab signs out (the provider resets its state); returns the unsubscribe. */
