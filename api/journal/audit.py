@@ -35,8 +35,10 @@ def diff(
     fields: Iterable[str] | None = None,
     *,
     ignore: frozenset[str] = frozenset(),
+    personal: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
-    """``{field: [old, new]}`` for the fields that differ; secrets show as ``"***"`` changed or not at all."""
+    """``{field: [old, new]}`` for the fields that differ; secrets show as ``"***"`` changed or not at all, a
+    person's data (``personal``, the kind's declaration) as ``"***"`` where it had a value (see ``mask``)."""
     old, new = old or {}, new or {}
     names = list(fields) if fields is not None else sorted(set(old) | set(new))
     out: dict[str, Any] = {}
@@ -45,18 +47,30 @@ def diff(
             continue
         before, after = _plain(old.get(name)), _plain(new.get(name))
         if before != after:
-            out[name] = ["***", "***"] if name in SECRET_FIELDS else [before, after]
+            out[name] = mask(name, before, after, personal)
     return out
 
 
-def created(data: Mapping[str, Any]) -> dict[str, Any]:
+def mask(name: str, before: Any, after: Any, personal: frozenset[str]) -> list[Any]:
+    """An audit entry's ``[old, new]``. A person's data (a name, a village: Nghị định 13/2023) is never kept in the
+    trail, which is append-only and so could not forget it when the person is erased: the entry says that it was
+    set or changed (``"***"``), by whom and when; the values live in the record and its feed versions only, which
+    an erasure scrubs (``core.forget``)."""
+    if name in SECRET_FIELDS:
+        return ["***", "***"]
+    if name in personal:
+        return [None if before is None else "***", None if after is None else "***"]
+    return [before, after]
+
+
+def created(data: Mapping[str, Any], personal: frozenset[str] = frozenset()) -> dict[str, Any]:
     """``diff(None, data)`` of a record's JSON-ready form (a serializer's ``model_dump(mode="json")``, the feed's
     data), without ``_plain`` on every value: what a bulk path journals for each record it creates."""
     out: dict[str, Any] = {}
     for name in sorted(data):
         value = data[name]
         if value is not None:
-            out[name] = ["***", "***"] if name in SECRET_FIELDS else [None, value]
+            out[name] = mask(name, None, value, personal)
     return out
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
-from pydantic_core import to_json
+from pydantic_core import from_json, to_json
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth.principal import Principal
@@ -15,6 +17,7 @@ from api.db.base import utcnow
 from api.journal import audit as audit_rows
 from api.journal import feed
 from api.journal.audit import diff
+from api.models import Change, WebhookDelivery
 
 Serializer = Callable[[AsyncSession, Sequence[Any]], Awaitable[Sequence[BaseModel]]]
 
@@ -26,14 +29,16 @@ _NOT_AUDITED = frozenset({"id", "version", "created_at", "updated_at"})
 class Kind:
     name: str
     serializer: Serializer
+    personal: frozenset[str] = frozenset()  # a person's data: never in the audit trail's values (audit.mask)
 
 
 _KINDS: dict[str, Kind] = {}
 
 
-def register(name: str, serializer: Serializer) -> None:
-    """Declare the record type ``name`` (the feed's ``type``) and the serializer its GET answers with."""
-    _KINDS[name] = Kind(name, serializer)
+def register(name: str, serializer: Serializer, *, personal: frozenset[str] = frozenset()) -> None:
+    """Declare the record type ``name`` (the feed's ``type``) and the serializer its GET answers with; ``personal``
+    names its fields that hold a person's data (kept out of the audit trail, scrubbed by ``forget``)."""
+    _KINDS[name] = Kind(name, serializer, personal)
 
 
 def kinds() -> Mapping[str, Kind]:
@@ -59,8 +64,8 @@ async def snapshot(session: AsyncSession, kind: str, obj: Any) -> dict[str, Any]
     return (await serialize(session, kind, [obj]))[0]
 
 
-def _created(data: Mapping[str, Any] | None) -> dict[str, Any]:
-    return audit_rows.created(data) if data is not None else {}
+def _created(data: Mapping[str, Any] | None, personal: frozenset[str] = frozenset()) -> dict[str, Any]:
+    return audit_rows.created(data, personal) if data is not None else {}
 
 
 def _identity(obj: Any, unit_path: str | None) -> tuple[int, str, str | None, str | None]:
@@ -91,7 +96,7 @@ async def write(
     history shows it: why a write nobody typed happened (a report figure that follows the recognition records).
     """
     after = None if delete else (await serialize(session, kind, [obj]))[0]
-    changes = diff(before, after, ignore=_NOT_AUDITED)
+    changes = diff(before, after, ignore=_NOT_AUDITED, personal=_kind(kind).personal)
     if before is not None and after is not None and not changes and not always:
         return {}
     if reason is not None:
@@ -149,11 +154,18 @@ async def write_created(
     if not items:
         return
     at = utcnow()
+    personal = _kind(kind).personal
     await audit_rows.insert_rows(
         session,
         [
             audit_rows.row(
-                actor, action=action, entity=kind, entity_id=i[0], changes=_created(i[4]), unit_path=i[1], at=at
+                actor,
+                action=action,
+                entity=kind,
+                entity_id=i[0],
+                changes=_created(i[4], personal),
+                unit_path=i[1],
+                at=at,
             )
             for i in items
         ],
@@ -185,22 +197,27 @@ async def copy_created(
     )
     await driver.copy_records_to_table("changes", records=pace(changes, 0), columns=_CHANGE_COLUMNS)
     base = audit_rows.row(actor, action=action, entity=kind, entity_id=0, changes=None, unit_path=None, at=at)
+    personal = _kind(kind).personal
     order: list[str] = []
-    plain = False  # the keys of ``order`` hold no secret: the quick way gives what ``_created`` gives
+    hidden: frozenset[str] = frozenset()  # the keys of ``order`` whose values the trail does not keep
 
     def created(data: dict[str, Any] | None) -> dict[str, Any]:
         """``_created``, the keys sorted once for all the records that have the same keys (all of a kind)."""
-        nonlocal order, plain
+        nonlocal order, hidden
         if data is None:
             return {}
-        if plain and len(order) == len(data):
+        if order and len(order) == len(data):
             try:
-                return {name: [None, data[name]] for name in order if data[name] is not None}
+                return {
+                    name: audit_rows.mask(name, None, data[name], personal) if name in hidden else [None, data[name]]
+                    for name in order
+                    if data[name] is not None
+                }
             except KeyError:  # other keys, as many of them
                 pass
         order = sorted(data)
-        plain = not audit_rows.SECRET_FIELDS.intersection(order)
-        return _created(data)
+        hidden = (audit_rows.SECRET_FIELDS | personal).intersection(order)
+        return _created(data, personal)
 
     entries = (
         (
@@ -242,3 +259,45 @@ async def audit(
             )
         ],
     )
+
+
+async def forget(session: AsyncSession, *, kind: str, record_id: int, values: Mapping[str, Any]) -> list[str]:
+    """Erasure (Nghị định 13/2023): every value the service kept of the record's ``values`` fields (the kind's
+    ``personal`` ones), in every version, replaced by the erased value given: the feed's versions (their
+    ``external_id`` too when it is named), the webhook messages made of them (queued or logged) and the replayable
+    answers (Idempotency-Key) that held one of them. The audit trail never held them (``audit.mask``). Called
+    after the erasure's own ``write``, in its transaction; returns the values it found (never stored)."""
+    fields = dict(values)
+    undeclared = set(fields) - _kind(kind).personal
+    if undeclared:
+        raise LookupError(f"{sorted(undeclared)} of {kind!r} are not declared personal (journal.register)")
+    old: set[str] = set()
+
+    def scrub(data: dict[str, Any]) -> dict[str, Any]:
+        old.update(str(data[k]) for k in fields if data.get(k) not in (None, "", fields[k]))
+        return data | {k: v for k, v in fields.items() if k in data}
+
+    for c in (await session.scalars(select(Change).where(Change.type == kind, Change.record_id == record_id))).all():
+        if "external_id" in fields and c.external_id:
+            old.add(c.external_id)
+            c.external_id = fields["external_id"]
+        if c.data is not None:
+            c.data = scrub(dict(c.data))
+    key = f"{kind}:{record_id}"
+    for d in (await session.scalars(select(WebhookDelivery).where(WebhookDelivery.record_key == key))).all():
+        message = from_json(d.payload)
+        change = message.get("data") or {}
+        if "external_id" in fields and change.get("external_id"):
+            old.add(change["external_id"])
+            change["external_id"] = fields["external_id"]
+        if isinstance(change.get("data"), dict):
+            change["data"] = scrub(change["data"])
+        d.payload = to_json(message).decode()
+    await session.flush()
+    found = "instr(body, :n) > 0" if session.get_bind().dialect.name == "sqlite" else "position(:n IN body) > 0"
+    for value in old:
+        for needle in {value.encode(), json.dumps(value)[1:-1].encode()}:  # as UTF-8, and as \\u escapes
+            await session.execute(
+                text(f"DELETE FROM idempotency_keys WHERE body IS NOT NULL AND {found}"), {"n": needle}
+            )
+    return sorted(old)

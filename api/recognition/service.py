@@ -181,6 +181,11 @@ async def check_registrant_units(session: AsyncSession, states: list[dict[str, A
             )
 
 
+# A household's or a person's data (Nghị định 13/2023): the minimum is collected (no ID numbers), and the audit
+# trail keeps only that these changed; an erasure scrubs them everywhere else (``erase``).
+PERSONAL = frozenset({"name", "village", "external_id"})
+ERASED_VALUES = {"name": ERASED, "village": "", "external_id": None}
+
 REGISTRATIONS = kit.Registry(
     entity=REG,
     label="đăng ký danh hiệu",
@@ -199,6 +204,7 @@ REGISTRATIONS = kit.Registry(
     serializer=lambda session, objs: registrations_out(session, objs),
     guard=guard,
     changed=follow_records,
+    personal=PERSONAL,
 )
 DECISIONS = kit.Registry(
     entity=DEC,
@@ -460,6 +466,8 @@ async def erase(session: AsyncSession, principal: Principal, reg: Registration, 
     reg.external_id = None
     await session.flush()
     await journal.write(session, principal, action="erase", kind=REG, obj=reg, before=before)
+    # And every earlier version the journal kept: the feed, the trail, webhook messages, replayable answers.
+    await journal.forget(session, kind=REG, record_id=reg.id, values=ERASED_VALUES)
     return reg
 
 

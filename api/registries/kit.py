@@ -92,9 +92,12 @@ class Registry(Generic[M]):
     # before and after each create, update and delete.
     guard: Callable[[str, Any, dict[str, Any]], None] | None = None
     changed: Callable[[AsyncSession, Principal, list[dict[str, Any]]], Awaitable[None]] | None = None
+    # Fields that hold a person's data (Nghị định 13/2023): the audit trail records that they changed, never
+    # their values, and an erasure scrubs them from the feed's versions (journal.register, journal.forget).
+    personal: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
-        journal.register(self.entity, self._serialize)
+        journal.register(self.entity, self._serialize, personal=self.personal)
 
     async def _serialize(self, session: AsyncSession, objs: Sequence[Any]) -> Sequence[BaseModel]:
         return await to_out(session, self, objs)
