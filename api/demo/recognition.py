@@ -1,6 +1,7 @@
 """Demo recognition records (synthetic names, no real person): one commune of Thái Bình (old map) keeps its 2023
 registrations, score sheets, verifications and decisions, made so that the registered and recognised counts
-equal that commune's demo report: the reconciliation shows agreement there."""
+equal that commune's demo report: the reconciliation shows agreement there. The commune also rated itself on
+Thông tư 44 (``cong_dong_xa``): recognised, in the band its sheet gives, when its report counts it rated."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ NAMES = {
     "cong_dong": "Thôn số {i}",
     "don_vi": "Đơn vị số {i}",
     "cong_dan": "Công dân số {i}",
+    "cong_dong_xa": "{commune}",
 }
 GROUPS = ("nong_dan", "cong_nhan", "can_bo")
 
@@ -42,7 +44,7 @@ async def load_recognition(session: AsyncSession) -> int:
     """Insert the demo commune's records once; returns how many registrations were added."""
     unit = (
         await session.execute(
-            select(Unit.id, Unit.path).where(Unit.code == COMMUNE, Unit.source == UnitSource.pre_2025.value)
+            select(Unit.id, Unit.path, Unit.name).where(Unit.code == COMMUNE, Unit.source == UnitSource.pre_2025.value)
         )
     ).one_or_none()
     if unit is None or await session.scalar(select(Registration.id).where(Registration.unit_id == unit.id).limit(1)):
@@ -54,13 +56,16 @@ async def load_recognition(session: AsyncSession) -> int:
     added: list[Registration] = []
     decisions: list[RecognitionDecision] = []
     for title, (registered_name, recognised_name) in FIGURES.items():
-        registered, recognised = getattr(report, registered_name) or 0, getattr(report, recognised_name) or 0
+        recognised = getattr(report, recognised_name) or 0
+        # The commune itself (cong_dong_xa) registers once; the other titles as many as its report counts.
+        registered = getattr(report, registered_name) or 0 if registered_name is not None else 1
+        own = registered_name is None
         decision = RecognitionDecision(
             unit_id=unit.id,
             unit_path=unit.path,
             title=title,
             year=YEAR,
-            authority="UBND xã",
+            authority="UBND huyện" if own else "UBND xã",  # before 2025 the district recognised a commune
             number=f"{len(decisions) + 21}/QĐ-UBND",
             decided_on=DECIDED_ON,
             recognised=recognised,
@@ -72,7 +77,7 @@ async def load_recognition(session: AsyncSession) -> int:
             group = GROUPS[i % 3] if title == "cong_dan" else None
             content = criteria.shipped(criteria.key_of(title, group))
             passing = i < recognised
-            scored = passing or i % 2 == 0  # of the rest, half were scored and fell short
+            scored = passing or (i % 2 == 0 and not own)  # of the rest, half were scored and fell short
             scores = _sheet(content, passing, i) if scored else None
             result = criteria.evaluate(content, scores) if scores else None
             added.append(
@@ -82,13 +87,14 @@ async def load_recognition(session: AsyncSession) -> int:
                     title=title,
                     target_group=group,
                     year=YEAR,
-                    name=NAMES[title].format(i=i + 1),
-                    village=f"Thôn {i % 6 + 1}",
+                    name=NAMES[title].format(i=i + 1, commune=unit.name),
+                    village="" if own else f"Thôn {i % 6 + 1}",
                     status="recognised" if passing else ("verified" if scored else "registered"),
                     criteria_version=1 if scored else None,
                     scores=scores,
                     total=result.total if result else None,
                     passed=result.passed if result else None,
+                    rating=result.rating if result else None,
                     scored_by_kind="system" if scored else None,
                     scored_by_unit_path=scorer_path if scored else None,
                     scored_on=dt.date(YEAR, 10, 15) if scored else None,

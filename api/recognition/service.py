@@ -504,12 +504,13 @@ async def figures(
     kept = set(FIGURES) if every_title else {k[0] for k in found if k[0] in FIGURES}
     if not kept:
         return None
-    out = {name: 0 for title in FIGURES if title in kept for name in FIGURES[title]}
+    out = {name: 0 for title in FIGURES if title in kept for name in FIGURES[title] if name is not None}
     for (title, _, status), n in found.items():
-        if title not in FIGURES:  # cong_dong_xa: no report figure of its own (docs/recognition.md)
+        if title not in FIGURES:
             continue
         registered, recognised = FIGURES[title]
-        out[registered] += n
+        if registered is not None:  # cong_dong_xa: the commune's own rating, no registered count
+            out[registered] += n
         if status == "recognised":
             out[recognised] += n
     return out

@@ -33,14 +33,18 @@ from api.reports.fields import LABELS
 from api.units.service import ancestor_paths
 
 # title → (registered, recognised) report fields
-TITLES: dict[str, tuple[str, str]] = {
+TITLES: dict[str, tuple[str | None, str]] = {
     "gia_dinh": ("families_registered", "learning_families"),
     "dong_ho": ("clans_registered", "learning_clans"),
     "cong_dong": ("communities_registered", "learning_communities"),
     "don_vi": ("units_registered", "learning_units"),
     "cong_dan": ("citizens_registered", "learning_citizens"),
+    # The commune itself, rated on Thông tư 44: its report's "Xã đạt cộng đồng học tập cấp xã" (0 or 1) is 1 once
+    # its sheet of the year is recognised (any band but Chưa đạt, never recognised); the report has no
+    # registered count of it. A district's or province's figure is the sum of its communes' (the roll-ups).
+    "cong_dong_xa": (None, "communes_rated_learning_community"),
 }
-FIELDS: tuple[str, ...] = tuple(n for pair in TITLES.values() for n in pair)
+FIELDS: tuple[str, ...] = tuple(n for pair in TITLES.values() for n in pair if n is not None)
 LEVELS = (UnitLevel.commune.value, UnitLevel.village.value)
 # Copies of another instance's records (``khuyenhoc sync pull``: partner ``mirror:<source>``, as
 # api/sync/mirror.py's MIRROR_PREFIX) are not this instance's records: they carry no score, no decision, and the
@@ -87,7 +91,10 @@ def _values(found: Mapping[str, tuple[int, int]], titles: Iterable[str]) -> dict
     out: dict[str, int] = {}
     for title in titles:
         registered, recognised = TITLES[title]
-        out[registered], out[recognised] = found.get(title, (0, 0))
+        count, count_recognised = found.get(title, (0, 0))
+        if registered is not None:
+            out[registered] = count
+        out[recognised] = count_recognised
     return out
 
 

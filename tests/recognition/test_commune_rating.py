@@ -18,6 +18,7 @@ from api.db.migrate import downgrade_connection, upgrade_connection
 from api.recognition import criteria
 from tests.conftest import DatabaseFactory, MakeAccount
 from tests.recognition.conftest import API, OLD, PROVINCE, WARD, _client
+from tests.reports.conftest import COMPLETE
 
 DISTRICT = "336"  # TP Thái Bình, above the ward on the old map
 NEW_COMMUNE, NEW_PROVINCE = "11953", "33"  # Phường Phố Hiến, Hưng Yên (the map since 2025-07-01)
@@ -285,15 +286,53 @@ async def test_the_migration_adds_the_rating_and_takes_it_away(databases: Databa
         await engine.dispose()
 
 
-async def test_a_commune_keeping_only_its_own_rating_has_no_report_figure_derived(
+async def _rated(client: httpx.AsyncClient, unit: str, year: int) -> dict[str, Any]:
+    params = {"unit": unit, "year": year, "indicator": "commune_learning_community_rate"}
+    r = await client.get("/api/v1/stats/indicators", params=params)
+    assert r.status_code == 200, r.text
+    return dict(r.json()["items"][0]["value"])
+
+
+async def test_the_communes_recognised_rating_is_its_reports_figure(
     app: FastAPI, make_account: MakeAccount, client: httpx.AsyncClient
 ) -> None:
-    """The title has no registered/recognised report figure: the reconciliation and /recognition/figures answer
-    (no KeyError), and report figures stay typed."""
+    """Issue 16: "Xã đạt cộng đồng học tập cấp xã" was typed into the commune's report; it is now derived from the
+    commune's own rating: 0 while registered, scored and verified, 1 once recognised, in the report, the
+    reconciliation, the province's statistics on the next request; a typed value that contradicts it is refused."""
+    from api.stats import cache
+
     commune = _client(app, await make_account("editor", WARD, as_of=OLD))
-    await _scored(commune, WARD, points(25, 25, 50), year=2021)
-    r = await client.get(f"/api/v1/reports/{WARD}/2021/reconciliation")
+    district = _client(app, await make_account("editor", DISTRICT, as_of=OLD))
+    year = 2023  # the ward's approved demo report, typed
+    typed = (await client.get(f"/api/v1/reports/{WARD}/{year}")).json()
+    province_before = await _rated(client, PROVINCE, year)
+    reg = await _scored(commune, WARD, points(22, 22, 41), year=year)
+    assert reg["rating"] == "tot"
+    report = (await client.get(f"/api/v1/reports/{WARD}/{year}")).json()
+    assert (report["communes_rated_learning_community"], report["status"]) == (0, "approved")
+    assert report["learning_citizens"] == typed["learning_citizens"]  # the other figures stay typed
+    r = await district.post(f"{API}/registrations/{reg['id']}/verify", json={"accept": True})
     assert r.status_code == 200, r.text
-    assert not any(i["field"] == "communes_rated_learning_community" for i in r.json()["items"])
-    r = await client.get(f"{API}/figures", params={"unit": WARD, "year": 2021})
-    assert r.status_code == 200 and set(r.json()["figures"].values()) == {0}, r.text
+    body = DECISION | {"year": year, "decided_on": f"{year}-12-20", "unit_code": DISTRICT}
+    r = await district.post(f"{API}/decisions", json=body)
+    assert r.status_code == 201 and r.json()["recognised"] == 1, r.text
+    cache.CACHE.clear()
+    report = (await client.get(f"/api/v1/reports/{WARD}/{year}")).json()
+    assert report["communes_rated_learning_community"] == 1
+    province_after = await _rated(client, PROVINCE, year)
+    moved = 1 - (typed["communes_rated_learning_community"] or 0)
+    assert province_after["numerator"] == province_before["numerator"] + moved
+    rec = (await client.get(f"/api/v1/reports/{WARD}/{year}/reconciliation")).json()
+    item = next(i for i in rec["items"] if i["field"] == "communes_rated_learning_community")
+    assert (item["registry"], item["agrees"]) == (1, True)
+    r = await client.get(f"{API}/figures", params={"unit": WARD, "year": year})
+    assert r.status_code == 200 and r.json()["figures"]["communes_rated_learning_community"] == 1, r.text
+    # A report typed for a year the commune keeps its rating in cannot say otherwise.
+    fresh = 2022
+    await _scored(commune, WARD, points(22, 22, 41), year=fresh)
+    wrong = await client.put(
+        f"/api/v1/reports/{WARD}/{fresh}", json=COMPLETE | {"communes_rated_learning_community": 1}
+    )
+    assert wrong.status_code == 422, wrong.text
+    errors = {tuple(e["loc"]): e["type"] for e in wrong.json()["errors"]}
+    assert errors == {("body", "communes_rated_learning_community"): "derived_figure"}
