@@ -2,7 +2,9 @@
 ``python -m bench.profile --size national [stats|import]``. Writes var/bench/profile-WHAT-SIZE.txt and .html.
 
 - stats: ``/stats/indicators`` for the country by province in the reorganised year, uncached;
-- import: the province-year award file checked and written (as the service does it), then rolled back.
+- import: the province-year award file checked and written (as the service does it), then rolled back;
+- recognition: the 100,000-citizen score sheet of the recognition-import scenario, checked, scored and written
+  by a commune scorer (as the service does it), then rolled back.
 """
 
 from __future__ import annotations
@@ -56,14 +58,45 @@ async def _import(ds: generate.Dataset, profiler: Profiler) -> None:
     await db.dispose()
 
 
+async def _recognition(ds: generate.Dataset, profiler: Profiler) -> None:
+    from sqlalchemy import select
+
+    from api.auth.scopes import Role
+    from api.auth.service import build_principal
+    from api.models import User
+    from api.recognition import imports as recognition_imports
+    from bench.scenarios import recognition as scenario
+
+    write_intent.set(True)
+    db = Database(make_engine(ds.url.replace("postgresql://", "postgresql+asyncpg://")))
+    rows = scenario.ROWS.get(ds.size.name, 5_000)
+    data = scenario._sheet(rows)
+    async with db.sessionmaker() as session, session.begin():
+        # The scenario's scorer (a commune editor): made by a benchmark run before this one.
+        user = await session.scalar(select(User).where(User.username.like("bench-scorer-%")).limit(1))
+        if user is None:
+            raise SystemExit("run `python -m bench.run --only recognition-import` first (it makes the scorer)")
+        principal = await build_principal(
+            session, "user", user.id, user.username, user.display_name, Role(user.role), [], user.unit_id
+        )
+        profiler.start()
+        await recognition_imports.run(
+            session, principal, data, scenario.TITLE, scenario.GROUP, scenario.YEAR, dry_run=False
+        )
+        profiler.stop()
+        await session.rollback()
+    await db.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("what", choices=["stats", "import"])
+    parser.add_argument("what", choices=["stats", "import", "recognition"])
     parser.add_argument("--size", choices=sorted(SIZES), default="quick")
     args = parser.parse_args()
     ds = asyncio.run(generate.ensure(SIZES[args.size]))
     profiler = Profiler(async_mode="enabled", interval=0.0005)
-    asyncio.run((_stats if args.what == "stats" else _import)(ds, profiler))
+    runs = {"stats": _stats, "import": _import, "recognition": _recognition}
+    asyncio.run(runs[args.what](ds, profiler))
     out = generate.WORK_DIR / f"profile-{args.what}-{args.size}"
     out.with_suffix(".txt").write_text(profiler.output_text(unicode=True, color=False))
     out.with_suffix(".html").write_text(profiler.output_html())

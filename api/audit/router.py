@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import select
 
+from api import journal
 from api.audit.schemas import AuditEntryOut
 from api.auth import scope
 from api.auth.dependencies import AuditRead
@@ -49,7 +50,13 @@ async def list_audit(
     if since:
         stmt = stmt.where(AuditEntry.at >= since)
     rows, cursor = await paginate_rows(session, stmt, order=[AuditEntry.id], page=page, descending=order == "desc")
+    entries = [r[0] for r in rows]
+    shown = await journal.trail(session, entries)  # a bulk creation's entry: the values of its feed version
     result = Page[AuditEntryOut](
-        items=[AuditEntryOut.model_validate(r[0], from_attributes=True) for r in rows], next_cursor=cursor
+        items=[
+            AuditEntryOut.model_validate(e, from_attributes=True).model_copy(update={"changes": changes})
+            for e, changes in zip(entries, shown, strict=True)
+        ],
+        next_cursor=cursor,
     )
     return represent(request, result, fmt=fmt, csv_rows=(AuditEntryOut, result.items))

@@ -21,6 +21,10 @@ from api.models import Change, WebhookDelivery
 
 Serializer = Callable[[AsyncSession, Sequence[Any]], Awaitable[Sequence[BaseModel]]]
 
+# A created record's audit entry in a bulk write: its values are those of the feed version written with it
+# (``{"$feed": seq}``), made whole when the trail is read (``trail``).
+FEED_REF = "$feed"
+
 # Bookkeeping every upsert moves: the audit entry keeps what a person changed.
 _NOT_AUDITED = frozenset({"id", "version", "created_at", "updated_at"})
 
@@ -150,11 +154,13 @@ async def write_created(
 ) -> None:
     """Journal created records whose serialized form the caller built (``data`` of each item).
 
-    The caller's data must be what the kind's serializer gives (tests check it key for key)."""
+    The caller's data must be what the kind's serializer gives (tests check it key for key). Each record gets its
+    audit entry (who, when, which record, which request) and its feed version; the entry's values are that
+    version's (``{"$feed": seq}``, made whole when read: ``trail``), not a second copy of the record."""
     if not items:
         return
     at = utcnow()
-    personal = _kind(kind).personal
+    seqs = await feed.next_seqs(session, len(items))
     await audit_rows.insert_rows(
         session,
         [
@@ -163,14 +169,14 @@ async def write_created(
                 action=action,
                 entity=kind,
                 entity_id=i[0],
-                changes=_created(i[4], personal),
+                changes={FEED_REF: seq},
                 unit_path=i[1],
                 at=at,
             )
-            for i in items
+            for seq, i in zip(seqs, items, strict=True)
         ],
     )
-    await feed.insert_changes(session, kind, "upsert", items)
+    await feed.insert_changes(session, kind, "upsert", items, seqs=seqs)
 
 
 async def copy_created(
@@ -197,28 +203,6 @@ async def copy_created(
     )
     await driver.copy_records_to_table("changes", records=pace(changes, 0), columns=_CHANGE_COLUMNS)
     base = audit_rows.row(actor, action=action, entity=kind, entity_id=0, changes=None, unit_path=None, at=at)
-    personal = _kind(kind).personal
-    order: list[str] = []
-    hidden: frozenset[str] = frozenset()  # the keys of ``order`` whose values the trail does not keep
-
-    def created(data: dict[str, Any] | None) -> dict[str, Any]:
-        """``_created``, the keys sorted once for all the records that have the same keys (all of a kind)."""
-        nonlocal order, hidden
-        if data is None:
-            return {}
-        if order and len(order) == len(data):
-            try:
-                return {
-                    name: audit_rows.mask(name, None, data[name], personal) if name in hidden else [None, data[name]]
-                    for name in order
-                    if data[name] is not None
-                }
-            except KeyError:  # other keys, as many of them
-                pass
-        order = sorted(data)
-        hidden = (audit_rows.SECRET_FIELDS | personal).intersection(order)
-        return _created(data, personal)
-
     entries = (
         (
             at,
@@ -228,12 +212,12 @@ async def copy_created(
             action,
             kind,
             str(rid),
-            to_json(created(data)).decode(),
+            f'{{"{FEED_REF}":{seq}}}',
             path,
             base["request_id"],
             base["client_request_id"],
         )
-        for rid, path, _, _, data in items()
+        for seq, (rid, path, _, _, _) in zip(seqs, items(), strict=True)
     )
     await driver.copy_records_to_table("audit_log", records=pace(entries, count), columns=_AUDIT_COLUMNS)
 
@@ -301,3 +285,29 @@ async def forget(session: AsyncSession, *, kind: str, record_id: int, values: Ma
                 text(f"DELETE FROM idempotency_keys WHERE body IS NOT NULL AND {found}"), {"n": needle}
             )
     return sorted(old)
+
+
+async def trail(session: AsyncSession, entries: Sequence[Any]) -> list[dict[str, Any]]:
+    """Each audit entry's ``changes`` as a reader shows them: an entry of a bulk creation (``{"$feed": seq}``) gets
+    the values of that feed version, as ``diff(None, record)`` (a person's data masked, ``audit.mask``); the
+    others as stored. The one way the trail is read (the audit list, a report's history)."""
+    refs = {
+        e.changes[FEED_REF]
+        for e in entries
+        if isinstance(e.changes, dict) and len(e.changes) == 1 and FEED_REF in e.changes
+    }
+    versions: dict[int, tuple[str, dict[str, Any] | None]] = {}
+    for start in range(0, len(refs), 1000):
+        chunk = sorted(refs)[start : start + 1000]
+        rows = await session.execute(select(Change.seq, Change.type, Change.data).where(Change.seq.in_(chunk)))
+        versions.update({r[0]: (r[1], r[2]) for r in rows.all()})
+    out: list[dict[str, Any]] = []
+    for e in entries:
+        changes = e.changes or {}
+        ref = changes.get(FEED_REF) if len(changes) == 1 else None
+        if ref in versions:
+            kind, data = versions[ref]
+            known = _KINDS.get(kind)
+            changes = _created(data, known.personal if known else frozenset())
+        out.append(changes)
+    return out

@@ -34,10 +34,14 @@ async def next_seqs(session: AsyncSession, n: int) -> list[int]:
     return list(range(top + 1, top + n + 1))
 
 
-async def insert_changes(session: AsyncSession, kind: str, op: str, items: Sequence[Item]) -> None:
+async def insert_changes(
+    session: AsyncSession, kind: str, op: str, items: Sequence[Item], *, seqs: Sequence[int] | None = None
+) -> None:
+    """The items' feed rows; ``seqs`` when the caller took them already (``next_seqs``: one per item)."""
     if not items:
         return
-    seqs = await next_seqs(session, len(items))
+    if seqs is None:
+        seqs = await next_seqs(session, len(items))
     at = utcnow()
     rows = [
         {

@@ -222,10 +222,18 @@ async def run(
     return ImportOut(dry_run=False, total_rows=len(good), created_rows=len(good), passed_rows=passed, errors=[])
 
 
+# A score cell as a CSV gives it ("0" … "100"): its number by one lookup, for the 10 to 15 cells of each row.
+_SMALL = {str(i): i for i in range(1001)}
+
+
 def _int(raw: Any) -> int | None:
     if type(raw) is str:  # a CSV's every cell: the same answer as below, without the checks for other types
+        known = _SMALL.get(raw)
+        if known is not None:
+            return known
         text = raw.strip()
-        return int(text) if text.isdigit() else None
+        # ASCII digits only: "²".isdigit() is true and int("²") raises (a 500 found by hand).
+        return int(text) if text.isascii() and text.isdigit() else None
     if isinstance(raw, bool) or raw is None:
         return None
     if isinstance(raw, int):
@@ -233,7 +241,7 @@ def _int(raw: Any) -> int | None:
     if isinstance(raw, float) and raw.is_integer():
         return int(raw)
     text = str(raw).strip()
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 async def _unit(session: AsyncSession, principal: Principal, code: str, day: Any) -> tuple[int, str] | None:

@@ -247,11 +247,10 @@ async def history(session: AsyncSession, report: Report) -> list[ReportHistoryEn
         .where(AuditEntry.entity == "report", AuditEntry.entity_id == str(report.id))
         .order_by(AuditEntry.id)
     )
+    entries = (await session.scalars(stmt)).all()
     return [
-        ReportHistoryEntry(
-            at=e.at, actor_name=e.actor_name, action=e.action, reason=_reason(e.changes), changes=e.changes
-        )
-        for e in (await session.scalars(stmt)).all()
+        ReportHistoryEntry(at=e.at, actor_name=e.actor_name, action=e.action, reason=_reason(changes), changes=changes)
+        for e, changes in zip(entries, await journal.trail(session, entries), strict=True)
     ]
 
 

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api import journal
 from api.auth.principal import SYSTEM
 from api.awards import imports
 from api.core import spreadsheet
@@ -49,14 +50,20 @@ async def _written(session: AsyncSession, job_id: int) -> tuple[list[Any], list[
     data = [c.data or {} for c in changes]
     for c, d, e in zip(changes, data, audits, strict=True):
         assert len(d) == 17 and d["id"] == c.record_id and d["import_job_id"] == job_id
-        assert e.changes == {k: [None, v] for k, v in sorted(d.items()) if v is not None}
+        assert e.changes == {"$feed": c.seq}  # the values are the feed version's, made whole when read
+    shown = await journal.trail(session, audits)
+    for d, whole in zip(data, shown, strict=True):
+        assert whole == {k: [None, v] for k, v in sorted(d.items()) if v is not None}
     return (
         [tuple(getattr(a, f) for f in fields) for a in awards],
         [
             (c.op, c.unit_path, c.external_id, c.partner, {k: v for k, v in d.items() if k not in own})
             for c, d in zip(changes, data, strict=True)
         ],
-        [(e.action, e.unit_path, {k: v for k, v in e.changes.items() if k not in own}) for e in audits],
+        [
+            (e.action, e.unit_path, {k: v for k, v in c.items() if k not in own})
+            for e, c in zip(audits, shown, strict=True)
+        ],
     )
 
 
