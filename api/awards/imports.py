@@ -43,6 +43,7 @@ from api.core.spreadsheet import BROKEN, SheetProblem, column_letter
 from api.core.text import clean_external_id
 from api.db.base import utcnow
 from api.db.engine import Database, write_intent
+from api.db.ids import reserve as reserve_ids
 from api.models import Award, ImportJob
 from api.ops import metrics
 from api.registries.kit import RecordIn
@@ -708,9 +709,7 @@ async def _copy(session: AsyncSession, principal: Principal, job_id: int, checke
         return 0
     driver = (await (await session.connection()).get_raw_connection()).driver_connection
     assert driver is not None
-    ids: list[int] = await driver.fetchval(
-        "SELECT array_agg(nextval(pg_get_serial_sequence('awards', 'id'))) FROM generate_series(1, $1::int)", n
-    )
+    ids = await reserve_ids(driver, "awards", n)
     now = utcnow()
     partner = principal.partner
     externals = cols["external_id"]

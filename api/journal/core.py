@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Mapping, Sequence
+from array import array
+from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -189,18 +190,27 @@ async def copy_created(
     items: Callable[[], Iterable[feed.Item]],
     pace: Pace,
 ) -> None:
-    """``write_created`` for PostgreSQL's bulk paths: the ``count`` items, made twice by ``items()`` (never all
-    in memory at once), go in with binary COPY; ``pace`` wraps each stream (progress, letting requests in)."""
+    """``write_created`` for PostgreSQL's bulk paths: the ``count`` items, made by ``items()`` as they are written
+    (never all in memory at once), go in with binary COPY; ``pace`` wraps each stream (progress, letting requests
+    in)."""
     if not count:
         return
     driver = (await (await session.connection()).get_raw_connection()).driver_connection
     assert driver is not None
     seqs = await feed.next_seqs(session, count)
     at = utcnow()
-    changes = (
-        (seq, kind, rid, ext, partner, "upsert", path, at, to_json(data).decode())
-        for seq, (rid, path, ext, partner, data) in zip(seqs, items(), strict=True)
-    )
+    # Each record's id and unit path, kept as the feed rows go (8 bytes and a shared string's reference each) for
+    # the audit entries, rather than making every item a second time.
+    rids: array[int] = array("q")
+    paths: list[str] = []
+
+    def feed_rows() -> Iterator[tuple[Any, ...]]:
+        for seq, (rid, path, ext, partner, data) in zip(seqs, items(), strict=True):
+            rids.append(rid)
+            paths.append(path)
+            yield (seq, kind, rid, ext, partner, "upsert", path, at, to_json(data).decode())
+
+    changes = feed_rows()
     await driver.copy_records_to_table("changes", records=pace(changes, 0), columns=_CHANGE_COLUMNS)
     base = audit_rows.row(actor, action=action, entity=kind, entity_id=0, changes=None, unit_path=None, at=at)
     entries = (
@@ -217,7 +227,7 @@ async def copy_created(
             base["request_id"],
             base["client_request_id"],
         )
-        for seq, (rid, path, _, _, _) in zip(seqs, items(), strict=True)
+        for seq, rid, path in zip(seqs, rids, paths, strict=True)
     )
     await driver.copy_records_to_table("audit_log", records=pace(entries, count), columns=_AUDIT_COLUMNS)
 

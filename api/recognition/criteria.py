@@ -192,7 +192,9 @@ def evaluator(content: CriteriaContent) -> Callable[[dict[str, int]], Result]:
 
     def run(scores: dict[str, int]) -> Result:
         total = sum(scores.values())
-        below = [code for code in codes if scores.get(code, 0) < least]
+        # A sheet with every index scored at or above the least (most of an import's): no index to look at.
+        complete = len(scores) == len(codes) and min(scores.values(), default=least) >= least
+        below = [] if complete else [code for code in codes if scores.get(code, 0) < least]
         rating = rate(content, scores)  # None without a rating rule, which recognisable() then accepts
         return Result(total, total >= least_total and not below and recognisable(content, rating), below, rating)
 

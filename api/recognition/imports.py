@@ -27,6 +27,7 @@ from api.core import spreadsheet
 from api.core.errors import ErrorItem, ValidationFailed
 from api.core.spreadsheet import SheetProblem, column_letter
 from api.db.base import utcnow
+from api.db.ids import reserve as reserve_ids
 from api.models import Registration
 from api.recognition import criteria, service
 from api.recognition.schemas import ImportOut
@@ -339,11 +340,7 @@ async def _write(
     if postgres:
         driver = (await (await session.connection()).get_raw_connection()).driver_connection
         assert driver is not None
-        ids: list[int] = await driver.fetchval(
-            "SELECT array_agg(nextval(pg_get_serial_sequence('recognition_registrations', 'id'))) "
-            "FROM generate_series(1, $1::int)",
-            len(good),
-        )
+        ids = await reserve_ids(driver, "recognition_registrations", len(good))
         columns = list(next(values(ids[:1])).keys())
         assert columns == _COPY_COLUMNS
         # ``values()``'s rows as tuples in its column order, without a dict per row (the scores as JSON text).

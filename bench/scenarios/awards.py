@@ -21,6 +21,7 @@ from api.awards.imports import AWARD_COLUMNS, KINDS
 from api.db.engine import make_engine
 from bench.generate import Dataset
 from bench.report import Figure, Results, median, ratio
+from bench.scenarios import checkpoint
 from bench.servers import Server
 
 
@@ -105,8 +106,10 @@ def run_import(results: Results, ds: Dataset, service: Server, log: Any) -> None
     peaks: list[int] = []
     with httpx.Client(base_url=service.url, headers=headers, timeout=600) as client:
         for _ in range(ds.size.repeats):
+            asyncio.run(checkpoint(ds.url))
             raw_times.append(asyncio.run(_raw_copy(ds.url, records)))
             _clear_peaks(service)
+            asyncio.run(checkpoint(ds.url))
             resident = service.memory()
             started = time.perf_counter()
             r = client.post(

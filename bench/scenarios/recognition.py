@@ -17,6 +17,7 @@ import httpx
 
 from bench.generate import Dataset
 from bench.report import Figure, Results, median, ratio
+from bench.scenarios import checkpoint
 from bench.scenarios.awards import _clear_peaks
 from bench.servers import Server
 
@@ -161,8 +162,10 @@ def run(results: Results, ds: Dataset, service: Server, log: Any) -> None:
         records = asyncio.run(_resolved(ds.url, rows, scorer_id))
         asyncio.run(_forget(ds.url))
         for _ in range(ds.size.repeats):
+            asyncio.run(checkpoint(ds.url))
             raw_times.append(asyncio.run(_raw_copy(ds.url, records)))
             _clear_peaks(service)
+            asyncio.run(checkpoint(ds.url))
             resident = service.memory()
             started = time.perf_counter()
             r = client.post(
