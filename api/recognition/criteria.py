@@ -188,12 +188,13 @@ def evaluate(content: CriteriaContent, scores: dict[str, int]) -> Result:
 def evaluator(content: CriteriaContent) -> Callable[[dict[str, int]], Result]:
     """``evaluate``'s rule with the set read once, for many sheets of one set (an import)."""
     codes = [i.code for i in content.indices()]
+    code_set = frozenset(codes)
     least, least_total = content.pass_rule.min_per_index, content.pass_rule.min_total
 
     def run(scores: dict[str, int]) -> Result:
         total = sum(scores.values())
         # A sheet with every index scored at or above the least (most of an import's): no index to look at.
-        complete = len(scores) == len(codes) and min(scores.values(), default=least) >= least
+        complete = scores.keys() == code_set and min(scores.values(), default=least) >= least
         below = [] if complete else [code for code in codes if scores.get(code, 0) < least]
         rating = rate(content, scores)  # None without a rating rule, which recognisable() then accepts
         return Result(total, total >= least_total and not below and recognisable(content, rating), below, rating)
