@@ -24,6 +24,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from pydantic_core import to_json
 from sqlalchemy import String, case, func, literal
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -111,8 +112,18 @@ def flatten(obj: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
+def _flat_rows(rows: Iterable[Mapping[str, Any]], columns: Sequence[str] | None) -> list[dict[str, Any]]:
+    """The rows flattened; a column the model declares as one free-form object (an audit entry's ``changes``, a
+    history's) is its JSON text, not an empty cell beside columns nobody asked for (found: the audit CSV)."""
+    whole = {c for c in columns or () if "." not in c}
+    return [
+        flatten({k: to_json(v).decode() if k in whole and isinstance(v, Mapping) else v for k, v in r.items()})
+        for r in rows
+    ]
+
+
 def csv_bytes(rows: Iterable[Mapping[str, Any]], columns: Sequence[str] | None = None) -> bytes:
-    flat = [flatten(r) for r in rows]
+    flat = _flat_rows(rows, columns)
     if columns is None:
         columns = list(flat[0]) if flat else []
     buf = io.StringIO()
@@ -133,7 +144,7 @@ def xlsx_bytes(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], *, tit
     wb.remove(wb.worksheets[1])  # the default empty sheet
     for c, name in enumerate(columns, start=1):
         put_text(ws, 1, c, name)
-    for r, row in enumerate((flatten(x) for x in rows), start=2):
+    for r, row in enumerate(_flat_rows(rows, columns), start=2):
         for c, name in enumerate(columns, start=1):
             value = row.get(name)
             if value is not None:

@@ -41,6 +41,10 @@ async def test_imported_awards_are_audited_each_with_the_values_of_their_feed_ve
         got = (await client.get(f"/api/v1/awards/{award.id}")).json()
         assert shown[0]["changes"]["recipient_name"] == [None, got["recipient_name"]]
         assert shown[0]["changes"]["amount_vnd"] == [None, got["amount_vnd"]]
+    # The trail's CSV holds the same values, as the JSON of each entry's changes (the column was empty before).
+    csv = await client.get("/api/v1/audit", params={"entity": "award", "id": str(awards[0].id), "format": "csv"})
+    assert csv.status_code == 200 and '""recipient_name"": [null, ""Trần Văn Nhập 0""]' not in csv.text
+    assert '""recipient_name"":[null,""Trần Văn Nhập 0""]' in csv.text, csv.text
 
 
 async def test_imported_registrations_show_that_the_name_was_set_never_the_name(
