@@ -60,7 +60,11 @@ async def make_hostile(session: AsyncSession) -> None:
             if column.name in FREE_TEXT and isinstance(column.type, String | Text):
                 prefix = HOSTILE[k % len(HOSTILE)]
                 k += 1
-                q = f'UPDATE {table.name} SET "{column.name}" = :p || "{column.name}"'
+                value = f':p || "{column.name}"'
+                length = getattr(column.type, "length", None)
+                if length:  # a short code column named like free text (a decision's title: cong_dong_xa)
+                    value = f"substr({value}, 1, {length})"
+                q = f'UPDATE {table.name} SET "{column.name}" = {value}'
                 await session.execute(text(q), {"p": prefix})
     await session.flush()
 
