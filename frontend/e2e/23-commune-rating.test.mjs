@@ -7,7 +7,7 @@ import { apiAs, launch, newPage, PHONE, screenshots, signIn } from './helpers.mj
 
 const shot = screenshots('commune-rating');
 const COMMUNE = '12994';
-const YEAR = 2023;
+const YEAR = 2024;
 const RUN = Math.random().toString(36).slice(2, 10);
 const PASSWORD = `commune-rating-e2e-${RUN}`;
 const SCORER = `xa.tayninh.tt44.${RUN}`;
