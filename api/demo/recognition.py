@@ -58,8 +58,8 @@ async def load_recognition(session: AsyncSession) -> int:
     for title, (registered_name, recognised_name) in FIGURES.items():
         recognised = getattr(report, recognised_name) or 0
         # The commune itself (cong_dong_xa) registers once; the other titles as many as its report counts.
-        registered = getattr(report, registered_name) or 0 if registered_name is not None else 1
         own = registered_name is None
+        registered = 1 if registered_name is None else getattr(report, registered_name) or 0
         decision = RecognitionDecision(
             unit_id=unit.id,
             unit_path=unit.path,

@@ -267,54 +267,62 @@ async def forget(session: AsyncSession, *, kind: str, record_id: int, values: Ma
         raise LookupError(f"{sorted(undeclared)} of {kind!r} are not declared personal (journal.register)")
     old: set[str] = set()
 
-    def scrub(data: dict[str, Any]) -> dict[str, Any]:
-        old.update(str(data[k]) for k in fields if data.get(k) not in (None, "", fields[k]))
-        return data | {k: v for k, v in fields.items() if k in data}
+    def scrub(external_id: str | None, data: dict[str, Any] | None) -> tuple[str | None, dict[str, Any] | None]:
+        """One version (a feed row, a webhook message's change) without the values; the values noted in ``old``."""
+        if "external_id" in fields and external_id:
+            old.add(external_id)
+            external_id = fields["external_id"]
+        if data is not None:
+            old.update(str(data[k]) for k in fields if data.get(k) not in (None, "", fields[k]))
+            data = data | {k: v for k, v in fields.items() if k in data}
+        return external_id, data
 
     for c in (await session.scalars(select(Change).where(Change.type == kind, Change.record_id == record_id))).all():
-        if "external_id" in fields and c.external_id:
-            old.add(c.external_id)
-            c.external_id = fields["external_id"]
-        if c.data is not None:
-            c.data = scrub(dict(c.data))
+        c.external_id, c.data = scrub(c.external_id, dict(c.data) if c.data is not None else None)
     key = f"{kind}:{record_id}"
     for d in (await session.scalars(select(WebhookDelivery).where(WebhookDelivery.record_key == key))).all():
         message = from_json(d.payload)
         change = message.get("data") or {}
-        if "external_id" in fields and change.get("external_id"):
-            old.add(change["external_id"])
-            change["external_id"] = fields["external_id"]
-        if isinstance(change.get("data"), dict):
-            change["data"] = scrub(change["data"])
+        inner = change.get("data") if isinstance(change.get("data"), dict) else None
+        ext, inner = scrub(change.get("external_id"), inner)
+        change["external_id"] = ext
+        if inner is not None:
+            change["data"] = inner
         d.payload = to_json(message).decode()
     await session.flush()
-    found = "instr(body, :n) > 0" if session.get_bind().dialect.name == "sqlite" else "position(:n IN body) > 0"
-    for value in old:
-        for needle in {value.encode(), json.dumps(value)[1:-1].encode()}:  # as UTF-8, and as \\u escapes
-            await session.execute(
-                text(f"DELETE FROM idempotency_keys WHERE body IS NOT NULL AND {found}"), {"n": needle}
-            )
+    # Each value as UTF-8 and as \\u escapes, in one statement.
+    needles = sorted({n for v in old for n in (v.encode(), json.dumps(v)[1:-1].encode())})
+    if needles:
+        has = "instr(body, :n{i}) > 0" if session.get_bind().dialect.name == "sqlite" else "position(:n{i} IN body) > 0"
+        where = " OR ".join(has.format(i=i) for i in range(len(needles)))
+        await session.execute(
+            text(f"DELETE FROM idempotency_keys WHERE body IS NOT NULL AND ({where})"),
+            {f"n{i}": n for i, n in enumerate(needles)},
+        )
     return sorted(old)
+
+
+def _feed_ref(changes: Any) -> int | None:
+    """The feed version a bulk creation's entry refers to (``{"$feed": seq}``), else None."""
+    if isinstance(changes, dict) and len(changes) == 1 and FEED_REF in changes:
+        return int(changes[FEED_REF])
+    return None
 
 
 async def trail(session: AsyncSession, entries: Sequence[Any]) -> list[dict[str, Any]]:
     """Each audit entry's ``changes`` as a reader shows them: an entry of a bulk creation (``{"$feed": seq}``) gets
     the values of that feed version, as ``diff(None, record)`` (a person's data masked, ``audit.mask``); the
     others as stored. The one way the trail is read (the audit list, a report's history)."""
-    refs = {
-        e.changes[FEED_REF]
-        for e in entries
-        if isinstance(e.changes, dict) and len(e.changes) == 1 and FEED_REF in e.changes
-    }
+    refs = [_feed_ref(e.changes) for e in entries]
+    wanted = sorted({r for r in refs if r is not None})
     versions: dict[int, tuple[str, dict[str, Any] | None]] = {}
-    for start in range(0, len(refs), 1000):
-        chunk = sorted(refs)[start : start + 1000]
+    for start in range(0, len(wanted), 1000):
+        chunk = wanted[start : start + 1000]
         rows = await session.execute(select(Change.seq, Change.type, Change.data).where(Change.seq.in_(chunk)))
         versions.update({r[0]: (r[1], r[2]) for r in rows.all()})
     out: list[dict[str, Any]] = []
-    for e in entries:
+    for e, ref in zip(entries, refs, strict=True):
         changes = e.changes or {}
-        ref = changes.get(FEED_REF) if len(changes) == 1 else None
         if ref in versions:
             kind, data = versions[ref]
             known = _KINDS.get(kind)

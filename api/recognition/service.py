@@ -462,11 +462,12 @@ async def erase(session: AsyncSession, principal: Principal, reg: Registration, 
     scores still count."""
     await drop_evidence(session, principal, store, reg, await evidence_of(session, reg))
     before = await journal.snapshot(session, REG, reg)
-    reg.name, reg.village, reg.erased = ERASED, "", True
-    reg.external_id = None
+    for name, value in ERASED_VALUES.items():
+        setattr(reg, name, value)
+    reg.erased = True
     await session.flush()
     await journal.write(session, principal, action="erase", kind=REG, obj=reg, before=before)
-    # And every earlier version the journal kept: the feed, the trail, webhook messages, replayable answers.
+    # And every earlier version the journal kept: the feed, webhook messages, replayable answers.
     await journal.forget(session, kind=REG, record_id=reg.id, values=ERASED_VALUES)
     return reg
 
