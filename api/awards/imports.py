@@ -14,6 +14,7 @@ docs/benchmarks.md has the figures.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import gc
 import itertools
@@ -93,7 +94,7 @@ class Progress:
     total: int = 0
     done: int = 0
     beat: Callable[[Progress], Awaitable[None]] | None = None
-    base: int = 0  # rows written by the chunks before the one being written
+    problem: BaseException | None = None  # why the streamed import could not read the file to its end
 
     async def tick(self) -> None:
         if self.beat is not None:
@@ -351,23 +352,35 @@ def _file_error(exc: BaseException | None) -> dict[str, Any]:
 _SLOW = object()
 
 
-async def _check_fast(
-    session: AsyncSession,
-    principal: Principal,
-    index: dict[int, str],
-    listed: list[tuple[int, list[Any]]],
-    progress: Progress,
-    *,
-    dedupe: bool = True,
-) -> Checked | None:
-    """The check of a CSV file column by column, most of it in C (str methods mapped over columns).
+@dataclass
+class _Cells:
+    """A CSV part's rows checked column by column, their units not read yet (``_cells``, then ``_place``)."""
 
-    It accepts exactly what ``_check_rows`` accepts and makes the same rows and duplicates; at the
-    first cell it cannot take as it is, it gives up (None) and ``_check_rows`` names every bad cell."""
+    numbers: list[int]
+    codes: list[str]
+    days: list[dt.date]  # the date each row's unit code is read on
+    years: list[int]
+    dates: list[dt.date | None]
+    names: list[str]
+    kinds: list[str]
+    category_of: list[int]
+    schools: list[str]
+    externals: list[str | None]
+    amounts: list[int | None]
+    gifts: list[int | None]
+
+
+def _cells(
+    index: dict[int, str], listed: list[tuple[int, list[Any]]], find_category: Callable[[str], int | None]
+) -> _Cells | None:
+    """The check of a CSV part column by column, most of it in C (str methods mapped over columns), without the
+    database (the streamed import runs it in a thread while the previous part is written).
+
+    It accepts exactly what ``_check_rows`` accepts and reads the cells as it does; at the first cell it cannot
+    take as it is, it gives up (None) and ``_check_rows`` names every bad cell."""
     where = {name: i for i, name in index.items()}
     if any(name not in where for name in REQUIRED):
         return None
-    progress.phase = "checking"
     body = [(n, cells) for n, cells in listed if "".join(cells).strip()]
     if not body:
         return None
@@ -392,52 +405,88 @@ async def _check_fast(
     codes = list(map(str.strip, cols[at["unit_code"]]))
     names = list(map(_cut(LENGTHS["recipient_name"]), map(" ".join, map(str.split, cols[at["recipient_name"]]))))
     kinds = list(map(KINDS.get, map(str.casefold, map(str.strip, cols[at["recipient_kind"]]))))
-    category_of = list(map(_category_lookup(await category_names(session)), map(str.strip, cols[at["category"]])))
+    category_of = list(map(find_category, map(str.strip, cols[at["category"]])))
     if not (all(codes) and all(names)) or None in kinds or None in category_of:
         return None
     schools = list(map(_cut(LENGTHS["school"]), map(str.strip, cols[at["school"]])))
     externals = [x.strip()[:EXTERNAL_LENGTH] if x else None for x in cols[at["external_id"]]]
     if not all(x.isascii() and x.isprintable() for x in externals if x):
         return None  # the row check normalises them and names an invisible character
-
-    # Units: each row's code read on its own date (api.units.dating), inside the caller's scope.
     days = [d or dating.year_end(y) for d, y in zip(dates, years, strict=True)]
-    pairs = set(zip(codes, days, strict=True))
-    units = {p: (u.id, u.path) for p, u in (await dating.resolve_many(session, pairs)).items()}
-    if any(p not in units or not scope.visible(principal, units[p][1]) for p in pairs):
-        return None
-    located = list(map(units.__getitem__, zip(codes, days, strict=True)))
-    unit_ids = [u[0] for u in located]
+    return _Cells(
+        numbers=[n for n, _ in body],
+        codes=codes,
+        days=days,
+        years=years,
+        dates=dates,
+        names=names,
+        kinds=cast(list[str], kinds),
+        category_of=cast(list[int], category_of),
+        schools=schools,
+        externals=externals,
+        amounts=amounts,
+        gifts=gifts,
+    )
 
-    duplicates: list[dict[str, Any]] = []
-    if dedupe:
-        existing = await _existing_keys(session, set(unit_ids), set(years))
-        seen: dict[tuple[str, int, int, int], int] = {}
-        keys: Iterator[tuple[str, int, int, int]] = zip(_fold_all(names), category_of, years, unit_ids, strict=True)  # type: ignore[arg-type]
-        for n, key, name in zip((n for n, _ in body), keys, names, strict=True):
-            first = seen.get(key)
-            if first is not None:
-                duplicates.append({"row": n, "same_as_row": first, "recipient_name": name})
-                continue
-            if key in existing:
-                duplicates.append({"row": n, "existing_award_id": existing[key], "recipient_name": name})
-            seen[key] = n
-    progress.done = progress.total = len(body)
+
+async def _place(resolver: dating.Resolver, principal: Principal, cells: _Cells) -> Checked | None:
+    """A part's units, each row's code read on its own date (api.units.dating), inside the caller's scope: the
+    part's rows field by field; None when a code names no unit there (``_check_rows`` names the cells)."""
+    pairs = set(zip(cells.codes, cells.days, strict=True))
+    found = await resolver.resolve(pairs)
+    if len(found) < len(pairs):
+        return None
+    units = {p: (u.id, u.path) for p, u in found.items()}
+    if not all(scope.visible(principal, path) for path in {path for _, path in units.values()}):
+        return None
+    located = list(map(units.__getitem__, zip(cells.codes, cells.days, strict=True)))
     columns: dict[str, list[Any]] = {
-        "unit_code": codes,
-        "unit_id": unit_ids,
+        "unit_code": cells.codes,
+        "unit_id": [u[0] for u in located],
         "unit_path": [u[1] for u in located],
-        "year": years,
-        "awarded_on": dates,
-        "recipient_name": names,
-        "recipient_kind": kinds,
-        "school": schools,
-        "category_id": category_of,
-        "amount_vnd": amounts,
-        "gift_value_vnd": gifts,
-        "external_id": externals,
+        "year": cells.years,
+        "awarded_on": cells.dates,
+        "recipient_name": cells.names,
+        "recipient_kind": cells.kinds,
+        "school": cells.schools,
+        "category_id": cells.category_of,
+        "amount_vnd": cells.amounts,
+        "gift_value_vnd": cells.gifts,
+        "external_id": cells.externals,
     }
-    return Checked(duplicates=duplicates, total=len(body), columns=columns, numbers=[n for n, _ in body])
+    return Checked(total=len(cells.numbers), columns=columns, numbers=cells.numbers)
+
+
+async def _check_fast(
+    session: AsyncSession,
+    principal: Principal,
+    index: dict[int, str],
+    listed: list[tuple[int, list[Any]]],
+    progress: Progress,
+) -> Checked | None:
+    """A whole CSV file checked column by column (``_cells``, ``_place``), with its duplicates; None when a cell
+    needs the row check."""
+    progress.phase = "checking"
+    cells = _cells(index, listed, _category_lookup(await category_names(session)))
+    if cells is None:
+        return None
+    out = await _place(dating.Resolver(session), principal, cells)
+    if out is None:
+        return None
+    unit_ids = cast(list[int], out.by_field()["unit_id"])
+    existing = await _existing_keys(session, set(unit_ids), set(cells.years))
+    seen: dict[tuple[str, int, int, int], int] = {}
+    keys = zip(_fold_all(cells.names), cells.category_of, cells.years, unit_ids, strict=True)
+    for n, key, name in zip(cells.numbers, keys, cells.names, strict=True):
+        first = seen.get(key)
+        if first is not None:
+            out.duplicates.append({"row": n, "same_as_row": first, "recipient_name": name})
+            continue
+        if key in existing:
+            out.duplicates.append({"row": n, "existing_award_id": existing[key], "recipient_name": name})
+        seen[key] = n
+    progress.done = progress.total = out.total
+    return out
 
 
 def _ints(values: Sequence[str], name: str) -> list[int | None] | None:
@@ -698,20 +747,36 @@ AWARD_COLUMNS = [
 
 
 async def _copy(session: AsyncSession, principal: Principal, job_id: int, checked: Checked, progress: Progress) -> int:
-    """PostgreSQL: the awards, then their change-feed rows, each in one binary COPY in this transaction.
+    """PostgreSQL: the awards, then their change-feed rows and audit entries, each in one binary COPY in this
+    transaction (``_copy_part`` then the journal's ``finish``)."""
+    bulk = journal.BulkCreated(session, principal, action="import", kind="award")
+    codes = {v: k for k, v in (await category_ids(session)).items()}
+    ids = await _copy_part(session, job_id, checked, progress, bulk, codes)
+    await bulk.finish(_pacer(progress))
+    return len(ids)
 
-    The rows are what ``write`` inserts on SQLite, ids included (reserved from the awards' sequence
-    first, so the feed rows can name them); the feed's ``data`` is the JSON ``_feed_data`` gives, as
-    the standard json module writes it."""
+
+async def _copy_part(
+    session: AsyncSession,
+    job_id: int,
+    checked: Checked,
+    progress: Progress,
+    bulk: journal.BulkCreated,
+    codes: dict[int, str],
+) -> list[int]:
+    """PostgreSQL: a part's awards with binary COPY, then their feed versions (``bulk``, whose ``finish`` writes
+    the audit entries once every part is in): the ids given to the part's rows, in their order.
+
+    The rows are what ``write`` inserts on SQLite, ids included (reserved from the awards' sequence first, so the
+    feed rows can name them); the feed's ``data`` is the JSON ``_feed_data`` gives."""
     cols = checked.by_field()
     n = len(cols["year"])
     if not n:
-        return 0
-    driver = (await (await session.connection()).get_raw_connection()).driver_connection
-    assert driver is not None
+        return []
+    driver = await _driver(session)
     ids = await reserve_ids(driver, "awards", n)
-    now = utcnow()
-    partner = principal.partner
+    now = bulk.at
+    partner = bulk.actor.partner
     externals = cols["external_id"]
     partners = [partner if e else None for e in externals]
     amounts = [a or 0 for a in cols["amount_vnd"]]
@@ -736,45 +801,37 @@ async def _copy(session: AsyncSession, principal: Principal, job_id: int, checke
         repeat(now),
         repeat(now),
     )
-    await driver.copy_records_to_table("awards", records=_paced(awards, progress, 0), columns=AWARD_COLUMNS)
+    await driver.copy_records_to_table("awards", records=_paced(awards), columns=AWARD_COLUMNS)
+    items = _feed_items(cols, ids, job_id, codes, _json_time(now), schools, amounts, gifts, partners)
+    await bulk.add(n, items, _pacer(progress))
+    return ids
 
-    codes = {v: k for k, v in (await category_ids(session)).items()}
-    at = _json_time(now)
 
-    # Made once for the feed's stream and the audit's (a chunk of the streamed import, or a small file).
-    made = list(_feed_items(cols, ids, job_id, codes, at, schools, amounts, gifts, partners))
-
-    def items() -> list[tuple[int, str, str | None, str | None, dict[str, Any]]]:
-        return made
-
+def _pacer(progress: Progress) -> journal.Pace:
     def pace(records: Iterable[tuple[Any, ...]], offset: int) -> AsyncIterator[Any]:
-        return _paced(records, progress, n + offset)
+        return _paced(records, progress)
 
-    await journal.copy_created(session, principal, action="import", kind="award", count=n, items=items, pace=pace)
-    progress.done = progress.base + n
-    return n
+    return pace
 
 
-async def _paced(records: Iterable[tuple[Any, ...]], progress: Progress, offset: int) -> AsyncIterator[Any]:
-    """The records, with the progress updated (a third of the bar per stream: awards, feed, audit) and status
-    requests let in."""
+async def _paced(records: Iterable[tuple[Any, ...]], progress: Progress | None = None) -> AsyncIterator[Any]:
+    """The records, letting status requests in (and the job's heartbeat) every ``CHUNK``."""
     for k, item in enumerate(records, 1):
         yield item
         if k % CHUNK == 0:
-            progress.done = progress.base + (offset + k) // 3
-            await progress.tick()
+            if progress is not None:
+                await progress.tick()
             await asyncio.sleep(0)
 
 
-READ_CHUNK = 10_000  # rows read, checked and staged at a time by the streamed import
+READ_CHUNK = 10_000  # rows read, checked and written (or staged) at a time by the streamed import
 
-_STAGE_COLUMNS = ["row", *FIELDS, "folded"]
+# What finding the duplicates needs of each row (its award's id when written), with the folded name they compare.
+_STAGE_COLUMNS = ["row", "id", "unit_id", "year", "category_id", "recipient_name", "folded"]
 _STAGE = """
 CREATE TEMP TABLE award_import_rows (
-    row integer NOT NULL, unit_code text NOT NULL, unit_id integer NOT NULL, unit_path text NOT NULL,
-    year integer NOT NULL, awarded_on date, recipient_name text NOT NULL, recipient_kind text NOT NULL,
-    school text, category_id integer, amount_vnd bigint, gift_value_vnd bigint, external_id text,
-    folded text NOT NULL
+    row integer NOT NULL, id integer, unit_id integer NOT NULL, year integer NOT NULL, category_id integer,
+    recipient_name text NOT NULL, folded text NOT NULL
 ) ON COMMIT DROP
 """
 _EXISTING = """
@@ -783,41 +840,36 @@ CREATE TEMP TABLE award_import_existing (
     folded text NOT NULL
 ) ON COMMIT DROP
 """
-# Awards already recorded with a file row's unit, year and category: their names are folded in Python
-# (fold_name, as the rows' are), a batch at a time. The units and years also as arrays: the planner then
-# reads the awards of those units and years by index (1.2 s on the national data set) rather than all
-# of them (7.8 s).
+# Awards already recorded with a file row's unit, year and category (not this import's own): their names are
+# folded in Python (fold_name, as the rows' are), a batch at a time. The units and years also as arrays: the
+# planner then reads the awards of those units and years by index (1.2 s on the national data set) rather than
+# all of them (7.8 s).
 _CANDIDATES = """
 SELECT a.id, a.recipient_name, a.unit_id, a.year, a.category_id
 FROM awards a JOIN (SELECT DISTINCT unit_id, year, category_id FROM award_import_rows) k
   ON a.unit_id = k.unit_id AND a.year = k.year AND a.category_id = k.category_id
-WHERE a.unit_id = ANY($1::integer[]) AND a.year = ANY($2::integer[])
+WHERE a.unit_id = ANY($1::integer[]) AND a.year = ANY($2::integer[]) AND a.import_job_id IS DISTINCT FROM $3
 """
 # Every duplicate in one statement: a row that repeats an earlier row of the file (same folded name,
 # category, year and unit), or the first of such rows when an award already recorded has its key.
 _DUPLICATES = """
 CREATE TEMP TABLE award_import_duplicates ON COMMIT DROP AS
 WITH k AS (
-    SELECT row, recipient_name, unit_id, year, category_id, folded,
+    SELECT row, id, recipient_name, unit_id, year, category_id, folded,
            min(row) OVER (PARTITION BY unit_id, year, category_id, folded) AS first
     FROM award_import_rows
 ), e AS (
     SELECT unit_id, year, category_id, folded, min(id) AS id FROM award_import_existing GROUP BY 1, 2, 3, 4
 )
-SELECT k.row, k.recipient_name, NULLIF(k.first, k.row) AS same_as_row,
+SELECT k.row, k.id AS award_id, k.recipient_name, NULLIF(k.first, k.row) AS same_as_row,
        CASE WHEN k.row = k.first THEN e.id END AS existing_award_id
 FROM k LEFT JOIN e ON e.unit_id = k.unit_id AND e.year = k.year AND e.category_id = k.category_id
                   AND e.folded = k.folded
 WHERE k.row <> k.first OR e.id IS NOT NULL
 """
-_STAGED = """
-SELECT row, unit_code, unit_id, unit_path, year, awarded_on, recipient_name, recipient_kind, school,
-       category_id, amount_vnd, gift_value_vnd, external_id
-FROM award_import_rows WHERE row > $1 ORDER BY row LIMIT $2
-"""
-
 
 _DROP = "DROP TABLE IF EXISTS award_import_rows, award_import_existing, award_import_duplicates"
+_SAVEPOINT = "award_import"
 
 
 def _take(rows: Iterator[list[Any]], first: int, n: int) -> list[tuple[int, list[Any]]]:
@@ -835,15 +887,17 @@ async def stream(
     dry_run: bool,
     skip_duplicates: bool,
 ) -> tuple[Checked, int]:
-    """PostgreSQL: check the file and write it, a chunk of ``READ_CHUNK`` rows in memory at a time.
+    """PostgreSQL: check the file and write it as it is read, a part of ``READ_CHUNK`` rows in memory at a time.
 
-    Each chunk is read, checked (the column check, else the row check that names every bad cell; at
-    most ``MAX_ERRORS``) and its rows copied into a temporary table, then freed. When the whole file is
-    good: the duplicates in two statements (``_DUPLICATES``), then the staged rows, a chunk at a time,
-    into the awards with their change-feed rows and audit entries (``_copy``). Nothing reaches the
-    awards before every row is checked, and all of it is in the caller's transaction (all or nothing).
-    Returns the outcome (no rows kept: ``total``, ``errors``, the first duplicates and their count) and
-    the number of awards written."""
+    Each part is read and checked (the column check, in a thread while the previous part is written; else the row
+    check that names every bad cell, at most ``MAX_ERRORS``), then its awards and feed versions are written with
+    COPY and what finding duplicates needs is staged in a temporary table. At the first bad cell the writing
+    stops (the rest is still checked, for its bad cells) and what was written is rolled back to a savepoint: all
+    rows or none, in the caller's transaction. When the whole file is good: the duplicates in two statements
+    (``_DUPLICATES``); with ``skip_duplicates`` their awards and feed versions are taken out again; then every kept
+    award's audit entry (the trail is append-only: written last). A dry run writes nothing.
+    Returns the outcome (no rows kept: ``total``, ``errors``, the first duplicates and their count) and the number
+    of awards written."""
     driver = await _driver(session)
     await driver.execute(_DROP)  # a transaction that imports twice (the tests' outer one) starts afresh
     with _gc_paused():
@@ -887,55 +941,107 @@ async def _stream(
             bad(1, "", name, f"Thiếu cột «{COLUMNS[name]}» (hoặc {name})", "missing_column")
     if failed:
         return out, 0
+    driver = await _driver(session)
+    await driver.execute(_STAGE)
+    writing = not dry_run
+    if writing:
+        await driver.execute(f"SAVEPOINT {_SAVEPOINT}")
+    bulk = journal.BulkCreated(session, principal, action="import", kind="award")
+    try:
+        written = await _pass(session, principal, job_id, data, rows, index, progress, bad, failed, bulk, writing)
+    except BaseException:
+        if writing:  # the transaction may be aborted already: the caller's rollback then undoes all of it
+            with contextlib.suppress(Exception):
+                await driver.execute(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
+        raise
+    if written is None:  # the file could not be read to its end
+        if writing:
+            await driver.execute(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
+        return refuse(progress.problem)
+    out.total = progress.total = progress.done = written
+    if failed:
+        if writing:
+            await driver.execute(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
+        return out, 0
+    await _find_duplicates(driver, out, job_id)
+    if not writing:
+        return out, 0
+    created = written
+    if skip_duplicates and out.duplicate_rows:
+        dropped = [r[0] for r in await driver.fetch("SELECT award_id FROM award_import_duplicates")]
+        await driver.execute("DELETE FROM awards WHERE id = ANY($1::integer[])", dropped)
+        await bulk.drop(dropped)
+        created -= len(dropped)
+    await bulk.finish(_pacer(progress))
+    await driver.execute(f"RELEASE SAVEPOINT {_SAVEPOINT}")
+    return out, created
+
+
+async def _pass(
+    session: AsyncSession,
+    principal: Principal,
+    job_id: int,
+    data: bytes,
+    rows: Iterator[list[Any]],
+    index: dict[int, str],
+    progress: Progress,
+    bad: Callable[[int, int | str, str, str, str], None],
+    failed: set[str],
+    bulk: journal.BulkCreated,
+    writing: bool,
+) -> int | None:
+    """Read, check and (``writing``, while no bad cell is found) write the file a part at a time: the rows read,
+    None when the file cannot be read to its end (``progress.problem`` says why)."""
     csv_file = not spreadsheet.is_workbook(data)
     estimate = max(data.count(b"\n") - 1, 0) if csv_file else 0
     driver = await _driver(session)
-    await driver.execute(_STAGE)
-    progress.phase, line, total = "checking", 2, 0
-    while True:
-        try:
-            chunk = await asyncio.to_thread(_take, rows, line, READ_CHUNK)
-        except (SheetProblem, PayloadTooLarge, *BROKEN) as exc:
-            return refuse(exc)
-        if not chunk:
-            break
-        line += len(chunk)
-        try:
-            part = await _check_fast(session, principal, index, chunk, Progress(), dedupe=False) if csv_file else None
+    find_category = _category_lookup(await category_names(session))
+    codes = {v: k for k, v in (await category_ids(session)).items()}  # the feed's category code of an id
+    resolver = dating.Resolver(session)
+
+    def prepare(first: int) -> tuple[list[tuple[int, list[Any]]], _Cells | None]:
+        chunk = _take(rows, first, READ_CHUNK)
+        return chunk, (_cells(index, chunk, find_category) if csv_file and chunk else None)
+
+    progress.phase = "writing" if writing else "checking"
+    line, total = 2, 0
+    # The next part is read and checked in a thread while this one is written: PostgreSQL takes the rows in
+    # while Python reads the next ones.
+    pending = asyncio.ensure_future(asyncio.to_thread(prepare, line))
+    try:
+        while True:
+            try:
+                chunk, cells = await pending
+            except (SheetProblem, PayloadTooLarge, *BROKEN) as exc:
+                progress.problem = exc
+                return None
+            if not chunk:
+                return total
+            line += len(chunk)
+            pending = asyncio.ensure_future(asyncio.to_thread(prepare, line))
+            part = await _place(resolver, principal, cells) if cells is not None else None
             if part is None:
-                scratch = Checked()
-                part = await _check_rows(session, principal, index, iter(chunk), scratch, Progress(), bad, dedupe=False)
-        except BROKEN:
-            return refuse(None)
-        del chunk
-        total += part.total
-        if not failed:
-            await _stage(driver, part)
-        del part
-        progress.done, progress.total = total, max(estimate, total)
-        await progress.tick()
-        await asyncio.sleep(0)  # let status requests in
-    out.total = progress.total = progress.done = total
-    if failed:
-        return out, 0
-    await _find_duplicates(driver, out)
-    if dry_run:
-        return out, 0
-    if skip_duplicates and out.duplicate_rows:
-        await driver.execute("DELETE FROM award_import_rows WHERE row IN (SELECT row FROM award_import_duplicates)")
-    progress.phase, progress.done, progress.base = "writing", 0, 0
-    created, after = 0, 0
-    while True:
-        staged = await driver.fetch(_STAGED, after, READ_CHUNK)
-        if not staged:
-            break
-        after = staged[-1]["row"]
-        columns = {name: [r[name] for r in staged] for name in FIELDS}
-        numbers = [r["row"] for r in staged]
-        del staged
-        created += await _copy(session, principal, job_id, Checked(columns=columns, numbers=numbers), progress)
-        progress.base = created
-    return out, created
+                try:
+                    part = await _check_rows(
+                        session, principal, index, iter(chunk), Checked(), Progress(), bad, dedupe=False
+                    )
+                except BROKEN as exc:
+                    progress.problem = exc
+                    return None
+            del chunk, cells
+            total += part.total
+            if not failed:
+                ids = await _copy_part(session, job_id, part, progress, bulk, codes) if writing else None
+                await _stage(driver, part, ids)
+            del part
+            progress.done, progress.total = total, max(estimate, total)
+            await progress.tick()
+            await asyncio.sleep(0)  # let status requests in
+    finally:
+        if not pending.done():  # a thread reading the file cannot be stopped: wait for it, whatever it found
+            await asyncio.wait([pending])
+        if pending.done() and not pending.cancelled():
+            pending.exception()  # retrieved: never "exception was never retrieved"
 
 
 async def _driver(session: AsyncSession) -> Any:
@@ -947,21 +1053,25 @@ async def _driver(session: AsyncSession) -> Any:
     return driver
 
 
-async def _stage(driver: Any, part: Checked) -> None:
-    """A checked chunk's rows into the temporary table, with the folded name that duplicates compare."""
+async def _stage(driver: Any, part: Checked, ids: list[int] | None) -> None:
+    """A checked part's rows into the temporary table, with the folded name that duplicates compare."""
     cols = part.by_field()
     if not cols["year"]:
         return
     records = zip(
         part.numbers,
-        *(cols[name] for name in _STAGE_COLUMNS[1:-1]),
+        ids if ids is not None else [None] * len(part.numbers),
+        cols["unit_id"],
+        cols["year"],
+        cols["category_id"],
+        cols["recipient_name"],
         _fold_all(cols["recipient_name"]),
         strict=True,
     )
     await driver.copy_records_to_table("award_import_rows", records=records, columns=_STAGE_COLUMNS)
 
 
-async def _find_duplicates(driver: Any, out: Checked) -> None:
+async def _find_duplicates(driver: Any, out: Checked, job_id: int) -> None:
     """The staged rows' duplicates (of an earlier row, or of an award already recorded): their number,
     and the first ``MAX_ERRORS`` of them to show."""
     await driver.execute("SET LOCAL work_mem = '64MB'")  # the window's sort in memory, this transaction only
@@ -982,7 +1092,7 @@ async def _find_duplicates(driver: Any, out: Checked) -> None:
     units, years = await driver.fetchrow(
         "SELECT array_agg(DISTINCT unit_id), array_agg(DISTINCT year) FROM award_import_rows"
     )
-    async for record in driver.cursor(_CANDIDATES, units or [], years or [], prefetch=READ_CHUNK):
+    async for record in driver.cursor(_CANDIDATES, units or [], years or [], job_id, prefetch=READ_CHUNK):
         batch.append(record)
         if len(batch) == READ_CHUNK:
             await keep(batch)

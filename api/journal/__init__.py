@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from api.journal.audit import diff
 from api.journal.core import (
+    BulkCreated,
+    Pace,
     Serializer,
     audit,
     copy_created,
@@ -29,6 +31,8 @@ from api.journal.feed import PER_TRANSACTION
 
 __all__ = [
     "PER_TRANSACTION",
+    "BulkCreated",
+    "Pace",
     "Serializer",
     "audit",
     "copy_created",

@@ -144,6 +144,36 @@ async def resolve_many(session: AsyncSession, refs: Iterable[tuple[str, dt.date]
     return {ref: row for ref, row in found.items() if row is not None}
 
 
+class Resolver:
+    """``resolve_many`` for a file read a part at a time: each code's versions are read once per file, and each
+    (code, date) pair is looked up once (a province's file names a few hundred codes in every part)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.versions: dict[str, list[AnyRow]] = {}
+        self.found: dict[tuple[str, dt.date], AnyRow | None] = {}
+
+    async def resolve(self, refs: Iterable[tuple[str, dt.date]]) -> dict[tuple[str, dt.date], AnyRow]:
+        """The units of the pairs (those no unit had on that date left out), as ``resolve_many`` gives them."""
+        wanted = set(refs)
+        new = {code for code, _ in wanted if code not in self.versions}
+        if new:
+            for code in new:
+                self.versions[code] = []
+            for version in await repository.versions_of_codes(self.session, new):
+                self.versions.setdefault(version.code, []).append(version)
+        found = self.found
+        for ref in wanted - found.keys():
+            code, day = ref
+            found[ref] = next((v for v in self.versions.get(code, ()) if existed_on(v, day)), None)
+        out: dict[tuple[str, dt.date], AnyRow] = {}
+        for ref in wanted:
+            unit = found[ref]
+            if unit is not None:
+                out[ref] = unit
+        return out
+
+
 @dataclass(frozen=True)
 class UnitFilter:
     """A list filter's unit: the code as read, and the subtrees (path prefixes) it covers."""

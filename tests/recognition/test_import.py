@@ -30,6 +30,11 @@ async def upload(c: httpx.AsyncClient, data: bytes, **params: object) -> httpx.R
     return await c.post(f"{API}/imports", params=PARAMS | params, files={"file": ("phieu.csv", data, "text/csv")})
 
 
+async def _newest_entry(c: httpx.AsyncClient) -> list[dict[str, Any]]:
+    r = await c.get("/api/v1/audit", params={"entity": "recognition_registration", "order": "desc", "limit": 1})
+    return list(r.json()["items"])
+
+
 async def _count(c: httpx.AsyncClient) -> int:
     r = await c.get(f"{API}/figures", params={"unit": WARD, "year": YEAR})
     return int(r.json()["figures"]["citizens_registered"])
@@ -133,3 +138,24 @@ async def test_short_rows_and_a_sheet_without_the_optional_columns(team: Team) -
     r = await upload(team.scorer, bare)
     assert r.status_code == 200 and (r.json()["created_rows"], r.json()["passed_rows"]) == (1, 1)
     assert await _count(team.scorer) == before + 1
+
+
+async def test_rows_taken_in_before_a_late_bad_cell_are_not_kept(client: httpx.AsyncClient, team: Team) -> None:
+    """On PostgreSQL the rows go in as they are checked (bench `recognition-import`): a bad cell after 40 good rows
+    stops the writing and what was written is rolled back, with every later bad cell still named; nothing reaches
+    the registrations, the feed or the trail, and the same transaction's next good import writes what it should."""
+    before = await _count(team.scorer)
+    since = await cursor(client)
+    trail = await _newest_entry(client)
+    good = [row(f"Trước lỗi {i}") for i in range(40)]
+    bad = row("Sai", "8,8,8,8,8,8,8,8,8,x")
+    r = await upload(team.scorer, sheet(*good, bad, row("Sau lỗi"), row("Sai nữa", "11,8,8,8,8,8,8,8,8,8")))
+    assert r.status_code == 422
+    assert [(e["row"], e["column"].split(" ")[1]) for e in r.json()["errors"]] == [(42, "3.3"), (44, "1.1")]
+    assert await _count(team.scorer) == before
+    assert [c for c in await changes(client, since) if c["type"] == "recognition_registration"] == []
+    assert await _newest_entry(client) == trail
+    r = await upload(team.scorer, sheet(*good[:5]))
+    assert r.status_code == 200 and r.json()["created_rows"] == 5
+    assert await _count(team.scorer) == before + 5
+    assert len([c for c in await changes(client, since) if c["type"] == "recognition_registration"]) == 5

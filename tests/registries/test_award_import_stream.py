@@ -97,7 +97,7 @@ async def test_streamed_chunks_write_what_the_whole_file_writes(
                 checked, created = await imports.stream(
                     session, SYSTEM, job.id, data, progress, dry_run=False, skip_duplicates=skip
                 )
-                assert (progress.phase, progress.done) == ("writing", created)
+                assert (progress.phase, progress.done) == ("writing", checked.total)  # every row handled
                 duplicates = checked.duplicates
                 assert checked.duplicate_rows == len(duplicates)
             assert not checked.errors and checked.total == 13
