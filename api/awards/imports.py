@@ -5,10 +5,12 @@ The job row is committed before the work starts and after it ends, in their own 
 the awards themselves are written in one transaction, so a crash leaves all of them or none. A
 job whose worker died shows as failed once its heartbeat is old.
 
-On PostgreSQL the checked rows are written with ``COPY`` (awards, then their change-feed rows, ids
-reserved from the awards' sequence first), each stream encoded while the server takes the previous
-rows in; on SQLite with batched INSERTs. Both write the same rows in the same transaction.
-docs/benchmarks.md has the figures.
+On PostgreSQL (``stream``) the file is written as it is read, a part at a time: while a part's awards and
+change-feed rows go in with ``COPY`` (ids reserved from the awards' sequence first), the next part is read and
+checked in a thread; a bad cell stops the writing and rolls it back to a savepoint (every bad cell is still
+named), and the audit entries go in last (``journal.BulkCreated``). On SQLite the file is checked whole, then
+written with batched INSERTs. Both write the same rows in the same transaction. docs/benchmarks.md has the
+figures.
 """
 
 from __future__ import annotations
@@ -431,19 +433,28 @@ def _cells(
 
 async def _place(resolver: dating.Resolver, principal: Principal, cells: _Cells) -> Checked | None:
     """A part's units, each row's code read on its own date (api.units.dating), inside the caller's scope: the
-    part's rows field by field; None when a code names no unit there (``_check_rows`` names the cells)."""
-    pairs = set(zip(cells.codes, cells.days, strict=True))
-    found = await resolver.resolve(pairs)
-    if len(found) < len(pairs):
+    part's rows field by field; None when a code names no unit there (``_check_rows`` names the cells).
+
+    A code that names one and the same unit on every day of the part (``Resolver.spanning``: nearly every code
+    of a year's file) is looked up once; the rows of the others by (code, date)."""
+    spans = await resolver.spanning(cells.codes, min(cells.days), max(cells.days))
+    whole = {code: (u.id, u.path) for code, u in spans.items()}
+    located: list[tuple[int, str] | None] = list(map(whole.get, cells.codes))
+    if None in located:
+        rest = [(i, (c, d)) for i, (c, d, u) in enumerate(zip(cells.codes, cells.days, located, strict=True)) if not u]
+        found = await resolver.resolve(p for _, p in rest)
+        for i, pair in rest:
+            unit = found.get(pair)
+            if unit is None:
+                return None
+            located[i] = (unit.id, unit.path)
+    units = cast(list[tuple[int, str]], located)
+    if not all(scope.visible(principal, path) for path in {u[1] for u in units}):
         return None
-    units = {p: (u.id, u.path) for p, u in found.items()}
-    if not all(scope.visible(principal, path) for path in {path for _, path in units.values()}):
-        return None
-    located = list(map(units.__getitem__, zip(cells.codes, cells.days, strict=True)))
     columns: dict[str, list[Any]] = {
         "unit_code": cells.codes,
-        "unit_id": [u[0] for u in located],
-        "unit_path": [u[1] for u in located],
+        "unit_id": [u[0] for u in units],
+        "unit_path": [u[1] for u in units],
         "year": cells.years,
         "awarded_on": cells.dates,
         "recipient_name": cells.names,
@@ -763,6 +774,7 @@ async def _copy_part(
     progress: Progress,
     bulk: journal.BulkCreated,
     codes: dict[int, str],
+    on_copy: Callable[[], None] = lambda: None,
 ) -> list[int]:
     """PostgreSQL: a part's awards with binary COPY, then their feed versions (``bulk``, whose ``finish`` writes
     the audit entries once every part is in): the ids given to the part's rows, in their order.
@@ -801,6 +813,7 @@ async def _copy_part(
         repeat(now),
         repeat(now),
     )
+    on_copy()  # the streamed import reads the next part from here on: PostgreSQL has the rest of this one's work
     await driver.copy_records_to_table("awards", records=_paced(awards), columns=AWARD_COLUMNS)
     items = _feed_items(cols, ids, job_id, codes, _json_time(now), schools, amounts, gifts, partners)
     await bulk.add(n, items, _pacer(progress))
@@ -1005,11 +1018,20 @@ async def _pass(
 
     progress.phase = "writing" if writing else "checking"
     line, total = 2, 0
-    # The next part is read and checked in a thread while this one is written: PostgreSQL takes the rows in
-    # while Python reads the next ones.
+    # The next part is read and checked in a thread while this one is written: started once this part's units and
+    # ids are known (the thread holds the interpreter's lock while it works), it runs while PostgreSQL takes the
+    # rows in.
+    pending: asyncio.Future[tuple[list[tuple[int, list[Any]]], _Cells | None]] | None
     pending = asyncio.ensure_future(asyncio.to_thread(prepare, line))
+
+    def read_next() -> None:
+        nonlocal pending
+        if pending is None:
+            pending = asyncio.ensure_future(asyncio.to_thread(prepare, line))
+
     try:
         while True:
+            assert pending is not None  # started by the last part's ``read_next``
             try:
                 chunk, cells = await pending
             except (SheetProblem, PayloadTooLarge, *BROKEN) as exc:
@@ -1018,7 +1040,7 @@ async def _pass(
             if not chunk:
                 return total
             line += len(chunk)
-            pending = asyncio.ensure_future(asyncio.to_thread(prepare, line))
+            pending = None
             part = await _place(resolver, principal, cells) if cells is not None else None
             if part is None:
                 try:
@@ -1031,16 +1053,18 @@ async def _pass(
             del chunk, cells
             total += part.total
             if not failed:
-                ids = await _copy_part(session, job_id, part, progress, bulk, codes) if writing else None
+                ids = await _copy_part(session, job_id, part, progress, bulk, codes, read_next) if writing else None
+                read_next()
                 await _stage(driver, part, ids)
+            read_next()
             del part
             progress.done, progress.total = total, max(estimate, total)
             await progress.tick()
             await asyncio.sleep(0)  # let status requests in
     finally:
-        if not pending.done():  # a thread reading the file cannot be stopped: wait for it, whatever it found
+        if pending is not None and not pending.done():  # a thread reading the file cannot be stopped: wait for it
             await asyncio.wait([pending])
-        if pending.done() and not pending.cancelled():
+        if pending is not None and pending.done() and not pending.cancelled():
             pending.exception()  # retrieved: never "exception was never retrieved"
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from types import SimpleNamespace
 from typing import Any, cast
 
@@ -138,9 +138,10 @@ async def run(
 
     day = dating.own_date({"year": year}, ("year",))
     assert day is not None
-    body = [r for r in rows[1:] if any(c not in (None, "") for c in r)]
+    units: dict[str, tuple[int, str] | None] = {}
     errors: list[dict[str, Any]] = []
     n_errors = 0
+    good: list[Good] = []
     seen_ext: set[str] = set()
     # A commune learning community is registered once a year: the commune's own row, once (409 by the API).
     self_taken = title in criteria.SELF_ASSESSED and bool(
@@ -168,86 +169,58 @@ async def run(
     i_village, i_ext = position.get("village", width - 1), position.get("external_id", width - 1)
     scored = [(ix.code, position[ix.code], ix.max_points) for ix in indices]
     rule = criteria.evaluator(content)
-    # The units the sheet names, each code read once before the rows (the rows are then checked without a query,
-    # as PostgreSQL takes the good ones in).
-    named = {str(r[i_code] or "").strip() if len(r) > i_code else "" for r in body}
-    units = {code: await _unit(session, principal, code, day) for code in named}
-    home = scope.home_path(principal)
-
-    def check() -> Iterator[Good]:
-        """The good rows, as they are checked; every bad cell in ``errors``."""
-        kept = 0
-        for n, r in enumerate(rows[1:], start=2):
-            if not any(c not in (None, "") for c in r):
-                continue
-            if len(r) < width:
-                r = [*r, *([None] * (width - len(r)))]
-            before = n_errors
-            code = str(r[i_code] or "").strip()
-            unit = units[code]
-            if unit is None:
-                err(
-                    n,
-                    "unit_code",
-                    f"Không có đơn vị {code or '(trống)'} trong phạm vi của bạn vào ngày {day}",
-                    "unknown_unit",
-                )
-            name = str(r[i_name] or "").strip()
-            if not name or len(name) > 200:
-                err(n, "name", "Cần tên (tối đa 200 ký tự)", "name")
-            village = str(r[i_village] or "").strip()
-            if len(village) > 200:
-                err(n, "village", "Tối đa 200 ký tự", "too_long")
-            ext = str(r[i_ext] or "").strip() or None
-            if ext is not None and (len(ext) > 100 or ext in seen_ext):
-                err(n, "external_id", "Mã riêng trùng với dòng khác hoặc quá 100 ký tự", "external_id")
-            if ext:
-                seen_ext.add(ext)
-            scores: dict[str, int] = {}
-            for index_code, i, top in scored:
-                value = _int(r[i])
-                if value is None or not 0 <= value <= top:
-                    err(n, index_code, f"Điểm phải là số nguyên từ 0 đến {top}", "out_of_range")
-                else:
-                    scores[index_code] = value
-            if unit is not None and title in criteria.SELF_ASSESSED and unit[1] != home:
-                err(
-                    n,
-                    "unit_code",
-                    "Cộng đồng học tập cấp xã do chính xã tự đánh giá: chỉ mã của xã bạn",
-                    "self_assessment",
-                )
-            elif unit is not None and title in criteria.SELF_ASSESSED and (self_taken or kept):
-                err(
-                    n, "unit_code", f"Xã đã đăng ký danh hiệu này năm {year}: mỗi năm một lần", "registration_duplicate"
-                )
-            if n_errors == before and unit is not None:
-                result = rule(scores)
-                kept += 1
-                yield (unit[0], unit[1], name, village, ext, scores, result.total, result.passed, result.rating)
-
-    def refused() -> ValidationFailed:
-        return ValidationFailed(f"Tệp có {n_errors} ô sai: không dòng nào được ghi.", errors=[_item(e) for e in errors])
-
-    checking = check()
-    if dry_run or session.get_bind().dialect.name != "postgresql":
-        good: Iterable[Good] = list(checking)
-        if n_errors:
-            raise refused()
-    else:
-        good = checking  # PostgreSQL takes the rows in as they are checked; a bad cell stops it and rolls it back
-    if not dry_run:
-        good = await _write(session, principal, good, len(body), title, group, year, version, stop=lambda: n_errors > 0)
-        for _ in checking:  # the rest of a refused file, for its every bad cell
-            pass
-        if n_errors:
-            raise refused()
-        if good:
-            await derived.refresh(session, principal, year, {g[1] for g in good}, [title])
-    kept = cast(list[Good], good)
-    passed = sum(1 for g in kept if g[7])
-    created = 0 if dry_run else len(kept)
-    return ImportOut(dry_run=dry_run, total_rows=len(kept), created_rows=created, passed_rows=passed, errors=[])
+    for n, r in enumerate(rows[1:], start=2):
+        if not any(c not in (None, "") for c in r):
+            continue
+        if len(r) < width:
+            r = [*r, *([None] * (width - len(r)))]
+        before = n_errors
+        code = str(r[i_code] or "").strip()
+        if code not in units:
+            units[code] = await _unit(session, principal, code, day)
+        unit = units[code]
+        if unit is None:
+            err(
+                n,
+                "unit_code",
+                f"Không có đơn vị {code or '(trống)'} trong phạm vi của bạn vào ngày {day}",
+                "unknown_unit",
+            )
+        name = str(r[i_name] or "").strip()
+        if not name or len(name) > 200:
+            err(n, "name", "Cần tên (tối đa 200 ký tự)", "name")
+        village = str(r[i_village] or "").strip()
+        if len(village) > 200:
+            err(n, "village", "Tối đa 200 ký tự", "too_long")
+        ext = str(r[i_ext] or "").strip() or None
+        if ext is not None and (len(ext) > 100 or ext in seen_ext):
+            err(n, "external_id", "Mã riêng trùng với dòng khác hoặc quá 100 ký tự", "external_id")
+        if ext:
+            seen_ext.add(ext)
+        scores: dict[str, int] = {}
+        for index_code, i, top in scored:
+            value = _int(r[i])
+            if value is None or not 0 <= value <= top:
+                err(n, index_code, f"Điểm phải là số nguyên từ 0 đến {top}", "out_of_range")
+            else:
+                scores[index_code] = value
+        if unit is not None and title in criteria.SELF_ASSESSED and unit[1] != scope.home_path(principal):
+            err(
+                n, "unit_code", "Cộng đồng học tập cấp xã do chính xã tự đánh giá: chỉ mã của xã bạn", "self_assessment"
+            )
+        elif unit is not None and title in criteria.SELF_ASSESSED and (self_taken or good):
+            err(n, "unit_code", f"Xã đã đăng ký danh hiệu này năm {year}: mỗi năm một lần", "registration_duplicate")
+        if n_errors == before and unit is not None:
+            result = rule(scores)
+            good.append((unit[0], unit[1], name, village, ext, scores, result.total, result.passed, result.rating))
+    if n_errors:
+        raise ValidationFailed(f"Tệp có {n_errors} ô sai: không dòng nào được ghi.", errors=[_item(e) for e in errors])
+    passed = sum(1 for g in good if g[7])
+    if dry_run or not good:
+        return ImportOut(dry_run=dry_run, total_rows=len(good), created_rows=0, passed_rows=passed, errors=[])
+    await _write(session, principal, good, title, group, year, version)
+    await derived.refresh(session, principal, year, {g[1] for g in good}, [title])
+    return ImportOut(dry_run=False, total_rows=len(good), created_rows=len(good), passed_rows=passed, errors=[])
 
 
 # A score cell as a CSV gives it ("0" … "100"): its number by one lookup, for the 10 to 15 cells of each row.
@@ -296,25 +269,17 @@ _COPY_COLUMNS = [
 async def _write(
     session: AsyncSession,
     principal: Principal,
-    rows: Iterable[Good],
-    bound: int,
+    good: list[Good],
     title: str,
     group: str | None,
     year: int,
     version: int,
-    *,
-    stop: Callable[[], bool] = lambda: False,
-) -> list[Good]:
-    """Write the sheet's good rows (at most ``bound``) with their journal: the rows written.
-
-    On PostgreSQL the rows are taken in with COPY as ``rows`` checks them; once ``stop()`` (a bad cell found) the
-    writing stops, what was written is rolled back (a savepoint) and nothing is journaled: the caller refuses the
-    file."""
-    good: list[Good] = []
+) -> None:
     now = utcnow()
     today = now.date()
     scorer = (principal.kind, principal.id, scope.home_path(principal))
     partner = principal.partner
+    codes = await kit.unit_codes(session, {g[0] for g in good})
     postgres = session.get_bind().dialect.name == "postgresql"
 
     def values(ids: Iterable[int | None]) -> Iterator[dict[str, Any]]:
@@ -375,31 +340,18 @@ async def _write(
     if postgres:
         driver = (await (await session.connection()).get_raw_connection()).driver_connection
         assert driver is not None
-        ids = await reserve_ids(driver, "recognition_registrations", bound)
-
-        def records() -> Iterator[tuple[Any, ...]]:
-            """``values()``'s rows as tuples in its column order, without a dict per row (the scores as JSON text)."""
-            for rid, row in zip(ids, rows, strict=False):
-                if stop():
-                    return
-                good.append(row)
-                unit_id, path, name, village, ext, scores, total, ok, rating = row
-                yield (
-                    *(rid, unit_id, path, partner if ext else None, ext, title, group, year, name, village, "scored"),
-                    *(version, to_json(scores).decode(), total, ok, rating, *scorer, today, False, 1, now, now),
-                )
-
-        await driver.execute("SAVEPOINT recognition_import")
-        await driver.copy_records_to_table(
-            "recognition_registrations", records=_paced(records()), columns=_COPY_COLUMNS
+        ids = await reserve_ids(driver, "recognition_registrations", len(good))
+        columns = list(next(values(ids[:1])).keys())
+        assert columns == _COPY_COLUMNS
+        # ``values()``'s rows as tuples in its column order, without a dict per row (the scores as JSON text).
+        records = (
+            (
+                *(rid, unit_id, path, partner if ext else None, ext, title, group, year, name, village, "scored"),
+                *(version, to_json(scores).decode(), total, ok, rating, *scorer, today, False, 1, now, now),
+            )
+            for rid, (unit_id, path, name, village, ext, scores, total, ok, rating) in zip(ids, good, strict=True)
         )
-        if stop() or not good:
-            await driver.execute("ROLLBACK TO SAVEPOINT recognition_import")
-            await driver.execute("RELEASE SAVEPOINT recognition_import")
-            return good
-        await driver.execute("RELEASE SAVEPOINT recognition_import")
-        assert list(next(values(ids[:1])).keys()) == _COPY_COLUMNS
-        codes = await kit.unit_codes(session, {g[0] for g in good})
+        await driver.copy_records_to_table("recognition_registrations", records=_paced(records), columns=columns)
 
         def pace(records: Iterable[tuple[Any, ...]], offset: int) -> AsyncIterator[Any]:
             return _paced(records)
@@ -407,19 +359,15 @@ async def _write(
         await journal.copy_created(
             session, principal, action="import", kind=service.REG, count=len(good), items=lambda: items(ids), pace=pace
         )
-        return good
-    good.extend(rows)
-    codes = await kit.unit_codes(session, {g[0] for g in good})
+        return
     all_ids: list[int] = []
-    inserted = list(values([None] * len(good)))
-    for start in range(0, len(inserted), CHUNK):
+    rows = list(values([None] * len(good)))
+    for start in range(0, len(rows), CHUNK):
         result = await session.execute(
-            insert(Registration).returning(Registration.id, sort_by_parameter_order=True),
-            inserted[start : start + CHUNK],
+            insert(Registration).returning(Registration.id, sort_by_parameter_order=True), rows[start : start + CHUNK]
         )
         all_ids += [r[0] for r in result.all()]
     await journal.write_created(session, principal, action="import", kind=service.REG, items=list(items(all_ids)))
-    return good
 
 
 async def _paced(records: Iterable[tuple[Any, ...]]) -> AsyncIterator[Any]:

@@ -8,6 +8,7 @@ until 2025-06-30 and, after, the Hưng Yên formed from it and Thái Bình ("34"
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -197,6 +198,26 @@ async def test_award_import_reads_each_code_on_the_rows_date(
     missing = await import_csv(client, ["34,Vũ Văn Tú,pupil,khac,2026,", "34,Vũ Văn Tú,pupil,khong-co,2026,"], {})
     assert missing.status_code == 422, missing.text
     assert any("31/12/2026" in e["msg"] and e["type"] == "unknown_unit" for e in missing.json()["errors"])
+
+
+async def test_award_import_reads_one_code_on_both_sides_of_the_reform_in_one_file(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    """A code looked up once per part when it names one unit all through the part's dates (the fast path of the
+    import): a part whose dates straddle 2025-07-01 still puts each row on the unit of its own date."""
+    rows = [
+        "00004,Trước Sáp Nhập,pupil,khac,2025,2025-03-01",
+        "00004,Sau Sáp Nhập,pupil,khac,2025,2025-09-01",
+        "00004,Cuối Năm,pupil,khac,2025,",
+    ]
+    r = await import_csv(client, rows, {})
+    assert r.status_code == 201, r.text
+    stmt = select(Award.recipient_name, Unit.name, Unit.valid_to).join(Unit, Unit.id == Award.unit_id)
+    names = ["Trước Sáp Nhập", "Sau Sáp Nhập", "Cuối Năm"]
+    placed = {n: (u, v) for n, u, v in (await session.execute(stmt.where(Award.recipient_name.in_(names)))).all()}
+    assert placed["Trước Sáp Nhập"] == ("Phường Trúc Bạch", dt.date(2025, 6, 30))
+    assert placed["Sau Sáp Nhập"][1] is None and placed["Sau Sáp Nhập"] == placed["Cuối Năm"]
+    assert placed["Sau Sáp Nhập"][0] != "Phường Trúc Bạch"
 
 
 @pytest.mark.parametrize("resource", ["funds", "associations"])
