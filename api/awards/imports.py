@@ -262,6 +262,7 @@ class Checked:
     columns: dict[str, list[Any]] | None = None  # the same rows field by field (the fast check makes these)
     numbers: list[int] = field(default_factory=list)  # each row's line in the file
     duplicate_rows: int | None = None  # when ``duplicates`` holds only the first of them (the streamed import)
+    folded: list[str] | None = None  # the names as duplicates compare them (the column check folds them in its thread)
 
     def by_field(self) -> dict[str, list[Any]]:
         if self.columns is None:
@@ -370,6 +371,7 @@ class _Cells:
     externals: list[str | None]
     amounts: list[int | None]
     gifts: list[int | None]
+    folded: list[str]  # the names as duplicates compare them (``_fold_all``)
 
 
 def _cells(
@@ -428,6 +430,7 @@ def _cells(
         externals=externals,
         amounts=amounts,
         gifts=gifts,
+        folded=_fold_all(names),
     )
 
 
@@ -465,7 +468,7 @@ async def _place(resolver: dating.Resolver, principal: Principal, cells: _Cells)
         "gift_value_vnd": cells.gifts,
         "external_id": cells.externals,
     }
-    return Checked(total=len(cells.numbers), columns=columns, numbers=cells.numbers)
+    return Checked(total=len(cells.numbers), columns=columns, numbers=cells.numbers, folded=cells.folded)
 
 
 async def _check_fast(
@@ -487,7 +490,7 @@ async def _check_fast(
     unit_ids = cast(list[int], out.by_field()["unit_id"])
     existing = await _existing_keys(session, set(unit_ids), set(cells.years))
     seen: dict[tuple[str, int, int, int], int] = {}
-    keys = zip(_fold_all(cells.names), cells.category_of, cells.years, unit_ids, strict=True)
+    keys = zip(cells.folded, cells.category_of, cells.years, unit_ids, strict=True)
     for n, key, name in zip(cells.numbers, keys, cells.names, strict=True):
         first = seen.get(key)
         if first is not None:
@@ -1089,7 +1092,7 @@ async def _stage(driver: Any, part: Checked, ids: list[int] | None) -> None:
         cols["year"],
         cols["category_id"],
         cols["recipient_name"],
-        _fold_all(cols["recipient_name"]),
+        part.folded if part.folded is not None else _fold_all(cols["recipient_name"]),
         strict=True,
     )
     await driver.copy_records_to_table("award_import_rows", records=records, columns=_STAGE_COLUMNS)
@@ -1099,7 +1102,6 @@ async def _find_duplicates(driver: Any, out: Checked, job_id: int) -> None:
     """The staged rows' duplicates (of an earlier row, or of an award already recorded): their number,
     and the first ``MAX_ERRORS`` of them to show."""
     await driver.execute("SET LOCAL work_mem = '64MB'")  # the window's sort in memory, this transaction only
-    await driver.execute("CREATE INDEX ON award_import_rows (row)")
     await driver.execute("ANALYZE award_import_rows")
     await driver.execute(_EXISTING)
 
