@@ -96,7 +96,6 @@ class Progress:
     total: int = 0
     done: int = 0
     beat: Callable[[Progress], Awaitable[None]] | None = None
-    problem: BaseException | None = None  # why the streamed import could not read the file to its end
 
     async def tick(self) -> None:
         if self.beat is not None:
@@ -963,21 +962,23 @@ async def _stream(
     if writing:
         await driver.execute(f"SAVEPOINT {_SAVEPOINT}")
     bulk = journal.BulkCreated(session, principal, action="import", kind="award")
+
+    async def undo() -> None:
+        if writing:
+            await driver.execute(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
+
     try:
         written = await _pass(session, principal, job_id, data, rows, index, progress, bad, failed, bulk, writing)
+    except _Unreadable as exc:
+        await undo()
+        return refuse(exc.__cause__)
     except BaseException:
-        if writing:  # the transaction may be aborted already: the caller's rollback then undoes all of it
-            with contextlib.suppress(Exception):
-                await driver.execute(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
+        with contextlib.suppress(Exception):  # the transaction may be aborted: the caller's rollback undoes it all
+            await undo()
         raise
-    if written is None:  # the file could not be read to its end
-        if writing:
-            await driver.execute(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
-        return refuse(progress.problem)
     out.total = progress.total = progress.done = written
     if failed:
-        if writing:
-            await driver.execute(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
+        await undo()
         return out, 0
     await _find_duplicates(driver, out, job_id)
     if not writing:
@@ -993,6 +994,10 @@ async def _stream(
     return out, created
 
 
+class _Unreadable(Exception):
+    """The streamed import's file could not be read to its end (the reader's exception is its cause)."""
+
+
 async def _pass(
     session: AsyncSession,
     principal: Principal,
@@ -1005,9 +1010,9 @@ async def _pass(
     failed: set[str],
     bulk: journal.BulkCreated,
     writing: bool,
-) -> int | None:
-    """Read, check and (``writing``, while no bad cell is found) write the file a part at a time: the rows read,
-    None when the file cannot be read to its end (``progress.problem`` says why)."""
+) -> int:
+    """Read, check and (``writing``, while no bad cell is found) write the file a part at a time: the rows read.
+    A file that cannot be read to its end raises ``_Unreadable`` from what the reader raised."""
     csv_file = not spreadsheet.is_workbook(data)
     estimate = max(data.count(b"\n") - 1, 0) if csv_file else 0
     driver = await _driver(session)
@@ -1038,8 +1043,7 @@ async def _pass(
             try:
                 chunk, cells = await pending
             except (SheetProblem, PayloadTooLarge, *BROKEN) as exc:
-                progress.problem = exc
-                return None
+                raise _Unreadable from exc
             if not chunk:
                 return total
             line += len(chunk)
@@ -1051,15 +1055,13 @@ async def _pass(
                         session, principal, index, iter(chunk), Checked(), Progress(), bad, dedupe=False
                     )
                 except BROKEN as exc:
-                    progress.problem = exc
-                    return None
+                    raise _Unreadable from exc
             del chunk, cells
             total += part.total
             if not failed:
                 ids = await _copy_part(session, job_id, part, progress, bulk, codes, read_next) if writing else None
-                read_next()
                 await _stage(driver, part, ids)
-            read_next()
+            read_next()  # (a dry run, or a file with a bad cell: nothing written, the next part read now)
             del part
             progress.done, progress.total = total, max(estimate, total)
             await progress.tick()

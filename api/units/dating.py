@@ -136,17 +136,13 @@ def existed_on(unit: AnyRow, day: dt.date) -> bool:
 
 async def resolve_many(session: AsyncSession, refs: Iterable[tuple[str, dt.date]]) -> dict[tuple[str, dt.date], AnyRow]:
     """The units many (code, date) pairs name, for imports: one query for every version of the codes."""
-    wanted = set(refs)
-    versions: dict[str, list[AnyRow]] = {}
-    for row in await repository.versions_of_codes(session, {code for code, _ in wanted}):
-        versions.setdefault(row.code, []).append(row)
-    found = {(code, day): next((v for v in versions.get(code, ()) if existed_on(v, day)), None) for code, day in wanted}
-    return {ref: row for ref, row in found.items() if row is not None}
+    return await Resolver(session).resolve(refs)
 
 
 class Resolver:
-    """``resolve_many`` for a file read a part at a time: each code's versions are read once per file, and each
-    (code, date) pair is looked up once (a province's file names a few hundred codes in every part)."""
+    """The units (code, date) pairs name, for a file read a part at a time: each code's versions are read once per
+    file (one query for the codes not read yet), and each (code, date) pair is looked up once (a province's file
+    names a few hundred codes in every part). ``resolve_many`` is one part's."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -179,7 +175,7 @@ class Resolver:
         return out
 
     async def resolve(self, refs: Iterable[tuple[str, dt.date]]) -> dict[tuple[str, dt.date], AnyRow]:
-        """The units of the pairs (those no unit had on that date left out), as ``resolve_many`` gives them."""
+        """The units of the pairs (those no unit had on that date left out)."""
         wanted = set(refs)
         await self._read(code for code, _ in wanted)
         found = self.found
